@@ -1,0 +1,185 @@
+// The canonical, versioned result model. Every reporter is a pure function of RunResult;
+// the JSON reporter writes it as is. Bump RESULT_SCHEMA_VERSION on any breaking change.
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+export type Verdict = 'passed' | 'failed' | 'skipped' | 'warning' | 'deviation';
+// warning: a SHOULD/MAY scenario that did not hold (informational, does not fail the run).
+// deviation: a failure recorded as a known deviation of that target (listed, does not fail the run).
+
+export interface RunResult {
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  tool: { name: 'mqtt-harness'; version: string };
+  startedAt: string; // ISO 8601
+  durationMs: number;
+  /** Set when the run stopped early (Ctrl-C, --bail, fatal target error). */
+  interrupted?: { reason: string };
+  targets: TargetInfo[];
+  profiles: ProfileInfo[];
+  scenarios: ScenarioResult[];
+  loads: LoadResult[];
+  summary: RunSummary;
+}
+
+export interface TargetInfo {
+  name: string;
+  kind: string; // reference | mosquitto | aedes | url | command
+  url: string;
+  version?: string;
+  /** Known deviations of this target, from its deviations file. */
+  knownDeviations?: { scenario: string; statement: string; description: string }[];
+}
+
+export interface ProfileInfo {
+  name: string;
+  description?: string;
+  /** The effect the harness measured through the profile (not the setting). */
+  measured?: { rttMs?: { p50: number; p99: number }; throughputBytesPerSec?: number };
+}
+
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  warnings: number;
+  deviations: number;
+  loadsFailed: number;
+}
+
+export interface ScenarioResult {
+  /** Stable key: scenario name × target × version × profile. */
+  id: string;
+  name: string;
+  file: string; // path relative to the working directory
+  description?: string;
+  target: string;
+  profile: string; // 'none' when no network profile applied
+  mqttVersion: '3.1' | '3.1.1' | '5.0';
+  statements: string[];
+  tags: string[];
+  level: 'must' | 'should' | 'may';
+  verdict: Verdict;
+  /** Why skipped, or the short failure message. */
+  reason?: string;
+  durationMs: number;
+  failure?: FailureEvidence;
+  /** Per-step timing, for the list reporter and HTML. */
+  steps?: StepResult[];
+}
+
+export interface StepResult {
+  index: number; // 0-based position in the flattened step list
+  kind: string; // connect, send, expect, ...
+  client?: string;
+  status: 'passed' | 'failed' | 'skipped';
+  startMs: number; // since scenario start
+  durationMs: number;
+}
+
+export interface FailureEvidence {
+  stepIndex: number;
+  stepKind: string;
+  /** file:line of the step in the scenario file. */
+  location?: string;
+  client?: string;
+  message: string;
+  /** What was allowed (each alternative, decoded form as YAML-able object). */
+  expected?: unknown[];
+  /** What arrived instead, decoded field by field (null when nothing arrived). */
+  received?: ReceivedPacket[];
+  /** Time since the step started, when the failure was decided. */
+  elapsedMs?: number;
+}
+
+export interface ReceivedPacket {
+  atMs: number; // since scenario start
+  client: string;
+  decoded?: unknown; // packet object, Buffers as {hex}
+  hex: string;
+  /** Decoder error when the bytes did not form a valid packet (statement id + message). */
+  decodeError?: string;
+  event?: 'packet' | 'closed' | 'reset' | 'timeout' | 'error';
+}
+
+// ---- load results ----
+
+export interface EncodedHistogram {
+  /** hdr-histogram-js compressed base64 encoding; merge by decoding and adding. */
+  encoded: string;
+  unit: 'us';
+}
+
+export interface Percentiles {
+  count: number;
+  min: number;
+  mean: number;
+  stddev: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface LoadInterval {
+  startMs: number; // since load start
+  durationMs: number;
+  sent: number;
+  received: number;
+  errors: number;
+  latency: Percentiles; // end-to-end publish → deliver, µs, from intended send time
+  histogram: EncodedHistogram;
+}
+
+export interface DeliveryVerdict {
+  qos: 0 | 1 | 2;
+  expected: number; // published × matching subscribers
+  received: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  ok: boolean; // QoS 1: lost == 0; QoS 2: lost == 0 && duplicated == 0; QoS 0: always true (loss reported)
+}
+
+export interface ThresholdResult {
+  expression: string; // e.g. "p99 < 20ms"
+  actual: number;
+  ok: boolean;
+}
+
+export interface LoadResult {
+  id: string;
+  name: string;
+  file?: string;
+  target: string;
+  profile: string;
+  mqttVersion: '3.1.1' | '5.0';
+  executor: string;
+  config: Record<string, unknown>;
+  startedAt: string;
+  durationMs: number;
+  intended: number; // messages the schedule asked for
+  sent: number;
+  dropped: number; // could not be sent on time (arrival-rate executors)
+  received: number;
+  errors: number;
+  rate: { sentPerSec: number; receivedPerSec: number };
+  latency: Percentiles; // µs
+  histogram: EncodedHistogram;
+  ackLatency?: { percentiles: Percentiles; histogram: EncodedHistogram }; // PUBACK/PUBCOMP round trip
+  connectLatency?: { percentiles: Percentiles; histogram: EncodedHistogram };
+  intervals: LoadInterval[];
+  delivery: DeliveryVerdict[];
+  generator: {
+    saturated: boolean; // generator-saturated: could not keep the schedule
+    eventLoopLagP99Ms: number;
+    scheduleOverrunMs: number;
+    cpuPercent: number;
+    workers: number;
+  };
+  broker?: { cpuPercent: number; rssMaxBytes: number; rssSamples?: { atMs: number; rssBytes: number }[] };
+  thresholds: ThresholdResult[];
+  verdict: 'passed' | 'failed';
+  reason?: string;
+}
