@@ -1,0 +1,35 @@
+// Reporter contract (after Playwright's): every hook is optional; the runner calls them as results
+// arrive, and `onEnd` gets the complete, canonical RunResult. A reporter renders only the result model.
+import type { LoadResult, RunResult, ScenarioResult } from '../result/model.js';
+
+export interface RunBeginInfo {
+  targets: string[];
+  profiles: string[];
+  /** Number of scenario × target × version × profile runs planned. */
+  total: number;
+}
+
+export interface LoadProgress {
+  load: string;
+  target: string;
+  elapsedMs: number;
+  sentPerSec: number;
+  receivedPerSec: number;
+  p99Us: number;
+  errors: number;
+}
+
+export interface Reporter {
+  onBegin?(info: RunBeginInfo): void;
+  onScenarioEnd?(result: ScenarioResult): void;
+  onLoadProgress?(progress: LoadProgress): void;
+  onLoadEnd?(result: LoadResult): void;
+  onEnd?(result: RunResult): void | Promise<void>;
+}
+
+export interface ReporterContext {
+  stdout: NodeJS.WritableStream;
+  /** Directory for file reporters (json, junit, markdown, html). */
+  outputDir: string;
+  isTTY: boolean;
+}
