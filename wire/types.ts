@@ -192,7 +192,10 @@ export interface EncodeOverrides {
   remainingLengthBytes?: number;
   /** CONNECT: replace the whole connect-flags byte. */
   connectFlags?: number;
-  /** Raw properties bytes (v5) written instead of the encoded properties, e.g. duplicates or unknown ids. */
+  /**
+   * Raw properties bytes (v5) written instead of the encoded properties, e.g. duplicates or unknown ids.
+   * The Property Length before them is computed from the buffer (use `body` for a wrong Property Length).
+   */
   rawProperties?: Buffer;
   /** SUBSCRIBE: replace each subscription options byte, by index. */
   subscriptionOptions?: number[];
@@ -200,4 +203,22 @@ export interface EncodeOverrides {
   trailing?: Buffer;
   /** Replace the whole body (variable header + payload) with these bytes. */
   body?: Buffer;
+  /**
+   * Raw bytes written instead of the UTF-8 encoding of a string field (the two-byte length is computed
+   * from the buffer), e.g. ill-formed UTF-8, surrogates or U+0000. Fields the packet does not have are ignored.
+   */
+  rawStrings?: RawStringOverrides;
+  /** CONNECT (v5): raw Will Properties bytes, written after a Property Length computed from them. */
+  rawWillProperties?: Buffer;
+}
+
+/** String fields that EncodeOverrides.rawStrings can replace with arbitrary bytes. */
+export interface RawStringOverrides {
+  protocolName?: Buffer; // CONNECT
+  clientId?: Buffer; // CONNECT
+  willTopic?: Buffer; // CONNECT
+  username?: Buffer; // CONNECT
+  topic?: Buffer; // PUBLISH topic name
+  /** SUBSCRIBE / UNSUBSCRIBE topic filters by index; undefined entries keep the real filter. */
+  topicFilters?: (Buffer | undefined)[];
 }
