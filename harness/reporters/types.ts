@@ -29,7 +29,14 @@ export interface Reporter {
 
 export interface ReporterContext {
   stdout: NodeJS.WritableStream;
-  /** Directory for file reporters (json, junit, markdown, html). */
-  outputDir: string;
+  /** Where a reporter's own failure is reported (the multiplexer catches it); defaults to stdout. */
+  stderr?: NodeJS.WritableStream;
+  /**
+   * Directory for file reporters (json, junit, markdown, html). When absent or empty, json, junit
+   * and markdown print to stdout instead and html writes to `reports/`.
+   */
+  outputDir?: string;
   isTTY: boolean;
+  /** Environment, for $GITHUB_STEP_SUMMARY (markdown reporter). Not read from process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }

@@ -34,7 +34,18 @@ export interface ProfileInfo {
   name: string;
   description?: string;
   /** The effect the harness measured through the profile (not the setting). */
-  measured?: { rttMs?: { p50: number; p99: number }; throughputBytesPerSec?: number };
+  measured?: {
+    rttMs?: { p50: number; p99: number };
+    throughputBytesPerSec?: number;
+    /** Round trips timed (CONNECT→CONNACK, PINGREQ→PINGRESP) behind rttMs. */
+    rttSamples?: number;
+    /** Kernel backend: packets dropped / duplicated by the rules (both directions). */
+    packets?: { dropped: number; duplicated: number };
+  };
+  /** How it was applied: 'proxy' or 'proxy+kernel'. */
+  backend?: string;
+  /** Kernel rules applied, and what this machine could not do. */
+  notes?: string[];
 }
 
 export interface RunSummary {
@@ -177,8 +188,16 @@ export interface LoadResult {
     scheduleOverrunMs: number;
     cpuPercent: number;
     workers: number;
+    /** 99th percentile of (actual send time − intended send time), ms. */
+    sendLatenessP99Ms?: number;
+    /** Messages received that another run (or no load run) published; ignored. */
+    foreignMessages?: number;
   };
   broker?: { cpuPercent: number; rssMaxBytes: number; rssSamples?: { atMs: number; rssBytes: number }[] };
+  /** Connections opened by the load engine (peak = concurrently open at most, summed over workers). */
+  connections?: { attempted: number; connected: number; failed: number; peak: number };
+  /** The first error messages (connect refusals, closed connections, decode errors). */
+  errorMessages?: string[];
   thresholds: ThresholdResult[];
   verdict: 'passed' | 'failed';
   reason?: string;

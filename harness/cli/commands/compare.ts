@@ -1,10 +1,88 @@
-// Placeholder: replaced by the real 'compare' command.
+// `harness compare baseline.json current.json [--threshold 5%] [--alpha 0.05] [--json] [--html FILE]`:
+// what got better or worse between two runs; exit code 1 when anything regressed.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { compare, readRunResult, renderComparison, renderComparisonMarkdown } from '../../compare/index.js';
+import { renderHtml } from '../../reporters/index.js';
+import {
+  COMMON_OPTIONS,
+  formatHelp,
+  getFlag,
+  getString,
+  parseCommandLine,
+  reportError,
+  UsageError,
+  type OptionTable,
+} from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
+import { parseThreshold } from './report.js';
+
+const OPTIONS: OptionTable = {
+  threshold: {
+    type: 'string',
+    value: 'N%',
+    description: 'smallest relative change that counts (default 5%)',
+  },
+  alpha: { type: 'string', value: 'P', description: "significance level of Welch's t-test (default 0.05)" },
+  json: { type: 'boolean', description: 'print the comparison as JSON instead of text' },
+  markdown: {
+    type: 'boolean',
+    description: 'print the comparison as Markdown (for a PR comment) instead of text',
+  },
+  html: {
+    type: 'string',
+    value: 'FILE',
+    description: 'also write the HTML report of the current run with the comparison',
+  },
+  ...COMMON_OPTIONS,
+};
+
+const HELP = formatHelp(
+  'harness compare <baseline.json> <current.json> [options]',
+  "Compare two saved results: load p50, p99 and delivered rate per load × target × profile (Welch's t-test\n" +
+    'over the per-interval samples) and newly failing conformance scenarios.',
+  OPTIONS,
+  'Exit codes: 0 no regression, 1 something regressed, 2 invalid input or usage.',
+);
+
+export async function compareCommand(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const { values, positionals } = parseCommandLine('compare', argv, OPTIONS);
+    if (getFlag(values, 'help')) {
+      io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    const [baselineFile, currentFile, ...extra] = positionals;
+    if (baselineFile === undefined || currentFile === undefined || extra.length > 0) {
+      throw new UsageError(`harness compare: expected a baseline and a current result file\n\n${HELP}`);
+    }
+    const threshold = parseThreshold('compare', getString(values, 'threshold') ?? '5%');
+    const alphaText = getString(values, 'alpha') ?? '0.05';
+    const alpha = Number(alphaText);
+    if (!(alpha > 0 && alpha < 1))
+      throw new UsageError(`harness compare: --alpha needs 0 < α < 1, got '${alphaText}'`);
+    const baseline = await readRunResult(resolve(io.cwd, baselineFile));
+    const current = await readRunResult(resolve(io.cwd, currentFile));
+    const comparison = compare(baseline, current, { threshold, alpha });
+    const text = getFlag(values, 'json')
+      ? `${JSON.stringify(comparison, null, 2)}\n`
+      : getFlag(values, 'markdown')
+        ? renderComparisonMarkdown(comparison)
+        : renderComparison(comparison);
+    io.stdout.write(text);
+    const htmlFile = getString(values, 'html');
+    if (htmlFile !== undefined) {
+      const file = resolve(io.cwd, htmlFile);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, renderHtml(current, { comparison }));
+    }
+    return comparison.regressed ? EXIT.failed : EXIT.ok;
+  } catch (error) {
+    return reportError('compare', error, io.stderr);
+  }
+}
 
 export const command: CommandModule = {
-  summary: '(compare: not implemented yet)',
-  run(_argv: string[], io: CliIO): Promise<number> {
-    io.stderr.write('harness compare: not implemented yet\n');
-    return Promise.resolve(EXIT.usage);
-  },
+  summary: 'compare two results.json files (load figures, newly failing scenarios); exit 1 on a regression',
+  run: compareCommand,
 };

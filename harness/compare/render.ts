@@ -1,0 +1,131 @@
+// The comparison as console text (the compare command prints it). Pure function of Comparison.
+import type { Comparison, MetricChange } from './model.js';
+
+export function renderComparison(comparison: Comparison): string {
+  const out: string[] = [];
+  const { threshold, alpha } = comparison.options;
+  out.push(
+    `Baseline ${comparison.baseline.startedAt} (v${comparison.baseline.toolVersion}) → current ${comparison.current.startedAt} (v${comparison.current.toolVersion})`,
+    `Threshold ${(threshold * 100).toFixed(1)}%, Welch's t-test over per-interval samples at α = ${alpha}`,
+    '',
+  );
+  if (comparison.loads.length > 0) {
+    out.push('Load');
+    const rows = [['load', 'metric', 'baseline', 'current', 'change', 'p-value', 'verdict']];
+    for (const load of comparison.loads) {
+      for (const m of load.metrics) {
+        rows.push([
+          load.key,
+          m.metric,
+          metricValue(m, m.baseline),
+          metricValue(m, m.current),
+          changeText(m.change),
+          pValueText(m),
+          directionText(m),
+        ]);
+      }
+      if (load.baselineVerdict !== load.currentVerdict) {
+        rows.push([
+          load.key,
+          'verdict',
+          load.baselineVerdict,
+          load.currentVerdict,
+          '',
+          '',
+          load.currentVerdict === 'failed' ? 'REGRESSED' : 'improved',
+        ]);
+      }
+    }
+    out.push(table(rows), '');
+  }
+  for (const key of comparison.loadsOnlyInBaseline) out.push(`  only in baseline: ${key}`);
+  for (const key of comparison.loadsOnlyInCurrent) out.push(`  only in current:  ${key}`);
+  if (comparison.loadsOnlyInBaseline.length + comparison.loadsOnlyInCurrent.length > 0) out.push('');
+  if (comparison.scenarios.length > 0) {
+    out.push('Conformance changes');
+    for (const s of comparison.scenarios) {
+      out.push(`  ${s.kind.padEnd(13)} ${s.key}: ${s.baseline ?? '(absent)'} → ${s.current ?? '(absent)'}`);
+    }
+    out.push('');
+  } else out.push('Conformance: no verdict changed', '');
+  out.push(
+    comparison.regressed
+      ? `REGRESSED: ${comparison.regressions} regression(s), ${comparison.improvements} improvement(s)`
+      : `OK: no regression, ${comparison.improvements} improvement(s)`,
+  );
+  return out.join('\n') + '\n';
+}
+
+export function metricValue(m: MetricChange, value: number): string {
+  if (m.unit === 'msg/s') return `${Math.round(value).toLocaleString('en-US')}/s`;
+  return value < 1000 ? `${Math.round(value)}µs` : `${(value / 1000).toFixed(2)}ms`;
+}
+
+export function changeText(change: number): string {
+  if (!Number.isFinite(change)) return change > 0 ? '+∞' : '-∞';
+  return `${change > 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
+}
+
+export function pValueText(m: MetricChange): string {
+  if (!m.significance) return 'n/a';
+  return m.significance.pValue < 0.001 ? '<0.001' : m.significance.pValue.toFixed(3);
+}
+
+export function directionText(m: MetricChange): string {
+  return m.direction === 'regressed' ? 'REGRESSED' : m.direction;
+}
+
+function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
+  return rows
+    .map(
+      (row) =>
+        '  ' +
+        row
+          .map((c, i) => c + ' '.repeat((widths[i] ?? 0) - [...c].length))
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The comparison as Markdown, for a pull-request comment or a CI job summary. */
+export function renderComparisonMarkdown(comparison: Comparison): string {
+  const out: string[] = [];
+  const icon = comparison.regressed ? '❌' : '✅';
+  out.push(
+    `## ${icon} Compared with baseline: ${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}, ${comparison.improvements} improvement(s)`,
+    '',
+    `Baseline ${comparison.baseline.startedAt} → current ${comparison.current.startedAt}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, Welch's t-test at α = ${comparison.options.alpha}.`,
+    '',
+  );
+  const changed = comparison.loads.flatMap((load) =>
+    load.metrics.map((m) => ({ load, m })).filter(({ m }) => m.direction !== 'unchanged'),
+  );
+  if (changed.length > 0) {
+    out.push(
+      '| load | metric | baseline | current | change | p-value | verdict |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const { load, m } of changed) {
+      const mark = m.direction === 'regressed' ? '❌ regressed' : '✅ improved';
+      out.push(
+        `| ${load.key} | ${m.metric} | ${metricValue(m, m.baseline)} | ${metricValue(m, m.current)} | ${changeText(m.change)} | ${pValueText(m)} | ${mark} |`,
+      );
+    }
+    out.push('');
+  } else if (comparison.loads.length > 0) out.push('No significant change in load figures.', '');
+  for (const load of comparison.loads.filter((l) => l.baselineVerdict !== l.currentVerdict)) {
+    out.push(`- load **${load.key}**: ${load.baselineVerdict} → ${load.currentVerdict}`);
+  }
+  const scenarioChanges = comparison.scenarios.filter(
+    (s) => s.kind === 'newly-failing' || s.kind === 'fixed',
+  );
+  for (const s of scenarioChanges) {
+    out.push(
+      `- ${s.kind === 'newly-failing' ? '❌ newly failing' : '✅ fixed'}: \`${s.key}\` (${s.baseline ?? 'absent'} → ${s.current ?? 'absent'})`,
+    );
+  }
+  return out.join('\n').trimEnd() + '\n';
+}

@@ -1,0 +1,63 @@
+// The HTML section for a comparison with a baseline run (optional).
+import type { Comparison } from '../../../compare/model.js';
+import { esc, htmlTable } from './shared.js';
+
+export function comparisonSection(comparison: Comparison | undefined): string {
+  if (!comparison) return '';
+  const out = ['<section id="comparison"><h2>Comparison with baseline</h2>'];
+  out.push(
+    `<p>Baseline ${esc(comparison.baseline.startedAt)} → current ${esc(comparison.current.startedAt)}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, Welch's t-test at α = ${comparison.options.alpha}. ` +
+      `<strong class="${comparison.regressed ? 'failed' : 'passed'}">${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}</strong>, ${comparison.improvements} improvement(s).</p>`,
+  );
+  const rows: string[][] = [];
+  for (const load of comparison.loads) {
+    for (const m of load.metrics) {
+      const fmt = (v: number): string =>
+        m.unit === 'msg/s'
+          ? `${Math.round(v)}/s`
+          : v < 1000
+            ? `${Math.round(v)}µs`
+            : `${(v / 1000).toFixed(2)}ms`;
+      const change = Number.isFinite(m.change)
+        ? `${m.change > 0 ? '+' : ''}${(m.change * 100).toFixed(1)}%`
+        : '∞';
+      const p = m.significance
+        ? m.significance.pValue < 0.001
+          ? '&lt;0.001'
+          : m.significance.pValue.toFixed(3)
+        : 'n/a';
+      const cls = m.direction === 'regressed' ? 'failed' : m.direction === 'improved' ? 'passed' : 'skipped';
+      rows.push([
+        esc(load.key),
+        m.metric,
+        fmt(m.baseline),
+        fmt(m.current),
+        change,
+        p,
+        `<span class="${cls}">${m.direction}</span>`,
+      ]);
+    }
+  }
+  if (rows.length)
+    out.push(
+      htmlTable(
+        ['load', 'metric', 'baseline', 'current', 'change', 'p-value', 'verdict'],
+        rows,
+        new Set([2, 3, 4, 5]),
+      ),
+    );
+  if (comparison.scenarios.length) {
+    const changes = comparison.scenarios.map((s) => [
+      `<span class="${s.kind === 'newly-failing' ? 'failed' : s.kind === 'fixed' ? 'passed' : 'skipped'}">${esc(s.kind)}</span>`,
+      esc(s.key),
+      esc(s.baseline ?? '(absent)'),
+      esc(s.current ?? '(absent)'),
+    ]);
+    out.push(
+      '<h3>Conformance changes</h3>',
+      htmlTable(['change', 'scenario', 'baseline', 'current'], changes),
+    );
+  }
+  out.push('</section>');
+  return out.join('\n');
+}

@@ -1,0 +1,73 @@
+// renderHtml(result, { comparison }): ONE self-contained HTML file that works offline from file://.
+// Tables and charts (inline SVG) are rendered here, on the server: the page needs no JavaScript,
+// loads nothing from the network, and carries the RunResult as inline JSON for tools that want it.
+import type { Comparison } from '../../../compare/model.js';
+import type { RunResult } from '../../../result/model.js';
+import { runOutcome } from '../aggregate.js';
+import { formatMillis } from '../format.js';
+import { comparisonSection } from './comparison.js';
+import { conformanceSection, evidenceSection, overviewSection } from './conformance.js';
+import { loadSection } from './load.js';
+import { esc } from './shared.js';
+import { STYLE } from './style.js';
+
+export interface HtmlOptions {
+  comparison?: Comparison;
+  title?: string;
+}
+
+export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
+  const outcome = runOutcome(result);
+  const s = result.summary;
+  const title = options.title ?? `MQTT harness report — ${outcome}`;
+  const nav = [
+    ['overview', 'Overview'],
+    ...(result.scenarios.length ? [['conformance', 'Conformance']] : []),
+    ...(result.scenarios.some((x) => x.verdict !== 'passed' && x.verdict !== 'skipped')
+      ? [['failures', 'Failures']]
+      : []),
+    ...(result.loads.length ? [['load', 'Load']] : []),
+    ...(options.comparison ? [['comparison', 'Comparison']] : []),
+  ];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>MQTT harness report <span class="badge ${outcome}">${outcome}</span></h1>
+<div>${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.warnings} warnings · ${s.deviations} deviations of ${s.total} scenario runs${
+    result.loads.length ? ` · ${result.loads.length} loads (${s.loadsFailed} failed)` : ''
+  }</div>
+<div class="muted">Started ${esc(result.startedAt)} · ${esc(formatMillis(result.durationMs))} · ${esc(result.tool.name)} ${esc(result.tool.version)} · result schema v${result.schemaVersion}${
+    result.interrupted
+      ? ` · <strong class="warning">interrupted: ${esc(result.interrupted.reason)}</strong>`
+      : ''
+  }</div>
+</header>
+<nav>${nav.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>
+<main>
+${overviewSection(result)}
+${conformanceSection(result)}
+${evidenceSection(result)}
+${loadSection(result)}
+${comparisonSection(options.comparison)}
+</main>
+<script type="application/json" id="run-result">${inlineJson(result)}</script>
+</body>
+</html>
+`;
+}
+
+/** JSON safe inside a <script> element: no "</script>", no "<!--". */
+function inlineJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}

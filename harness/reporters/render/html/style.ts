@@ -1,0 +1,32 @@
+// The stylesheet of the HTML report, inlined in the page (the report must work offline).
+export const STYLE = `
+:root { --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --dev: #8250df; --skip: #6e7781; --line: #d0d7de; --bg2: #f6f8fa; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1f2328; }
+header { padding: 16px 24px; border-bottom: 1px solid var(--line); background: var(--bg2); }
+header h1 { margin: 0 0 4px; font-size: 20px; }
+nav { padding: 8px 24px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: #fff; z-index: 1; }
+nav a { margin-right: 16px; }
+main { padding: 0 24px 48px; max-width: 1400px; }
+h2 { margin-top: 32px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { margin-top: 24px; }
+table { border-collapse: collapse; margin: 8px 0 16px; }
+th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: var(--bg2); font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.passed { color: var(--ok); } .failed { color: var(--bad); font-weight: 600; } .skipped { color: var(--skip); }
+.warning { color: var(--warn); } .deviation { color: var(--dev); }
+td > .passed, td > .failed, td > .skipped, td > .warning, td > .deviation { white-space: nowrap; }
+.badge { display: inline-block; padding: 0 8px; border-radius: 10px; color: #fff; font-weight: 600; }
+.badge.passed { background: var(--ok); color: #fff; } .badge.failed { background: var(--bad); color: #fff; } .badge.interrupted { background: var(--warn); color: #fff; }
+pre { background: var(--bg2); padding: 6px 8px; margin: 4px 0; overflow-x: auto; white-space: pre-wrap; word-break: break-all; font-size: 12px; }
+details { margin: 6px 0; } summary { cursor: pointer; }
+article.evidence { border: 1px solid var(--line); border-left: 4px solid var(--bad); padding: 8px 12px; margin: 12px 0; }
+article.evidence-deviation { border-left-color: var(--dev); } article.evidence-warning { border-left-color: var(--warn); }
+.charts { display: flex; flex-wrap: wrap; gap: 12px; }
+svg.chart { background: #fff; border: 1px solid var(--line); }
+svg.chart .grid { stroke: #eaeef2; } svg.chart .frame { fill: none; stroke: #8c959f; }
+svg.chart .tick, svg.chart .legend { font-size: 11px; fill: #57606a; }
+svg.chart .axis-label { font-size: 12px; fill: #1f2328; } svg.chart .chart-title { font-size: 13px; font-weight: 600; fill: #1f2328; }
+.muted { color: #57606a; }
+`;

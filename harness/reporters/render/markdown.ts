@@ -1,0 +1,116 @@
+// Markdown summary for a CI job summary or a pull-request comment: the verdict, the target × profile
+// matrix, key load figures and every failure with its evidence (folded in <details>).
+import type { RunResult } from '../../result/model.js';
+import {
+  countVerdicts,
+  countsCell,
+  noteworthy,
+  profileNames,
+  runOutcome,
+  scenarioLabel,
+  targetNames,
+  verdictMatrix,
+} from './aggregate.js';
+import { evidenceLines } from './evidence.js';
+import { escapeMarkdownCell, formatMillis } from './format.js';
+import { LOAD_HEADER, loadProblems, loadRow } from './load-figures.js';
+
+export function renderMarkdown(result: RunResult): string {
+  const out: string[] = [];
+  const outcome = runOutcome(result);
+  const icon = outcome === 'passed' ? '✅' : outcome === 'failed' ? '❌' : '⚠️';
+  out.push(`## ${icon} MQTT harness: ${outcome}`, '');
+  const s = result.summary;
+  out.push(
+    `${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.warnings} warnings · ${s.deviations} deviations` +
+      ` of ${s.total} scenario runs` +
+      (result.loads.length ? ` · ${result.loads.length} loads (${s.loadsFailed} failed)` : '') +
+      ` · ${formatMillis(result.durationMs)} · started ${result.startedAt} · ${result.tool.name} ${result.tool.version}`,
+    '',
+  );
+  if (result.interrupted) out.push(`> **Interrupted:** ${result.interrupted.reason}`, '');
+
+  if (result.scenarios.length > 0) {
+    out.push('### Conformance', '');
+    out.push(table([['target', 'passed', 'failed', 'skipped', 'warnings', 'deviations', 'total']]));
+    const rows: string[][] = [];
+    for (const target of targetNames(result)) {
+      const scenarios = result.scenarios.filter((x) => x.target === target);
+      if (scenarios.length === 0) continue;
+      const c = countVerdicts(scenarios);
+      rows.push([target, ...[c.passed, c.failed, c.skipped, c.warnings, c.deviations, c.total].map(String)]);
+    }
+    out.push(table(rows, false), '');
+    const profiles = profileNames(result);
+    out.push('#### Targets × profiles', '');
+    out.push(table([['target', ...profiles]]));
+    const matrixRows = [...verdictMatrix(result)].map(([target, row]) => [
+      target,
+      ...profiles.map((p) => {
+        const cell = row.get(p);
+        return cell ? countsCell(cell) : '·';
+      }),
+    ]);
+    out.push(table(matrixRows, false), '');
+  }
+
+  if (result.loads.length > 0) {
+    out.push('### Load', '');
+    out.push(table([LOAD_HEADER]), table(result.loads.map(loadRow), false), '');
+    const troubled = result.loads.filter((l) => l.verdict === 'failed');
+    for (const load of troubled) {
+      out.push(
+        `- ❌ **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${loadProblems(load).join('; ')}`,
+      );
+    }
+    if (troubled.length) out.push('');
+  }
+
+  const notes = noteworthy(result);
+  if (notes.length > 0) {
+    out.push(`### Failures, deviations and warnings (${notes.length})`, '');
+    for (const scenario of notes) {
+      const mark = scenario.verdict === 'failed' ? '❌' : scenario.verdict === 'deviation' ? '〰️' : '⚠️';
+      const statements = scenario.statements.length
+        ? ` — ${scenario.statements.map((id) => `\`${id}\``).join(', ')}`
+        : '';
+      out.push('<details>');
+      out.push(
+        `<summary>${mark} ${scenario.verdict}: <code>${htmlInline(scenarioLabel(scenario))}</code>${htmlInline(statements.replace(/`/g, ''))}</summary>`,
+      );
+      out.push(
+        '',
+        `\`${scenario.file}\``,
+        '',
+        '```text',
+        ...evidenceLines(scenario).map(noFence),
+        '```',
+        '',
+        '</details>',
+        '',
+      );
+    }
+  }
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
+}
+
+function table(rows: string[][], withHeader = true): string {
+  if (rows.length === 0) return '';
+  const lines = rows.map((row) => `| ${row.map(escapeMarkdownCell).join(' | ')} |`);
+  if (withHeader) lines.push(`|${rows[0]!.map(() => ' --- ').join('|')}|`);
+  return lines.join('\n');
+}
+
+function htmlInline(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Keep evidence from closing the code fence. */
+function noFence(line: string): string {
+  return line.replace(/```/g, '`\u200b``');
+}

@@ -1,0 +1,88 @@
+// The end-of-run console summary: tables per target and per load, then every failure with its
+// evidence. A pure function of the RunResult (the list and dot reporters print it).
+import type { RunResult } from '../../result/model.js';
+import {
+  countVerdicts,
+  countsCell,
+  noteworthy,
+  profileNames,
+  runOutcome,
+  scenarioLabel,
+  targetNames,
+  VERDICT_SYMBOL,
+  verdictMatrix,
+} from './aggregate.js';
+import { evidenceLines } from './evidence.js';
+import { formatMillis, textTable } from './format.js';
+import { LOAD_HEADER, loadProblems, loadRow } from './load-figures.js';
+
+export function renderSummary(result: RunResult): string {
+  const out: string[] = [];
+  if (result.scenarios.length > 0) out.push(conformanceTable(result), '');
+  const profiles = profileNames(result);
+  if (result.scenarios.length > 0 && profiles.length > 1) out.push(matrixTable(result), '');
+  if (result.loads.length > 0) out.push(loadTable(result), '');
+  const notes = noteworthy(result);
+  if (notes.length > 0) {
+    out.push(`Failures, deviations and warnings (${notes.length})`);
+    for (const s of notes) {
+      out.push(
+        '',
+        `  ${VERDICT_SYMBOL[s.verdict]} ${s.verdict.toUpperCase()} ${scenarioLabel(s)}  ${s.file}`,
+      );
+      if (s.statements.length) out.push(`    statements: ${s.statements.join(', ')}`);
+      for (const line of evidenceLines(s)) out.push(`    ${line}`);
+    }
+    out.push('');
+  }
+  const failedLoads = result.loads.filter((l) => l.verdict === 'failed' || l.generator.saturated);
+  if (failedLoads.length > 0) {
+    out.push(`Load problems (${failedLoads.length})`);
+    for (const load of failedLoads) {
+      out.push(`  ${load.verdict === 'failed' ? '✗' : '!'} ${load.name} [${load.target} · ${load.profile}]`);
+      for (const p of loadProblems(load)) out.push(`    ${p}`);
+    }
+    out.push('');
+  }
+  if (result.interrupted) out.push(`Interrupted: ${result.interrupted.reason}`, '');
+  out.push(totalsLine(result));
+  return out.join('\n') + '\n';
+}
+
+function conformanceTable(result: RunResult): string {
+  const rows = [['target', 'kind', 'passed', 'failed', 'skipped', 'warnings', 'deviations', 'total']];
+  for (const target of targetNames(result)) {
+    const scenarios = result.scenarios.filter((s) => s.target === target);
+    if (scenarios.length === 0) continue;
+    const c = countVerdicts(scenarios);
+    const kind = result.targets.find((t) => t.name === target)?.kind ?? '';
+    rows.push([
+      target,
+      kind,
+      ...[c.passed, c.failed, c.skipped, c.warnings, c.deviations, c.total].map(String),
+    ]);
+  }
+  return `Conformance\n${textTable(rows)}`;
+}
+
+function matrixTable(result: RunResult): string {
+  const profiles = profileNames(result);
+  const rows = [['target', ...profiles]];
+  for (const [target, row] of verdictMatrix(result))
+    rows.push([target, ...profiles.map((p) => countsCell(row.get(p)!))]);
+  return `Targets × profiles\n${textTable(rows)}`;
+}
+
+function loadTable(result: RunResult): string {
+  return `Load\n${textTable([LOAD_HEADER, ...result.loads.map(loadRow)])}`;
+}
+
+export function totalsLine(result: RunResult): string {
+  const s = result.summary;
+  const parts = [`${s.passed} passed`, `${s.failed} failed`, `${s.skipped} skipped`];
+  if (s.warnings) parts.push(`${s.warnings} warnings`);
+  if (s.deviations) parts.push(`${s.deviations} deviations`);
+  let line = `${runOutcome(result).toUpperCase()}: ${parts.join(', ')} of ${s.total} scenario runs`;
+  if (result.loads.length > 0) line += `; ${result.loads.length} loads, ${s.loadsFailed} failed`;
+  return `${line} (${formatMillis(result.durationMs)})`;
+}
