@@ -1,0 +1,123 @@
+// applyProfile: puts a network profile between the harness and a target. The proxy backend always
+// runs (it applies the stream toxics and measures round trips); the kernel backend is added when the
+// profile has packet-level effects.
+import type { ProfileInfo } from '../result/model.js';
+import type { Endpoint } from '../targets/types.js';
+import { NetworkError } from './errors.js';
+import { detectKernel } from './kernel/detect.js';
+import { startKernelLink, type KernelLink } from './kernel/link.js';
+import { planKernel } from './kernel/rules.js';
+import { loadProfile } from './load.js';
+import { startTcpProxy, type RunningProxy } from './proxy.js';
+import type { ResolvedProfile, ResolvedToxic } from './schema.js';
+import type { Random } from './distribution.js';
+import { isIP } from 'node:net';
+
+export interface ApplyOptions {
+  signal?: AbortSignal;
+  cwd: string;
+  /** Port for the proxy to listen on (default: a free port). */
+  listenPort?: number;
+  random?: Random;
+}
+
+export interface AppliedProfile {
+  endpoint: Endpoint;
+  profile: ResolvedProfile;
+  proxy: RunningProxy;
+  kernel?: KernelLink;
+  info(): ProfileInfo;
+  close(): Promise<void>;
+}
+
+export async function applyProfile(
+  profileOrName: string | ResolvedProfile,
+  upstream: Endpoint,
+  options: ApplyOptions,
+): Promise<AppliedProfile> {
+  options.signal?.throwIfAborted();
+  const profile =
+    typeof profileOrName === 'string' ? await loadProfile(profileOrName, options.cwd) : profileOrName;
+  const effects = profile.kernel;
+  const wantsKernel = effects !== undefined && profile.backend !== 'proxy';
+  let kernel: KernelLink | undefined;
+  let extraToxics: ResolvedToxic[] = [];
+  const notes: string[] = [];
+  if (wantsKernel) {
+    const caps = await detectKernel();
+    const plan = planKernel(effects, caps); // throws KERNEL_UNAVAILABLE with the reasons
+    kernel = await startKernelLink(effects, plan.netem, { host: upstream.host, port: upstream.port });
+    notes.push(...kernel.applied);
+    if (plan.proxyDelay) {
+      notes.push('kernel delay/jitter applied by the proxy (no netem in this kernel)');
+      extraToxics = (['upstream', 'downstream'] as const).map((stream) => ({
+        name: `kernel_delay_${stream}`,
+        type: 'latency' as const,
+        stream,
+        toxicity: 1,
+        attributes: { latency: effects.delay ?? 0, jitter: effects.jitter ?? 0, distribution: 'normal' },
+      }));
+    }
+  }
+  let proxy: RunningProxy;
+  try {
+    proxy = await startTcpProxy({
+      profile: { ...profile, toxics: [...profile.toxics, ...extraToxics] },
+      upstream: kernel ?? { host: upstream.host, port: upstream.port },
+      listen: { host: '127.0.0.1', port: options.listenPort ?? 0 },
+      scanMqtt: upstream.transport === 'tcp',
+      ...(options.random ? { random: options.random } : {}),
+    });
+  } catch (error) {
+    await kernel?.close();
+    throw error;
+  }
+  let packets: { dropped: number; duplicated: number } | undefined;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      await proxy.close();
+      if (kernel) {
+        const c = await kernel.counters();
+        packets = {
+          dropped: c.upstream.dropped + c.downstream.dropped,
+          duplicated: c.upstream.duplicated + c.downstream.duplicated,
+        };
+        await kernel.close();
+      }
+    })());
+  const onAbort = (): void => void close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const endpoint: Endpoint = { ...upstream, host: proxy.host, port: proxy.port };
+  if (upstream.tls && upstream.tls.servername === undefined && isIP(upstream.host) === 0) {
+    endpoint.tls = { ...upstream.tls, servername: upstream.host }; // certificates name the real host
+  }
+  return {
+    endpoint,
+    profile,
+    proxy,
+    ...(kernel ? { kernel } : {}),
+    close,
+    info(): ProfileInfo {
+      const m = proxy.stats.snapshot();
+      const info: ProfileInfo = {
+        name: profile.name,
+        backend: kernel ? 'proxy+kernel' : 'proxy',
+        measured: {},
+      };
+      if (profile.description !== undefined) info.description = profile.description;
+      if (m.rttMs) {
+        info.measured!.rttMs = { p50: m.rttMs.p50, p99: m.rttMs.p99 };
+        info.measured!.rttSamples = m.rttMs.count;
+      }
+      if (m.throughputBytesPerSec !== undefined)
+        info.measured!.throughputBytesPerSec = m.throughputBytesPerSec;
+      if (packets) info.measured!.packets = packets;
+      if (notes.length > 0) info.notes = [...notes];
+      return info;
+    },
+  };
+}
+
+export { NetworkError };

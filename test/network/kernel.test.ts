@@ -1,0 +1,220 @@
+// Kernel backend: namespaces, veth, nftables, tc. Runs only as root on a machine that has them; what
+// is missing is reported as skipped with the reason in the test name (and printed).
+import { execFileSync, spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyProfile,
+  detectKernel,
+  NAMESPACE_PREFIX,
+  parseProfile,
+  sweepStaleNamespaces,
+} from '../../harness/network/index.js';
+import type { Endpoint } from '../../harness/targets/types.js';
+import {
+  isRefused,
+  mqttSession,
+  open,
+  pingRtts,
+  startEcho,
+  startMosquitto,
+  type Mosquitto,
+} from './helpers.js';
+
+const caps = await detectKernel();
+const base = caps.root && caps.netns && caps.veth;
+const why = (ok: boolean, reason: string) => (ok ? '' : ` [skipped: ${reason}]`);
+const baseReason = caps.missing.join('; ') || 'kernel backend unavailable';
+if (caps.missing.length > 0)
+  console.warn(`kernel backend limits on this machine:\n  ${caps.missing.join('\n  ')}`);
+
+const ours = (): string[] =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n.startsWith(`${NAMESPACE_PREFIX}${process.pid}-`));
+
+const tcp = (port: number): Endpoint => ({ transport: 'tcp', host: '127.0.0.1', port });
+let mosquitto: Mosquitto | undefined;
+beforeAll(async () => {
+  if (base) mosquitto = await startMosquitto();
+});
+afterAll(async () => mosquitto?.stop());
+
+describe('kernel backend', () => {
+  it.skipIf(!(base && caps.loss))(
+    `drops packets; TCP still delivers every byte${why(base && caps.loss, baseReason)}`,
+    async () => {
+      const echo = await startEcho();
+      const profile = parseProfile('name: loss\nkernel: { loss: 5 }\n', 'inline.yaml');
+      const applied = await applyProfile(profile, tcp(echo.port), { cwd: process.cwd() });
+      try {
+        expect(ours()).toHaveLength(2);
+        const { socket, reader } = await open(applied.endpoint.port);
+        const payload = Buffer.alloc(300_000).map((_, i) => i % 251);
+        socket.write(payload);
+        expect((await reader.waitFor(payload.length, 20_000)).equals(payload)).toBe(true);
+        socket.destroy();
+      } finally {
+        await applied.close();
+      }
+      const info = applied.info();
+      expect(info.backend).toBe('proxy+kernel');
+      expect(info.measured?.packets?.dropped).toBeGreaterThan(0);
+      expect(ours()).toEqual([]);
+      expect(execFileSync('nft', ['list', 'tables'], { encoding: 'utf8' })).not.toContain('mqtt_harness');
+      expect(await isRefused(applied.endpoint.port)).toBe(true);
+      await echo.close();
+    },
+  );
+
+  it.skipIf(!(base && caps.duplicate))(
+    `duplicates packets${why(base && caps.duplicate, baseReason)}`,
+    async () => {
+      const echo = await startEcho();
+      const applied = await applyProfile(
+        parseProfile('name: dup\nkernel: { duplicate: 20 }\n', 'x'),
+        tcp(echo.port),
+        {
+          cwd: process.cwd(),
+        },
+      );
+      const { socket, reader } = await open(applied.endpoint.port);
+      const payload = Buffer.alloc(100_000, 3);
+      socket.write(payload);
+      expect((await reader.waitFor(payload.length, 10_000)).equals(payload)).toBe(true);
+      socket.destroy();
+      await applied.close();
+      expect(applied.info().measured?.packets?.duplicated).toBeGreaterThan(0);
+      await echo.close();
+    },
+  );
+
+  it.skipIf(!(base && caps.tbf))(
+    `rate-limits with tbf (±10%)${why(base && caps.tbf, baseReason)}`,
+    async () => {
+      const kbit = 4000; // 500 KB/s
+      const size = 600_000;
+      const echo = await startEcho(Buffer.alloc(size, 9));
+      const measure = async () => {
+        const applied = await applyProfile(
+          parseProfile(`name: rate\nkernel: { rate: ${kbit} }\n`, 'x'),
+          tcp(echo.port),
+          {
+            cwd: process.cwd(),
+          },
+        );
+        try {
+          const { socket, reader } = await open(applied.endpoint.port);
+          await reader.waitFor(1, 5_000);
+          const start = performance.now();
+          await reader.waitFor(size - 1, 15_000);
+          socket.destroy();
+          return ((size - 1) * 8) / ((performance.now() - start) / 1000) / 1000; // kbit/s
+        } finally {
+          await applied.close();
+        }
+      };
+      let rate = await measure();
+      if (Math.abs(rate - kbit) > kbit * 0.1) rate = await measure(); // noisy machine: retry once
+      expect(rate).toBeGreaterThan(kbit * 0.9);
+      expect(rate).toBeLessThan(kbit * 1.1);
+      await echo.close();
+    },
+  );
+
+  it.skipIf(!base)(`lossy-1 carries MQTT round trips and measures them${why(base, baseReason)}`, async () => {
+    const applied = await applyProfile('lossy-1', tcp(mosquitto!.port), { cwd: process.cwd() });
+    try {
+      const client = await mqttSession(applied.endpoint.port);
+      await pingRtts(client, 20);
+      client.socket.destroy();
+      const rtt = applied.info().measured?.rttMs;
+      expect(rtt?.p50).toBeGreaterThanOrEqual(8); // 5 ms each way from the proxy (no netem here)
+    } finally {
+      await applied.close();
+    }
+    expect(ours()).toEqual([]);
+  });
+
+  it.skipIf(!base || caps.netem)(
+    `says clearly what it cannot do without netem${why(base && !caps.netem, caps.netem ? 'this kernel has netem' : baseReason)}`,
+    async () => {
+      const profile = parseProfile('name: reorder\nkernel: { reorder: 10, corrupt: 1 }\n', 'x');
+      await expect(applyProfile(profile, tcp(1), { cwd: process.cwd() })).rejects.toMatchObject({
+        code: 'KERNEL_UNAVAILABLE',
+        details: expect.arrayContaining([
+          expect.stringMatching(/reorder: needs tc netem/),
+          expect.stringMatching(/corruption/),
+        ]),
+      });
+      expect(ours()).toEqual([]);
+    },
+  );
+
+  it.skipIf(!base)(
+    `removes namespaces left by a killed harness process${why(base, baseReason)}`,
+    async () => {
+      const child = spawn('sleep', ['0']);
+      const pid = child.pid!;
+      await new Promise((r) => child.once('exit', r));
+      const stale = `${NAMESPACE_PREFIX}${pid}-0-c`;
+      execFileSync('ip', ['netns', 'add', stale]);
+      const removed = await sweepStaleNamespaces();
+      expect(removed).toContain(stale);
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(stale);
+    },
+  );
+
+  it.skipIf(!base)(
+    `a harness process that crashes leaves no namespace behind${why(base, baseReason)}`,
+    async () => {
+      const code = [
+        "import { applyProfile } from './harness/network/index.ts';",
+        "const applied = await applyProfile('lossy-1', { transport: 'tcp', host: '127.0.0.1', port: 1 }, { cwd: process.cwd() });",
+        "console.log(applied.kernel.namespaces.join(' '));",
+        "setTimeout(() => { throw new Error('target crashed'); }, 10);",
+      ].join('\n');
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        cwd: process.cwd(),
+      });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.resume();
+      const exitCode = await new Promise((r) => child.once('exit', r));
+      expect(exitCode).not.toBe(0);
+      const namespaces = stdout.trim().split(' ');
+      expect(namespaces).toHaveLength(2);
+      const list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+      for (const ns of namespaces) expect(list).not.toContain(ns);
+    },
+  );
+
+  it.skipIf(!base)(`Ctrl-C on harness proxy removes the namespaces${why(base, baseReason)}`, async () => {
+    const { main } = await import('../../harness/cli/main.js');
+    const { PassThrough } = await import('node:stream');
+    const controller = new AbortController();
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (d: Buffer) => (text += d.toString()));
+    const exit = main(['proxy', '--profile', 'lossy-5', '--upstream', `127.0.0.1:${mosquitto!.port}`], {
+      stdout,
+      stderr: new PassThrough(),
+      signal: controller.signal,
+      cwd: process.cwd(),
+    });
+    const deadline = Date.now() + 10_000;
+    while (!text.includes('proxy:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(text).toContain('nft numgen random');
+    expect(ours()).toHaveLength(2);
+    controller.abort();
+    expect(await exit).toBe(0);
+    expect(ours()).toEqual([]);
+  });
+
+  it.skipIf(caps.root)('reports KERNEL_UNAVAILABLE when not root', async () => {
+    await expect(applyProfile('lossy-5', tcp(1), { cwd: process.cwd() })).rejects.toMatchObject({
+      code: 'KERNEL_UNAVAILABLE',
+    });
+  });
+});
