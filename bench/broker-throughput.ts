@@ -1,0 +1,98 @@
+// Broker throughput: our broker, Mosquitto and Aedes, each in its own child process on a free
+// loopback port, under the same three loads from one load-generator process (raw sockets, our
+// encoder, pre-encoded batches). Prints delivered msgs/s per broker and the ratios ours/peer.
+//   npm run bench:broker               (BENCH_SECONDS=5 BENCH_CLIENTS=10 BENCH_PAYLOAD=64 by default)
+import { CASES, type CaseName, type CaseResult } from './lib/cases.js';
+import { startMosquitto, MOSQUITTO_BIN, type PeerBroker } from './lib/mosquitto.js';
+import { startNodeBroker } from './lib/node-broker.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
+const clients = Number(process.env['BENCH_CLIENTS'] ?? 10);
+const payloadBytes = Number(process.env['BENCH_PAYLOAD'] ?? 64);
+const json = process.argv.includes('--json');
+
+type BrokerName = 'ours' | 'mosquitto' | 'aedes';
+const starters: Record<BrokerName, (() => Promise<PeerBroker>) | undefined> = {
+  ours: () => startNodeBroker('ours', 'serve-ours.ts'),
+  mosquitto: MOSQUITTO_BIN === undefined ? undefined : () => startMosquitto(),
+  aedes: () => startNodeBroker('aedes', 'serve-aedes.ts'),
+};
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const results: Partial<Record<CaseName, Partial<Record<BrokerName, CaseResult | string>>>> = {};
+
+for (const caseName of Object.keys(CASES) as CaseName[]) {
+  results[caseName] = {};
+  for (const brokerName of Object.keys(starters) as BrokerName[]) {
+    const start = starters[brokerName];
+    if (start === undefined) {
+      results[caseName][brokerName] = 'not installed';
+      continue;
+    }
+    // a fresh broker process per case: no state carried from one load to the next
+    const broker = await start();
+    try {
+      log(`${caseName} on ${brokerName} (port ${broker.port}, pid ${broker.pid}) ...`);
+      results[caseName][brokerName] = await CASES[caseName]({
+        port: broker.port,
+        seconds,
+        clients,
+        payloadBytes,
+      });
+    } catch (error) {
+      results[caseName][brokerName] = `failed: ${(error as Error).message}`;
+    } finally {
+      await broker.close();
+    }
+  }
+}
+
+const rate = (r: CaseResult | string | undefined): number | undefined =>
+  typeof r === 'object' ? r.rate : undefined;
+const fmt = (n: number | undefined): string =>
+  n === undefined ? '—' : Math.round(n).toLocaleString('en-US');
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || b === 0 ? '—' : (a / b).toFixed(2);
+
+if (json) {
+  process.stdout.write(`${JSON.stringify({ seconds, clients, payloadBytes, results }, null, 2)}\n`);
+} else {
+  const header = ['case', 'ours msg/s', 'mosquitto msg/s', 'aedes msg/s', 'ours/mosquitto', 'ours/aedes'];
+  const rows = (Object.keys(results) as CaseName[]).map((c) => {
+    const r = results[c]!;
+    return [
+      c,
+      fmt(rate(r.ours)),
+      fmt(rate(r.mosquitto)),
+      fmt(rate(r.aedes)),
+      ratio(rate(r.ours), rate(r.mosquitto)),
+      ratio(rate(r.ours), rate(r.aedes)),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  process.stdout.write(
+    [
+      `Broker throughput: delivered messages/s, ${seconds} s per case, ${clients} clients, ${payloadBytes}-byte payloads, MQTT 3.1.1`,
+      'Each broker runs in its own child process (ours and Aedes under node --import tsx, Mosquitto natively).',
+      line(header),
+      ...rows.map(line),
+      '',
+    ].join('\n'),
+  );
+  const offered = (r: CaseResult | string | undefined): string =>
+    typeof r === 'object' ? fmt(r.published / (r.seconds + 0.5)) : '—';
+  process.stdout.write(
+    `Offered load (msgs/s written by the publishers, warm-up included): ${(Object.keys(results) as CaseName[])
+      .map(
+        (c) =>
+          `${c} ours ${offered(results[c]!.ours)} / mosquitto ${offered(results[c]!.mosquitto)} / aedes ${offered(results[c]!.aedes)}`,
+      )
+      .join('; ')}\n`,
+  );
+  for (const c of Object.keys(results) as CaseName[]) {
+    for (const [b, r] of Object.entries(results[c]!))
+      if (typeof r === 'string') process.stdout.write(`${c} ${b}: ${r}\n`);
+  }
+}

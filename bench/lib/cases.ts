@@ -1,0 +1,156 @@
+// The three load shapes of the broker benchmark. Each runs for `seconds` against a broker on `port`
+// and returns messages delivered to subscribers per second. All clients speak MQTT 3.1.1.
+import { encode } from '../../wire/index.js';
+import { openClient, subscribe, VERSION, type BenchClient } from './bench-client.js';
+
+export interface CaseOptions {
+  port: number;
+  seconds: number;
+  clients: number;
+  payloadBytes: number;
+}
+
+export interface CaseResult {
+  delivered: number;
+  published: number;
+  seconds: number;
+  rate: number;
+}
+
+export type CaseName = 'fan-in-qos0' | 'fan-out-qos0' | 'pairs-qos1';
+
+const PUBLISH_TYPE = 3;
+const PUBACK_TYPE = 4;
+
+function publishBatch(topic: string, payload: Buffer, count: number): Buffer {
+  const one = encode({ type: 'publish', topic, payload, qos: 0, retain: false, dup: false }, VERSION);
+  return Buffer.concat(Array.from({ length: count }, () => one));
+}
+
+/** Writes pre-encoded QoS 0 batches as fast as the socket drains until `stop` is set. */
+async function flood(
+  client: BenchClient,
+  batch: Buffer,
+  perBatch: number,
+  state: { stop: boolean; published: number },
+): Promise<void> {
+  while (!state.stop && !client.socket.destroyed) {
+    state.published += perBatch;
+    if (!client.socket.write(batch)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          client.socket.off('drain', done);
+          client.socket.off('close', done);
+          resolve();
+        };
+        client.socket.once('drain', done);
+        client.socket.once('close', done);
+      });
+    }
+  }
+}
+
+async function measure(
+  seconds: number,
+  counter: () => number,
+  state: { stop: boolean },
+): Promise<{ delivered: number; seconds: number }> {
+  await new Promise((r) => setTimeout(r, 500)); // warm-up, not counted
+  const start = counter();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const delivered = counter() - start;
+  const elapsed = (performance.now() - t0) / 1000;
+  state.stop = true;
+  return { delivered, seconds: elapsed };
+}
+
+async function fanIn(o: CaseOptions): Promise<CaseResult> {
+  const subscriber = await openClient(o.port, 'bench-sub');
+  let received = 0;
+  subscriber.onFrame((f) => (f.type === PUBLISH_TYPE ? received++ : undefined));
+  await subscribe(subscriber, 'bench/in/+', 0);
+  const publishers = await Promise.all(
+    Array.from({ length: o.clients }, (_, i) => openClient(o.port, `bench-pub-${i}`)),
+  );
+  const state = { stop: false, published: 0 };
+  const payload = Buffer.alloc(o.payloadBytes, 0x78);
+  const floods = publishers.map((p, i) => flood(p, publishBatch(`bench/in/${i}`, payload, 50), 50, state));
+  const m = await measure(o.seconds, () => received, state);
+  await Promise.all(floods.map((f) => Promise.race([f, new Promise((r) => setTimeout(r, 1000))])));
+  for (const c of [subscriber, ...publishers]) c.close();
+  return { ...m, published: state.published, rate: m.delivered / m.seconds };
+}
+
+async function fanOut(o: CaseOptions): Promise<CaseResult> {
+  let received = 0;
+  const subscribers = await Promise.all(
+    Array.from({ length: o.clients }, (_, i) => openClient(o.port, `bench-sub-${i}`)),
+  );
+  for (const s of subscribers) {
+    s.onFrame((f) => (f.type === PUBLISH_TYPE ? received++ : undefined));
+    await subscribe(s, 'bench/out', 0);
+  }
+  const publisher = await openClient(o.port, 'bench-pub');
+  const state = { stop: false, published: 0 };
+  const floodDone = flood(
+    publisher,
+    publishBatch('bench/out', Buffer.alloc(o.payloadBytes, 0x78), 50),
+    50,
+    state,
+  );
+  const m = await measure(o.seconds, () => received, state);
+  await Promise.race([floodDone, new Promise((r) => setTimeout(r, 1000))]);
+  for (const c of [publisher, ...subscribers]) c.close();
+  return { ...m, published: state.published, rate: m.delivered / m.seconds };
+}
+
+/** N independent publisher → subscriber pairs at QoS 1, each publisher keeping WINDOW messages unacknowledged. */
+async function pairs(o: CaseOptions): Promise<CaseResult> {
+  const WINDOW = 32;
+  let received = 0;
+  const state = { stop: false, published: 0 };
+  const payload = Buffer.alloc(o.payloadBytes, 0x78);
+  const clients: BenchClient[] = [];
+  const loops: Promise<void>[] = [];
+  for (let i = 0; i < o.clients; i++) {
+    const sub = await openClient(o.port, `bench-pair-sub-${i}`);
+    clients.push(sub);
+    sub.onFrame((f) => {
+      if (f.type !== PUBLISH_TYPE) return;
+      received++;
+      if (f.packetId !== 0) sub.send({ type: 'puback', packetId: f.packetId });
+    });
+    await subscribe(sub, `bench/pair/${i}`, 1);
+    const pub = await openClient(o.port, `bench-pair-pub-${i}`);
+    clients.push(pub);
+    const topic = `bench/pair/${i}`;
+    let nextId = 0;
+    const send = (): void => {
+      nextId = (nextId % 65535) + 1;
+      state.published++;
+      pub.send({ type: 'publish', topic, payload, qos: 1, retain: false, dup: false, packetId: nextId });
+    };
+    loops.push(
+      new Promise<void>((resolve) => {
+        pub.onFrame((f) => {
+          if (f.type !== PUBACK_TYPE) return;
+          if (state.stop) resolve();
+          else send();
+        });
+        pub.socket.once('close', () => resolve());
+        for (let k = 0; k < WINDOW; k++) send();
+      }),
+    );
+  }
+  const m = await measure(o.seconds, () => received, state);
+  await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 1000))]);
+  for (const c of clients) c.close();
+  return { ...m, published: state.published, rate: m.delivered / m.seconds };
+}
+
+export const CASES: Record<CaseName, (o: CaseOptions) => Promise<CaseResult>> = {
+  'fan-in-qos0': fanIn,
+  'fan-out-qos0': fanOut,
+  'pairs-qos1': pairs,
+};

@@ -1,0 +1,48 @@
+// Auth from files: the password file becomes BrokerOptions.authenticate, the ACL file becomes
+// authorizePublish / authorizeSubscribe. Both are optional and independent.
+import { AclFile } from './acl-file.js';
+import { PasswordFile } from './password-file.js';
+
+export { AclFile, type Access, type AclRule, type AclClient } from './acl-file.js';
+export {
+  PasswordFile,
+  createPasswordEntry,
+  hashPassword,
+  DEFAULT_SCRYPT,
+  type ScryptParameters,
+} from './password-file.js';
+export { AuthFileError, type AuthFileErrorCode } from './errors.js';
+export { patternCoversFilter, patternMatchesTopic } from './topic-patterns.js';
+
+export interface FileAuthOptions {
+  passwordFile?: string;
+  aclFile?: string;
+  /** Let clients without a username in (only when a password file is set; default false then). */
+  allowAnonymous?: boolean;
+}
+
+export interface AuthHooks {
+  authenticate?: (req: {
+    clientId: string;
+    username?: string;
+    password?: Buffer;
+  }) => boolean | Promise<boolean>;
+  authorizePublish?: (client: { clientId: string; username?: string }, topic: string) => boolean;
+  authorizeSubscribe?: (client: { clientId: string; username?: string }, topicFilter: string) => boolean;
+}
+
+export async function loadFileAuth(options: FileAuthOptions): Promise<AuthHooks> {
+  const hooks: AuthHooks = {};
+  if (options.passwordFile !== undefined) {
+    const passwords = await PasswordFile.load(options.passwordFile);
+    const allowAnonymous = options.allowAnonymous ?? false;
+    hooks.authenticate = (req) =>
+      req.username === undefined ? allowAnonymous : passwords.verify(req.username, req.password);
+  }
+  if (options.aclFile !== undefined) {
+    const acl = await AclFile.load(options.aclFile);
+    hooks.authorizePublish = (client, topic) => acl.canPublish(client, topic);
+    hooks.authorizeSubscribe = (client, filter) => acl.canSubscribe(client, filter);
+  }
+  return hooks;
+}

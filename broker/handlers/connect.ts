@@ -1,0 +1,149 @@
+// CONNECT: validation (what the strict decoder has not already refused), authentication, then the
+// decision applied by the connection: session, will, keep-alive, CONNACK.
+import { validateTopicName } from '../../wire/index.js';
+import type { ConnectPacket, Properties, ProtocolLevel } from '../../wire/types.js';
+import { forwardedProperties } from '../session/message.js';
+import type { ConnectContext, ConnectDecision } from './context.js';
+
+const MQTT31_MAX_CLIENT_ID = 23;
+
+export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void | Promise<void> {
+  // Protocol name and level [MQTT-3.1.2-1] [MQTT-3.1.2-2], reserved flag [MQTT-3.1.2-3], will and
+  // user name/password flags [MQTT-3.1.2-11..22] were checked by the decoder.
+  const version = packet.protocolLevel as ProtocolLevel;
+  ctx.setVersion(version);
+  const v5 = version === 5;
+  const properties = packet.properties ?? {};
+  // Reason strings on a refusal only when the client did not set Request Problem Information to 0.
+  const refuse = (code: number | undefined, reason?: string): void =>
+    properties.requestProblemInformation === 0 || reason === undefined
+      ? ctx.refuse(code)
+      : ctx.refuse(code, reason);
+
+  if (v5 && properties.authenticationMethod !== undefined) {
+    // [MQTT-4.12.0-1] no enhanced authentication method is supported.
+    return refuse(0x8c, 'authentication method not supported');
+  }
+  if (v5 && (properties.receiveMaximum === 0 || properties.maximumPacketSize === 0)) {
+    return refuse(0x82, 'receive maximum and maximum packet size must not be 0');
+  }
+  if (ctx.atConnectionLimit()) return refuse(v5 ? 0x89 : 0x03, 'too many connections');
+
+  let clientId = packet.clientId;
+  let assignedClientId = false;
+  if (clientId.length === 0) {
+    if (
+      version === 3 ||
+      (version === 4 && !packet.cleanStart && !ctx.has('accept-empty-clientid-persistent'))
+    ) {
+      // [MQTT-3.1.3-8] a zero-length client id needs clean session 1 (and MQTT 3.1 has no such case).
+      return refuse(0x02);
+    }
+    // [MQTT-3.1.3-6] (3.1.1) / [MQTT-3.1.3-6] [MQTT-3.1.3-7] (5.0): assign a unique id.
+    clientId = ctx.newClientId();
+    assignedClientId = true;
+  } else if (version === 3 && Buffer.byteLength(clientId) > MQTT31_MAX_CLIENT_ID) {
+    return refuse(0x02);
+  }
+
+  const will = packet.will;
+  if (will !== undefined) {
+    if (validateTopicName(will.topic) !== undefined)
+      return refuse(v5 ? 0x90 : undefined, 'invalid will topic');
+    // [MQTT-3.2.2-12] [MQTT-3.2.2-13] a will beyond what the server supports is refused.
+    if (will.qos > ctx.options.maximumQoS) return refuse(v5 ? 0x9b : undefined, 'will QoS not supported');
+    if (will.retain && !ctx.options.retainAvailable)
+      return refuse(v5 ? 0x9a : undefined, 'retain not supported');
+  }
+
+  const decide = (): void => {
+    const maxExpiry = ctx.options.maxSessionExpiryInterval;
+    let sessionExpiry: number;
+    let sessionExpiryCapped = false;
+    if (v5) {
+      const requested = properties.sessionExpiryInterval ?? 0;
+      sessionExpiry = Math.min(requested, maxExpiry);
+      sessionExpiryCapped = sessionExpiry !== requested;
+      if (sessionExpiry === 0xffff_ffff) sessionExpiry = Number.POSITIVE_INFINITY; // never expires
+    } else {
+      // 3.1.1: clean session 1 ends with the connection, 0 lasts until a clean session [MQTT-3.1.2-4..6].
+      sessionExpiry = packet.cleanStart ? 0 : Number.POSITIVE_INFINITY;
+    }
+    let willDecision: ConnectDecision['will'];
+    if (will !== undefined) {
+      const willProperties = will.properties ?? {};
+      const expiryInterval = willProperties.messageExpiryInterval;
+      willDecision = {
+        message: {
+          topic: will.topic,
+          payload: will.payload,
+          qos: will.qos,
+          // [MQTT-3.1.2-16] [MQTT-3.1.2-17] (3.1.1) / [MQTT-3.1.2-14] [MQTT-3.1.2-15] (5.0)
+          retain: will.retain,
+          // [MQTT-3.1.3-10] will properties forwarded, user properties in order.
+          properties: forwardedProperties(will.properties, ctx.has('drop-user-properties')),
+          expiresAt: undefined,
+          expiryInterval,
+          publisherId: clientId,
+        },
+        delayMs: (willProperties.willDelayInterval ?? 0) * 1000,
+      };
+      // Expiry counts from the moment the will is published; stamped then (see Broker.publishWill).
+    }
+    ctx.accept({
+      clientId,
+      assignedClientId,
+      cleanStart: packet.cleanStart,
+      sessionExpiry,
+      connackProperties: v5
+        ? connackProperties(ctx, {
+            assignedClientId: assignedClientId ? clientId : undefined,
+            sessionExpiryCapped,
+            sessionExpiry,
+          })
+        : undefined,
+      keepAlive: packet.keepAlive,
+      will: willDecision,
+      username: packet.username,
+      clientReceiveMaximum: properties.receiveMaximum ?? 65_535,
+      clientMaximumPacketSize: properties.maximumPacketSize ?? Number.POSITIVE_INFINITY,
+      clientTopicAliasMaximum: properties.topicAliasMaximum ?? 0,
+      requestProblemInformation: properties.requestProblemInformation !== 0,
+    });
+  };
+
+  if (!ctx.needsAuthentication) return decide();
+  const request: { clientId: string; username?: string; password?: Buffer } = { clientId };
+  if (packet.username !== undefined) request.username = packet.username;
+  if (packet.password !== undefined) request.password = packet.password;
+  return ctx.authenticate(request).then((ok) => {
+    // 3.1.1 return code 4 / 5.0 0x86: bad user name or password.
+    if (!ok) return refuse(v5 ? 0x86 : 0x04, 'not authorized');
+    decide();
+  });
+}
+
+/** What the server tells a v5 client about its limits and capabilities in CONNACK. */
+function connackProperties(
+  ctx: ConnectContext,
+  session: { assignedClientId: string | undefined; sessionExpiryCapped: boolean; sessionExpiry: number },
+): Properties {
+  const { options } = ctx;
+  const properties: Properties = {
+    receiveMaximum: options.receiveMaximum,
+    maximumPacketSize: options.maxPacketSize,
+    topicAliasMaximum: options.topicAliasMaximum,
+  };
+  if (session.assignedClientId !== undefined && !ctx.has('no-assigned-client-id')) {
+    properties.assignedClientIdentifier = session.assignedClientId; // [MQTT-3.1.3-7] [MQTT-3.2.2-16]
+  }
+  if (session.sessionExpiryCapped) properties.sessionExpiryInterval = session.sessionExpiry;
+  // [MQTT-3.1.2-21] the client must use the server's keep-alive when one is sent.
+  if (options.serverKeepAlive !== undefined) properties.serverKeepAlive = options.serverKeepAlive;
+  if (!options.retainAvailable) properties.retainAvailable = 0;
+  if (options.maximumQoS < 2) properties.maximumQoS = options.maximumQoS;
+  if (!options.wildcardSubscriptionAvailable) properties.wildcardSubscriptionAvailable = 0;
+  if (!options.sharedSubscriptionAvailable) properties.sharedSubscriptionAvailable = 0;
+  if (!options.subscriptionIdentifiersAvailable) properties.subscriptionIdentifiersAvailable = 0;
+  return properties;
+}

@@ -1,0 +1,92 @@
+// The narrow contexts handed to packet handlers. A handler sees what its packet type needs:
+// a way to write packets and fail the connection, the session, and the broker services it uses.
+// It never sees the connection object or the socket.
+import type { Packet, ProtocolLevel, Properties } from '../../wire/types.js';
+import type { MutationName } from '../mutations.js';
+import type { ClientIdentity, LogFunction, ResolvedBrokerOptions } from '../options.js';
+import type { Router } from '../router/router.js';
+import type { RetainedStore } from '../retained.js';
+import type { Message } from '../session/message.js';
+import type { Session } from '../session/session.js';
+
+export interface PacketContext {
+  readonly version: ProtocolLevel;
+  readonly options: ResolvedBrokerOptions;
+  readonly log: LogFunction;
+  has(mutation: MutationName): boolean;
+  now(): number;
+  send(packet: Packet): void;
+  /**
+   * Protocol error or malformed packet found by a handler: v5 DISCONNECT with the reason code
+   * (and a reason string unless the client asked for no problem information), then close.
+   */
+  fail(reasonCode: number, reason: string, statement?: string): void;
+  /** Properties carrying a reason string, honouring Request Problem Information. */
+  problem(reason: string): Properties | undefined;
+}
+
+export interface SessionContext extends PacketContext {
+  readonly session: Session;
+  readonly client: ClientIdentity;
+}
+
+export interface PublishContext extends SessionContext {
+  /** Inbound topic aliases of this connection (v5). */
+  readonly topicAliases: Map<number, string>;
+  authorizePublish(topic: string): boolean;
+  /** Routes the message (and stores it when retained); returns the number of matching subscribers. */
+  publish(message: Message): number;
+}
+
+export interface AckContext extends SessionContext {
+  /** Sends queued messages now that quota was released. */
+  drain(): void;
+}
+
+export interface SubscribeContext extends SessionContext {
+  readonly router: Router;
+  readonly retained: RetainedStore;
+  authorizeSubscribe(topicFilter: string): boolean;
+  /** Sends a retained message to this session because of a new subscription. */
+  deliverRetained(message: Message, qos: 0 | 1 | 2, subscriptionId: number | undefined): void;
+  subscriptionsChanged(): void;
+}
+
+export interface DisconnectContext extends SessionContext {
+  /** Client DISCONNECT: `keepWill` for v5 reason 0x04, new session expiry if given. */
+  disconnect(keepWill: boolean): void;
+  /** Session expiry interval sent at CONNECT (v5; 0 when absent). */
+  readonly connectSessionExpiry: number;
+}
+
+/** What the CONNECT handler decided, applied by the connection and the broker. */
+export interface ConnectDecision {
+  clientId: string;
+  assignedClientId: boolean;
+  cleanStart: boolean;
+  /** Seconds; Infinity for a 3.1.1 persistent session. */
+  sessionExpiry: number;
+  keepAlive: number;
+  will: { message: Message; delayMs: number } | undefined;
+  username: string | undefined;
+  clientReceiveMaximum: number;
+  clientMaximumPacketSize: number;
+  clientTopicAliasMaximum: number;
+  requestProblemInformation: boolean;
+  /** v5 CONNACK properties (server limits and capabilities); undefined for 3.1.x. */
+  connackProperties: Properties | undefined;
+}
+
+export interface ConnectContext extends PacketContext {
+  /** Called when the CONNECT packet sets the protocol version of the connection. */
+  setVersion(version: ProtocolLevel): void;
+  /** Sends a refusing CONNACK (return code / reason code) and closes the connection. */
+  refuse(code: number | undefined, reason?: string): void;
+  /** True when an authenticate hook is configured (the handler then awaits it). */
+  readonly needsAuthentication: boolean;
+  authenticate(request: { clientId: string; username?: string; password?: Buffer }): Promise<boolean>;
+  atConnectionLimit(): boolean;
+  /** Takes over / creates the session, starts keep-alive, sends CONNACK 0x00. */
+  accept(decision: ConnectDecision): void;
+  newClientId(): string;
+}

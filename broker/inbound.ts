@@ -1,0 +1,94 @@
+// Inbound byte stream → packets: framing, strict decoding, and (test-only) mutations that accept
+// some packets the decoder rejects. Errors are reported with the offending bytes; after an error
+// the pipeline is dead, like the decoder.
+import { MqttDecodeError, PacketDecoder } from '../wire/index.js';
+import type { Packet, ProtocolLevel } from '../wire/types.js';
+import { Framer } from './framing.js';
+import { decodeLeniently, decoderAfterConnect } from './lenient.js';
+import type { MutationName } from './mutations.js';
+
+export interface InboundSink {
+  packet(packet: Packet): void;
+  error(error: MqttDecodeError, bytes: Buffer): void;
+  /** False once the connection is closing: no further packets are read. */
+  readonly open: boolean;
+  /** Protocol version once CONNECT was accepted, undefined before. */
+  readonly version: ProtocolLevel | undefined;
+}
+
+export class InboundPipeline {
+  private readonly framer: Framer;
+  private decoder: PacketDecoder;
+
+  constructor(
+    private readonly maxPacketSize: number,
+    private readonly mutations: ReadonlySet<MutationName>,
+    private readonly sink: InboundSink,
+  ) {
+    this.framer = new Framer(maxPacketSize);
+    this.decoder = this.freshDecoder();
+  }
+
+  push(chunk: Buffer): void {
+    this.framer.push(chunk);
+    while (this.sink.open) {
+      const next = this.framer.next();
+      if (next.kind === 'incomplete') return;
+      if (next.kind === 'bad-length') {
+        const error = new MqttDecodeError('MALFORMED_PACKET', 'remaining length longer than 4 bytes');
+        this.sink.error(error, this.framer.rest());
+        return;
+      }
+      if (next.kind === 'too-large') {
+        const statement = this.sink.version === 5 ? 'MQTT-3.2.2-15' : undefined;
+        const message = `packet of ${next.size} bytes exceeds ${this.maxPacketSize}`;
+        this.sink.error(new MqttDecodeError('PACKET_TOO_LARGE', message, { statement }), next.header);
+        return;
+      }
+      this.decode(next.frame);
+    }
+  }
+
+  clear(): void {
+    this.framer.clear();
+  }
+
+  private decode(frame: Buffer): void {
+    let packet: Packet | undefined;
+    try {
+      packet = this.decoder.push(frame)[0];
+    } catch (error) {
+      if (!(error instanceof MqttDecodeError)) throw error;
+      packet = this.recover(frame, error);
+    }
+    if (packet !== undefined) this.sink.packet(packet);
+  }
+
+  private freshDecoder(): PacketDecoder {
+    return new PacketDecoder({ role: 'server', maxPacketSize: this.maxPacketSize, copyBinary: true });
+  }
+
+  /** Test-only mutations that accept what the decoder rejected; otherwise the error is reported. */
+  private recover(frame: Buffer, error: MqttDecodeError): Packet | undefined {
+    if (this.mutations.size > 0) {
+      const has = (mutation: MutationName): boolean => this.mutations.has(mutation);
+      const version = this.sink.version;
+      if (error.statement === 'MQTT-3.1.0-1' && has('accept-first-packet-not-connect')) {
+        this.decoder = this.freshDecoder();
+        return undefined; // packet ignored
+      }
+      if (error.statement === 'MQTT-3.1.0-2' && has('accept-second-connect')) {
+        this.decoder = decoderAfterConnect(version ?? 4, this.maxPacketSize);
+        return undefined; // packet ignored
+      }
+      const packet = decodeLeniently(frame, error, has, version, this.maxPacketSize);
+      if (packet !== undefined) {
+        const level = packet.type === 'connect' ? (packet.protocolLevel as ProtocolLevel) : (version ?? 4);
+        this.decoder = decoderAfterConnect(level, this.maxPacketSize);
+        return packet;
+      }
+    }
+    this.sink.error(error, frame);
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+// Encoding of outbound PUBLISH packets for one connection: per-delivery properties (remaining
+// message expiry, subscription identifiers), outbound topic aliases, and the client's maximum
+// packet size.
+import { encode } from '../wire/index.js';
+import type { Properties, ProtocolLevel, PublishPacket } from '../wire/types.js';
+import type { MutationName } from './mutations.js';
+import type { OutboundPublish } from './session/session.js';
+
+export interface ClientLimits {
+  /** Topic Alias Maximum sent by the client in CONNECT (0: no aliases). */
+  topicAliasMaximum: number;
+  /** Maximum Packet Size sent by the client in CONNECT (Infinity when absent). */
+  maximumPacketSize: number;
+}
+
+export class PublishEncoder {
+  /** Topic name → alias; scoped to the connection [MQTT-3.3.2-10]. */
+  private readonly aliases = new Map<string, number>();
+
+  constructor(
+    private readonly version: ProtocolLevel,
+    private readonly limits: ClientLimits,
+    private readonly has: (mutation: MutationName) => boolean,
+  ) {}
+
+  /** The encoded PUBLISH, or undefined when it is too large for the client and must be dropped. */
+  encode(publish: OutboundPublish, now: number): Buffer | undefined {
+    const { message } = publish;
+    const packet: PublishPacket = {
+      type: 'publish',
+      topic: message.topic,
+      payload: message.payload,
+      qos: publish.qos,
+      retain: publish.retain,
+      // [MQTT-3.3.1-3] the inbound DUP is not propagated; set only on our own redelivery.
+      dup: publish.dup,
+    };
+    if (publish.packetId !== undefined) packet.packetId = publish.packetId;
+    let newAlias: string | undefined;
+    if (this.version === 5) {
+      const properties: Properties = { ...message.properties };
+      if (message.expiresAt !== undefined) {
+        // [MQTT-3.3.2-6] the interval left, not the one received.
+        properties.messageExpiryInterval = this.has('ignore-message-expiry')
+          ? (message.expiryInterval ?? 0)
+          : Math.max(1, Math.ceil((message.expiresAt - now) / 1000));
+      }
+      if (publish.subscriptionIds.length > 0 && !this.has('no-subscription-identifiers')) {
+        // [MQTT-3.3.4-3] [MQTT-3.3.4-4] every matching subscription identifier in the one copy.
+        properties.subscriptionIdentifier =
+          publish.subscriptionIds.length === 1
+            ? (publish.subscriptionIds[0] ?? 0)
+            : [...publish.subscriptionIds];
+      }
+      newAlias = this.applyAlias(packet, properties);
+      if (Object.keys(properties).length > 0) packet.properties = properties;
+    }
+    const bytes = encode(packet, this.version);
+    if (bytes.length > this.limits.maximumPacketSize && !this.has('ignore-maximum-packet-size')) {
+      // [MQTT-3.1.2-24] [MQTT-3.1.2-25] too large for this client: dropped for it alone.
+      if (newAlias !== undefined) this.aliases.delete(newAlias);
+      return undefined;
+    }
+    return bytes;
+  }
+
+  /** [MQTT-3.1.2-26] [MQTT-3.1.2-27] aliases only up to the client's maximum; returns a newly mapped topic. */
+  private applyAlias(packet: PublishPacket, properties: Properties): string | undefined {
+    if (this.limits.topicAliasMaximum <= 0) return undefined;
+    const topic = packet.topic;
+    const alias = this.aliases.get(topic);
+    if (alias !== undefined) {
+      properties.topicAlias = alias;
+      packet.topic = '';
+      return undefined;
+    }
+    if (this.aliases.size >= this.limits.topicAliasMaximum) return undefined;
+    properties.topicAlias = this.aliases.size + 1;
+    this.aliases.set(topic, properties.topicAlias);
+    return topic;
+  }
+}

@@ -1,0 +1,58 @@
+// Will messages: published when a connection ends abnormally, after the v5 Will Delay Interval
+// (or at once when the session ends first), cancelled when the client comes back in time.
+import type { Message } from './session/message.js';
+
+interface PendingWill {
+  message: Message;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class WillScheduler {
+  private readonly pending = new Map<string, PendingWill>();
+
+  constructor(private readonly publish: (message: Message) => void) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Publishes at once when `delayMs` is 0, else after the delay (replacing any pending will of the client). */
+  schedule(clientId: string, message: Message, delayMs: number): void {
+    this.cancel(clientId);
+    if (delayMs <= 0) {
+      this.publish(message);
+      return;
+    }
+    const entry: PendingWill = { message, timer: undefined };
+    entry.timer = setTimeout(
+      () => {
+        this.pending.delete(clientId);
+        this.publish(message);
+      },
+      Math.min(delayMs, 2_147_483_647),
+    );
+    entry.timer.unref();
+    this.pending.set(clientId, entry);
+  }
+
+  /** [MQTT-3.1.3-9] the client reconnected before the delay elapsed: the will is not sent. */
+  cancel(clientId: string): boolean {
+    const entry = this.pending.get(clientId);
+    if (entry === undefined) return false;
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    this.pending.delete(clientId);
+    return true;
+  }
+
+  /** The session ended before the delay elapsed: publish now. */
+  fireNow(clientId: string): void {
+    const entry = this.pending.get(clientId);
+    if (entry === undefined) return;
+    this.cancel(clientId);
+    this.publish(entry.message);
+  }
+
+  clear(): void {
+    for (const clientId of [...this.pending.keys()]) this.cancel(clientId);
+  }
+}

@@ -1,0 +1,29 @@
+// A subscriber that never reads must not make the broker buffer without bound: QoS 0 messages are
+// dropped at the socket's write bound, QoS 1 messages queue up to maxQueuedMessages, the rest is
+// dropped, and the drops show in $SYS/broker/messages/dropped.
+import { describe, expect, it } from 'vitest';
+import { isOurs } from './helpers/target.js';
+import { runFixture } from './helpers/fixture.js';
+
+interface SlowResult {
+  publishedBytes: number;
+  messages: number;
+  before: number;
+  after: number;
+  sysDropped: number;
+  stats: { messagesDropped: number; messagesReceived: number; inflight: number };
+}
+
+describe.runIf(isOurs)('slow subscriber', () => {
+  it('keeps memory bounded and counts the dropped messages', async () => {
+    const r = await runFixture<SlowResult>('slow-subscriber.ts', {}, 110_000);
+    expect(r.stats.messagesReceived).toBe(r.messages);
+    // two stalled subscribers × 3000 messages: most of them cannot be delivered
+    expect(r.stats.messagesDropped).toBeGreaterThan(r.messages);
+    expect(r.sysDropped).toBeGreaterThan(0);
+    expect(r.sysDropped).toBeLessThanOrEqual(r.stats.messagesDropped);
+    expect(r.stats.inflight).toBeLessThanOrEqual(64 + 64);
+    // 48 MB went through; what stays is bounded by the write buffer and the queue (a few MB)
+    expect(r.after - r.before).toBeLessThan(r.publishedBytes / 4);
+  }, 120_000);
+});

@@ -1,0 +1,185 @@
+// More mutations, table-driven: the same scenario on a correct broker and on a mutated one must
+// give the two expected, different observations.
+import { describe, expect, it } from 'vitest';
+import type { PublishPacket } from '../../../wire/types.js';
+import type { MutationName } from '../../../broker/mutations.js';
+import { TestClient, connectPacket, startTestBroker } from './helpers.js';
+
+function publish(topic: string, fields: Partial<PublishPacket> = {}): PublishPacket {
+  return { type: 'publish', topic, payload: Buffer.from('m'), qos: 0, retain: false, dup: false, ...fields };
+}
+
+async function subscribed(
+  port: number,
+  filter: string,
+  qos: 0 | 1 | 2 = 0,
+  version: 4 | 5 = 4,
+): Promise<TestClient> {
+  const client = await TestClient.connect(port, {}, version);
+  client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos }] });
+  await client.next('suback');
+  return client;
+}
+
+type Scenario = (port: number) => Promise<unknown>;
+
+const cases: [MutationName, Scenario, unknown, unknown][] = [
+  [
+    'ignore-retain-flag',
+    async (port) => {
+      const pub = await TestClient.connect(port);
+      pub.send(publish('r', { retain: true, qos: 1, packetId: 1 }));
+      await pub.next('puback');
+      const sub = await subscribed(port, 'r');
+      return (await sub.nextOrClosed('publish', 400).catch(() => 'none')) === 'none' ? 'none' : 'retained';
+    },
+    'retained',
+    'none',
+  ],
+  [
+    'retain-flag-cleared-on-delivery',
+    async (port) => {
+      const pub = await TestClient.connect(port);
+      pub.send(publish('r', { retain: true, qos: 1, packetId: 1 }));
+      await pub.next('puback');
+      const sub = await subscribed(port, 'r');
+      return (await sub.next('publish')).retain;
+    },
+    true,
+    false,
+  ],
+  [
+    'deliver-at-publisher-qos',
+    async (port) => {
+      const sub = await subscribed(port, 'q', 0);
+      const pub = await TestClient.connect(port);
+      pub.send(publish('q', { qos: 1, packetId: 1 }));
+      return (await sub.next('publish')).qos;
+    },
+    0,
+    1,
+  ],
+  [
+    'overlap-lowest-qos',
+    async (port) => {
+      const sub = await TestClient.connect(port);
+      sub.send({
+        type: 'subscribe',
+        packetId: 1,
+        subscriptions: [
+          { topicFilter: 'o/#', qos: 0 },
+          { topicFilter: 'o/x', qos: 1 },
+        ],
+      });
+      await sub.next('suback');
+      const pub = await TestClient.connect(port);
+      pub.send(publish('o/x', { qos: 1, packetId: 1 }));
+      return (await sub.next('publish')).qos;
+    },
+    1,
+    0,
+  ],
+  [
+    'wrong-suback-packet-id',
+    async (port) => {
+      const sub = await TestClient.connect(port);
+      sub.send({ type: 'subscribe', packetId: 10, subscriptions: [{ topicFilter: 'x', qos: 0 }] });
+      return (await sub.next('suback')).packetId;
+    },
+    10,
+    11,
+  ],
+  [
+    'session-present-always-false',
+    async (port) => {
+      const first = await TestClient.connect(port, { clientId: 'sp', cleanStart: false });
+      await first.disconnect();
+      const again = await TestClient.open(port, 4);
+      again.send(connectPacket({ clientId: 'sp', cleanStart: false }, 4));
+      return (await again.next('connack')).sessionPresent;
+    },
+    true,
+    false,
+  ],
+  [
+    'no-assigned-client-id',
+    async (port) => {
+      const client = await TestClient.open(port, 5);
+      client.send(connectPacket({ clientId: '' }, 5));
+      return typeof (await client.next('connack')).properties?.assignedClientIdentifier;
+    },
+    'string',
+    'undefined',
+  ],
+  [
+    'no-will',
+    async (port) => {
+      const watcher = await subscribed(port, 'w');
+      const dying = await TestClient.connect(port, {
+        will: { topic: 'w', payload: Buffer.from('x'), qos: 0, retain: false },
+      });
+      dying.close();
+      return (await watcher.nextOrClosed('publish', 400).catch(() => 'none')) === 'none' ? 'none' : 'will';
+    },
+    'will',
+    'none',
+  ],
+  [
+    'drop-user-properties',
+    async (port) => {
+      const sub = await subscribed(port, 'u', 0, 5);
+      const pub = await TestClient.connect(port, {}, 5);
+      pub.send(publish('u', { properties: { userProperties: [['k', 'v']] } }));
+      return (await sub.next('publish')).properties?.userProperties?.length ?? 0;
+    },
+    1,
+    0,
+  ],
+  [
+    'ignore-no-local',
+    async (port) => {
+      const client = await TestClient.connect(port, {}, 5);
+      client.send({
+        type: 'subscribe',
+        packetId: 1,
+        subscriptions: [{ topicFilter: 'nl', qos: 0, noLocal: true }],
+      });
+      await client.next('suback');
+      client.send(publish('nl'));
+      client.send({ type: 'pingreq' });
+      await client.next('pingresp');
+      await new Promise((r) => setTimeout(r, 100));
+      return client.packets.filter((p) => p.type === 'publish').length;
+    },
+    0,
+    1,
+  ],
+  [
+    'no-unsuback',
+    async (port) => {
+      const client = await TestClient.connect(port);
+      client.send({ type: 'unsubscribe', packetId: 3, topicFilters: ['x'] });
+      client.send({ type: 'pingreq' });
+      await client.next('pingresp');
+      await new Promise((r) => setTimeout(r, 100));
+      return client.packets.some((p) => p.type === 'unsuback');
+    },
+    true,
+    false,
+  ],
+];
+
+describe('mutations change behaviour (table)', () => {
+  it.each(cases)('%s', async (mutation, scenario, correct, mutated) => {
+    const results: unknown[] = [];
+    for (const mutations of [[], [mutation]]) {
+      const target = await startTestBroker({ mutations });
+      try {
+        results.push(await scenario(target.port));
+      } finally {
+        await target.stop();
+      }
+    }
+    expect(results).toEqual([correct, mutated]);
+  });
+});

@@ -1,0 +1,165 @@
+// Each mutation must change observable behaviour: the same exchange is run against a correct broker
+// and against one with the mutation enabled, and the outcomes must differ as described.
+import { describe, expect, it } from 'vitest';
+import { encode } from '../../../wire/index.js';
+import type { PublishPacket } from '../../../wire/types.js';
+import { MUTATIONS, MUTATION_NAMES } from '../../../broker/mutations.js';
+import type { MutationName } from '../../../broker/mutations.js';
+import { TestClient, connectPacket, startTestBroker } from './helpers.js';
+
+function publish(topic: string, fields: Partial<PublishPacket> = {}): PublishPacket {
+  return { type: 'publish', topic, payload: Buffer.from('m'), qos: 0, retain: false, dup: false, ...fields };
+}
+
+async function withBroker<T>(mutations: MutationName[], run: (port: number) => Promise<T>): Promise<T> {
+  const target = await startTestBroker({ mutations });
+  try {
+    return await run(target.port);
+  } finally {
+    await target.stop();
+  }
+}
+
+/** Runs the exchange without and with the mutation. */
+async function both<T>(mutation: MutationName, run: (port: number) => Promise<T>): Promise<[T, T]> {
+  return [await withBroker([], run), await withBroker([mutation], run)];
+}
+
+describe('mutation catalogue', () => {
+  it('has a description and statement ids for every name', () => {
+    expect(Object.keys(MUTATIONS).sort()).toEqual([...MUTATION_NAMES].sort());
+    expect(MUTATION_NAMES.length).toBeGreaterThanOrEqual(35);
+    for (const name of MUTATION_NAMES) {
+      expect(MUTATIONS[name].description.length).toBeGreaterThan(10);
+      for (const id of MUTATIONS[name].statements) expect(id).toMatch(/^MQTT-\d+\.\d+(\.\d+)?-\d+$/);
+    }
+  });
+});
+
+describe('mutations change behaviour', () => {
+  it('accept-qos3: a QoS 3 PUBLISH is answered instead of closing', async () => {
+    const outcome = await both('accept-qos3', async (port) => {
+      const client = await TestClient.connect(port);
+      client.raw(encode(publish('t', { qos: 1, packetId: 5 }), 4, { flags: 0x06 }));
+      const answer = await client.nextOrClosed('puback');
+      return answer === 'closed' ? answer : 'acked';
+    });
+    expect(outcome).toEqual(['closed', 'acked']);
+  });
+
+  it('accept-wildcard-publish-topic: a wildcard topic is routed', async () => {
+    const outcome = await both('accept-wildcard-publish-topic', async (port) => {
+      const sub = await TestClient.connect(port);
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '#', qos: 0 }] });
+      await sub.next('suback');
+      const pub = await TestClient.connect(port);
+      pub.raw(encode(publish('a/x'), 4, { rawStrings: { topic: Buffer.from('a/+') } }));
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        // The test client's strict decoder refuses the forwarded wildcard topic: that is the evidence.
+        return sub.decodeError?.message.includes('wildcard') === true ? 'forwarded' : 'not delivered';
+      } finally {
+        sub.close();
+        pub.close();
+      }
+    });
+    expect(outcome).toEqual(['not delivered', 'forwarded']);
+  });
+
+  it('accept-invalid-utf8: an ill-formed topic is routed', async () => {
+    const outcome = await both('accept-invalid-utf8', async (port) => {
+      const pub = await TestClient.connect(port);
+      pub.raw(
+        encode(publish('x', { qos: 1, packetId: 1 }), 4, {
+          rawStrings: { topic: Buffer.from([0x61, 0xff, 0x62]) },
+        }),
+      );
+      const answer = await pub.nextOrClosed('puback');
+      return answer === 'closed' ? answer : 'acked';
+    });
+    expect(outcome).toEqual(['closed', 'acked']);
+  });
+
+  it('accept-bad-protocol-level and accept-reserved-connect-flag: CONNECT accepted', async () => {
+    const level = await both('accept-bad-protocol-level', async (port) => {
+      const client = await TestClient.open(port, 4);
+      client.send({ ...connectPacket({}, 4), protocolLevel: 2 });
+      return (await client.next('connack')).reasonCode;
+    });
+    expect(level).toEqual([0x01, 0x00]);
+    const flag = await both('accept-reserved-connect-flag', async (port) => {
+      const client = await TestClient.open(port, 4);
+      client.raw(encode(connectPacket({}, 4), 4, { connectFlags: 0x03 }));
+      const answer = await client.nextOrClosed('connack');
+      return answer === 'closed' ? answer : answer.reasonCode;
+    });
+    expect(flag).toEqual(['closed', 0]);
+  });
+
+  it('accept-second-connect and accept-first-packet-not-connect: no close', async () => {
+    const second = await both('accept-second-connect', async (port) => {
+      const client = await TestClient.connect(port);
+      client.send(connectPacket({}, 4));
+      client.send({ type: 'pingreq' });
+      const answer = await client.nextOrClosed('pingresp');
+      return answer === 'closed' ? answer : 'open';
+    });
+    expect(second).toEqual(['closed', 'open']);
+    const first = await both('accept-first-packet-not-connect', async (port) => {
+      const client = await TestClient.open(port, 4);
+      client.send({ type: 'pingreq' });
+      client.send(connectPacket({}, 4));
+      const answer = await client.nextOrClosed('connack');
+      return answer === 'closed' ? answer : answer.reasonCode;
+    });
+    expect(first).toEqual(['closed', 0]);
+  });
+
+  it('qos2-duplicate-delivery: a resent QoS 2 PUBLISH is delivered twice', async () => {
+    const counts = await both('qos2-duplicate-delivery', async (port) => {
+      const sub = await TestClient.connect(port);
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'd', qos: 0 }] });
+      await sub.next('suback');
+      const pub = await TestClient.connect(port);
+      pub.send(publish('d', { qos: 2, packetId: 4 }));
+      await pub.next('pubrec');
+      pub.send(publish('d', { qos: 2, packetId: 4, dup: true }));
+      await pub.next('pubrec');
+      pub.send({ type: 'pubrel', packetId: 4 });
+      await pub.next('pubcomp');
+      await sub.next('publish');
+      await new Promise((r) => setTimeout(r, 100));
+      return 1 + sub.packets.filter((p) => p.type === 'publish').length;
+    });
+    expect(counts).toEqual([1, 2]);
+  });
+
+  it('dollar-topics-match-wildcards: # receives $ topics', async () => {
+    const got = await both('dollar-topics-match-wildcards', async (port) => {
+      const sub = await TestClient.connect(port);
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '#', qos: 0 }] });
+      await sub.next('suback');
+      const pub = await TestClient.connect(port);
+      pub.send(publish('$x/y'));
+      pub.send(publish('marker'));
+      return (await sub.next('publish')).topic;
+    });
+    expect(got).toEqual(['marker', '$x/y']);
+  });
+
+  it('no-dup-on-redelivery: resent PUBLISH has DUP 0', async () => {
+    const dup = await both('no-dup-on-redelivery', async (port) => {
+      const sub = await TestClient.connect(port, { clientId: 's', cleanStart: false });
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'r', qos: 1 }] });
+      await sub.next('suback');
+      const pub = await TestClient.connect(port);
+      pub.send(publish('r', { qos: 1, packetId: 1 }));
+      await sub.next('publish');
+      sub.close();
+      await sub.waitClosed();
+      const back = await TestClient.connect(port, { clientId: 's', cleanStart: false });
+      return (await back.next('publish')).dup;
+    });
+    expect(dup).toEqual([true, false]);
+  });
+});
