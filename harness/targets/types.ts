@@ -44,13 +44,31 @@ export interface StartedTarget {
   /** True while the target still accepts connections / its process is alive. */
   isAlive(): boolean;
   stop(): Promise<void>;
+  /** Why a capability is missing, for the skip reason (e.g. 'mqtt-5.0' → 'Aedes 1.x has no MQTT 5'). */
+  missingCapabilityReasons?: Partial<Record<Capability, string>>;
+  /** The last output (stderr/stdout) of a broker process the harness started, for failure evidence. */
+  output?(): string;
+}
+
+/** How a target is described in the config file or built from a CLI spec. */
+export interface TargetConfig {
+  kind: string;
+  /** Kind-specific options (see docs/cli.md), validated by the kind; paths are relative to `cwd`. */
+  options?: Record<string, unknown>;
+  /** Replaces the kind's capabilities (for a url/command target whose features are known). */
+  capabilities?: Capability[];
+  /** Known deviations: a kind name ('mosquitto') or a path to a deviations YAML file. */
+  deviations?: string;
 }
 
 export interface KnownDeviation {
   scenario: string;
   statement: string;
   mqttVersion?: '3.1.1' | '5.0';
+  /** What the target does instead. */
   description: string;
+  /** Why it breaks the rule (upstream issue, design choice). */
+  reason?: string;
 }
 
 export interface TargetDefinition<Config = Record<string, unknown>> {

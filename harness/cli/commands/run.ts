@@ -1,10 +1,169 @@
-// Placeholder: replaced by the real 'run' command.
+// `harness run [paths...]`: resolve config and flags, build the reporters, call runHarness, and map
+// the result to an exit code (0 all passed; 1 a scenario, load or threshold failed, or the run was
+// interrupted; 2 invalid input; 3 internal error).
+import { loadConfig, type CliOverrides, type ResolvedConfig } from '../../config/index.js';
+import type { RunResult } from '../../result/model.js';
+import { createReporter } from '../../reporters/index.js';
+import { checkTarget } from '../../targets/index.js';
+import {
+  COMMON_OPTIONS,
+  checkChoices,
+  checkRegExp,
+  formatHelp,
+  getFlag,
+  getInteger,
+  getList,
+  getString,
+  parseCommandLine,
+  reportError,
+  type OptionTable,
+  type OptionValues,
+} from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 
-export const command: CommandModule = {
-  summary: '(run: not implemented yet)',
-  run(_argv: string[], io: CliIO): Promise<number> {
-    io.stderr.write('harness run: not implemented yet\n');
-    return Promise.resolve(EXIT.usage);
+export const RUN_OPTIONS: OptionTable = {
+  target: {
+    type: 'string',
+    short: 't',
+    multiple: true,
+    value: 'SPEC',
+    description:
+      'reference, mosquitto, aedes, a URL (mqtt://, mqtts://, ws://, wss://) or a configured name (default: reference)',
   },
+  profile: {
+    type: 'string',
+    short: 'p',
+    multiple: true,
+    value: 'NAME',
+    description: 'network profile to run under',
+  },
+  workers: {
+    type: 'string',
+    short: 'w',
+    value: 'N',
+    description: 'scenarios run in parallel (default: CPUs, at most 4)',
+  },
+  bail: { type: 'boolean', description: 'stop after the first failure' },
+  grep: { type: 'string', short: 'g', value: 'REGEXP', description: 'only scenarios whose name matches' },
+  tag: { type: 'string', multiple: true, value: 'TAG', description: 'only scenarios with this tag' },
+  mqtt: {
+    type: 'string',
+    multiple: true,
+    value: 'VERSION',
+    description: 'only this MQTT version: 3.1.1 or 5.0',
+  },
+  reporter: {
+    type: 'string',
+    short: 'r',
+    multiple: true,
+    value: 'NAME',
+    description:
+      'list, dot, json, junit, markdown, html (default: list on a terminal, dot otherwise; json always)',
+  },
+  'output-dir': {
+    type: 'string',
+    short: 'o',
+    value: 'DIR',
+    description: 'where report files go (default: reports/)',
+  },
+  timeout: { type: 'string', value: 'MS', description: 'per-scenario time limit (default 30000)' },
+  'step-timeout': { type: 'string', value: 'MS', description: 'default wait of a step (default 5000)' },
+  ...COMMON_OPTIONS,
+};
+
+const HELP = formatHelp(
+  'harness run [paths...] [options]',
+  'Run conformance and load scenarios (files or directories; default: scenarios/) against one or more targets.',
+  RUN_OPTIONS,
+  'Exit codes: 0 all passed (skips, warnings and known deviations allowed), 1 a scenario/load/threshold failed\nor the run was interrupted, 2 invalid input or usage, 3 internal error.',
+);
+
+/** Command-line flags → config overrides (validated; throws UsageError). */
+export function runOverrides(values: OptionValues, positionals: string[]): CliOverrides {
+  const overrides: CliOverrides = {};
+  const set = <K extends keyof CliOverrides>(key: K, value: CliOverrides[K] | undefined): void => {
+    if (value !== undefined) overrides[key] = value;
+  };
+  set('configFile', getString(values, 'config'));
+  if (positionals.length > 0) overrides.paths = positionals;
+  const targets = getList(values, 'target');
+  if (targets.length > 0) overrides.targets = targets;
+  const profiles = getList(values, 'profile');
+  if (profiles.length > 0) overrides.profiles = profiles;
+  set('workers', getInteger('run', values, 'workers'));
+  set('bail', getFlag(values, 'bail'));
+  set('grep', checkRegExp('run', 'grep', getString(values, 'grep')));
+  const tags = getList(values, 'tag');
+  if (tags.length > 0) overrides.tags = tags;
+  const mqtt = checkChoices('run', 'mqtt', getList(values, 'mqtt'), ['3.1.1', '5.0'] as const);
+  if (mqtt.length > 0) overrides.mqtt = mqtt;
+  const reporters = getList(values, 'reporter');
+  if (reporters.length > 0) overrides.reporters = reporters;
+  set('outputDir', getString(values, 'output-dir'));
+  const scenario = getInteger('run', values, 'timeout');
+  const step = getInteger('run', values, 'step-timeout');
+  if (scenario !== undefined || step !== undefined) {
+    overrides.timeouts = {
+      ...(scenario === undefined ? {} : { scenario }),
+      ...(step === undefined ? {} : { step }),
+    };
+  }
+  return overrides;
+}
+
+/** 0 when nothing failed (skips, warnings and known deviations allowed); 1 otherwise or when interrupted. */
+export function exitCodeForResult(result: RunResult): number {
+  const { failed, loadsFailed } = result.summary;
+  if (failed > 0 || loadsFailed > 0 || result.interrupted !== undefined) return EXIT.failed;
+  return EXIT.ok;
+}
+
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  let config: ResolvedConfig;
+  try {
+    const { values, positionals } = parseCommandLine('run', argv, RUN_OPTIONS);
+    if (getFlag(values, 'help')) {
+      io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    config = await loadConfig(runOverrides(values, positionals), {
+      cwd: io.cwd,
+      isTTY: io.isTTY,
+      env: io.env,
+    });
+    // Fail fast (exit 2) on an unknown target, bad target options or a broker that is not installed.
+    for (const spec of config.selectedTargets)
+      await checkTarget(spec, { cwd: io.cwd, config, installed: true });
+    const reporter = createReporter(config.reporters, {
+      stdout: io.stdout,
+      outputDir: config.outputDir,
+      isTTY: io.isTTY,
+    });
+    // Loaded here, not at the top: `harness --help` and usage errors need none of the runner.
+    const { runHarness } = await import('../../api.js');
+    const result = await runHarness({
+      paths: config.paths,
+      targets: config.selectedTargets,
+      profiles: config.profiles,
+      workers: config.workers,
+      bail: config.bail,
+      ...(config.grep === null ? {} : { grep: config.grep }),
+      tags: config.tags,
+      mqtt: config.mqtt,
+      timeouts: config.timeouts,
+      reporters: [reporter],
+      signal: io.signal,
+      cwd: io.cwd,
+      outputDir: config.outputDir,
+      config,
+    });
+    return exitCodeForResult(result);
+  } catch (error) {
+    return reportError('run', error, io.stderr);
+  }
+}
+
+export const command: CommandModule = {
+  summary: 'run scenarios against targets and write reports',
+  run: runCommand,
 };

@@ -1,0 +1,96 @@
+// Finds and reads the config file: YAML/JSON are parsed and checked against the schema with line
+// numbers; .js/.mjs are imported; .ts/.mts are imported too, which works only when running under tsx.
+import { access, readFile } from 'node:fs/promises';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CONFIG_FILE_NAMES } from './defaults.js';
+import { ConfigError } from './errors.js';
+import { UserConfigSchema, type UserConfig } from './schema.js';
+import { checkSchema, formatIssue, parseYamlWithLines, type Locator } from './validate.js';
+
+export interface LoadedConfig {
+  file: string | null;
+  config: UserConfig;
+}
+
+/** Reads `explicitFile` (must exist) or the first harness.config.* in `cwd`; no file → empty config. */
+export async function loadConfigFile(cwd: string, explicitFile?: string): Promise<LoadedConfig> {
+  const file = explicitFile === undefined ? await findConfigFile(cwd) : resolveExplicit(cwd, explicitFile);
+  if (file === null) return { file: null, config: {} };
+  if (explicitFile !== undefined && !(await exists(file))) {
+    throw new ConfigError('not-found', `config file not found: ${file}`);
+  }
+  const { value, locate } = await readConfigValue(file);
+  const issues = checkSchema(UserConfigSchema, value, locate);
+  if (issues.length > 0) {
+    throw new ConfigError(
+      'invalid',
+      `invalid config file ${file}`,
+      issues.map((issue) => formatIssue(file, issue)),
+    );
+  }
+  return { file, config: value as UserConfig };
+}
+
+export async function findConfigFile(cwd: string): Promise<string | null> {
+  for (const name of CONFIG_FILE_NAMES) {
+    const candidate = resolve(cwd, name);
+    if (await exists(candidate)) return candidate;
+  }
+  return null;
+}
+
+function resolveExplicit(cwd: string, file: string): string {
+  return isAbsolute(file) ? file : resolve(cwd, file);
+}
+
+async function readConfigValue(file: string): Promise<{ value: unknown; locate?: Locator }> {
+  const extension = extname(file);
+  if (extension === '.yaml' || extension === '.yml' || extension === '.json') {
+    const text = await readFile(file, 'utf8');
+    const parsed = parseYamlWithLines(text);
+    if (parsed.errors.length > 0) {
+      throw new ConfigError('parse', `cannot parse ${file}`, parsed.errors);
+    }
+    return { value: parsed.value ?? {}, locate: parsed.locate };
+  }
+  if (extension === '.js' || extension === '.mjs' || extension === '.ts' || extension === '.mts') {
+    return { value: await importConfig(file, extension) };
+  }
+  throw new ConfigError(
+    'parse',
+    `unsupported config file type '${extension}' (use .yaml, .yml, .json, .js, .mjs, or .ts under tsx)`,
+  );
+}
+
+async function importConfig(file: string, extension: string): Promise<unknown> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if ((extension === '.ts' || extension === '.mts') && code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      throw new ConfigError(
+        'ts-unsupported',
+        `${file}: a TypeScript config needs tsx (a dev dependency): run 'npx tsx node_modules/.bin/harness ...', ` +
+          'or write the config as .mjs, .js, .yaml or .json',
+        [],
+        { cause: error },
+      );
+    }
+    throw new ConfigError('load-failed', `cannot load ${file}: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+  const exported = module.default;
+  return typeof exported === 'function' ? await (exported as () => unknown)() : (exported ?? {});
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

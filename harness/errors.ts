@@ -1,0 +1,64 @@
+// The harness error catalogue. Every error the harness throws to its caller has a stable string
+// `code` listed here and documented in docs/errors.md (a test keeps the two in step). MQTT reason
+// codes are protocol numbers and live in wire/, not here.
+
+export const ERROR_CODES = {
+  HARNESS_SCENARIO_INVALID: 'A scenario file does not parse or does not match the scenario format.',
+  HARNESS_SCENARIO_NOT_FOUND:
+    'A scenario path given to the harness does not exist or holds no scenario files.',
+  HARNESS_OPTIONS_INVALID: 'The options given to runHarness are inconsistent or out of range.',
+  HARNESS_TARGET_START_FAILED: 'No target could be started, so nothing could run.',
+  HARNESS_TRANSPORT_FAILED:
+    'A connection to an endpoint could not be opened (refused, timed out, TLS or WebSocket error).',
+} as const;
+
+export type HarnessErrorCode = keyof typeof ERROR_CODES;
+
+export class HarnessError extends Error {
+  readonly code: HarnessErrorCode;
+  constructor(code: HarnessErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HarnessError';
+    this.code = code;
+  }
+}
+
+/** One problem in one scenario file, with its position. */
+export interface ScenarioIssue {
+  file: string;
+  line: number; // 1-based
+  column: number; // 1-based
+  /** Field path in the document, e.g. `steps[2].connect.keepAlive` ('' for the document itself). */
+  path: string;
+  message: string;
+}
+
+export function formatIssue(issue: ScenarioIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  return issue.path === '' ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
+}
+
+/** Thrown by loadScenarios with every problem found in every file, not just the first. */
+export class ScenarioValidationError extends HarnessError {
+  readonly issues: readonly ScenarioIssue[];
+  constructor(issues: readonly ScenarioIssue[]) {
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super('HARNESS_SCENARIO_INVALID', `invalid scenario (${count}):\n${issues.map(formatIssue).join('\n')}`);
+    this.name = 'ScenarioValidationError';
+    this.issues = issues;
+  }
+}
+
+export class TransportError extends HarnessError {
+  /** What happened: refused, timeout, tls, websocket, dns, aborted, error. */
+  readonly reason: string;
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super('HARNESS_TRANSPORT_FAILED', message, options);
+    this.name = 'TransportError';
+    this.reason = reason;
+  }
+}
+
+export function isHarnessError(error: unknown): error is HarnessError {
+  return error instanceof HarnessError;
+}

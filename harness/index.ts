@@ -1,0 +1,43 @@
+// Public surface of the harness package: the programmatic API, the scenario format, the result
+// model and the error catalogue. Everything else is internal.
+export {
+  runHarness,
+  loadScenarios,
+  checkScenarios,
+  validateScenarios,
+  listScenarios,
+  filterScenarios,
+  summarize,
+  type HarnessOptions,
+} from './api.js';
+export {
+  ScenarioSchema,
+  StepSchema,
+  STEP_KINDS,
+  CAPABILITIES,
+  MQTT_VERSIONS,
+  buildJsonSchema,
+  parseScenario,
+} from './scenario/index.js';
+export type {
+  ResolvedScenario,
+  ResolvedStep,
+  ScenarioInput,
+  StepInput,
+  MqttVersion,
+} from './scenario/index.js';
+export {
+  ERROR_CODES,
+  HarnessError,
+  ScenarioValidationError,
+  TransportError,
+  formatIssue,
+  isHarnessError,
+  type HarnessErrorCode,
+  type ScenarioIssue,
+} from './errors.js';
+export * from './result/model.js';
+export type { Reporter, ReporterContext, RunBeginInfo, LoadProgress } from './reporters/types.js';
+export type { Capability, Endpoint, StartedTarget, KnownDeviation, Transport } from './targets/types.js';
+export { openConnection, type Connection, type CloseInfo } from './transport/index.js';
+export { STATEMENTS, findStatement, type Statement } from './spec/index.js';

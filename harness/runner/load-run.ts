@@ -1,0 +1,81 @@
+// Load scenarios go to the load module; a load that cannot run still yields a LoadResult (failed,
+// with the reason) so the rest of the run and the reports carry on.
+import { runLoadScenario } from '../load/index.js';
+import type { LoadSection } from '../load/schema.js';
+import type { Reporter } from '../reporters/types.js';
+import type { LoadResult, Percentiles } from '../result/model.js';
+import type { MqttVersion, ResolvedScenario } from '../scenario/types.js';
+import type { Endpoint, StartedTarget } from '../targets/types.js';
+
+export async function runLoad(options: {
+  scenario: ResolvedScenario;
+  version: MqttVersion;
+  target: StartedTarget;
+  endpoint: Endpoint;
+  profile: string;
+  signal: AbortSignal;
+  reporter: Reporter;
+}): Promise<LoadResult> {
+  const { scenario, version, target, endpoint, profile, signal, reporter } = options;
+  const started = new Date();
+  try {
+    return await runLoadScenario(scenario.load as unknown as LoadSection, {
+      endpoint,
+      target,
+      profile,
+      mqttVersion: version,
+      signal,
+      onProgress: (progress) => reporter.onLoadProgress?.(progress),
+      name: scenario.name,
+      file: scenario.file,
+    });
+  } catch (error) {
+    return failedLoad(
+      scenario,
+      version,
+      target.name,
+      profile,
+      started,
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+const ZERO: Percentiles = { count: 0, min: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+
+function failedLoad(
+  scenario: ResolvedScenario,
+  version: MqttVersion,
+  target: string,
+  profile: string,
+  started: Date,
+  reason: string,
+): LoadResult {
+  const executor = (scenario.load as { executor?: unknown } | undefined)?.executor;
+  return {
+    id: `${scenario.name} [${target}, ${version}, ${profile}]`,
+    name: scenario.name,
+    file: scenario.file,
+    target,
+    profile,
+    mqttVersion: version,
+    executor: typeof executor === 'string' ? executor : 'unknown',
+    config: { ...(scenario.load as Record<string, unknown>) },
+    startedAt: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    intended: 0,
+    sent: 0,
+    dropped: 0,
+    received: 0,
+    errors: 1,
+    rate: { sentPerSec: 0, receivedPerSec: 0 },
+    latency: ZERO,
+    histogram: { encoded: '', unit: 'us' },
+    intervals: [],
+    delivery: [],
+    generator: { saturated: false, eventLoopLagP99Ms: 0, scheduleOverrunMs: 0, cpuPercent: 0, workers: 0 },
+    thresholds: [],
+    verdict: 'failed',
+    reason,
+  };
+}

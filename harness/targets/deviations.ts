@@ -1,0 +1,96 @@
+// Known deviations of a target: what it does where it breaks a normative statement, and why.
+// One YAML file per target kind in ./deviations/<kind>.yaml; a target config may name another file.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
+import { checkSchema, formatIssue, parseYamlWithLines } from '../config/validate.js';
+import { TargetError } from './errors.js';
+import type { KnownDeviation } from './types.js';
+
+export const DeviationFileSchema = Type.Object(
+  {
+    deviations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            scenario: Type.String({ minLength: 1 }),
+            statement: Type.String({ pattern: '^MQTT-\\d+(\\.\\d+)*-\\d+$' }),
+            mqtt: Type.Optional(Type.Union([Type.Literal('3.1.1'), Type.Literal('5.0')])),
+            behaviour: Type.String({ minLength: 1 }),
+            reason: Type.String({ minLength: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const KIND_NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * `source` is a kind name ('mosquitto': the bundled file, absent file = none) or a path to a file
+ * (relative to `baseDir`; it must exist).
+ */
+export async function loadDeviations(source: string, baseDir: string): Promise<KnownDeviation[]> {
+  if (KIND_NAME.test(source)) {
+    for (const file of bundledCandidates(source)) {
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text !== undefined) return parseDeviations(text, file);
+    }
+    return [];
+  }
+  const file = isAbsolute(source) ? source : resolve(baseDir, source);
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new TargetError(
+      'deviations-invalid',
+      `cannot read deviations file ${file}: ${(error as Error).message}`,
+    );
+  });
+  return parseDeviations(text, file);
+}
+
+export function parseDeviations(text: string, file: string): KnownDeviation[] {
+  const parsed = parseYamlWithLines(text);
+  if (parsed.errors.length > 0) {
+    throw new TargetError('deviations-invalid', `cannot parse ${file}: ${parsed.errors.join('; ')}`);
+  }
+  // An empty file, or `deviations:` with nothing under it, means none.
+  const raw = parsed.value ?? {};
+  const value =
+    typeof raw === 'object' && raw !== null && (raw as { deviations?: unknown }).deviations === null
+      ? { ...raw, deviations: [] }
+      : raw;
+  const issues = checkSchema(DeviationFileSchema, value, parsed.locate);
+  if (issues.length > 0) {
+    const lines = issues.map((issue) => formatIssue(file, issue)).join('\n  ');
+    throw new TargetError('deviations-invalid', `invalid deviations file:\n  ${lines}`);
+  }
+  const entries = (value as { deviations?: DeviationEntry[] }).deviations ?? [];
+  return entries.map((entry) => ({
+    scenario: entry.scenario,
+    statement: entry.statement,
+    ...(entry.mqtt === undefined ? {} : { mqttVersion: entry.mqtt }),
+    description: entry.behaviour,
+    reason: entry.reason,
+  }));
+}
+
+interface DeviationEntry {
+  scenario: string;
+  statement: string;
+  mqtt?: '3.1.1' | '5.0';
+  behaviour: string;
+  reason: string;
+}
+
+/** harness/targets/deviations next to this file (tsx), or from dist/ back to the source tree. */
+function bundledCandidates(kind: string): string[] {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return [
+    resolve(here, 'deviations', `${kind}.yaml`),
+    resolve(here, '../../../harness/targets/deviations', `${kind}.yaml`),
+  ];
+}

@@ -1,0 +1,121 @@
+// Public surface of targets: startTarget turns a spec into a running (or reachable) broker.
+// A spec is a built-in kind ('reference' | 'mosquitto' | 'aedes'), a URL (mqtt://, mqtts://, ws://,
+// wss://), a target name from the config file, or a TargetConfig object.
+import type { NamedTargetConfig, ResolvedConfig } from '../config/types.js';
+import { loadDeviations } from './deviations.js';
+import { TargetError } from './errors.js';
+import type { TargetKind } from './kind.js';
+import type { StartedTarget, TargetConfig } from './types.js';
+import { looksLikeUrl, redact } from './url.js';
+
+export type {
+  StartedTarget,
+  TargetConfig,
+  Capability,
+  Endpoint,
+  KnownDeviation,
+  Transport,
+} from './types.js';
+export { TargetError, type TargetErrorReason } from './errors.js';
+export { ALL_CAPABILITIES } from './kind.js';
+export { loadDeviations, parseDeviations } from './deviations.js';
+
+type AnyKind = TargetKind<never>;
+
+/** Loaded on demand: running against mosquitto does not load the reference broker, and back. */
+const KINDS: Record<string, () => Promise<AnyKind>> = {
+  reference: async () => (await import('./reference.js')).referenceTarget as AnyKind,
+  mosquitto: async () => (await import('./mosquitto.js')).mosquittoTarget as AnyKind,
+  aedes: async () => (await import('./aedes.js')).aedesTarget as AnyKind,
+  url: async () => (await import('./url.js')).urlTarget as AnyKind,
+  command: async () => (await import('./command.js')).commandTarget as AnyKind,
+};
+
+/** Kinds that can be named on the command line without options. */
+export const BUILT_IN_TARGETS = ['reference', 'mosquitto', 'aedes'] as const;
+export const TARGET_KINDS = Object.keys(KINDS);
+
+export interface StartTargetOptions {
+  signal?: AbortSignal;
+  cwd: string;
+  config?: ResolvedConfig;
+}
+
+export interface ResolvedTargetSpec {
+  name: string;
+  config: TargetConfig;
+  baseDir: string;
+}
+
+/** Which target a spec means, without starting it. Throws TargetError (reason 'unknown'). */
+export function resolveTargetSpec(
+  spec: string | TargetConfig,
+  options: Pick<StartTargetOptions, 'cwd' | 'config'>,
+): ResolvedTargetSpec {
+  if (typeof spec !== 'string') return { name: spec.kind, config: spec, baseDir: options.cwd };
+  const named: NamedTargetConfig | undefined = options.config?.targets[spec];
+  if (named !== undefined) {
+    const { baseDir, ...config } = named;
+    return { name: spec, config, baseDir };
+  }
+  if (spec in KINDS && spec !== 'url' && spec !== 'command') {
+    return { name: spec, config: { kind: spec }, baseDir: options.cwd };
+  }
+  if (looksLikeUrl(spec)) {
+    return { name: redact(spec), config: { kind: 'url', options: { url: spec } }, baseDir: options.cwd };
+  }
+  const names = Object.keys(options.config?.targets ?? {});
+  throw new TargetError(
+    'unknown',
+    `unknown target '${spec}': use ${BUILT_IN_TARGETS.join(', ')}, a URL (mqtt://host:port, mqtts://, ws://, wss://)` +
+      (names.length > 0
+        ? `, or a configured target (${names.join(', ')})`
+        : ', or a target defined in harness.config.*'),
+  );
+}
+
+export async function startTarget(
+  spec: string | TargetConfig,
+  options: StartTargetOptions,
+): Promise<StartedTarget> {
+  const { name, config, baseDir } = resolveTargetSpec(spec, options);
+  const loadKind = KINDS[config.kind];
+  if (loadKind === undefined) {
+    throw new TargetError(
+      'unknown',
+      `target '${name}' has unknown kind '${config.kind}' (use ${TARGET_KINDS.join(', ')})`,
+    );
+  }
+  const kind = await loadKind();
+  const context = { baseDir, signal: options.signal };
+  const parsed = kind.parseOptions(config.options ?? {}, context);
+  // Deviations first: a bad deviations file should fail before a broker process is started.
+  const knownDeviations = await loadDeviations(config.deviations ?? config.kind, baseDir);
+  const started = await kind.startWith(name, parsed as never, context);
+  started.knownDeviations = knownDeviations;
+  if (config.capabilities !== undefined) started.capabilities = new Set(config.capabilities);
+  return started;
+}
+
+/**
+ * Checks a target without starting it: the spec resolves, the options fit the kind, the deviations
+ * file parses and, with `installed`, the broker binary or package is there. Throws TargetError.
+ */
+export async function checkTarget(
+  spec: string | TargetConfig,
+  options: Pick<StartTargetOptions, 'cwd' | 'config'> & { installed?: boolean },
+): Promise<void> {
+  const { name, config, baseDir } = resolveTargetSpec(spec, options);
+  const loadKind = KINDS[config.kind];
+  if (loadKind === undefined) {
+    throw new TargetError(
+      'unknown',
+      `target '${name}' has unknown kind '${config.kind}' (use ${TARGET_KINDS.join(', ')})`,
+    );
+  }
+  const kind = await loadKind();
+  const context = { baseDir };
+  const parsed = kind.parseOptions(config.options ?? {}, context);
+  await loadDeviations(config.deviations ?? config.kind, baseDir);
+  if (options.installed) await kind.preflight?.(parsed as never, context);
+}

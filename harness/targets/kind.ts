@@ -1,0 +1,47 @@
+// What each target kind file exports: a definition that also validates its own options.
+import type { TSchema, Static } from '@sinclair/typebox';
+import { checkSchema, formatIssue } from '../config/validate.js';
+import { TargetError } from './errors.js';
+import type { Capability, StartedTarget, TargetDefinition } from './types.js';
+
+export const ALL_CAPABILITIES: readonly Capability[] = [
+  'mqtt-3.1.1',
+  'mqtt-5.0',
+  'qos1',
+  'qos2',
+  'retain',
+  'wildcards',
+  'shared-subscriptions',
+  'subscription-identifiers',
+  'topic-aliases',
+  'will-delay',
+  'sys-topics',
+];
+
+export interface StartContext {
+  /** Directory that relative paths in the options refer to. */
+  baseDir: string;
+  signal?: AbortSignal | undefined;
+}
+
+export interface TargetKind<Options> extends TargetDefinition<Options> {
+  /** Checks raw options; throws TargetError 'options-invalid' listing every problem. */
+  parseOptions(raw: Record<string, unknown>, context: StartContext): Options;
+  /** Cheap checks before anything starts (is the binary installed?); throws TargetError. */
+  preflight?(options: Options, context: StartContext): Promise<void>;
+  /** Like start(), with the base directory for relative paths. */
+  startWith(name: string, options: Options, context: StartContext): Promise<StartedTarget>;
+}
+
+export function parseWithSchema<S extends TSchema>(kind: string, schema: S, raw: unknown): Static<S> {
+  const issues = checkSchema(schema, raw);
+  if (issues.length > 0) {
+    const lines = issues.map((issue) => `options${formatIssue(undefined, issue)}`).join('\n  ');
+    throw new TargetError('options-invalid', `invalid options for a '${kind}' target:\n  ${lines}`);
+  }
+  return raw as Static<S>;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new TargetError('aborted', `${what}: aborted`);
+}

@@ -1,0 +1,102 @@
+// A broker process the harness started: keeps its last output for evidence and stops it by PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const OUTPUT_LIMIT = 64 * 1024;
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+export interface BrokerProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Last bytes of stdout and stderr, interleaved as they arrived. */
+  output(): string;
+  /** Undefined while running; a description once the process has exited. */
+  exitReason(): string | undefined;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+  /** Called for each stdout line (the aedes child reports its port this way). */
+  onLine(listener: (line: string) => void): void;
+}
+
+export interface SpawnOptions {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Spawns the process; rejects with the spawn error (ENOENT for a missing binary). */
+export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
+  installExitHook();
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let exit: string | undefined;
+    let lineBuffer = '';
+    const lineListeners: ((line: string) => void)[] = [];
+    const append = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+    };
+    child.stderr?.on('data', append);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      append(chunk);
+      lineBuffer += chunk.toString('utf8');
+      let newline = lineBuffer.indexOf('\n');
+      while (newline >= 0) {
+        const line = lineBuffer.slice(0, newline);
+        lineBuffer = lineBuffer.slice(newline + 1);
+        for (const listener of lineListeners) listener(line);
+        newline = lineBuffer.indexOf('\n');
+      }
+    });
+    child.stdin?.on('error', () => undefined); // the child may exit before reading stdin
+    const exited = new Promise<void>((resolveExit) => {
+      child.once('exit', (code, signal) => {
+        exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        running.delete(child);
+        resolveExit();
+      });
+    });
+    child.once('error', (error) => {
+      running.delete(child);
+      if (child.pid === undefined) reject(error);
+    });
+    child.once('spawn', () => {
+      const pid = child.pid;
+      if (pid === undefined) return reject(new Error('process has no pid'));
+      running.add(child);
+      let stopping: Promise<void> | undefined;
+      resolve({
+        child,
+        pid,
+        output: () => output,
+        exitReason: () => exit,
+        onLine: (listener) => lineListeners.push(listener),
+        stop(graceMs = 5000) {
+          stopping ??= (async () => {
+            if (exit !== undefined) return;
+            child.stdin?.end();
+            child.kill('SIGTERM');
+            const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            await exited;
+            clearTimeout(timer);
+          })();
+          return stopping;
+        },
+      });
+    });
+  });
+}
+
+/** A broker must not outlive the harness: kill what is still running when Node exits. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}

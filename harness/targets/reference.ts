@@ -1,0 +1,78 @@
+// The embedded reference broker (broker/), in this process, on a free loopback port by default.
+// Options are StartBrokerOptions passed through (e.g. `mutations`, `listeners`, `maxPacketSize`);
+// the capabilities follow the feature switches (sharedSubscriptionAvailable etc.).
+import { startBroker, type RunningBroker, type StartBrokerOptions } from '../../broker/index.js';
+import { brokerVersion } from '../../broker/version.js';
+import { TargetError } from './errors.js';
+import { ALL_CAPABILITIES, throwIfAborted, type StartContext, type TargetKind } from './kind.js';
+import type { Capability, Endpoint, StartedTarget } from './types.js';
+
+export type ReferenceOptions = StartBrokerOptions;
+
+export function referenceCapabilities(options: ReferenceOptions): Set<Capability> {
+  const capabilities = new Set(ALL_CAPABILITIES);
+  if (options.sharedSubscriptionAvailable === false) capabilities.delete('shared-subscriptions');
+  if (options.subscriptionIdentifiersAvailable === false) capabilities.delete('subscription-identifiers');
+  if (options.wildcardSubscriptionAvailable === false) capabilities.delete('wildcards');
+  if (options.retainAvailable === false) capabilities.delete('retain');
+  if (options.maximumQoS !== undefined && options.maximumQoS < 2) capabilities.delete('qos2');
+  if (options.maximumQoS === 0) capabilities.delete('qos1');
+  if (options.topicAliasMaximum === 0) capabilities.delete('topic-aliases');
+  if (options.sysIntervalMs === 0) capabilities.delete('sys-topics');
+  return capabilities;
+}
+
+async function startReference(
+  name: string,
+  options: ReferenceOptions,
+  context: StartContext,
+): Promise<StartedTarget> {
+  throwIfAborted(context.signal, `starting ${name}`);
+  let running: RunningBroker;
+  try {
+    running = await startBroker(options);
+  } catch (error) {
+    throw new TargetError(
+      'start-failed',
+      `reference broker '${name}' did not start: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const first = running.addresses[0];
+  const endpoint: Endpoint = first
+    ? {
+        transport: first.type,
+        host: first.host,
+        port: first.port,
+        ...(first.type === 'ws' || first.type === 'wss'
+          ? { path: new URL(first.url).pathname || '/mqtt' }
+          : {}),
+        ...(first.type === 'tls' || first.type === 'wss' ? { tls: { rejectUnauthorized: false } } : {}),
+      }
+    : { transport: 'tcp', ...running.address };
+  let alive = true;
+  return {
+    name,
+    kind: 'reference',
+    endpoint,
+    url: first?.url ?? `mqtt://${running.address.host}:${running.address.port}`,
+    version: brokerVersion().replace(/^.*broker /, ''),
+    capabilities: referenceCapabilities(options),
+    knownDeviations: [],
+    isAlive: () => alive,
+    async stop() {
+      alive = false;
+      await running.close();
+    },
+  };
+}
+
+export const referenceTarget: TargetKind<ReferenceOptions> = {
+  kind: 'reference',
+  // The broker validates its own options; the config file only guarantees an object here.
+  parseOptions: (raw) => raw as ReferenceOptions,
+  startWith: startReference,
+  start: (name, options, signal) => startReference(name, options, { baseDir: process.cwd(), signal }),
+};

@@ -1,0 +1,76 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDeviations, parseDeviations } from '../../harness/targets/deviations.js';
+import { startTarget } from '../../harness/targets/index.js';
+
+describe('known deviations', () => {
+  it('every bundled deviations file parses (they start empty)', async () => {
+    const dir = new URL('../../harness/targets/deviations/', import.meta.url);
+    const files = (await readdir(dir)).filter((file) => file.endsWith('.yaml'));
+    expect(files.sort()).toEqual(['aedes.yaml', 'mosquitto.yaml', 'reference.yaml']);
+    for (const file of files) expect(await loadDeviations(file.replace('.yaml', ''), '/')).toEqual([]);
+  });
+
+  it('a kind without a file has no deviations', async () => {
+    expect(await loadDeviations('url', '/')).toEqual([]);
+  });
+
+  it('maps entries to KnownDeviation', () => {
+    const text = `deviations:
+  - scenario: connect-empty-client-id
+    statement: MQTT-3.1.3-8
+    mqtt: '3.1.1'
+    behaviour: accepts an empty client id with clean session 0
+    reason: upstream design choice
+`;
+    expect(parseDeviations(text, 'x.yaml')).toEqual([
+      {
+        scenario: 'connect-empty-client-id',
+        statement: 'MQTT-3.1.3-8',
+        mqttVersion: '3.1.1',
+        description: 'accepts an empty client id with clean session 0',
+        reason: 'upstream design choice',
+      },
+    ]);
+  });
+
+  it('reports every schema problem with its line', () => {
+    const text = `deviations:
+  - scenario: a
+    statement: 3.1.3-8
+    behaviour: x
+    reason: y
+  - scenario: b
+    statement: MQTT-1.2-3
+    extra: 1
+`;
+    let message = '';
+    try {
+      parseDeviations(text, 'bad.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+      expect(error).toMatchObject({ reason: 'deviations-invalid' });
+    }
+    expect(message).toMatch(/bad\.yaml:3: \/deviations\/0\/statement/);
+    expect(message).toMatch(/bad\.yaml:8: \/deviations\/1\/extra: Unexpected property/);
+    expect(message).toMatch(/\/deviations\/1: .*behaviour|\/deviations\/1\/behaviour/);
+  });
+
+  it('a target config may name its own deviations file, attached to the started target', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'harness-dev-'));
+    await writeFile(
+      join(dir, 'mine.yaml'),
+      'deviations:\n  - { scenario: s, statement: MQTT-3.3.1-4, behaviour: b, reason: r }\n',
+    );
+    const target = await startTarget({ kind: 'aedes', deviations: './mine.yaml' }, { cwd: dir });
+    try {
+      expect(target.knownDeviations).toEqual([
+        { scenario: 's', statement: 'MQTT-3.3.1-4', description: 'b', reason: 'r' },
+      ]);
+    } finally {
+      await target.stop();
+    }
+  });
+});

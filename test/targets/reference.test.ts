@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { startTarget } from '../../harness/targets/index.js';
+import { referenceCapabilities } from '../../harness/targets/reference.js';
+import { connectOnce } from './probe.js';
+
+describe('reference target', () => {
+  it('starts the embedded broker on a free loopback port and answers 3.1.1 and 5.0 CONNECTs', async () => {
+    const target = await startTarget('reference', { cwd: process.cwd() });
+    try {
+      expect(target).toMatchObject({
+        kind: 'reference',
+        name: 'reference',
+        endpoint: { transport: 'tcp', host: '127.0.0.1' },
+      });
+      expect(target.endpoint.port).toBeGreaterThan(0);
+      expect(target.pid).toBeUndefined();
+      expect(await connectOnce(target.endpoint, 4)).toMatchObject({ type: 'connack', reasonCode: 0 });
+      expect(await connectOnce(target.endpoint, 5)).toMatchObject({ type: 'connack', reasonCode: 0 });
+    } finally {
+      await target.stop();
+    }
+    expect(target.isAlive()).toBe(false);
+    await expect(connectOnce(target.endpoint, 4, 2000)).rejects.toThrow();
+  });
+
+  it('capabilities follow the broker feature switches', () => {
+    const capabilities = referenceCapabilities({ sharedSubscriptionAvailable: false, maximumQoS: 1 });
+    expect(capabilities.has('shared-subscriptions')).toBe(false);
+    expect(capabilities.has('qos2')).toBe(false);
+    expect(capabilities.has('qos1')).toBe(true);
+    expect(capabilities.has('mqtt-5.0')).toBe(true);
+  });
+});
