@@ -21,7 +21,13 @@ const size = Number(process.env['LOAD_SIZE'] ?? 64);
 const tickMs = Number(process.env['LOAD_TICK_MS'] ?? 1);
 
 async function engine(port: number, pid: number | undefined, seconds: number): Promise<Run> {
-  const target = asTarget({ name: 'mosquitto', host: '127.0.0.1', port, pid, close: () => Promise.resolve() });
+  const target = asTarget({
+    name: 'mosquitto',
+    host: '127.0.0.1',
+    port,
+    pid,
+    close: () => Promise.resolve(),
+  });
   const before = process.cpuUsage();
   const result = await runLoadScenario(
     {
@@ -33,18 +39,40 @@ async function engine(port: number, pid: number | undefined, seconds: number): P
       publishers: { count: 1, topic: '{prefix}/cpu', qos, size },
       subscribers: { count: 1, topic: '{prefix}/cpu', qos },
     },
-    { endpoint: target.endpoint, target, profile: 'none', mqttVersion: '3.1.1', signal: AbortSignal.timeout(seconds * 1000 + 60_000), name: 'cpu' },
+    {
+      endpoint: target.endpoint,
+      target,
+      profile: 'none',
+      mqttVersion: '3.1.1',
+      signal: AbortSignal.timeout(seconds * 1000 + 60_000),
+      name: 'cpu',
+    },
   );
   const used = process.cpuUsage(before);
-  return { cpuUs: used.user + used.system, userUs: used.user, delivered: result.received, p99Us: result.latency.p99 };
+  return {
+    cpuUs: used.user + used.system,
+    userUs: used.user,
+    delivered: result.received,
+    p99Us: result.latency.p99,
+  };
 }
 
 async function naive(port: number, seconds: number): Promise<Run> {
   const total = rate * seconds;
   const url = `mqtt://127.0.0.1:${port}`;
   const before = process.cpuUsage();
-  const subscriber = await mqtt.connectAsync(url, { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 10_000 });
-  const publisher = await mqtt.connectAsync(url, { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 10_000 });
+  const subscriber = await mqtt.connectAsync(url, {
+    protocolVersion: 4,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+  const publisher = await mqtt.connectAsync(url, {
+    protocolVersion: 4,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
   const topic = `naive${process.pid}/cpu`;
   await subscriber.subscribeAsync(topic, { qos });
   let delivered = 0;
@@ -74,22 +102,32 @@ async function naive(port: number, seconds: number): Promise<Run> {
   await Promise.all([publisher.endAsync(), subscriber.endAsync()]);
   const used = process.cpuUsage(before);
   latencies.sort((a, b) => a - b);
-  return { cpuUs: used.user + used.system, userUs: used.user, delivered, p99Us: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0) };
+  return {
+    cpuUs: used.user + used.system,
+    userUs: used.user,
+    delivered,
+    p99Us: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0),
+  };
 }
 
 const broker = await startMosquitto(['max_queued_messages 0']);
 try {
-  log(`Mosquitto on ${broker.port}; ${rate * seconds} messages at ${rate}/s (engine tick ${tickMs} ms), QoS ${qos}, ${size} B, 1 publisher → 1 subscriber`);
+  log(
+    `Mosquitto on ${broker.port}; ${rate * seconds} messages at ${rate}/s (engine tick ${tickMs} ms), QoS ${qos}, ${size} B, 1 publisher → 1 subscriber`,
+  );
   // Warm both up first (module loading, JIT), then measure each.
   await engine(broker.port, broker.pid, 1);
   await naive(broker.port, 1);
   const ours = await engine(broker.port, broker.pid, seconds);
   const peer = await naive(broker.port, seconds);
-  const perMessage = (run: { cpuUs: number; delivered: number }): number => run.cpuUs / Math.max(1, run.delivered);
+  const perMessage = (run: { cpuUs: number; delivered: number }): number =>
+    run.cpuUs / Math.max(1, run.delivered);
   const ratio = perMessage(ours) / perMessage(peer);
   const row = (name: string, run: Run): string =>
     `${name.padEnd(14)} delivered ${String(run.delivered).padStart(7)}  CPU ${(run.cpuUs / 1000).toFixed(0).padStart(6)} ms  CPU/msg ${perMessage(run).toFixed(1).padStart(6)} µs (user ${(run.userUs / Math.max(1, run.delivered)).toFixed(1)} µs)  p99 ${(run.p99Us / 1000).toFixed(1)} ms`;
-  process.stdout.write(`${row('load engine', ours)}\n${row('MQTT.js naive', peer)}\nratio engine/MQTT.js CPU per delivered message: ${ratio.toFixed(2)} (goal ≤ 0.50)\n`);
+  process.stdout.write(
+    `${row('load engine', ours)}\n${row('MQTT.js naive', peer)}\nratio engine/MQTT.js CPU per delivered message: ${ratio.toFixed(2)} (goal ≤ 0.50)\n`,
+  );
 } finally {
   await broker.close();
 }

@@ -10,7 +10,10 @@ const seconds = Number(process.env['LOAD_SECONDS'] ?? 5);
 const pairs = Number(process.env['LOAD_PAIRS'] ?? 4);
 const size = Number(process.env['LOAD_SIZE'] ?? 64);
 
-for (const [qos, window] of [[0, 100], [1, 100]] as const) {
+for (const [qos, window] of [
+  [0, 100],
+  [1, 100],
+] as const) {
   const broker = await startMosquitto(['max_queued_messages 0', 'max_inflight_messages 0']);
   const target = asTarget(broker);
   try {
@@ -23,7 +26,14 @@ for (const [qos, window] of [[0, 100], [1, 100]] as const) {
         publishers: { count: pairs, topic: '{prefix}/max/%i', qos, size },
         subscribers: { count: pairs, topic: '{prefix}/max/%i', qos },
       },
-      { endpoint: target.endpoint, target, profile: 'none', mqttVersion: '3.1.1', signal: AbortSignal.timeout(seconds * 1000 + 60_000), name: `max-qos${qos}` },
+      {
+        endpoint: target.endpoint,
+        target,
+        profile: 'none',
+        mqttVersion: '3.1.1',
+        signal: AbortSignal.timeout(seconds * 1000 + 60_000),
+        name: `max-qos${qos}`,
+      },
     );
     const lost = result.delivery.reduce((sum, verdict) => sum + verdict.lost, 0);
     process.stdout.write(

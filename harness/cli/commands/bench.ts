@@ -3,7 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatLoadResult } from '../../load/format.js';
-import { LoadConfigError, PRESETS, runBenchPreset, type BenchOptions, type BenchPreset } from '../../load/index.js';
+import {
+  LoadConfigError,
+  PRESETS,
+  runBenchPreset,
+  type BenchOptions,
+  type BenchPreset,
+} from '../../load/index.js';
 import type { LoadProgress, Reporter } from '../../reporters/types.js';
 import { RESULT_SCHEMA_VERSION, type LoadResult, type RunResult } from '../../result/model.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
@@ -74,7 +80,8 @@ export const command: CommandModule = {
       return EXIT.ok;
     }
     const preset = positionals[0];
-    if (preset === undefined || !(PRESETS as readonly string[]).includes(preset)) return usage(io, `give a preset: ${PRESETS.join(', ')}`);
+    if (preset === undefined || !(PRESETS as readonly string[]).includes(preset))
+      return usage(io, `give a preset: ${PRESETS.join(', ')}`);
     if (values.mqtt !== '3.1.1' && values.mqtt !== '5.0') return usage(io, '--mqtt must be 3.1.1 or 5.0');
     const errors: string[] = [];
     const int = (name: string, text: string | undefined): number | undefined => {
@@ -94,7 +101,9 @@ export const command: CommandModule = {
       ...(values.duration === undefined ? {} : { duration: values.duration }),
       ...optional('window', int('window', values.window)),
       ...optional('maxInflight', int('max-inflight', values['max-inflight'])),
-      ...(values.workers === undefined ? {} : { workers: values.workers === 'auto' ? 'auto' : (int('workers', values.workers) ?? 0) }),
+      ...(values.workers === undefined
+        ? {}
+        : { workers: values.workers === 'auto' ? 'auto' : (int('workers', values.workers) ?? 0) }),
       ...optional('connections', int('connections', values.connections)),
       ...optional('connectRate', int('conn-rate', values['conn-rate'])),
       ...(values.hold === undefined ? {} : { hold: values.hold }),
@@ -140,7 +149,8 @@ export const command: CommandModule = {
       if (io.isTTY && reporter === undefined) io.stderr.write('\r\x1b[K');
       await target.stop();
     }
-    if (values.json !== undefined) await writeFile(resolve(io.cwd, values.json), `${JSON.stringify(result, null, 2)}\n`);
+    if (values.json !== undefined)
+      await writeFile(resolve(io.cwd, values.json), `${JSON.stringify(result, null, 2)}\n`);
     if (reporter) {
       reporter.onLoadEnd?.(result);
       await reporter.onEnd?.(runResult(result, target, started));
@@ -149,7 +159,10 @@ export const command: CommandModule = {
   },
 };
 
-function optional<K extends keyof BenchOptions>(key: K, value: BenchOptions[K] | undefined): Partial<BenchOptions> {
+function optional<K extends keyof BenchOptions>(
+  key: K,
+  value: BenchOptions[K] | undefined,
+): Partial<BenchOptions> {
   return value === undefined ? {} : { [key]: value };
 }
 
@@ -158,30 +171,62 @@ function progressLine(progress: LoadProgress): string {
   return `${(progress.elapsedMs / 1000).toFixed(0)}s  sent ${progress.sentPerSec}/s  received ${progress.receivedPerSec}/s  p99 ${p99}  errors ${progress.errors}\x1b[K`;
 }
 
-async function makeReporter(names: string | undefined, outputDir: string | undefined, io: CliIO): Promise<Reporter | Error | undefined> {
+async function makeReporter(
+  names: string | undefined,
+  outputDir: string | undefined,
+  io: CliIO,
+): Promise<Reporter | Error | undefined> {
   if (names === undefined) return undefined;
   try {
     const { createReporter } = await import('../../reporters/index.js');
     return createReporter(
-      names.split(',').map((name) => name.trim()).filter(Boolean),
-      { stdout: io.stdout, stderr: io.stderr, isTTY: io.isTTY, env: io.env, ...(outputDir === undefined ? {} : { outputDir: resolve(io.cwd, outputDir) }) },
+      names
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+      {
+        stdout: io.stdout,
+        stderr: io.stderr,
+        isTTY: io.isTTY,
+        env: io.env,
+        ...(outputDir === undefined ? {} : { outputDir: resolve(io.cwd, outputDir) }),
+      },
     );
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
 }
 
-function runResult(load: LoadResult, target: { name: string; kind: string; url: string; version?: string }, started: number): RunResult {
+function runResult(
+  load: LoadResult,
+  target: { name: string; kind: string; url: string; version?: string },
+  started: number,
+): RunResult {
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'mqtt-harness', version: '0.1.0' },
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    targets: [{ name: target.name, kind: target.kind, url: target.url, ...(target.version === undefined ? {} : { version: target.version }) }],
+    targets: [
+      {
+        name: target.name,
+        kind: target.kind,
+        url: target.url,
+        ...(target.version === undefined ? {} : { version: target.version }),
+      },
+    ],
     profiles: [{ name: 'none' }],
     scenarios: [],
     loads: [load],
-    summary: { total: 0, passed: 0, failed: 0, skipped: 0, warnings: 0, deviations: 0, loadsFailed: load.verdict === 'failed' ? 1 : 0 },
+    summary: {
+      total: 0,
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      warnings: 0,
+      deviations: 0,
+      loadsFailed: load.verdict === 'failed' ? 1 : 0,
+    },
   };
 }
 

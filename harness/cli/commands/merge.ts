@@ -53,14 +53,18 @@ export const command: CommandModule = {
       failed = result.verdict === 'failed';
     } else {
       const byName = new Map<string, LoadResult[]>();
-      for (const load of runs.flatMap((run) => run.loads)) byName.set(load.name, [...(byName.get(load.name) ?? []), load]);
+      for (const load of runs.flatMap((run) => run.loads))
+        byName.set(load.name, [...(byName.get(load.name) ?? []), load]);
       const mergedLoads = [...byName.values()].map((group) => mergeResults(group));
       const base = runs[0]!;
       merged = {
         ...base,
         durationMs: Math.max(...runs.map((run) => run.durationMs)),
         loads: mergedLoads,
-        summary: { ...base.summary, loadsFailed: mergedLoads.filter((load) => load.verdict === 'failed').length },
+        summary: {
+          ...base.summary,
+          loadsFailed: mergedLoads.filter((load) => load.verdict === 'failed').length,
+        },
       };
       failed = mergedLoads.some((load) => load.verdict === 'failed');
     }

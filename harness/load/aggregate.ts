@@ -1,0 +1,92 @@
+// Worker reports → one LoadResult: histograms merged exactly, counts summed, delivery verdicts per
+// QoS computed from the merged receiver states and the publisher → receiver matching.
+import type { DeliveryVerdict, LoadInterval, LoadResult } from '../result/model.js';
+import { mergeReceiverReports } from './delivery.js';
+import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
+import type { IntervalMessage, WorkerReport } from './protocol.js';
+import type { RunPlan } from './plan.js';
+import { matchReceivers } from './topics.js';
+
+export function mergeIntervals(intervals: readonly IntervalMessage[]): LoadInterval[] {
+  const byIndex = new Map<number, IntervalMessage[]>();
+  for (const interval of intervals)
+    byIndex.set(interval.index, [...(byIndex.get(interval.index) ?? []), interval]);
+  return [...byIndex.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, parts]) => {
+      const histogram = mergeEncoded(parts.map((part) => part.histogram));
+      return {
+        startMs: index * 1000,
+        durationMs: 1000,
+        sent: parts.reduce((sum, part) => sum + part.sent, 0),
+        received: parts.reduce((sum, part) => sum + part.received, 0),
+        errors: parts.reduce((sum, part) => sum + part.errors, 0),
+        latency: percentiles(histogram),
+        histogram: encodeHistogram(histogram),
+      };
+    });
+}
+
+export function deliveryVerdicts(plan: RunPlan, reports: readonly WorkerReport[]): DeliveryVerdict[] {
+  if (plan.receivers.length === 0 || plan.publishers.length === 0) return [];
+  const sent = new Map<number, number>();
+  for (const report of reports)
+    for (const [publisher, count] of report.sentByPublisher)
+      sent.set(publisher, (sent.get(publisher) ?? 0) + count);
+  const merged = mergeReceiverReports(reports.flatMap((report) => report.receivers));
+  const matches = matchReceivers(
+    plan.publishers.map((spec) => spec.topic),
+    plan.receivers,
+  );
+  const byQos = new Map<0 | 1 | 2, DeliveryVerdict>();
+  for (const [publisherIndex, receivers] of matches.entries()) {
+    const publisher = plan.publishers[publisherIndex]!;
+    const count = sent.get(publisher.index) ?? 0;
+    for (const receiver of receivers) {
+      const qos = Math.min(publisher.qos, receiver.qos) as 0 | 1 | 2;
+      let verdict = byQos.get(qos);
+      if (!verdict)
+        byQos.set(
+          qos,
+          (verdict = { qos, expected: 0, received: 0, lost: 0, duplicated: 0, outOfOrder: 0, ok: true }),
+        );
+      const pair = merged.get(receiver.key)?.get(publisher.index);
+      verdict.expected += count;
+      verdict.received += pair?.received ?? 0;
+      verdict.lost += Math.max(0, count - (pair?.unique ?? 0));
+      verdict.duplicated += pair ? pair.received - pair.unique : 0;
+      verdict.outOfOrder += pair?.outOfOrder ?? 0;
+    }
+  }
+  return [...byQos.values()]
+    .sort((a, b) => a.qos - b.qos)
+    .map((verdict) => ({ ...verdict, ok: verdictOk(verdict) }));
+}
+
+/** QoS 1 must lose nothing; QoS 2 must lose and duplicate nothing; QoS 0 loss is reported only. */
+export function verdictOk(verdict: Omit<DeliveryVerdict, 'ok'>): boolean {
+  if (verdict.qos === 1) return verdict.lost === 0;
+  if (verdict.qos === 2) return verdict.lost === 0 && verdict.duplicated === 0;
+  return true;
+}
+
+export function mergeWorkerHistograms(
+  reports: readonly WorkerReport[],
+  field: 'latency' | 'ack' | 'connect' | 'lateness',
+): ReturnType<typeof mergeEncoded> {
+  return mergeEncoded(reports.map((report) => report[field]));
+}
+
+export function sumReports(
+  reports: readonly WorkerReport[],
+): Pick<LoadResult, 'intended' | 'sent' | 'dropped' | 'received' | 'errors'> {
+  const total = { intended: 0, sent: 0, dropped: 0, received: 0, errors: 0 };
+  for (const report of reports) {
+    total.intended += report.intended;
+    total.sent += report.sent;
+    total.dropped += report.dropped;
+    total.received += report.received;
+    total.errors += report.errors;
+  }
+  return total;
+}

@@ -1,0 +1,357 @@
+// runLoadScenario: validate, plan, start the workers (threads, or in-process with `workers: 0`),
+// synchronize the start, stream progress, drain, and build the LoadResult.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LoadProgress } from '../reporters/types.js';
+import type { LoadResult } from '../result/model.js';
+import type { Endpoint, StartedTarget } from '../targets/types.js';
+import { deliveryVerdicts, mergeIntervals, mergeWorkerHistograms, sumReports } from './aggregate.js';
+import { nowMs } from './clock.js';
+import { getExecutor } from './executors/registry.js';
+import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
+import { buildRunPlan, type RunPlan } from './plan.js';
+import { measureOwnCpu, sampleProcess } from './process-stats.js';
+import type { EngineMessage, IntervalMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
+import { WorkerRuntime } from './runtime.js';
+import type { LoadSection } from './schema.js';
+import { evaluateThresholds, parseThresholds } from './thresholds.js';
+import { LoadConfigError, validateLoadSection } from './validate.js';
+
+export interface LoadRunContext {
+  endpoint: Endpoint;
+  target: StartedTarget;
+  profile: string;
+  mqttVersion: '3.1.1' | '5.0';
+  signal: AbortSignal;
+  onProgress?(progress: LoadProgress): void;
+  name: string;
+  file?: string;
+}
+
+/** The schedule counts as not kept when the 99th percentile of send lateness exceeds this. */
+const SATURATION_LATENESS_MS = 50;
+
+interface Channel {
+  send(message: EngineMessage): void;
+  close(): Promise<void>;
+}
+
+export async function runLoadScenario(load: LoadSection, context: LoadRunContext): Promise<LoadResult> {
+  const errors = validateLoadSection(load);
+  if (context.endpoint.transport !== 'tcp')
+    errors.push(`transport '${context.endpoint.transport}': the load engine speaks plain TCP only`);
+  if (errors.length > 0) throw new LoadConfigError(errors);
+  const executor = getExecutor(load.executor)!;
+  const executorPlan = executor.plan(load);
+  const plan = buildRunPlan(load, context.endpoint, context.mqttVersion, load.executor, executorPlan);
+  const startedAt = new Date();
+  const broker = context.target.pid !== undefined ? sampleProcess(context.target.pid) : undefined;
+  const cpu = measureOwnCpu();
+
+  const state = new RunState(plan.workers.length);
+  const channels = plan.workers.map((workerPlan) =>
+    openChannel(workerPlan, plan.inProcess, (message) => state.onMessage(workerPlan.workerIndex, message)),
+  );
+  const broadcast = (message: EngineMessage): void => channels.forEach((channel) => channel.send(message));
+  const onAbort = (): void => broadcast({ type: 'abort' });
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  state.onInterval = (index, parts) => context.onProgress?.(progressOf(context, state, index, parts));
+  let reason: string | undefined;
+  let startMs: number;
+  try {
+    const clients = plan.publishers.length + plan.receivers.length;
+    const setupBudget = 30_000 + (load.connectRate ? (clients * 1000) / load.connectRate : clients * 2);
+    if (!(await state.waitFor((w) => w.ready, setupBudget)))
+      reason = `setup did not finish within ${Math.round(setupBudget)} ms`;
+    if (context.signal.aborted) reason = 'interrupted';
+    startMs = nowMs() + 100;
+    broadcast(reason === undefined ? { type: 'start', startMs } : { type: 'abort' });
+    const runBudget = executorPlan.durationMs + 2 * plan.workers[0]!.drainTimeoutMs + 30_000;
+    if (!(await state.waitFor((w) => w.published !== undefined, runBudget))) {
+      reason ??= `the schedule did not finish within ${runBudget} ms`;
+      broadcast({ type: 'abort' });
+    }
+    const sentByPublisher = new Array<number>(plan.publishers.length).fill(0);
+    for (const worker of state.workers)
+      for (const [publisher, count] of worker.published ?? []) sentByPublisher[publisher] = count;
+    broadcast({ type: 'drain', sentByPublisher });
+    if (!(await state.waitFor((w) => w.report !== undefined, plan.workers[0]!.drainTimeoutMs + 30_000))) {
+      reason ??= 'workers did not report';
+      broadcast({ type: 'abort' });
+      await state.waitFor((w) => w.report !== undefined, 5000);
+    }
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
+    await Promise.all(channels.map((channel) => channel.close()));
+  }
+  if (context.signal.aborted) reason ??= 'interrupted';
+  const fatal = state.workers.flatMap((worker) => (worker.fatal === undefined ? [] : [worker.fatal]));
+  if (fatal.length > 0) reason ??= `worker failed: ${fatal[0]}`;
+  return buildResult({
+    load,
+    context,
+    plan,
+    state,
+    startedAt,
+    startMs,
+    reason,
+    cpuPercent: cpu.stop(),
+    broker: broker?.stop(),
+  });
+}
+
+class WorkerState {
+  ready = false;
+  published: [number, number][] | undefined;
+  report: WorkerReport | undefined;
+  fatal: string | undefined;
+  readyErrors: string[] = [];
+}
+
+class RunState {
+  readonly workers: WorkerState[];
+  readonly intervals: IntervalMessage[] = [];
+  private readonly intervalParts = new Map<number, IntervalMessage[]>();
+  private listeners: (() => void)[] = [];
+  onInterval: ((index: number, parts: IntervalMessage[]) => void) | undefined;
+  errorsSoFar = 0;
+
+  constructor(count: number) {
+    this.workers = Array.from({ length: count }, () => new WorkerState());
+  }
+
+  onMessage(index: number, message: WorkerMessage): void {
+    const worker = this.workers[index]!;
+    switch (message.type) {
+      case 'ready':
+        worker.ready = true;
+        worker.readyErrors = message.errors;
+        break;
+      case 'interval': {
+        this.intervals.push(message);
+        this.errorsSoFar += message.errors;
+        const parts = [...(this.intervalParts.get(message.index) ?? []), message];
+        this.intervalParts.set(message.index, parts);
+        if (parts.length === this.workers.filter((w) => w.fatal === undefined).length)
+          this.onInterval?.(message.index, parts);
+        break;
+      }
+      case 'published':
+        worker.published = message.sentByPublisher;
+        break;
+      case 'report':
+        worker.report = message.report;
+        worker.published ??= message.report.sentByPublisher;
+        worker.ready = true;
+        break;
+      case 'fatal':
+        worker.fatal = message.message;
+        worker.ready = true;
+        worker.published ??= [];
+        break;
+    }
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Resolves true once every live worker satisfies the predicate, false on timeout. */
+  waitFor(predicate: (worker: WorkerState) => boolean, timeoutMs: number): Promise<boolean> {
+    const done = (): boolean =>
+      this.workers.every((worker) => worker.fatal !== undefined || predicate(worker));
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const listener = (): void => {
+        if (!done()) return;
+        finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const finish = (value: boolean): void => {
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((candidate) => candidate !== listener);
+        resolve(value);
+      };
+      this.listeners.push(listener);
+    });
+  }
+}
+
+function openChannel(
+  workerPlan: WorkerPlan,
+  inProcess: boolean,
+  onMessage: (message: WorkerMessage) => void,
+): Channel {
+  if (inProcess) {
+    const runtime = new WorkerRuntime(workerPlan, (message) => setImmediate(() => onMessage(message)));
+    const running = runtime.run();
+    return {
+      send: (message) => runtime.receive(message),
+      close: async () => {
+        runtime.receive({ type: 'abort' });
+        await running;
+      },
+    };
+  }
+  const worker = spawnWorker(workerPlan);
+  let exited = false;
+  let closing = false;
+  const exit = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      exited = true;
+      if (!closing) onMessage({ type: 'fatal', message: `worker exited (code ${code})` });
+      resolve();
+    }),
+  );
+  worker.on('message', (message: WorkerMessage) => {
+    if (!closing) onMessage(message);
+  });
+  worker.on('error', (error) => {
+    if (!closing) onMessage({ type: 'fatal', message: error.message });
+  });
+  return {
+    send: (message) => {
+      if (!exited) worker.postMessage(message);
+    },
+    close: async () => {
+      closing = true;
+      if (!exited) await worker.terminate();
+      await exit;
+    },
+  };
+}
+
+/**
+ * Compiled builds run dist/harness/load/worker.js. Under tsx or vitest this module is a .ts file:
+ * `--import tsx` in a Worker's execArgv does not reach the worker's loader on Node 20, so a small
+ * eval bootstrap registers tsx's ESM hooks inside the worker and then imports worker.ts.
+ */
+function spawnWorker(workerPlan: WorkerPlan): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData: workerPlan });
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: workerPlan });
+}
+
+function progressOf(
+  context: LoadRunContext,
+  state: RunState,
+  index: number,
+  parts: IntervalMessage[],
+): LoadProgress {
+  const histogram = mergeEncoded(parts.map((part) => part.histogram));
+  return {
+    load: context.name,
+    target: context.target.name,
+    elapsedMs: (index + 1) * 1000,
+    sentPerSec: parts.reduce((sum, part) => sum + part.sent, 0),
+    receivedPerSec: parts.reduce((sum, part) => sum + part.received, 0),
+    p99Us: histogram.getValueAtPercentile(99),
+    errors: state.errorsSoFar,
+  };
+}
+
+interface BuildInput {
+  load: LoadSection;
+  context: LoadRunContext;
+  plan: RunPlan;
+  state: RunState;
+  startedAt: Date;
+  startMs: number;
+  reason: string | undefined;
+  cpuPercent: number;
+  broker: ReturnType<ReturnType<typeof sampleProcess>['stop']>;
+}
+
+function buildResult(input: BuildInput): LoadResult {
+  const { load, context, plan, state, startMs } = input;
+  const reports = state.workers.flatMap((worker) => (worker.report === undefined ? [] : [worker.report]));
+  const totals = sumReports(reports);
+  const latency = mergeWorkerHistograms(reports, 'latency');
+  const ack = mergeWorkerHistograms(reports, 'ack');
+  const connect = mergeWorkerHistograms(reports, 'connect');
+  const lateness = mergeWorkerHistograms(reports, 'lateness');
+  const executorPlan = plan.workers[0]!.executorPlan;
+  const lastSend = reports.reduce((max, report) => Math.max(max, report.lastSendMs), 0);
+  const openEnded = load.executor === 'per-client-iterations' || load.executor === 'connection-storm';
+  const activeMs = Math.max(1, openEnded && lastSend > 0 ? lastSend - startMs : executorPlan.durationMs);
+  const latenessP99Ms = lateness.totalCount > 0 ? lateness.getValueAtPercentile(99) / 1000 : 0;
+  const connections = reports.reduce(
+    (total, report) => ({
+      attempted: total.attempted + report.connections.attempted,
+      connected: total.connected + report.connections.connected,
+      failed: total.failed + report.connections.failed,
+      peak: total.peak + report.connections.peak,
+    }),
+    { attempted: 0, connected: 0, failed: 0, peak: 0 },
+  );
+  const errorMessages = [
+    ...state.workers.flatMap((worker) => worker.readyErrors),
+    ...reports.flatMap((report) => report.errorMessages),
+  ];
+  const result: LoadResult = {
+    id: `${context.name}|${context.target.name}|${context.mqttVersion}|${context.profile}`,
+    name: context.name,
+    ...(context.file === undefined ? {} : { file: context.file }),
+    target: context.target.name,
+    profile: context.profile,
+    mqttVersion: context.mqttVersion,
+    executor: load.executor,
+    config: { ...load, plan: executorPlan },
+    startedAt: input.startedAt.toISOString(),
+    durationMs: Math.round(Date.now() - input.startedAt.getTime()),
+    ...totals,
+    errors: totals.errors + connections.failed,
+    rate: {
+      sentPerSec: round((totals.sent * 1000) / activeMs),
+      receivedPerSec: round((totals.received * 1000) / activeMs),
+    },
+    latency: percentiles(latency),
+    histogram: encodeHistogram(latency),
+    ...(ack.totalCount > 0
+      ? { ackLatency: { percentiles: percentiles(ack), histogram: encodeHistogram(ack) } }
+      : {}),
+    ...(connect.totalCount > 0
+      ? { connectLatency: { percentiles: percentiles(connect), histogram: encodeHistogram(connect) } }
+      : {}),
+    intervals: mergeIntervals(state.intervals),
+    delivery: deliveryVerdicts(plan, reports),
+    generator: {
+      saturated: latenessP99Ms > SATURATION_LATENESS_MS,
+      eventLoopLagP99Ms: round(reports.reduce((max, report) => Math.max(max, report.eventLoopLagP99Ms), 0)),
+      scheduleOverrunMs: round(reports.reduce((max, report) => Math.max(max, report.scheduleOverrunMs), 0)),
+      cpuPercent: input.cpuPercent,
+      workers: plan.inProcess ? 0 : plan.workers.length,
+      sendLatenessP99Ms: round(latenessP99Ms),
+      foreignMessages: reports.reduce((sum, report) => sum + report.foreign, 0),
+    },
+    ...(input.broker === undefined ? {} : { broker: input.broker }),
+    connections,
+    ...(errorMessages.length > 0 ? { errorMessages: errorMessages.slice(0, 20) } : {}),
+    thresholds: [],
+    verdict: 'passed',
+  };
+  result.thresholds = evaluateThresholds(result, parseThresholds(load.thresholds ?? []).thresholds);
+  const failures = [
+    ...(input.reason === undefined ? [] : [input.reason]),
+    ...result.delivery
+      .filter((verdict) => !verdict.ok)
+      .map((verdict) => `QoS ${verdict.qos}: lost ${verdict.lost}, duplicated ${verdict.duplicated}`),
+    ...result.thresholds
+      .filter((threshold) => !threshold.ok)
+      .map((threshold) => `threshold '${threshold.expression}' not met (actual ${threshold.actual})`),
+  ];
+  if (failures.length > 0) {
+    result.verdict = 'failed';
+    result.reason = failures.join('; ');
+  }
+  return result;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,75 @@
+// Every load payload starts with a 20-byte measurement header, written in place into the PUBLISH
+// buffer: run tag (ignore foreign messages), publisher index, sequence number, intended send time.
+import type { PayloadSize } from './schema.js';
+
+export const HEADER_BYTES = 20;
+
+export interface PayloadHeader {
+  runTag: number;
+  publisher: number;
+  seq: number;
+  intendedMs: number; // epoch ms, sub-ms resolution
+}
+
+export function writeHeader(
+  buffer: Buffer,
+  offset: number,
+  runTag: number,
+  publisher: number,
+  seq: number,
+  intendedMs: number,
+): void {
+  buffer.writeUInt32BE(runTag, offset);
+  buffer.writeUInt32BE(publisher, offset + 4);
+  buffer.writeUInt32BE(seq, offset + 8);
+  buffer.writeDoubleBE(intendedMs, offset + 12);
+}
+
+/** Returns false when the payload is too short or from another run; fills `into` otherwise. */
+export function readHeader(payload: Buffer, runTag: number, into: PayloadHeader): boolean {
+  if (payload.length < HEADER_BYTES || payload.readUInt32BE(0) !== runTag) return false;
+  into.runTag = runTag;
+  into.publisher = payload.readUInt32BE(4);
+  into.seq = payload.readUInt32BE(8);
+  into.intendedMs = payload.readDoubleBE(12);
+  return true;
+}
+
+/** A size sampler for a payload size spec: fixed, uniform {min,max}, or weighted {values,weights}. */
+export function sizeSampler(size: PayloadSize | undefined): () => number {
+  if (size === undefined) return () => 64;
+  if (typeof size === 'number') return () => size;
+  if ('min' in size) {
+    const { min, max } = size;
+    return () => min + Math.floor(Math.random() * (max - min + 1));
+  }
+  const values = size.values;
+  const weights = size.weights ?? values.map(() => 1);
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  return () => {
+    let pick = Math.random() * total;
+    for (let index = 0; index < values.length; index++) {
+      pick -= weights[index] ?? 0;
+      if (pick < 0) return values[index] ?? HEADER_BYTES;
+    }
+    return values[values.length - 1] ?? HEADER_BYTES;
+  };
+}
+
+/** Every size a spec can produce is at least the header; returns an error message otherwise. */
+export function checkSize(size: PayloadSize | undefined): string | undefined {
+  if (size === undefined) return undefined;
+  let smallest: number;
+  if (typeof size === 'number') smallest = size;
+  else if ('min' in size) {
+    if (size.max < size.min) return 'size.max must be >= size.min';
+    smallest = size.min;
+  } else {
+    if (size.weights !== undefined && size.weights.length !== size.values.length)
+      return 'size.weights must have one weight per value';
+    smallest = Math.min(...size.values);
+  }
+  return smallest < HEADER_BYTES
+    ? `payload size must be at least ${HEADER_BYTES} bytes (the measurement header)`
+    : undefined;
+}

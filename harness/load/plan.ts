@@ -1,0 +1,147 @@
+// From a validated load section to one WorkerPlan per worker: client ids, expanded topics, share
+// groups, source addresses, and the split of clients over workers.
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { Endpoint } from '../targets/types.js';
+import { durationMs } from './duration.js';
+import type { ExecutorPlan } from './executors/types.js';
+import type { ClientSpec, WorkerPlan } from './protocol.js';
+import type { LoadSection, SubscriberGroup } from './schema.js';
+import { expandTemplate, type Receiver } from './topics.js';
+
+/** Connections per loopback source address before another one is used (ephemeral ports ~28k). */
+const CONNECTIONS_PER_ADDRESS = 25_000;
+
+export interface RunPlan {
+  prefix: string;
+  runTag: number;
+  workers: WorkerPlan[];
+  /** Every publisher, by global index. */
+  publishers: ClientSpec[];
+  /** Every receiver (a subscriber, or a share group once). */
+  receivers: Receiver[];
+  inProcess: boolean;
+}
+
+export function subscriberGroups(section: LoadSection): SubscriberGroup[] {
+  const groups = section.subscribers;
+  return groups === undefined ? [] : Array.isArray(groups) ? groups : [groups];
+}
+
+export function buildRunPlan(
+  section: LoadSection,
+  endpoint: Endpoint,
+  mqttVersion: '3.1.1' | '5.0',
+  executorType: string,
+  executorPlan: ExecutorPlan,
+): RunPlan {
+  const prefix = `lt${randomBytes(4).toString('hex')}`;
+  const runTag = randomBytes(4).readUInt32BE(0);
+  const level = (version: '3.1.1' | '5.0' | undefined): 4 | 5 => ((version ?? mqttVersion) === '5.0' ? 5 : 4);
+
+  const publishers: ClientSpec[] = [];
+  const group = section.publishers;
+  for (let index = 0; group !== undefined && index < group.count; index++) {
+    const clientId = `${prefix}p${index}`;
+    publishers.push({
+      index,
+      clientId,
+      topic: expandTemplate(group.topic, prefix, index, clientId),
+      qos: group.qos ?? 0,
+      retain: group.retain ?? false,
+      cleanStart: group.cleanStart ?? true,
+      ...(group.sessionExpiry === undefined ? {} : { sessionExpiry: group.sessionExpiry }),
+      keepAlive: group.keepAlive ?? 0,
+      protocolLevel: level(group.mqtt),
+    });
+  }
+  const subscribers: ClientSpec[] = [];
+  for (const [groupIndex, subscriberGroup] of subscriberGroups(section).entries()) {
+    for (let index = 0; index < subscriberGroup.count; index++) {
+      const clientId = `${prefix}s${groupIndex}_${index}`;
+      const filter = expandTemplate(subscriberGroup.topic, prefix, index, clientId);
+      const topic =
+        subscriberGroup.share === undefined ? filter : `$share/${subscriberGroup.share}/${filter}`;
+      subscribers.push({
+        index: subscribers.length,
+        clientId,
+        topic,
+        filter,
+        receiverKey: subscriberGroup.share === undefined ? clientId : topic,
+        qos: subscriberGroup.qos ?? 0,
+        retain: false,
+        cleanStart: subscriberGroup.cleanStart ?? true,
+        ...(subscriberGroup.sessionExpiry === undefined
+          ? {}
+          : { sessionExpiry: subscriberGroup.sessionExpiry }),
+        keepAlive: subscriberGroup.keepAlive ?? 0,
+        protocolLevel: level(subscriberGroup.mqtt),
+      });
+    }
+  }
+
+  const totalConnections = publishers.length + subscribers.length + (section.connections ?? 0);
+  const addresses = sourceAddresses(section.sourceAddresses ?? 'auto', endpoint.host, totalConnections);
+  [...subscribers, ...publishers].forEach((spec, ordinal) => {
+    if (addresses.length > 0) spec.localAddress = addresses[ordinal % addresses.length]!;
+  });
+
+  const requested = section.workers ?? 'auto';
+  const workerCount =
+    requested === 'auto'
+      ? Math.max(
+          1,
+          Math.min(
+            availableParallelism(),
+            Math.max(1, publishers.length + subscribers.length, section.connections ?? 0),
+          ),
+        )
+      : Math.max(1, requested);
+  const inProcess = requested === 0;
+  const receivers: Receiver[] = subscribers.map((spec) => ({
+    key: spec.receiverKey!,
+    filter: spec.filter!,
+    qos: spec.qos,
+  }));
+  const allPublisherTopics = publishers.map((spec) => spec.topic);
+  const workers: WorkerPlan[] = [];
+  for (let workerIndex = 0; workerIndex < workerCount; workerIndex++) {
+    workers.push({
+      workerIndex,
+      workerCount,
+      runTag,
+      prefix,
+      host: endpoint.host,
+      port: endpoint.port,
+      ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+      ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+      protocolLevel: level(undefined),
+      section,
+      executorType,
+      executorPlan,
+      publishers: publishers.filter((spec) => spec.index % workerCount === workerIndex),
+      subscribers: subscribers.filter((spec) => spec.index % workerCount === workerIndex),
+      allPublisherTopics,
+      totalPublishers: publishers.length,
+      connectRate: (section.connectRate ?? 0) / workerCount,
+      sourceAddresses: addresses,
+      maxInflight: section.maxInflight ?? 1000,
+      drainTimeoutMs: durationMs(section.drainTimeout, 5000),
+      timeoutMs: 15_000,
+    });
+  }
+  return { prefix, runTag, workers, publishers, receivers, inProcess };
+}
+
+/** Loopback source addresses to spread connections over (empty: let the OS choose). */
+export function sourceAddresses(setting: 'auto' | number, host: string, connections: number): string[] {
+  const loopback = /^127\./.test(host) || host === 'localhost';
+  if (!loopback) return [];
+  const count =
+    setting === 'auto'
+      ? connections > CONNECTIONS_PER_ADDRESS
+        ? Math.ceil(connections / CONNECTIONS_PER_ADDRESS)
+        : 0
+      : setting;
+  return Array.from({ length: Math.min(count, 254) }, (_, index) => `127.0.0.${index + 1}`);
+}

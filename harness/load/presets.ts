@@ -1,0 +1,89 @@
+// Bench presets (`harness bench fanin|fanout|pairs|conn-storm|retained`): emqtt-bench-like
+// shapes expressed as ordinary load sections, so a preset run is a load scenario like any other.
+import type { LoadResult } from '../result/model.js';
+import { runLoadScenario, type LoadRunContext } from './engine.js';
+import type { LoadSection } from './schema.js';
+
+export const PRESETS = ['fanin', 'fanout', 'pairs', 'conn-storm', 'retained'] as const;
+export type BenchPreset = (typeof PRESETS)[number];
+
+export interface BenchOptions {
+  qos?: 0 | 1 | 2;
+  /** Messages per second for the whole run; 0 or undefined with `max: true` = closed loop. */
+  rate?: number;
+  max?: boolean;
+  size?: number;
+  publishers?: number;
+  subscribers?: number;
+  duration?: string | number;
+  window?: number;
+  maxInflight?: number;
+  workers?: number | 'auto';
+  connections?: number;
+  connectRate?: number;
+  hold?: string | number;
+  thresholds?: string[];
+}
+
+export function presetSection(preset: BenchPreset, options: BenchOptions): LoadSection {
+  const qos = options.qos ?? 0;
+  const size = options.size ?? 64;
+  const duration = options.duration ?? '10s';
+  const common: Partial<LoadSection> = {
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+    ...(options.connectRate === undefined ? {} : { connectRate: options.connectRate }),
+    ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
+  };
+  if (preset === 'conn-storm') {
+    return {
+      executor: 'connection-storm',
+      connections: options.connections ?? 1000,
+      connectRate: options.connectRate ?? 500,
+      hold: options.hold ?? '2s',
+      ...common,
+    };
+  }
+  const closed = options.max === true || options.rate === 0;
+  const timing: Partial<LoadSection> = closed
+    ? { executor: 'closed-loop', duration, window: options.window ?? 10 }
+    : { executor: 'constant-arrival-rate', duration, rate: options.rate ?? 1000 };
+  const shape = {
+    fanin: { publishers: 10, subscribers: 1, topic: '{prefix}/t/%i', filter: '{prefix}/t/+', retain: false },
+    fanout: { publishers: 1, subscribers: 10, topic: '{prefix}/t', filter: '{prefix}/t', retain: false },
+    pairs: {
+      publishers: 10,
+      subscribers: 10,
+      topic: '{prefix}/t/%i',
+      filter: '{prefix}/t/%i',
+      retain: false,
+    },
+    retained: {
+      publishers: 10,
+      subscribers: 1,
+      topic: '{prefix}/r/%i',
+      filter: '{prefix}/r/+',
+      retain: true,
+    },
+  }[preset];
+  const publishers = options.publishers ?? shape.publishers;
+  const subscribers = options.subscribers ?? (preset === 'pairs' ? publishers : shape.subscribers);
+  return {
+    executor: 'constant-arrival-rate',
+    ...timing,
+    ...common,
+    publishers: { count: publishers, topic: shape.topic, qos, size, retain: shape.retain },
+    subscribers: { count: subscribers, topic: shape.filter, qos },
+  };
+}
+
+export function runBenchPreset(
+  preset: BenchPreset,
+  options: BenchOptions,
+  context: Omit<LoadRunContext, 'name'> & { name?: string },
+): Promise<LoadResult> {
+  return runLoadScenario(presetSection(preset, options), {
+    ...context,
+    name: context.name ?? `bench-${preset}`,
+  });
+}

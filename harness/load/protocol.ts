@@ -1,0 +1,91 @@
+// Messages between the engine (main thread) and its workers, and the plan each worker gets.
+// Everything here is plain JSON (structured-clone safe): the same plan drives a worker thread
+// or the in-process runtime.
+import type { ReceiverReport } from './delivery.js';
+import type { ExecutorPlan } from './executors/types.js';
+import type { LoadSection } from './schema.js';
+
+export interface ClientSpec {
+  /** Global index inside its group (publishers or subscribers). */
+  index: number;
+  clientId: string;
+  /** Publish topic or subscription filter (with $share/<group>/ when shared). */
+  topic: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  cleanStart: boolean;
+  sessionExpiry?: number;
+  keepAlive: number;
+  protocolLevel: 4 | 5;
+  localAddress?: string;
+  /** Subscribers: delivery-tracking key. */
+  receiverKey?: string;
+  /** Subscribers: the filter without $share, for matching. */
+  filter?: string;
+}
+
+export interface WorkerPlan {
+  workerIndex: number;
+  workerCount: number;
+  runTag: number;
+  prefix: string;
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  protocolLevel: 4 | 5;
+  section: LoadSection;
+  executorType: string;
+  executorPlan: ExecutorPlan;
+  publishers: ClientSpec[];
+  subscribers: ClientSpec[];
+  /** Topics of every publisher in the run, by global index (for expected-delivery counts). */
+  allPublisherTopics: string[];
+  totalPublishers: number;
+  /** This worker's connections per second during setup (0: unlimited). */
+  connectRate: number;
+  sourceAddresses: string[];
+  maxInflight: number;
+  drainTimeoutMs: number;
+  timeoutMs: number;
+}
+
+export interface IntervalMessage {
+  type: 'interval';
+  index: number;
+  sent: number;
+  received: number;
+  errors: number;
+  histogram: string;
+}
+
+export interface WorkerReport {
+  intended: number;
+  sent: number;
+  dropped: number;
+  received: number;
+  foreign: number;
+  errors: number;
+  errorMessages: string[];
+  latency: string;
+  ack: string;
+  connect: string;
+  lateness: string;
+  eventLoopLagP99Ms: number;
+  scheduleOverrunMs: number;
+  receivers: ReceiverReport[];
+  sentByPublisher: [number, number][];
+  connections: { attempted: number; connected: number; failed: number; peak: number };
+  firstSendMs: number;
+  lastSendMs: number;
+}
+
+export type WorkerMessage =
+  | { type: 'ready'; connected: number; failed: number; errors: string[] }
+  | IntervalMessage
+  | { type: 'published'; sentByPublisher: [number, number][] }
+  | { type: 'report'; report: WorkerReport }
+  | { type: 'fatal'; message: string };
+
+export type EngineMessage =
+  { type: 'start'; startMs: number } | { type: 'drain'; sentByPublisher: number[] } | { type: 'abort' };

@@ -1,0 +1,188 @@
+// Thresholds: `p99 < 20ms`, `lost == 0`, `rate >= 10000`. Each expression names one metric of the
+// LoadResult, a comparison and a value; all must hold for the load to pass (exit code 1 otherwise).
+import type { LoadResult, Percentiles, ThresholdResult } from '../result/model.js';
+
+export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+type MetricKind = 'latency' | 'count' | 'rate' | 'duration';
+
+export interface Threshold {
+  expression: string;
+  metric: string;
+  comparison: Comparison;
+  /** The limit in the metric's base unit: µs for latencies, ms for durations, plain for counts and rates. */
+  limit: number;
+  /** Unit the expression used (reported values use it too). */
+  unit: string;
+  kind: MetricKind;
+}
+
+const LATENCY_FIELDS: Record<string, keyof Percentiles> = {
+  p50: 'p50',
+  p90: 'p90',
+  p99: 'p99',
+  'p99.9': 'p999',
+  p999: 'p999',
+  max: 'max',
+  min: 'min',
+  mean: 'mean',
+  avg: 'mean',
+};
+const COUNTS = [
+  'lost',
+  'duplicated',
+  'out_of_order',
+  'errors',
+  'dropped',
+  'sent',
+  'received',
+  'intended',
+  'expected',
+] as const;
+const RATES = ['rate', 'received_rate'] as const;
+const DURATIONS = ['overrun', 'event_loop_lag'] as const;
+const LATENCY_UNITS: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000 };
+
+const PATTERN =
+  /^\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_.]+)?)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(\/s|[a-zµ]*)\s*$/;
+
+export class ThresholdError extends Error {
+  readonly code = 'LOAD_INVALID_THRESHOLD';
+}
+
+/** Parse one expression; throws ThresholdError with the reason. */
+export function parseThreshold(expression: string): Threshold {
+  const match = PATTERN.exec(expression);
+  if (!match)
+    throw new ThresholdError(`'${expression}': expected '<metric> <op> <value>', e.g. 'p99 < 20ms'`);
+  const [, metric = '', comparison = '==', number = '0', unit = ''] = match;
+  const value = Number(number);
+  const kind = metricKind(metric);
+  if (kind === undefined) {
+    throw new ThresholdError(
+      `'${expression}': unknown metric '${metric}' (latency p50/p90/p99/p99.9/max/min/mean, ack.<p>, connect.<p>, ${COUNTS.join(', ')}, ${RATES.join(', ')}, ${DURATIONS.join(', ')})`,
+    );
+  }
+  const base = { expression: expression.trim(), metric, comparison: comparison as Comparison, kind };
+  switch (kind) {
+    case 'latency': {
+      const scale = LATENCY_UNITS[unit || 'ms'];
+      if (scale === undefined) throw new ThresholdError(`'${expression}': latency unit must be us, ms or s`);
+      return { ...base, limit: value * scale, unit: unit || 'ms' };
+    }
+    case 'duration': {
+      const scale = DURATION_UNITS[unit || 'ms'];
+      if (scale === undefined) throw new ThresholdError(`'${expression}': duration unit must be ms or s`);
+      return { ...base, limit: value * scale, unit: unit || 'ms' };
+    }
+    case 'count':
+    case 'rate':
+      if (unit !== '' && !(kind === 'rate' && unit === '/s'))
+        throw new ThresholdError(`'${expression}': '${metric}' takes no unit`);
+      return { ...base, limit: value, unit: '' };
+  }
+}
+
+/** Parse every expression, collecting all errors. */
+export function parseThresholds(expressions: readonly string[]): {
+  thresholds: Threshold[];
+  errors: string[];
+} {
+  const thresholds: Threshold[] = [];
+  const errors: string[] = [];
+  for (const expression of expressions) {
+    try {
+      thresholds.push(parseThreshold(expression));
+    } catch (error) {
+      errors.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return { thresholds, errors };
+}
+
+function metricKind(metric: string): MetricKind | undefined {
+  const [head = '', field] = metric.split(/\.(.*)/s);
+  if ((head === 'ack' || head === 'connect') && field !== undefined)
+    return field in LATENCY_FIELDS ? 'latency' : undefined;
+  if (metric in LATENCY_FIELDS) return 'latency';
+  if ((COUNTS as readonly string[]).includes(metric)) return 'count';
+  if ((RATES as readonly string[]).includes(metric)) return 'rate';
+  if ((DURATIONS as readonly string[]).includes(metric)) return 'duration';
+  return undefined;
+}
+
+/** The metric's value in its base unit, from a finished result. */
+export function metricValue(result: LoadResult, threshold: Threshold): number {
+  const { metric } = threshold;
+  const sum = (field: 'lost' | 'duplicated' | 'outOfOrder' | 'expected'): number =>
+    result.delivery.reduce((total, verdict) => total + verdict[field], 0);
+  switch (threshold.kind) {
+    case 'latency': {
+      const [head = '', field = ''] = metric.split(/\.(.*)/s);
+      if (head === 'ack') return result.ackLatency?.percentiles[LATENCY_FIELDS[field] ?? 'max'] ?? 0;
+      if (head === 'connect') return result.connectLatency?.percentiles[LATENCY_FIELDS[field] ?? 'max'] ?? 0;
+      return result.latency[LATENCY_FIELDS[metric] ?? 'max'];
+    }
+    case 'rate':
+      return metric === 'rate' ? result.rate.sentPerSec : result.rate.receivedPerSec;
+    case 'duration':
+      return metric === 'overrun' ? result.generator.scheduleOverrunMs : result.generator.eventLoopLagP99Ms;
+    case 'count':
+      switch (metric) {
+        case 'lost':
+          return sum('lost');
+        case 'duplicated':
+          return sum('duplicated');
+        case 'out_of_order':
+          return sum('outOfOrder');
+        case 'expected':
+          return sum('expected');
+        case 'errors':
+          return result.errors;
+        case 'dropped':
+          return result.dropped;
+        case 'sent':
+          return result.sent;
+        case 'received':
+          return result.received;
+        default:
+          return result.intended;
+      }
+  }
+}
+
+export function compare(actual: number, comparison: Comparison, limit: number): boolean {
+  switch (comparison) {
+    case '<':
+      return actual < limit;
+    case '<=':
+      return actual <= limit;
+    case '>':
+      return actual > limit;
+    case '>=':
+      return actual >= limit;
+    case '==':
+      return actual === limit;
+    case '!=':
+      return actual !== limit;
+  }
+}
+
+/** Evaluate thresholds; `actual` is reported in the unit the expression used. */
+export function evaluateThresholds(result: LoadResult, thresholds: readonly Threshold[]): ThresholdResult[] {
+  return thresholds.map((threshold) => {
+    const base = metricValue(result, threshold);
+    const scale =
+      threshold.kind === 'latency'
+        ? (LATENCY_UNITS[threshold.unit] ?? 1)
+        : threshold.kind === 'duration'
+          ? (DURATION_UNITS[threshold.unit] ?? 1)
+          : 1;
+    return {
+      expression: threshold.expression,
+      actual: base / scale,
+      ok: compare(base, threshold.comparison, threshold.limit),
+    };
+  });
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoadScenario, type LoadSection } from '../../harness/load/index.js';
+import { startMosquitto, type TestBroker } from './mosquitto.js';
+
+let broker: TestBroker;
+
+beforeAll(async () => {
+  broker = await startMosquitto();
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+function run(load: LoadSection, mqttVersion: '3.1.1' | '5.0' = '3.1.1') {
+  return runLoadScenario(load, {
+    endpoint: broker.endpoint,
+    target: broker,
+    profile: 'none',
+    mqttVersion,
+    signal: new AbortController().signal,
+    name: 'test',
+  });
+}
+
+describe('load engine against Mosquitto', () => {
+  it('QoS 1 pairs at a constant rate: nothing lost, counts exact', async () => {
+    const result = await run({
+      executor: 'constant-arrival-rate',
+      rate: 400,
+      duration: '1s',
+      workers: 0,
+      publishers: { count: 4, topic: '{prefix}/t/%i', qos: 1, size: 64 },
+      subscribers: { count: 4, topic: '{prefix}/t/%i', qos: 1 },
+      thresholds: ['lost == 0', 'duplicated == 0'],
+    });
+    expect(result.errorMessages).toBeUndefined();
+    expect(result.intended).toBe(400);
+    expect(result.sent + result.dropped).toBe(400);
+    expect(result.dropped).toBe(0);
+    expect(result.received).toBe(400);
+    expect(result.delivery).toEqual([
+      { qos: 1, expected: 400, received: 400, lost: 0, duplicated: 0, outOfOrder: 0, ok: true },
+    ]);
+    expect(result.latency.count).toBe(400);
+    expect(result.ackLatency?.percentiles.count).toBe(400);
+    expect(result.connectLatency?.percentiles.count).toBe(8);
+    expect(result.thresholds.every((threshold) => threshold.ok)).toBe(true);
+    expect(result.verdict).toBe('passed');
+    expect(result.broker?.rssMaxBytes).toBeGreaterThan(0);
+  });
+
+  it('per-client-iterations: exactly `iterations` per publisher, QoS 2 exactly once', async () => {
+    const result = await run(
+      {
+        executor: 'per-client-iterations',
+        iterations: 40,
+        window: 4,
+        workers: 0,
+        publishers: {
+          count: 3,
+          topic: '{prefix}/it/%i',
+          qos: 2,
+          size: { values: [24, 200], weights: [3, 1] },
+        },
+        subscribers: { count: 1, topic: '{prefix}/it/#', qos: 2 },
+      },
+      '5.0',
+    );
+    expect(result.intended).toBe(120);
+    expect(result.sent).toBe(120);
+    expect(result.delivery).toEqual([
+      { qos: 2, expected: 120, received: 120, lost: 0, duplicated: 0, outOfOrder: 0, ok: true },
+    ]);
+    expect(result.ackLatency?.percentiles.count).toBe(120);
+  });
+
+  it('closed loop in worker threads, QoS 1 fan-out to a $share group and plain subscribers', async () => {
+    const result = await run(
+      {
+        executor: 'closed-loop',
+        duration: '1s',
+        window: 20,
+        workers: 2,
+        publishers: { count: 2, topic: '{prefix}/cl', qos: 1, size: 32 },
+        subscribers: [
+          { count: 2, topic: '{prefix}/cl', qos: 1 },
+          { count: 2, topic: '{prefix}/#', qos: 1, share: 'grp' },
+        ],
+        thresholds: ['lost == 0'],
+      },
+      '5.0',
+    );
+    expect(result.generator.workers).toBe(2);
+    expect(result.sent).toBeGreaterThan(0);
+    // Two plain subscribers and one share group: three deliveries per message.
+    expect(result.delivery).toEqual([
+      {
+        qos: 1,
+        expected: result.sent * 3,
+        received: result.sent * 3,
+        lost: 0,
+        duplicated: 0,
+        outOfOrder: 0,
+        ok: true,
+      },
+    ]);
+    expect(result.verdict).toBe('passed');
+  });
+
+  it('connection-storm: connects, holds and disconnects every client', async () => {
+    const result = await run({
+      executor: 'connection-storm',
+      connections: 30,
+      connectRate: 200,
+      hold: 200,
+      workers: 0,
+      thresholds: ['errors == 0'],
+    });
+    expect(result.connections).toEqual({ attempted: 30, connected: 30, failed: 0, peak: expect.any(Number) });
+    expect(result.connections?.peak).toBeGreaterThan(0);
+    expect(result.connectLatency?.percentiles.count).toBe(30);
+    expect(result.verdict).toBe('passed');
+  });
+
+  it('a failed threshold fails the verdict', async () => {
+    const result = await run({
+      executor: 'constant-arrival-rate',
+      rate: 50,
+      duration: 400,
+      workers: 0,
+      publishers: { count: 1, topic: '{prefix}/th', qos: 0, size: 20 },
+      subscribers: { count: 1, topic: '{prefix}/th', qos: 0 },
+      thresholds: ['received > 1000000', 'sent == 20'],
+    });
+    expect(result.thresholds).toEqual([
+      { expression: 'received > 1000000', actual: result.received, ok: false },
+      { expression: 'sent == 20', actual: 20, ok: true },
+    ]);
+    expect(result.verdict).toBe('failed');
+    expect(result.reason).toContain('received > 1000000');
+  });
+
+  it('an aborted run stops early, keeps what it measured and says why', async () => {
+    const controller = new AbortController();
+    const running = runLoadScenario(
+      {
+        executor: 'constant-arrival-rate',
+        rate: 100,
+        duration: '30s',
+        workers: 0,
+        publishers: { count: 1, topic: '{prefix}/ab', qos: 1, size: 20 },
+        subscribers: { count: 1, topic: '{prefix}/ab', qos: 1 },
+      },
+      {
+        endpoint: broker.endpoint,
+        target: broker,
+        profile: 'none',
+        mqttVersion: '3.1.1',
+        signal: controller.signal,
+        name: 'abort',
+        onProgress: () => controller.abort(),
+      },
+    );
+    const result = await running;
+    expect(result.verdict).toBe('failed');
+    expect(result.reason).toContain('interrupted');
+    expect(result.intended).toBeLessThan(3000);
+    expect(result.sent).toBeGreaterThan(0);
+  });
+});

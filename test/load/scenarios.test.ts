@@ -1,0 +1,64 @@
+// The example load scenarios under scenarios/load validate against the LoadSection schema and
+// their executors' rules; invalid sections report every problem at once.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { getExecutor, validateLoadSection } from '../../harness/load/index.js';
+
+const dir = join(import.meta.dirname, '../../scenarios/load');
+
+describe('example load scenarios', () => {
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.yaml'))) {
+    it(file, () => {
+      const scenario = parse(readFileSync(join(dir, file), 'utf8')) as { load: unknown };
+      expect(validateLoadSection(scenario.load)).toEqual([]);
+    });
+  }
+});
+
+describe('load section validation', () => {
+  it('returns every error, not the first', () => {
+    const errors = validateLoadSection({
+      executor: 'constant-arrival-rate',
+      publishers: { count: 0, topic: 'a/+', size: 8 },
+      subscribers: { count: 1, topic: 'a/#', share: 'g/x' },
+      thresholds: ['p99 < 1kg', 'nonsense'],
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('`rate`'),
+        expect.stringContaining('`duration`'),
+        expect.stringContaining('publishers.count'),
+        expect.stringContaining('at least 20 bytes'),
+        expect.stringContaining('wildcards'),
+        expect.stringContaining('share name'),
+        expect.stringContaining("'p99 < 1kg'"),
+        expect.stringContaining("'nonsense'"),
+      ]),
+    );
+    expect(errors).toHaveLength(8);
+  });
+
+  it('rejects unknown keys and executors', () => {
+    expect(
+      validateLoadSection({ executor: 'constant-arrival-rate', rate: 1, duration: 1, colour: 'red' }).join(),
+    ).toMatch(/colour|additional/i);
+    expect(validateLoadSection({ executor: 'warp-drive' })).toEqual([
+      expect.stringContaining("unknown executor 'warp-drive'"),
+    ]);
+  });
+
+  it('plans the ramp: intended = area under the rate curve', () => {
+    const plan = getExecutor('ramping-arrival-rate')!.plan({
+      executor: 'ramping-arrival-rate',
+      startRate: 0,
+      stages: [
+        { duration: '2s', target: 100 },
+        { duration: 1000, target: 100 },
+      ],
+    });
+    expect(plan.intended).toBe(200); // 0→100 over 2 s = 100, then 100 for 1 s
+    expect(plan.durationMs).toBe(3000);
+  });
+});

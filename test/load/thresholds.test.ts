@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { compare, parseThreshold, ThresholdError } from '../../harness/load/thresholds.js';
+
+describe('threshold parsing', () => {
+  it.each([
+    ['p99 < 20ms', { metric: 'p99', comparison: '<', limit: 20_000, unit: 'ms', kind: 'latency' }],
+    ['p50<=500us', { metric: 'p50', comparison: '<=', limit: 500, unit: 'us', kind: 'latency' }],
+    ['p99.9 < 1s', { metric: 'p99.9', comparison: '<', limit: 1_000_000, unit: 's', kind: 'latency' }],
+    ['max < 250', { metric: 'max', comparison: '<', limit: 250_000, unit: 'ms', kind: 'latency' }],
+    ['ack.p99 < 5ms', { metric: 'ack.p99', comparison: '<', limit: 5000, kind: 'latency' }],
+    ['connect.max <= 2s', { metric: 'connect.max', comparison: '<=', limit: 2_000_000, kind: 'latency' }],
+    ['lost == 0', { metric: 'lost', comparison: '==', limit: 0, kind: 'count' }],
+    ['duplicated != 3', { metric: 'duplicated', comparison: '!=', limit: 3, kind: 'count' }],
+    ['rate >= 10000', { metric: 'rate', comparison: '>=', limit: 10_000, kind: 'rate' }],
+    ['received_rate > 2.5', { metric: 'received_rate', comparison: '>', limit: 2.5, kind: 'rate' }],
+    ['overrun < 100ms', { metric: 'overrun', comparison: '<', limit: 100, kind: 'duration' }],
+    ['  errors == 0  ', { metric: 'errors', comparison: '==', limit: 0, expression: 'errors == 0' }],
+  ])('%s', (expression, expected) => {
+    expect(parseThreshold(expression)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['p99 20ms', /expected '<metric> <op> <value>'/],
+    ['p98 < 20ms', /unknown metric 'p98'/],
+    ['latency < 20ms', /unknown metric/],
+    ['lost == 0ms', /'lost' takes no unit/],
+    ['p99 < 20kg', /latency unit/],
+    ['ack.p42 < 1ms', /unknown metric/],
+    ['p99 =< 20ms', /expected/],
+  ])('rejects %s', (expression, message) => {
+    expect(() => parseThreshold(expression)).toThrow(ThresholdError);
+    expect(() => parseThreshold(expression)).toThrow(message);
+  });
+
+  it.each([
+    [1, '<', 2, true],
+    [2, '<', 2, false],
+    [2, '<=', 2, true],
+    [3, '>', 2, true],
+    [2, '>=', 3, false],
+    [0, '==', 0, true],
+    [1, '!=', 1, false],
+  ] as const)('%d %s %d is %s', (actual, comparison, limit, expected) => {
+    expect(compare(actual, comparison, limit)).toBe(expected);
+  });
+});
