@@ -132,11 +132,12 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
   }[] = [];
   const applied = new Map<
     string,
-    { endpoint?: Endpoint; error?: string; info: ProfileInfo; close?: () => Promise<void> }
+    { endpoint?: Endpoint; error?: string; info: () => ProfileInfo; close?: () => Promise<void> }
   >();
   const results: ScenarioResult[] = [];
   const loads: LoadResult[] = [];
   let interrupted: { reason: string } | undefined;
+  const profileInfos = new Map<string, ProfileInfo>();
 
   try {
     for (const spec of options.targets && options.targets.length > 0 ? options.targets : ['reference']) {
@@ -176,11 +177,11 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
       if (!entry) {
         try {
           const done = await applyProfile(profile, target.endpoint, { cwd, signal });
-          entry = { endpoint: done.endpoint, info: done.info(), close: () => done.close() };
+          entry = { endpoint: done.endpoint, info: () => done.info(), close: () => done.close() };
         } catch (error) {
           entry = {
             error: `network profile '${profile}': ${error instanceof Error ? error.message : String(error)}`,
-            info: { name: profile },
+            info: () => ({ name: profile }),
           };
         }
         applied.set(key, entry);
@@ -258,6 +259,7 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
       if (signal.aborted) interrupted = { reason: 'interrupted' };
     }
   } finally {
+    for (const [key, entry] of applied) profileInfos.set(key, entry.info());
     await Promise.allSettled([...applied.values()].flatMap((entry) => (entry.close ? [entry.close()] : [])));
     await Promise.allSettled(targets.flatMap((entry) => (entry.started ? [entry.started.stop()] : [])));
   }
@@ -269,7 +271,7 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
     durationMs: Math.round(performance.now() - started),
     ...(interrupted && { interrupted }),
     targets: targets.map((t) => t.info),
-    profiles: profiles.map((name) => mergeProfileInfo(name, applied)),
+    profiles: profiles.map((name) => mergeProfileInfo(name, profileInfos)),
     scenarios: results,
     loads,
     summary: summarize(results, loads),
@@ -307,8 +309,9 @@ function targetInfo(target: StartedTarget): TargetInfo {
   };
 }
 
-function mergeProfileInfo(name: string, applied: Map<string, { info: ProfileInfo }>): ProfileInfo {
-  for (const [key, entry] of applied) if (key.endsWith(`\u0000${name}`)) return entry.info;
+/** What the profile measured (taken before the profiles are closed; the first target's, when several). */
+function mergeProfileInfo(name: string, infos: ReadonlyMap<string, ProfileInfo>): ProfileInfo {
+  for (const [key, info] of infos) if (key.endsWith(`\u0000${name}`)) return info;
   return { name };
 }
 

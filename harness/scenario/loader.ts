@@ -49,8 +49,9 @@ export function parseScenario(
   const { scenario, problems } = resolveScenario(data as ScenarioInput, file, doc, lineCounter);
   if (scenario?.load !== undefined) {
     // The load module's own rules (executor options, thresholds, topic templates).
-    const pos = locate(doc, lineCounter, ['load']);
-    for (const message of validateLoadSection(scenario.load)) issues.push({ file, ...pos, path: 'load', message });
+    const pos = locate(doc, lineCounter, [], 'load');
+    for (const message of validateLoadSection(scenario.load))
+      issues.push({ file, ...pos, path: 'load', message });
   }
   for (const problem of problems) {
     const pos =
@@ -77,7 +78,10 @@ export async function findScenarioFiles(paths: readonly string[], cwd: string): 
     if (info.isDirectory()) {
       const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
       const files = entries
-        .filter((e) => e.isFile() && SCENARIO_FILE.test(e.name) && !insideSkipped(path.relative(absolute, e.parentPath)))
+        .filter(
+          (e) =>
+            e.isFile() && SCENARIO_FILE.test(e.name) && !insideSkipped(path.relative(absolute, e.parentPath)),
+        )
         .map((e) => path.join(e.parentPath, e.name))
         .sort();
       if (files.length === 0)

@@ -30,6 +30,8 @@ interface Context {
   problems: ResolveProblem[];
   nextIndex: number;
   clientNames: Set<string>;
+  /** Where each resolved step came from (checks after unrolling report at the step's text). */
+  paths: Map<ResolvedStep, PathSegment[]>;
 }
 
 const DEFAULT_CLIENT = 'a';
@@ -41,7 +43,15 @@ export function resolveScenario(
   doc: Document,
   lineCounter: LineCounter,
 ): { scenario?: ResolvedScenario; problems: ResolveProblem[] } {
-  const ctx: Context = { file, doc, lineCounter, problems: [], nextIndex: 0, clientNames: new Set() };
+  const ctx: Context = {
+    file,
+    doc,
+    lineCounter,
+    problems: [],
+    nextIndex: 0,
+    clientNames: new Set(),
+    paths: new Map(),
+  };
   const versions: MqttVersion[] =
     input.mqtt === undefined
       ? [...MQTT_VERSIONS]
@@ -158,7 +168,10 @@ function resolveSteps(
       return;
     }
     const resolved = resolveStep(step, stepPath, vars, ctx);
-    if (resolved) out.push(resolved);
+    if (resolved) {
+      ctx.paths.set(resolved, stepPath);
+      out.push(resolved);
+    }
   });
   return out;
 }
@@ -404,15 +417,22 @@ function substitute(value: Data, vars: Record<string, string>): Data {
 }
 
 function checkVariables(steps: readonly ResolvedStep[], ctx: Context): void {
+  const seen = new Set<string>(); // a step inside `repeat` is reported once, not once per iteration
+  const report = (path: PathSegment[], message: string): void => {
+    const key = `${path.join('/')}|${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    ctx.problems.push({ path, message });
+  };
   const visit = (value: unknown, step: ResolvedStep): void => {
     if (typeof value === 'string') {
       for (const match of value.matchAll(/\$\{([^}]*)\}/g)) {
         const name = match[1] ?? '';
-        const line = Number(step.location.slice(step.location.lastIndexOf(':') + 1));
+        const path = ctx.paths.get(step) ?? [];
         if (!RUNTIME_VARIABLES.test(name)) {
-          ctx.problems.push({ path: [], line, message: `unknown variable \${${name}} in step ${step.kind}` });
+          report(path, `unknown variable \${${name}}`);
         } else if (name.startsWith('clientId.') && !ctx.clientNames.has(name.slice('clientId.'.length))) {
-          ctx.problems.push({ path: [], line, message: `\${${name}} names no client of this scenario` });
+          report(path, `\${${name}} names no client of this scenario`);
         }
       }
     } else if (Array.isArray(value)) value.forEach((v) => visit(v, step));

@@ -279,6 +279,24 @@ describe('verdicts', () => {
     expect(result.reason).toMatch(/^known deviation \(MQTT-3\.1\.4-5\): refuses everyone/);
   });
 
+  it('names a target that died in the failure reason', async () => {
+    let alive = true;
+    const t = await target(
+      (type, _f, c) => {
+        if (type === CONNECT) {
+          alive = false;
+          c.socket.destroy();
+        }
+      },
+      { alive: () => alive },
+    );
+    const result = await runAgainst(t, 'name: t\nsteps:\n  - connect: {}\n');
+    expect(result.verdict).toBe('failed');
+    expect(result.reason).toBe(
+      "target 'fake' stopped: unexpected connection closed: expected CONNACK, got connection closed",
+    );
+  });
+
   it('a target without a required capability skips the scenario', async () => {
     const t = await target(polite, { capabilities: ['mqtt-3.1.1', 'qos1'] });
     const result = await runAgainst(t, 'name: t\nrequires: [qos2, retain]\nsteps:\n  - connect: {}\n');

@@ -111,7 +111,7 @@ describe('scenario validation errors', () => {
     {
       name: 'unknown variable',
       yaml: "name: x\nsteps:\n  - wait: 1\n  - publish: { topic: '${prefx}t' }\n",
-      expected: ['s.yaml:4:1: unknown variable ${prefx} in step publish'],
+      expected: ['s.yaml:4:5: steps[1]: unknown variable ${prefx}'],
     },
     {
       name: 'neither steps nor load',
@@ -129,6 +129,15 @@ describe('scenario validation errors', () => {
       expect(problems(row.yaml)).toEqual(row.expected);
     });
   }
+
+  it('reports a bad variable inside repeat once, at the step', () => {
+    const text =
+      "name: x\nsteps:\n  - repeat:\n      count: 3\n      steps:\n        - connect: { client: 's${i}', clientId: '${clientId.zz}${j}' }\n";
+    expect(problems(text)).toEqual([
+      's.yaml:6:11: steps[0].repeat.steps[0]: ${clientId.zz} names no client of this scenario',
+      's.yaml:6:11: steps[0].repeat.steps[0]: unknown variable ${j}',
+    ]);
+  });
 
   it('reports every problem of a file at once', () => {
     const text = 'name: x\nsteps:\n  - connect: { keepAlive: a, foo: 1 }\n  - wait: -1\nlevel: never\n';
