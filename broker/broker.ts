@@ -40,7 +40,10 @@ export class Broker implements BrokerCore {
   }
 
   /** Take ownership of a connected byte stream (net.Socket, TLS socket, or a Duplex wrapping a WebSocket). */
-  handleConnection(stream: Duplex, info: { remoteAddress?: string; transport?: string } = {}): void {
+  handleConnection(
+    stream: Duplex,
+    info: { remoteAddress?: string | undefined; transport?: string | undefined } = {},
+  ): void {
     if (this.closing) {
       stream.destroy();
       return;

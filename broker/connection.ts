@@ -92,7 +92,7 @@ export class Connection implements OutboundSink {
   constructor(
     private readonly stream: Duplex,
     readonly core: BrokerCore,
-    readonly info: { remoteAddress?: string; transport?: string },
+    readonly info: { remoteAddress?: string | undefined; transport?: string | undefined },
   ) {
     const options = core.options;
     this.sendQuota = options.maxInflight;
@@ -112,15 +112,16 @@ export class Connection implements OutboundSink {
     stream.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
     stream.on('error', (error) => {
       this.log('debug', 'socket error', { error: String(error) });
-      this.terminate({});
+      this.guard(() => this.terminate({}));
     });
-    stream.on('end', () => this.terminate({}));
-    stream.on('close', () => this.terminate({}));
+    // The peer went away without DISCONNECT: an abnormal end (the will is published).
+    stream.on('end', () => this.guard(() => this.terminate({})));
+    stream.on('close', () => this.guard(() => this.terminate({})));
     stream.on('drain', () => this.guard(() => this.session?.drain(Date.now())));
     this.connectTimer = setTimeout(() => {
       if (this.state === 'new') {
         this.log('info', 'no CONNECT in time', { timeoutMs: options.connectTimeoutMs });
-        this.terminate({});
+        this.guard(() => this.terminate({}));
       }
     }, options.connectTimeoutMs);
     this.connectTimer.unref();
@@ -162,7 +163,9 @@ export class Connection implements OutboundSink {
     if (connect?.level === 5 && connect.name === 'MQTT' && error.code !== 'INVALID_PROTOCOL_NAME') {
       // v5: a refused CONNECT may be answered with a CONNACK carrying the reason code.
       this.version = 5;
-      this.refuse(CONNACK_ERROR_CODES.has(error.reasonCode) ? error.reasonCode : 0x80, error.message);
+      // No reason string: the client's Maximum Packet Size and Request Problem Information are
+      // unknown when its CONNECT could not be read [MQTT-3.2.2-19].
+      this.refuse(CONNACK_ERROR_CODES.has(error.reasonCode) ? error.reasonCode : 0x80);
       return;
     }
     // 3.1.1 [MQTT-3.1.4-1]: close without CONNACK.

@@ -176,6 +176,7 @@ export const MUTATIONS: Record<MutationName, MutationInfo> = {
   },
   'ignore-no-local': {
     description: 'v5: messages are sent back to their publisher despite the No Local option.',
+    // The standard numbers the No Local rule [MQTT-3.8.3-3]; the statement list transcribes that id with other text.
     statements: ['MQTT-3.8.3-3'],
   },
   'ignore-retain-handling': {
@@ -204,7 +205,8 @@ export const MUTATIONS: Record<MutationName, MutationInfo> = {
   },
   'shared-delivers-to-all': {
     description: 'v5: a message on a shared subscription is delivered to every member of the group.',
-    statements: ['MQTT-4.8.2-3'],
+    // The one-copy-per-group rule has no id of its own; 4.8.2-1 is the shared subscription statement scenarios cite.
+    statements: ['MQTT-4.8.2-1', 'MQTT-4.8.2-3'],
   },
   'ignore-topic-alias': {
     description:

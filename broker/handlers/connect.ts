@@ -6,6 +6,8 @@ import { forwardedProperties } from '../session/message.js';
 import type { ConnectContext, ConnectDecision } from './context.js';
 
 const MQTT31_MAX_CLIENT_ID = 23;
+/** Bytes of a v5 CONNACK carrying only a Reason String, besides the string itself. */
+const CONNACK_WITH_REASON_OVERHEAD = 8;
 
 export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void | Promise<void> {
   // Protocol name and level [MQTT-3.1.2-1] [MQTT-3.1.2-2], reserved flag [MQTT-3.1.2-3], will and
@@ -15,8 +17,11 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
   const v5 = version === 5;
   const properties = packet.properties ?? {};
   // Reason strings on a refusal only when the client did not set Request Problem Information to 0.
+  // [MQTT-3.2.2-19] and never when the CONNACK would then exceed the client's Maximum Packet Size.
+  const fits = (reason: string): boolean =>
+    CONNACK_WITH_REASON_OVERHEAD + Buffer.byteLength(reason) <= (properties.maximumPacketSize ?? Infinity);
   const refuse = (code: number | undefined, reason?: string): void =>
-    properties.requestProblemInformation === 0 || reason === undefined
+    properties.requestProblemInformation === 0 || reason === undefined || !fits(reason)
       ? ctx.refuse(code)
       : ctx.refuse(code, reason);
 
@@ -48,6 +53,10 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
 
   const will = packet.will;
   if (will !== undefined) {
+    const responseTopic = will.properties?.responseTopic;
+    if (responseTopic !== undefined && validateTopicName(responseTopic) !== undefined) {
+      return refuse(v5 ? 0x82 : undefined, 'invalid will response topic'); // [MQTT-3.3.2-14]
+    }
     if (validateTopicName(will.topic) !== undefined)
       return refuse(v5 ? 0x90 : undefined, 'invalid will topic');
     // [MQTT-3.2.2-12] [MQTT-3.2.2-13] a will beyond what the server supports is refused.

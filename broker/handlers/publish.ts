@@ -37,6 +37,10 @@ export function handlePublish(ctx: PublishContext, packet: PublishPacket): void 
   if (Buffer.byteLength(topic) > options.maxTopicLength || topic.split('/').length > options.maxTopicLevels) {
     return ctx.fail(0x90, 'topic name exceeds the configured limits');
   }
+  const responseTopic = packet.properties?.responseTopic;
+  if (v5 && responseTopic !== undefined && validateTopicName(responseTopic) !== undefined) {
+    return ctx.fail(0x82, 'invalid response topic', 'MQTT-3.3.2-14');
+  }
   if (v5 && packet.qos > options.maximumQoS)
     return ctx.fail(0x9b, `QoS ${packet.qos} not supported`, 'MQTT-3.2.2-11');
   if (v5 && packet.retain && !options.retainAvailable)

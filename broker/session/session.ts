@@ -3,6 +3,7 @@
 import type { QoS } from '../../wire/types.js';
 import type { Subscription } from '../router/subscription.js';
 import type { Message } from './message.js';
+import { Queue } from './queue.js';
 
 export interface OutboundPublish {
   message: Message;
@@ -59,7 +60,7 @@ export interface SessionLimits {
 export class Session {
   readonly subscriptions = new Map<string, Subscription>();
   readonly inflight = new Map<number, InflightEntry>();
-  readonly queue: QueuedEntry[] = [];
+  readonly queue = new Queue<QueuedEntry>();
   /** Inbound QoS 2 packet ids PUBREC'd and awaiting PUBREL [MQTT-4.3.3-2]. */
   readonly inboundQos2 = new Set<number>();
   /** Seconds; Infinity for a 3.1.1 persistent session; 0 ends with the connection. */
@@ -220,7 +221,7 @@ export class Session {
   clear(): void {
     this.counters.inflight -= this.inflight.size;
     this.inflight.clear();
-    this.queue.length = 0;
+    this.queue.clear();
     this.inboundQos2.clear();
     this.subscriptions.clear();
     if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);

@@ -180,4 +180,30 @@ describe('MQTT 5 features', () => {
     back.close();
     pub.close();
   });
+
+  it('[MQTT-3.3.2-14] a wildcard Response Topic is a protocol error and is not forwarded', async () => {
+    const sub = await subscribed('rt');
+    const pub = await TestClient.connect(target.port, {}, 5);
+    pub.send(publish('rt', 'x', { properties: { responseTopic: 'reply/#' } }));
+    expect(await pub.next('disconnect')).toMatchObject({ reasonCode: 0x82 });
+    await sub.none('publish');
+    sub.close();
+  });
+
+  it('refusing CONNACK leaves out a reason string that would exceed the client maximum packet size', async () => {
+    const client = await TestClient.open(target.port, 5);
+    client.send({
+      type: 'connect',
+      protocolName: 'MQTT',
+      protocolLevel: 5,
+      cleanStart: true,
+      keepAlive: 0,
+      clientId: 'x',
+      properties: { authenticationMethod: 'PLAIN', maximumPacketSize: 16 },
+    });
+    const connack = await client.next('connack');
+    expect(connack.reasonCode).toBe(0x8c);
+    expect(connack.properties?.reasonString).toBeUndefined();
+    await client.waitClosed();
+  });
 });
