@@ -7,14 +7,7 @@ import {
   type CoverageResult,
   type CoverageVersion,
 } from '../../coverage/index.js';
-import {
-  formatHelp,
-  getFlag,
-  getString,
-  parseCommandLine,
-  reportError,
-  type OptionTable,
-} from '../args.js';
+import { formatHelp, getFlag, getString, parseCommandLine, reportError, type OptionTable } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 
 const OPTIONS: OptionTable = {
@@ -79,7 +72,8 @@ function renderVersion(result: CoverageResult, version: CoverageVersion, verbose
   }
   if (verbose) {
     lines.push(`  covered (${result.coveredBy[version].size}):`);
-    for (const [id, names] of result.coveredBy[version]) lines.push(`    ${id.padEnd(16)} ${names.join(', ')}`);
+    for (const [id, names] of result.coveredBy[version])
+      lines.push(`    ${id.padEnd(16)} ${names.join(', ')}`);
   }
   if (report.excluded.length > 0) {
     lines.push(`  excluded (${report.excluded.length}):`);
