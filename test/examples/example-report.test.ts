@@ -1,0 +1,56 @@
+// The committed example under reports/examples/ is the output of one real run of
+// scripts/make-example-report.ts: these checks catch a partial regeneration (files from different
+// runs), a run that lost a target, profile or load, and a hand-edited result file.
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRunResult } from '../../harness/compare/index.js';
+
+const dir = resolve(import.meta.dirname, '../../reports/examples');
+const TARGETS = ['reference', 'mosquitto'];
+const PROFILES = ['lan', '3g', 'lossy-5'];
+
+describe('reports/examples', () => {
+  it('results.json is a valid RunResult covering both targets under lan, 3g and lossy-5', async () => {
+    const result = await readRunResult(resolve(dir, 'results.json'));
+    expect(result.targets.map((t) => t.name).sort()).toEqual([...TARGETS].sort());
+    expect(result.profiles.map((p) => p.name)).toEqual(PROFILES);
+    for (const target of TARGETS) {
+      for (const profile of PROFILES) {
+        const runs = result.scenarios.filter((s) => s.target === target && s.profile === profile);
+        expect(runs.length, `${target} × ${profile} scenario runs`).toBeGreaterThan(0);
+        const loads = result.loads.filter((l) => l.target === target && l.profile === profile);
+        expect(loads.length, `${target} × ${profile} loads`).toBeGreaterThan(0);
+        for (const load of loads) expect(load.intervals.length).toBeGreaterThan(1);
+      }
+    }
+    // lossy-5 went through the kernel backend, or the profile says why not.
+    const lossy = result.profiles.find((p) => p.name === 'lossy-5');
+    expect(lossy?.backend === 'proxy+kernel' || (lossy?.notes ?? []).length > 0).toBe(true);
+  });
+
+  it('report.html, report.md and junit.xml come from the same run as results.json', async () => {
+    const result = await readRunResult(resolve(dir, 'results.json'));
+    const html = await readFile(resolve(dir, 'report.html'), 'utf8');
+    const embedded = /<script type="application\/json" id="run-result">([\s\S]*?)<\/script>/.exec(html);
+    expect(embedded).not.toBeNull();
+    const fromHtml = JSON.parse(embedded![1]!) as { startedAt: string; summary: unknown };
+    expect(fromHtml.startedAt).toBe(result.startedAt);
+    expect(fromHtml.summary).toEqual(result.summary);
+    expect(html).toContain('<svg'); // the load charts
+
+    const md = await readFile(resolve(dir, 'report.md'), 'utf8');
+    expect(md).toContain(`started ${result.startedAt}`);
+
+    const junit = await readFile(resolve(dir, 'junit.xml'), 'utf8');
+    const tests = /<testsuites[^>]* tests="(\d+)"/.exec(junit);
+    expect(Number(tests?.[1])).toBe(result.scenarios.length + result.loads.length);
+  });
+
+  it('has a screenshot of the HTML report', async () => {
+    const png = await readFile(resolve(dir, 'report.png'));
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect((await stat(resolve(dir, 'report.png'))).size).toBeGreaterThan(10_000);
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1000); // width: readable desktop layout
+  });
+});
