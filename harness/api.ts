@@ -13,10 +13,10 @@ import {
   type LoadResult,
   type ProfileInfo,
   type RunResult,
-  type RunSummary,
   type ScenarioResult,
   type TargetInfo,
 } from './result/model.js';
+import { summarize } from './result/summary.js';
 import { runLoad } from './runner/load-run.js';
 import { runPool } from './runner/pool.js';
 import type { ScenarioInstance } from './runner/scenario-run.js';
@@ -25,6 +25,9 @@ import { checkScenarios, loadScenarios } from './scenario/loader.js';
 import type { MqttVersion, ResolvedScenario } from './scenario/types.js';
 import { startTarget } from './targets/index.js';
 import type { Endpoint, StartedTarget, TargetConfig } from './targets/types.js';
+
+/** Part of the public surface (harness/index.ts exports it from here). */
+export { summarize };
 
 export interface HarnessOptions {
   /** Scenario files or directories. */
@@ -336,20 +339,6 @@ function unrunnable(
     verdict: 'failed',
     reason,
     durationMs: 0,
-  };
-}
-
-export function summarize(scenarios: readonly ScenarioResult[], loads: readonly LoadResult[]): RunSummary {
-  const count = (verdict: ScenarioResult['verdict']): number =>
-    scenarios.filter((s) => s.verdict === verdict).length;
-  return {
-    total: scenarios.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    skipped: count('skipped'),
-    warnings: count('warning'),
-    deviations: count('deviation'),
-    loadsFailed: loads.filter((l) => l.verdict === 'failed').length,
   };
 }
 

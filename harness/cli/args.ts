@@ -144,6 +144,15 @@ export function checkRegExp(command: string, name: string, source: string | unde
   return source;
 }
 
+/** "5%" → 0.05, "0.05" → 0.05; UsageError otherwise. */
+export function parseThreshold(commandName: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  if (!match)
+    throw new UsageError(`harness ${commandName}: --threshold needs a percentage like 5%, got '${text}'`);
+  const value = Number(match[1]);
+  return match[2] === '%' ? value / 100 : value;
+}
+
 /** --help text from the option table. */
 export function formatHelp(usage: string, summary: string, table: OptionTable, footer = ''): string {
   const rows = Object.entries(table).map(([name, spec]) => {

@@ -1,14 +1,8 @@
 // Several RunResults as one view (e.g. one file per target or per CI shard). Targets and profiles
 // are united by name; scenarios and loads by id, a later file replacing an earlier one for the same
 // id; the summary is recomputed; the time span covers all runs.
-import type {
-  LoadResult,
-  ProfileInfo,
-  RunResult,
-  RunSummary,
-  ScenarioResult,
-  TargetInfo,
-} from '../result/model.js';
+import type { LoadResult, ProfileInfo, RunResult, ScenarioResult, TargetInfo } from '../result/model.js';
+import { summarize } from '../result/summary.js';
 
 export function mergeResults(results: readonly RunResult[]): RunResult {
   const [first] = results;
@@ -46,17 +40,4 @@ export function mergeResults(results: readonly RunResult[]): RunResult {
   };
   if (interrupted) merged.interrupted = interrupted;
   return merged;
-}
-
-export function summarize(scenarios: readonly ScenarioResult[], loads: readonly LoadResult[]): RunSummary {
-  const count = (v: ScenarioResult['verdict']): number => scenarios.filter((s) => s.verdict === v).length;
-  return {
-    total: scenarios.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    skipped: count('skipped'),
-    warnings: count('warning'),
-    deviations: count('deviation'),
-    loadsFailed: loads.filter((l) => l.verdict === 'failed').length,
-  };
 }

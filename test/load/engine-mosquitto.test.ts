@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadScenario, type LoadSection } from '../../harness/load/index.js';
-import { startMosquitto, type TestBroker } from './mosquitto.js';
+import type { StartedTarget } from '../../harness/targets/index.js';
+import { startMosquitto } from './mosquitto.js';
 
-let broker: TestBroker;
+let broker: StartedTarget;
 
 beforeAll(async () => {
   broker = await startMosquitto();

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { command as mergeCommand } from '../../harness/cli/commands/merge.js';
 import { mergeResults, runLoadScenario, type LoadSection } from '../../harness/load/index.js';
 import type { LoadResult } from '../../harness/result/model.js';
-import { startMosquitto, type TestBroker } from './mosquitto.js';
+import type { StartedTarget } from '../../harness/targets/index.js';
+import { startMosquitto } from './mosquitto.js';
 
-let broker: TestBroker;
+let broker: StartedTarget;
 let halves: LoadResult[];
 
 const half: LoadSection = {

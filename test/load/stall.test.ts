@@ -2,9 +2,10 @@
 // intended send time must show the stall, and what could not be sent on time must be counted.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runLoadScenario } from '../../harness/load/index.js';
-import { startMosquitto, type TestBroker } from './mosquitto.js';
+import type { StartedTarget } from '../../harness/targets/index.js';
+import { startMosquitto } from './mosquitto.js';
 
-let broker: TestBroker;
+let broker: StartedTarget;
 beforeAll(async () => {
   broker = await startMosquitto();
 });

@@ -1,57 +1,16 @@
 // Test helpers: a real Mosquitto on a free loopback port, raw MQTT clients and timing.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startTarget, type StartedTarget } from '../../harness/targets/index.js';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../harness/targets/network.js';
 
-export interface Mosquitto {
-  port: number;
-  stop(): Promise<void>;
-}
+/** The product's Mosquitto target; `port` is its endpoint's port (the upstream of a proxy under test). */
+export type Mosquitto = StartedTarget & { port: number };
 
 export async function startMosquitto(): Promise<Mosquitto> {
-  const dir = await mkdtemp(join(tmpdir(), 'net-mosq-'));
-  const port = await freePort();
-  const config = join(dir, 'mosquitto.conf');
-  await writeFile(
-    config,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`,
-  );
-  const child = spawn('/usr/sbin/mosquitto', ['-c', config], { stdio: 'ignore' });
-  const deadline = Date.now() + 5_000;
-  while (true) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (up) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('mosquitto did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    port,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const target = await startTarget('mosquitto', { cwd: process.cwd() });
+  return Object.assign(target, { port: target.endpoint.port });
 }
 
 /** Reads from a socket into a buffer; `waitFor(n)` resolves when n bytes have arrived. */

@@ -9,13 +9,13 @@ import {
   formatHelp,
   getFlag,
   getString,
-  parseCommandLine,
+  parseThreshold,
   reportError,
   UsageError,
   type OptionTable,
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
-import { parseThreshold } from './report.js';
+import { parseOrHelp } from '../shared.js';
 
 const OPTIONS: OptionTable = {
   threshold: {
@@ -47,11 +47,9 @@ const HELP = formatHelp(
 
 export async function compareCommand(argv: string[], io: CliIO): Promise<number> {
   try {
-    const { values, positionals } = parseCommandLine('compare', argv, OPTIONS);
-    if (getFlag(values, 'help')) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const parsed = parseOrHelp('compare', argv, OPTIONS, HELP, io);
+    if (parsed === undefined) return EXIT.ok;
+    const { values, positionals } = parsed;
     const [baselineFile, currentFile, ...extra] = positionals;
     if (baselineFile === undefined || currentFile === undefined || extra.length > 0) {
       throw new UsageError(`harness compare: expected a baseline and a current result file\n\n${HELP}`);

@@ -1,6 +1,6 @@
 // `harness list [paths...]`: the scenarios a run would consider (after --grep/--tag/--mqtt), or with
 // --targets the targets one can name. Nothing is started.
-import { loadConfig, type ResolvedConfig } from '../../config/index.js';
+import type { ResolvedConfig } from '../../config/index.js';
 import { checkScenarios, type ResolvedScenario } from '../../scenario/index.js';
 import { BUILT_IN_TARGETS } from '../../targets/index.js';
 import {
@@ -11,11 +11,11 @@ import {
   getFlag,
   getList,
   getString,
-  parseCommandLine,
   reportError,
   type OptionTable,
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
+import { loadCommandConfig, parseOrHelp } from '../shared.js';
 import { ScenarioValidationError } from '../../errors.js';
 
 const OPTIONS: OptionTable = {
@@ -45,21 +45,12 @@ const HELP = formatHelp(
 
 async function list(argv: string[], io: CliIO): Promise<number> {
   try {
-    const { values, positionals } = parseCommandLine('list', argv, OPTIONS);
-    if (getFlag(values, 'help')) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
-    const configFile = getString(values, 'config');
+    const parsed = parseOrHelp('list', argv, OPTIONS, HELP, io);
+    if (parsed === undefined) return EXIT.ok;
+    const { values } = parsed;
     const grep = checkRegExp('list', 'grep', getString(values, 'grep'));
     const mqtt = checkChoices('list', 'mqtt', getList(values, 'mqtt'), ['3.1.1', '5.0'] as const);
-    const config = await loadConfig(
-      {
-        ...(configFile === undefined ? {} : { configFile }),
-        ...(positionals.length > 0 ? { paths: positionals } : {}),
-      },
-      { cwd: io.cwd, isTTY: io.isTTY, env: io.env },
-    );
+    const config = await loadCommandConfig(parsed, io);
     const json = getFlag(values, 'json') ?? false;
     if (getFlag(values, 'targets')) {
       io.stdout.write(renderTargets(config, json));

@@ -8,15 +8,15 @@ import { mergeResults } from '../../reporters/merge-results.js';
 import {
   COMMON_OPTIONS,
   formatHelp,
-  getFlag,
   getList,
   getString,
-  parseCommandLine,
+  parseThreshold,
   reportError,
   UsageError,
   type OptionTable,
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
+import { parseOrHelp } from '../shared.js';
 
 const OPTIONS: OptionTable = {
   reporter: {
@@ -49,11 +49,9 @@ const HELP = formatHelp(
 
 export async function reportCommand(argv: string[], io: CliIO): Promise<number> {
   try {
-    const { values, positionals } = parseCommandLine('report', argv, OPTIONS);
-    if (getFlag(values, 'help')) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+    const parsed = parseOrHelp('report', argv, OPTIONS, HELP, io);
+    if (parsed === undefined) return EXIT.ok;
+    const { values, positionals } = parsed;
     if (positionals.length === 0) throw new UsageError(`harness report: no result file given\n\n${HELP}`);
     const listed = getList(values, 'reporter').flatMap((r) => r.split(','));
     const names = listed.map((r) => r.trim()).filter(Boolean);
@@ -102,12 +100,3 @@ export const command: CommandModule = {
   summary: 're-render saved results.json files (list, dot, json, junit, markdown, html)',
   run: reportCommand,
 };
-
-/** "5%" → 0.05, "0.05" → 0.05; UsageError otherwise. */
-export function parseThreshold(commandName: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  if (!match)
-    throw new UsageError(`harness ${commandName}: --threshold needs a percentage like 5%, got '${text}'`);
-  const value = Number(match[1]);
-  return match[2] === '%' ? value / 100 : value;
-}

@@ -1,19 +1,11 @@
 // `harness validate [paths...]`: check scenario files (every problem, with file:line:column), the
 // config file, and the configured targets' options, without running anything. Exit 0 valid, 2 not.
-import { loadConfig } from '../../config/index.js';
 import { formatIssue } from '../../errors.js';
 import { checkScenarios } from '../../scenario/index.js';
 import { checkTarget } from '../../targets/index.js';
-import {
-  COMMON_OPTIONS,
-  formatHelp,
-  getFlag,
-  getString,
-  parseCommandLine,
-  reportError,
-  type OptionTable,
-} from '../args.js';
+import { COMMON_OPTIONS, formatHelp, getFlag, reportError, type OptionTable } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
+import { loadCommandConfig, parseOrHelp } from '../shared.js';
 
 const OPTIONS: OptionTable = {
   json: { type: 'boolean', description: 'print {files, scenarios, issues} as JSON' },
@@ -29,19 +21,10 @@ const HELP = formatHelp(
 
 async function validate(argv: string[], io: CliIO): Promise<number> {
   try {
-    const { values, positionals } = parseCommandLine('validate', argv, OPTIONS);
-    if (getFlag(values, 'help')) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
-    const configFile = getString(values, 'config');
-    const config = await loadConfig(
-      {
-        ...(configFile === undefined ? {} : { configFile }),
-        ...(positionals.length > 0 ? { paths: positionals } : {}),
-      },
-      { cwd: io.cwd, isTTY: io.isTTY, env: io.env },
-    );
+    const parsed = parseOrHelp('validate', argv, OPTIONS, HELP, io);
+    if (parsed === undefined) return EXIT.ok;
+    const { values } = parsed;
+    const config = await loadCommandConfig(parsed, io);
     const targetProblems: string[] = [];
     for (const name of Object.keys(config.targets)) {
       await checkTarget(name, { cwd: io.cwd, config }).catch((error: unknown) => {
