@@ -262,8 +262,9 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
       if (signal.aborted) interrupted = { reason: 'interrupted' };
     }
   } finally {
-    for (const [key, entry] of applied) profileInfos.set(key, entry.info());
+    // Close first: the kernel backend reads its drop/duplicate counters while tearing down.
     await Promise.allSettled([...applied.values()].flatMap((entry) => (entry.close ? [entry.close()] : [])));
+    for (const [key, entry] of applied) profileInfos.set(key, entry.info());
     await Promise.allSettled(targets.flatMap((entry) => (entry.started ? [entry.started.stop()] : [])));
   }
 
