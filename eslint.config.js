@@ -21,19 +21,42 @@ export default tseslint.config(
   {
     files: ['wire/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/broker/**', '**/harness/**'], message: 'wire/ is the bottom layer and imports nothing of ours.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/broker/**', '**/harness/**'],
+              message: 'wire/ is the bottom layer and imports nothing of ours.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['broker/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/harness/**'], message: 'broker/ must not import harness/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/harness/**'], message: 'broker/ must not import harness/.' }] },
+      ],
     },
   },
   {
     files: ['harness/reporters/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../runner/**', '../load/**', '../targets/**', '../network/**', '**/broker/**'], message: 'Reporters render the result model only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../runner/**', '../load/**', '../targets/**', '../network/**', '**/broker/**'],
+              message: 'Reporters render the result model only.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -8,7 +8,12 @@ import { loadScenarios, type ResolvedScenario } from '../scenario/index.js';
 import { STATEMENTS } from '../spec/index.js';
 import { computeVersionCoverage, type ScenarioStatements } from './compute.js';
 import { readExcluded } from './excluded.js';
-import { COVERAGE_VERSIONS, type CoverageReport, type CoverageResult, type CoverageVersion } from './types.js';
+import {
+  COVERAGE_VERSIONS,
+  type CoverageReport,
+  type CoverageResult,
+  type CoverageVersion,
+} from './types.js';
 
 export type { CoverageReport, CoverageResult, CoverageVersion, VersionCoverage } from './types.js';
 export { COVERAGE_VERSIONS } from './types.js';
@@ -31,7 +36,9 @@ export interface CoverageOptions {
 /** The package root: two levels up from harness/coverage (tsx) or three from dist/harness/coverage. */
 function packageRoot(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  return /[/\\]dist[/\\]harness[/\\]coverage[/\\]?$/.test(here) ? resolve(here, '../../..') : resolve(here, '../..');
+  return /[/\\]dist[/\\]harness[/\\]coverage[/\\]?$/.test(here)
+    ? resolve(here, '../../..')
+    : resolve(here, '../..');
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -41,7 +48,10 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-function statementsFor(scenarios: readonly ResolvedScenario[], version: CoverageVersion): ScenarioStatements[] {
+function statementsFor(
+  scenarios: readonly ResolvedScenario[],
+  version: CoverageVersion,
+): ScenarioStatements[] {
   return scenarios.map((scenario) => ({ name: scenario.name, statements: scenario.statements[version] }));
 }
 

@@ -104,7 +104,8 @@ describe('computeVersionCoverage', () => {
 
 describe('parseExcluded', () => {
   it('reads a list of { id, reason } and flags bad entries and duplicates', () => {
-    const text = '- { id: A-1, reason: one }\n- { id: A-1, reason: two }\n- { id: A-2 }\n- { id: A-3, reason: r, x: 1 }\n';
+    const text =
+      '- { id: A-1, reason: one }\n- { id: A-1, reason: two }\n- { id: A-2 }\n- { id: A-3, reason: r, x: 1 }\n';
     const { entries, problems } = parseExcluded(text, 'f.yaml');
     expect(entries.map((e) => e.id)).toEqual(['A-1', 'A-1', 'A-3']);
     expect(problems.join('\n')).toMatch(/A-1 is excluded twice/);
@@ -142,7 +143,13 @@ describe('harness coverage', () => {
     const report = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
     expect(Object.keys(report)).toEqual(['3.1.1', '5.0']);
     for (const version of ['3.1.1', '5.0']) {
-      expect(Object.keys(report[version]!)).toEqual(['statements', 'testable', 'covered', 'uncovered', 'excluded']);
+      expect(Object.keys(report[version]!)).toEqual([
+        'statements',
+        'testable',
+        'covered',
+        'uncovered',
+        'excluded',
+      ]);
     }
     const v311 = report['3.1.1']!;
     expect(v311['statements']).toBe(STATEMENTS['3.1.1'].size);
