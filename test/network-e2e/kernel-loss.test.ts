@@ -1,0 +1,135 @@
+// Real packet loss (kernel backend: namespaces + nftables, root only). A load run through `lossy-5`
+// still delivers every QoS 1 message, and every QoS 0 message too: TCP retransmits what the kernel
+// dropped (RetransSegs, read inside the profile's namespaces, goes up), so loss turns into latency.
+// A loss-free kernel path with the same latency is run as the baseline; all figures are printed
+// (docs/network-findings.md quotes them). The kernel backend drops at the sender's output hook, which
+// TCP notices at once and mostly resends without counting a retransmission: RetransSegs rises by
+// only a few (1 to 9 per run here) until the drop moves to the receiving side (see the findings).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoadScenario, type LoadSection } from '../../harness/load/index.js';
+import {
+  applyProfile,
+  detectKernel,
+  parseProfile,
+  type ResolvedProfile,
+} from '../../harness/network/index.js';
+import type { LoadResult, ProfileInfo } from '../../harness/result/model.js';
+import { startTarget } from '../../harness/targets/index.js';
+import type { StartedTarget } from '../../harness/targets/types.js';
+import { REPO, sumCounter } from './helpers.js';
+
+const caps = await detectKernel();
+const kernelCapable = caps.root && caps.netns && caps.veth && caps.loss;
+const reason = caps.root ? caps.missing.join('; ') : 'not root: the kernel backend needs CAP_NET_ADMIN';
+const skipNote = kernelCapable ? '' : ` [skipped: ${reason}]`;
+if (!kernelCapable) console.warn(`kernel loss tests skipped: ${reason}`);
+
+const CLEAN = parseProfile(
+  'name: kernel-clean\nbackend: kernel\ntoxics: [{ type: latency, attributes: { latency: 5, jitter: 1, distribution: normal } }]\nkernel: { loss: 0 }\n',
+  'kernel-clean.yaml',
+);
+
+const section = (qos: 0 | 1): LoadSection =>
+  ({
+    executor: 'constant-arrival-rate',
+    rate: 400,
+    duration: '4s',
+    drainTimeout: '15s',
+    workers: 0,
+    publishers: { count: 4, topic: '{prefix}/loss/%i', qos, size: 64 },
+    subscribers: { count: 1, topic: '{prefix}/loss/+', qos },
+  }) as unknown as LoadSection;
+
+interface Measured {
+  result: LoadResult;
+  retransmitted: number;
+  info: ProfileInfo;
+}
+
+let target: StartedTarget | undefined;
+beforeAll(async () => {
+  if (kernelCapable) target = await startTarget('mosquitto', { cwd: REPO });
+}, 20_000);
+afterAll(async () => target?.stop());
+
+async function loadThrough(profile: string | ResolvedProfile, qos: 0 | 1): Promise<Measured> {
+  const applied = await applyProfile(profile, target!.endpoint, { cwd: REPO });
+  let result: LoadResult;
+  let retransmitted: number;
+  try {
+    const namespaces = applied.kernel?.namespaces ?? [];
+    expect(namespaces).toHaveLength(2);
+    const before = await sumCounter(namespaces, 'RetransSegs');
+    result = await runLoadScenario(section(qos), {
+      endpoint: applied.endpoint,
+      target: target!,
+      profile: applied.profile.name,
+      mqttVersion: '3.1.1',
+      signal: AbortSignal.timeout(60_000),
+      name: `kernel-loss-qos${qos}`,
+    });
+    retransmitted = (await sumCounter(namespaces, 'RetransSegs')) - before;
+  } finally {
+    await applied.close();
+  }
+  const info = applied.info();
+  const ms = (us: number): string => (us / 1000).toFixed(1);
+  console.log(
+    `${applied.profile.name} QoS ${qos}: sent ${result.sent}, received ${result.received}, ` +
+      `lost ${result.delivery.find((d) => d.qos === qos)?.lost}, RetransSegs +${retransmitted}, ` +
+      `kernel dropped ${info.measured?.packets?.dropped ?? 0} packets; latency p50 ${ms(result.latency.p50)} ms, ` +
+      `p99 ${ms(result.latency.p99)} ms, max ${ms(result.latency.max)} ms` +
+      (result.ackLatency ? `; PUBACK p99 ${ms(result.ackLatency.percentiles.p99)} ms` : ''),
+  );
+  return { result, retransmitted, info };
+}
+
+function delivered(m: Measured, qos: 0 | 1): void {
+  const verdict = m.result.delivery.find((d) => d.qos === qos);
+  expect(verdict, JSON.stringify(m.result.delivery)).toBeDefined();
+  expect(m.result.sent).toBeGreaterThan(1000);
+  expect(m.result.errors).toBe(0);
+  expect(verdict!.expected).toBe(m.result.sent);
+  expect(verdict!.lost).toBe(0);
+  expect(verdict!.received).toBe(verdict!.expected);
+}
+
+describe.sequential('5% kernel packet loss under load', () => {
+  it.skipIf(!kernelCapable)(
+    `QoS 1 delivers every message while TCP retransmits${skipNote}`,
+    async () => {
+      const m = await loadThrough('lossy-5', 1);
+      expect(m.info.backend).toBe('proxy+kernel');
+      expect(m.info.measured?.packets?.dropped).toBeGreaterThan(0);
+      expect(m.retransmitted).toBeGreaterThan(0);
+      delivered(m, 1);
+      expect(m.result.verdict).toBe('passed');
+    },
+    90_000,
+  );
+
+  it.skipIf(!kernelCapable)(
+    `QoS 0 loses nothing either: the loss is hidden by TCP retransmission${skipNote}`,
+    async () => {
+      const m = await loadThrough('lossy-5', 0);
+      expect(m.info.measured?.packets?.dropped).toBeGreaterThan(0);
+      expect(m.retransmitted).toBeGreaterThan(0);
+      delivered(m, 0);
+    },
+    90_000,
+  );
+
+  it.skipIf(!kernelCapable)(
+    `the same path without loss delivers everything and drops nothing (baseline figures)${skipNote}`,
+    async () => {
+      // RetransSegs is printed, not asserted: on a saturated machine a delayed ACK can still cause
+      // the odd spurious retransmission without any loss.
+      for (const qos of [0, 1] as const) {
+        const m = await loadThrough(CLEAN, qos);
+        expect(m.info.measured?.packets?.dropped ?? 0).toBe(0);
+        delivered(m, qos);
+      }
+    },
+    120_000,
+  );
+});
