@@ -219,6 +219,37 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
               );
               continue;
             }
+            if (scenario.profile !== undefined && scenario.load === undefined) {
+              // The scenario's own profile: applied per instance, right before it runs.
+              const target = entry.started;
+              const key = `${target.name}\u0000${profile}`;
+              instances.push({
+                scenario,
+                version,
+                target,
+                endpoint: target.endpoint,
+                profile,
+                seq: seq++,
+                prepare: async (instanceSignal) => {
+                  const done = await applyProfile(profile, target.endpoint, {
+                    cwd,
+                    signal: instanceSignal,
+                  }).catch((error: unknown) => {
+                    throw new Error(
+                      `network profile '${profile}': ${error instanceof Error ? error.message : String(error)}`,
+                    );
+                  });
+                  return {
+                    endpoint: done.endpoint,
+                    release: async () => {
+                      await done.close();
+                      if (!profileInfos.has(key)) profileInfos.set(key, done.info());
+                    },
+                  };
+                },
+              });
+              continue;
+            }
             const { endpoint, error } = await endpointFor(entry.started, profile);
             if (!endpoint) {
               broken.push(unrunnable(scenario, version, entry.started.name, profile, error ?? 'no endpoint'));
@@ -262,7 +293,7 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
       if (signal.aborted) interrupted = { reason: 'interrupted' };
     }
   } finally {
-    // Close first: the kernel backend reads its drop/duplicate counters while tearing down.
+    // Closed first: the kernel backend's packet counters are read when it closes.
     await Promise.allSettled([...applied.values()].flatMap((entry) => (entry.close ? [entry.close()] : [])));
     for (const [key, entry] of applied) profileInfos.set(key, entry.info());
     await Promise.allSettled(targets.flatMap((entry) => (entry.started ? [entry.started.stop()] : [])));
@@ -275,7 +306,11 @@ export async function runHarness(options: HarnessOptions): Promise<RunResult> {
     durationMs: Math.round(performance.now() - started),
     ...(interrupted && { interrupted }),
     targets: targets.map((t) => t.info),
-    profiles: profiles.map((name) => mergeProfileInfo(name, profileInfos)),
+    profiles: [
+      ...new Set([...profiles, ...scenarios.flatMap((s) => (s.profile === undefined ? [] : [s.profile]))]),
+    ]
+      .filter((name) => name !== 'none' || profiles.includes('none'))
+      .map((name) => mergeProfileInfo(name, profileInfos)),
     scenarios: results,
     loads,
     summary: summarize(results, loads),
@@ -315,7 +350,8 @@ function targetInfo(target: StartedTarget): TargetInfo {
 
 /** What the profile measured (taken before the profiles are closed; the first target's, when several). */
 function mergeProfileInfo(name: string, infos: ReadonlyMap<string, ProfileInfo>): ProfileInfo {
-  for (const [key, info] of infos) if (key.endsWith(`\u0000${name}`)) return info;
+  // Named as the run named it (a path for a profile file), like ScenarioResult.profile.
+  for (const [key, info] of infos) if (key.endsWith(`\u0000${name}`)) return { ...info, name };
   return { name };
 }
 

@@ -20,6 +20,12 @@ export interface ScenarioInstance {
   profile: string;
   /** Unique per run; used in client ids and the topic prefix. */
   seq: number;
+  /**
+   * Applies the scenario's own network profile just before the instance runs (so its schedule
+   * counts from the scenario's start); `endpoint` is replaced by the one it returns, `release`
+   * runs when the instance has finished.
+   */
+  prepare?: (signal: AbortSignal) => Promise<{ endpoint: Endpoint; release(): Promise<void> }>;
 }
 
 export interface InstanceOptions {
@@ -50,6 +56,36 @@ export async function runScenarioInstance(
   instance: ScenarioInstance,
   options: InstanceOptions,
 ): Promise<ScenarioResult> {
+  if (!instance.prepare || options.signal.aborted) return runPrepared(instance, options);
+  let prepared: Awaited<ReturnType<NonNullable<ScenarioInstance['prepare']>>>;
+  try {
+    prepared = await instance.prepare(options.signal);
+  } catch (error) {
+    const { scenario, version, target } = instance;
+    return {
+      id: instanceId(instance),
+      name: scenario.name,
+      file: scenario.file,
+      ...(scenario.description !== undefined && { description: scenario.description }),
+      target: target.name,
+      profile: instance.profile,
+      mqttVersion: version,
+      statements: [...scenario.statements[version]],
+      tags: [...scenario.tags],
+      level: scenario.level,
+      verdict: 'failed',
+      reason: error instanceof Error ? error.message : String(error),
+      durationMs: 0,
+    };
+  }
+  try {
+    return await runPrepared({ ...instance, endpoint: prepared.endpoint }, options);
+  } finally {
+    await prepared.release();
+  }
+}
+
+async function runPrepared(instance: ScenarioInstance, options: InstanceOptions): Promise<ScenarioResult> {
   const { scenario, version, target } = instance;
   const started = performance.now();
   const clock = (): number => Math.round((performance.now() - started) * 10) / 10;
