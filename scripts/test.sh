@@ -27,3 +27,9 @@ npm run typecheck
 npm run lint
 npm run format:check
 npx vitest run
+
+# The conformance catalogue against the reference broker and a real Mosquitto (known deviations
+# are listed, not failed), then the proof that every scenario group can fail (mutants).
+node bin/harness.js run scenarios/basic scenarios/conformance --target reference --target mosquitto \
+  --reporter dot --reporter junit --output-dir reports/ci
+npm run mutation
