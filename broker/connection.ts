@@ -55,6 +55,10 @@ export interface BrokerCore {
 
 type State = 'new' | 'connected' | 'closed';
 
+/** Outbound bytes of one turn up to this size are joined into one Buffer; above, written as a writev. */
+const COALESCE_LIMIT = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
 /** Reason codes a v5 CONNACK may carry for a refused CONNECT found malformed by the decoder. */
 const CONNACK_ERROR_CODES = new Set([
   0x80, 0x81, 0x82, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8c, 0x90, 0x95, 0x97, 0x99, 0x9a, 0x9b, 0x9c,
@@ -83,7 +87,12 @@ export class Connection implements OutboundSink {
     () => false,
   );
   private readonly inboundAliases = new Map<number, string>();
-  private corked = false;
+  /** Outbound bytes of this event-loop turn, not yet handed to the socket (see output()). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+  /** canWrite() said no since the last flush. */
+  private blocked = false;
   /** The client's v5 Maximum Packet Size (Infinity when absent or before CONNECT). */
   private clientMaxPacketSize = Number.POSITIVE_INFINITY;
   sendQuota: number;
@@ -296,21 +305,68 @@ export class Connection implements OutboundSink {
     this.output(bytes);
   }
 
-  /** Writes are corked until the end of the tick, so the packets of one burst leave in one syscall. */
+  /**
+   * Outbound bytes are collected for the rest of the event-loop turn and leave in one socket write
+   * (a fan-out burst of hundreds of PUBLISH packets costs one syscall, not one each). Order is kept:
+   * every outbound packet goes through this queue.
+   */
   private output(bytes: Buffer): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.stream.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.stream.uncork();
-      });
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flushTick);
     }
-    this.stream.write(bytes);
   }
 
+  private readonly flushTick = (): void => this.guard(() => this.flush());
+
+  /** Hands the collected bytes to the socket: one Buffer when small, otherwise a corked writev. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const chunks = this.pending;
+    const size = this.pendingBytes;
+    if (chunks.length === 0) chunks.push(EMPTY); // only to be told when the socket's own buffer is out
+    this.pending = [];
+    this.pendingBytes = 0;
+    const stream = this.stream;
+    if (stream.destroyed || stream.writableEnded) return;
+    if (size === 0 && !this.blocked) return;
+    // Held back by the write bound since the last flush: resume the session's queue once these
+    // bytes reached the kernel (the socket emits 'drain' only past its own high-water mark).
+    const resume = this.blocked ? this.resumeAfterFlush : undefined;
+    this.blocked = false;
+    if (chunks.length === 1) {
+      stream.write(chunks[0], resume);
+    } else if (size <= COALESCE_LIMIT) {
+      stream.write(Buffer.concat(chunks, size), resume);
+    } else {
+      // Large payloads: no copy, the socket gets every chunk in one writev.
+      stream.cork();
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) stream.write(chunks[i]);
+      stream.write(chunks[last], resume);
+      stream.uncork();
+    }
+  }
+
+  private readonly resumeAfterFlush = (): void =>
+    this.guard(() => {
+      if (this.state !== 'closed') this.session?.drain(Date.now());
+    });
+
   canWrite(): boolean {
-    return this.state !== 'closed' && this.stream.writableLength < this.core.options.maxWriteBuffer;
+    if (this.state === 'closed') return false;
+    const ok = this.stream.writableLength + this.pendingBytes < this.core.options.maxWriteBuffer;
+    if (!ok && !this.blocked) {
+      this.blocked = true;
+      // a flush will come, even with nothing of ours pending, to resume the session afterwards
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        process.nextTick(this.flushTick);
+      }
+    }
+    return ok;
   }
 
   writePubrel(packetId: number): void {
@@ -386,6 +442,7 @@ export class Connection implements OutboundSink {
         this.log('error', 'could not write DISCONNECT', { error: String(error) });
       }
     }
+    this.flush(); // what was written before the close leaves first
     this.stream.end();
     const killer = setTimeout(() => this.stream.destroy(), 2000);
     killer.unref();

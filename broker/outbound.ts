@@ -4,7 +4,32 @@
 import { encode } from '../wire/index.js';
 import type { Properties, ProtocolLevel, PublishPacket } from '../wire/types.js';
 import type { MutationName } from './mutations.js';
+import type { Message } from './session/message.js';
 import type { OutboundPublish } from './session/session.js';
+
+/**
+ * Encoded copies of the message being fanned out, shared by every connection: the broker hands one
+ * message to all its subscribers in a row, so a one-message cache holds each (version, qos, retain,
+ * dup) variant while that happens. Only deliveries without per-connection properties use it.
+ */
+const shared = {
+  message: undefined as Message | undefined,
+  variants: new Array<Buffer | undefined>(48),
+  /** Slots of `variants` filled for the current message (usually one). */
+  filled: [] as number[],
+};
+
+function variantKey(version: ProtocolLevel, publish: OutboundPublish): number {
+  return (version - 3) * 16 + publish.qos * 4 + (publish.retain ? 2 : 0) + (publish.dup ? 1 : 0);
+}
+
+/** Offset of the packet identifier in an encoded QoS 1/2 PUBLISH (after fixed header and topic). */
+function packetIdOffset(bytes: Buffer): number {
+  let offset = 1;
+  while (((bytes[offset] ?? 0) & 0x80) !== 0) offset++;
+  offset++;
+  return offset + 2 + bytes.readUInt16BE(offset);
+}
 
 export interface ClientLimits {
   /** Topic Alias Maximum sent by the client in CONNECT (0: no aliases). */
@@ -25,6 +50,60 @@ export class PublishEncoder {
 
   /** The encoded PUBLISH, or undefined when it is too large for the client and must be dropped. */
   encode(publish: OutboundPublish, now: number): Buffer | undefined {
+    const bytes = this.isPlain(publish) ? this.encodeShared(publish) : this.encodeOwn(publish, now);
+    if (bytes === undefined) return undefined;
+    if (bytes.length > this.limits.maximumPacketSize && !this.has('ignore-maximum-packet-size')) {
+      // [MQTT-3.1.2-24] [MQTT-3.1.2-25] too large for this client: dropped for it alone.
+      return undefined;
+    }
+    return bytes;
+  }
+
+  /** True when the bytes depend on the message and the delivery flags only (no per-connection state). */
+  private isPlain(publish: OutboundPublish): boolean {
+    if (this.version !== 5) return true;
+    return (
+      this.limits.topicAliasMaximum <= 0 &&
+      publish.message.expiresAt === undefined &&
+      (publish.subscriptionIds.length === 0 || this.has('no-subscription-identifiers'))
+    );
+  }
+
+  private encodeShared(publish: OutboundPublish): Buffer {
+    const { message } = publish;
+    if (shared.message !== message) {
+      shared.message = message;
+      for (const slot of shared.filled) shared.variants[slot] = undefined;
+      shared.filled.length = 0;
+    }
+    const key = variantKey(this.version, publish);
+    let template = shared.variants[key];
+    if (template === undefined) {
+      const packet: PublishPacket = {
+        type: 'publish',
+        topic: message.topic,
+        payload: message.payload,
+        qos: publish.qos,
+        retain: publish.retain,
+        // [MQTT-3.3.1-3] the inbound DUP is not propagated; set only on our own redelivery.
+        dup: publish.dup,
+      };
+      if (publish.qos > 0) packet.packetId = 1; // patched per delivery below
+      if (this.version === 5 && message.properties !== undefined)
+        packet.properties = { ...message.properties };
+      template = encode(packet, this.version);
+      shared.variants[key] = template;
+      shared.filled.push(key);
+    }
+    if (publish.packetId === undefined || publish.qos === 0) return template;
+    // QoS 1/2: same bytes but the packet identifier [MQTT-2.3.1-2].
+    const copy = Buffer.allocUnsafe(template.length);
+    template.copy(copy);
+    copy.writeUInt16BE(publish.packetId, packetIdOffset(template));
+    return copy;
+  }
+
+  private encodeOwn(publish: OutboundPublish, now: number): Buffer | undefined {
     const { message } = publish;
     const packet: PublishPacket = {
       type: 'publish',
@@ -57,7 +136,7 @@ export class PublishEncoder {
     }
     const bytes = encode(packet, this.version);
     if (bytes.length > this.limits.maximumPacketSize && !this.has('ignore-maximum-packet-size')) {
-      // [MQTT-3.1.2-24] [MQTT-3.1.2-25] too large for this client: dropped for it alone.
+      // Dropped by encode(): the alias mapped for it is not kept.
       if (newAlias !== undefined) this.aliases.delete(newAlias);
       return undefined;
     }

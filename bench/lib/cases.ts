@@ -8,6 +8,8 @@ export interface CaseOptions {
   seconds: number;
   clients: number;
   payloadBytes: number;
+  /** Called when the measured window opens and closes (e.g. to read the broker's CPU time). */
+  onWindow?: (phase: 'start' | 'end') => void;
 }
 
 export interface CaseResult {
@@ -51,16 +53,18 @@ async function flood(
 }
 
 async function measure(
-  seconds: number,
+  o: CaseOptions,
   counter: () => number,
   state: { stop: boolean },
 ): Promise<{ delivered: number; seconds: number }> {
   await new Promise((r) => setTimeout(r, 500)); // warm-up, not counted
+  o.onWindow?.('start');
   const start = counter();
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await new Promise((r) => setTimeout(r, o.seconds * 1000));
   const delivered = counter() - start;
   const elapsed = (performance.now() - t0) / 1000;
+  o.onWindow?.('end');
   state.stop = true;
   return { delivered, seconds: elapsed };
 }
@@ -76,7 +80,7 @@ async function fanIn(o: CaseOptions): Promise<CaseResult> {
   const state = { stop: false, published: 0 };
   const payload = Buffer.alloc(o.payloadBytes, 0x78);
   const floods = publishers.map((p, i) => flood(p, publishBatch(`bench/in/${i}`, payload, 50), 50, state));
-  const m = await measure(o.seconds, () => received, state);
+  const m = await measure(o, () => received, state);
   await Promise.all(floods.map((f) => Promise.race([f, new Promise((r) => setTimeout(r, 1000))])));
   for (const c of [subscriber, ...publishers]) c.close();
   return { ...m, published: state.published, rate: m.delivered / m.seconds };
@@ -99,7 +103,7 @@ async function fanOut(o: CaseOptions): Promise<CaseResult> {
     50,
     state,
   );
-  const m = await measure(o.seconds, () => received, state);
+  const m = await measure(o, () => received, state);
   await Promise.race([floodDone, new Promise((r) => setTimeout(r, 1000))]);
   for (const c of [publisher, ...subscribers]) c.close();
   return { ...m, published: state.published, rate: m.delivered / m.seconds };
@@ -143,7 +147,7 @@ async function pairs(o: CaseOptions): Promise<CaseResult> {
       }),
     );
   }
-  const m = await measure(o.seconds, () => received, state);
+  const m = await measure(o, () => received, state);
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 1000))]);
   for (const c of clients) c.close();
   return { ...m, published: state.published, rate: m.delivered / m.seconds };

@@ -1,19 +1,32 @@
 // Plain TCP listener (mqtt://).
 import { createServer } from 'node:net';
-import { closeServer, DEFAULT_HOST, formatHost, listen, SocketTracker } from './net-server.js';
+import type { AddressInfo, Server } from 'node:net';
+import { closeServer, DEFAULT_HOST, formatHost, SocketTracker } from './net-server.js';
 import type { ConnectionHandler, RunningListener, TcpListenerConfig } from './types.js';
 
+/**
+ * Accept queue length asked of the kernel (capped there by net.core.somaxconn). Node's default
+ * (511) overflows under a connection storm of a few thousand connects per second: the kernel then
+ * drops SYNs and clients wait for retransmits or give up.
+ */
+export const DEFAULT_TCP_BACKLOG = 4096;
+
 export async function startTcpListener(
-  config: TcpListenerConfig,
+  config: TcpListenerConfig & { backlog?: number },
   onConnection: ConnectionHandler,
 ): Promise<RunningListener> {
   const tracker = new SocketTracker();
-  const server = createServer((socket) => {
+  // noDelay set by the server on accept (no per-socket call from JS).
+  const server = createServer({ noDelay: true }, (socket) => {
     tracker.add(socket);
-    socket.setNoDelay(true);
     onConnection(socket, { ...remote(socket.remoteAddress), transport: 'tcp' });
   });
-  const bound = await listen(server, config.host ?? DEFAULT_HOST, config.port ?? 0);
+  const bound = await listen(
+    server,
+    config.host ?? DEFAULT_HOST,
+    config.port ?? 0,
+    config.backlog ?? DEFAULT_TCP_BACKLOG,
+  );
   return {
     address: {
       type: 'tcp',
@@ -23,6 +36,22 @@ export async function startTcpListener(
     },
     close: () => closeServer(server, tracker),
   };
+}
+
+function listen(server: Server, host: string, port: number, backlog: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host, backlog });
+  });
 }
 
 export function remote(address: string | undefined): { remoteAddress?: string } {
