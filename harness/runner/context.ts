@@ -4,14 +4,14 @@ import type { FailureEvidence, StepResult } from '../result/model.js';
 import type { ResolvedScenario, MqttVersion } from '../scenario/types.js';
 import type { Capability, Endpoint, StartedTarget } from '../targets/types.js';
 import type { ScenarioClient } from './client.js';
-import type { Variables } from './interpolate.js';
 
 export interface RunContext {
   scenario: ResolvedScenario;
   version: MqttVersion;
   target: StartedTarget;
   endpoint: Endpoint;
-  vars: Variables;
+  /** Run-time variables; `capture` adds to them as the scenario runs. */
+  vars: Record<string, string | number>;
   /** Default wait of a step (ms). */
   stepTimeout: number;
   /** Aborted when the scenario must stop (timeout, user abort, failed sibling branch). */

@@ -117,7 +117,7 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
   const prefix = `mh-${tag}/`;
   const clients = new Map<string, ScenarioClient>();
   const idOf = (name: string): string => scenario.clients[name]?.clientId ?? `mh-${tag}-${name}`;
-  const vars: Record<string, string> = { prefix, run: options.runId };
+  const vars: Record<string, string | number> = { prefix, run: options.runId };
   for (const name of Object.keys(scenario.clients)) vars[`clientId.${name}`] = idOf(name);
 
   const controller = new AbortController();

@@ -28,6 +28,14 @@ const byte = Type.Integer({ minimum: 0, maximum: 255 });
 const uint16 = Type.Integer({ minimum: 0, maximum: 65535 });
 const uint32 = Type.Integer({ minimum: 0, maximum: 4294967295 });
 const varint = Type.Integer({ minimum: 0, maximum: 268435455 });
+/** A packet identifier: a number, or a variable captured from an earlier packet (`'${pid}'`). */
+const packetIdValue = Type.Union([
+  uint16,
+  Type.String({
+    pattern: '^\\$\\{[A-Za-z][A-Za-z0-9_]*\\}$',
+    description: "a variable set by an earlier expect's capture, e.g. '${pid}'",
+  }),
+]);
 const qos = Type.Integer({ minimum: 0, maximum: 3, description: '0, 1, 2 (3 only to send invalid packets)' });
 
 /** Wraps a field schema so a pattern may also use `{ anyOf: [...] }`, `{ absent: true }` or `{ present: true }`. */
@@ -115,7 +123,7 @@ function packetSchemas(w: Wrap, properties: TSchema, requiredInSend: boolean): T
   const opt = (schema: TSchema): TSchema => Type.Optional(schema);
   const props = opt(w(properties));
   const reasonCode = opt(w(byte));
-  const packetId = opt(w(uint16));
+  const packetId = opt(w(packetIdValue));
   const subscription = Type.Object(
     {
       topicFilter: Type.String(),
@@ -130,7 +138,7 @@ function packetSchemas(w: Wrap, properties: TSchema, requiredInSend: boolean): T
     Type.Object(
       {
         type: Type.Literal(type),
-        packetId: requiredInSend ? w(uint16) : packetId,
+        packetId: requiredInSend ? w(packetIdValue) : packetId,
         reasonCode,
         properties: props,
       },

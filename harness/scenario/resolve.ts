@@ -231,7 +231,7 @@ function resolveStep(
   if (step.raw !== undefined)
     return { ...base, kind: 'raw', client: client(step.raw.client), hex: step.raw.hex };
   if (step.expect !== undefined) {
-    const { client: name, timeout, skipUnmatched, packet, closed, oneOf } = step.expect;
+    const { client: name, timeout, skipUnmatched, packet, closed, oneOf, capture } = step.expect;
     const given = [packet, closed, oneOf].filter((v) => v !== undefined).length;
     if (given !== 1) return problem(['expect'], 'expect needs exactly one of packet, closed, oneOf');
     let alternatives: Alternative[] | undefined;
@@ -246,6 +246,7 @@ function resolveStep(
       alternatives,
       ...(timeout !== undefined && { timeout }),
       skipUnmatched: skipUnmatched ?? false,
+      ...(capture !== undefined && { capture }),
     };
   }
   if (step.expectAll !== undefined) {
@@ -258,6 +259,7 @@ function resolveStep(
         alternative,
         ...(item.timeout !== undefined && { timeout: item.timeout }),
         skipUnmatched: item.skipUnmatched ?? false,
+        ...(item.capture !== undefined && { capture: item.capture }),
       });
     }
     if (items.length !== step.expectAll.length) return undefined;
@@ -429,7 +431,10 @@ function checkVariables(steps: readonly ResolvedStep[], ctx: Context): void {
       for (const match of value.matchAll(/\$\{([^}]*)\}/g)) {
         const name = match[1] ?? '';
         const path = ctx.paths.get(step) ?? [];
-        if (!RUNTIME_VARIABLES.test(name)) {
+        if (captured.has(name)) continue;
+        if (capturedAnywhere.has(name)) {
+          report(path, `\${${name}} is used before the step that captures it`);
+        } else if (!RUNTIME_VARIABLES.test(name)) {
           report(path, `unknown variable \${${name}}`);
         } else if (name.startsWith('clientId.') && !ctx.clientNames.has(name.slice('clientId.'.length))) {
           report(path, `\${${name}} names no client of this scenario`);
@@ -440,10 +445,28 @@ function checkVariables(steps: readonly ResolvedStep[], ctx: Context): void {
       for (const [key, v] of Object.entries(value)) if (key !== 'location') visit(v, step);
     }
   };
+  // Captured variables count from the step after the one that captures them.
+  const captured = new Set<string>();
+  const captures = (step: ResolvedStep): string[] => {
+    if (step.kind === 'expect') return Object.values(step.capture ?? {});
+    if (step.kind === 'expectAll') return step.items.flatMap((item) => Object.values(item.capture ?? {}));
+    return [];
+  };
+  const capturedAnywhere = new Set<string>();
+  const collect = (list: readonly ResolvedStep[]): void => {
+    for (const step of list) {
+      if (step.kind === 'parallel') step.branches.forEach(collect);
+      else for (const name of captures(step)) capturedAnywhere.add(name);
+    }
+  };
+  collect(steps);
   const walk = (list: readonly ResolvedStep[]): void => {
     for (const step of list) {
       if (step.kind === 'parallel') step.branches.forEach(walk);
-      else visit(step, step);
+      else {
+        visit(step, step);
+        for (const name of captures(step)) captured.add(name);
+      }
     }
   };
   walk(steps);

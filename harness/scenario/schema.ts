@@ -72,6 +72,19 @@ const ConnectBody = Type.Object(
   closed,
 );
 
+/** Fields of the matched packet kept in variables for later steps: `{ packetId: pid }` → `'${pid}'`. */
+const Capture = Type.Object(
+  {
+    packetId: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z][A-Za-z0-9_]*$',
+        description: "variable that receives the packet identifier (later written as '${name}')",
+      }),
+    ),
+  },
+  { ...closed, minProperties: 1, description: 'keep fields of the matched packet in variables' },
+);
+
 const ExpectBody = Type.Object(
   {
     client: Type.Optional(clientName),
@@ -80,6 +93,7 @@ const ExpectBody = Type.Object(
     oneOf: Type.Optional(Type.Array(Alternative, { minItems: 1 })),
     timeout: Type.Optional(ms('how long to wait')),
     skipUnmatched: Type.Optional(Type.Boolean()),
+    capture: Type.Optional(Capture),
   },
   { ...closed, description: 'exactly one of packet / closed / oneOf' },
 );
@@ -91,6 +105,7 @@ const ExpectAllItem = Type.Object(
     closed: Type.Optional(Type.Literal(true)),
     timeout: Type.Optional(ms('how long to wait (the step waits for the largest)')),
     skipUnmatched: Type.Optional(Type.Boolean()),
+    capture: Type.Optional(Capture),
   },
   closed,
 );

@@ -50,18 +50,22 @@ export interface RawStep extends StepBase {
   client: string;
   hex: string;
 }
+/** Packet field → variable name: the matched packet's value is kept for later steps. */
+export type Capture = Readonly<Partial<Record<'packetId', string>>>;
 export interface ExpectStep extends StepBase {
   kind: 'expect';
   client: string;
   alternatives: readonly Alternative[];
   timeout?: number;
   skipUnmatched: boolean;
+  capture?: Capture;
 }
 export interface ExpectAllItem {
   client: string;
   alternative: Alternative;
   timeout?: number;
   skipUnmatched: boolean;
+  capture?: Capture;
 }
 export interface ExpectAllStep extends StepBase {
   kind: 'expectAll';

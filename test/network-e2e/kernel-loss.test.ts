@@ -2,9 +2,9 @@
 // still delivers every QoS 1 message, and every QoS 0 message too: TCP retransmits what the kernel
 // dropped (RetransSegs, read inside the profile's namespaces, goes up), so loss turns into latency.
 // A loss-free kernel path with the same latency is run as the baseline; all figures are printed
-// (docs/network-findings.md quotes them). The kernel backend drops at the sender's output hook, which
-// TCP notices at once and mostly resends without counting a retransmission: RetransSegs rises by
-// only a few (1 to 9 per run here) until the drop moves to the receiving side (see the findings).
+// (docs/network-findings.md quotes them). The kernel backend drops where a packet arrives (input hook
+// of the receiving namespace), so the sender learns of the loss only as on a real wire and counts
+// every resend in RetransSegs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadScenario, type LoadSection } from '../../harness/load/index.js';
 import {

@@ -177,6 +177,45 @@ describe('expectations', () => {
     ]);
   });
 
+  describe('capture', () => {
+    const PUBACK = 4;
+    /** After SUBSCRIBE: SUBACK, then a QoS 1 PUBLISH with packet id 740 (02 e4); on PUBACK, that PUBLISH again. */
+    function chosenIds(acks: number[], resend: string): Script {
+      return (type, frame, c) => {
+        if (type === CONNECT) c.send(CONNACK_311);
+        if (type === SUBSCRIBE) c.send('90 03 00 01 01 32 07 00 01 74 02 e4 68 69');
+        if (type === PUBACK) {
+          acks.push(frame.readUInt16BE(2));
+          c.send(resend);
+        }
+      };
+    }
+    const yaml = [
+      'name: t',
+      'steps:',
+      '  - connect: {}',
+      '  - subscribe: { filter: t, qos: 1 }',
+      '  - expect: { packet: { type: publish, qos: 1 }, capture: { packetId: pid } }',
+      "  - send: { packet: { type: puback, packetId: '${pid}' } }",
+      "  - expect: { packet: { type: publish, packetId: '${pid}', payload: hi } }",
+    ].join('\n');
+
+    it('keeps the server-chosen packet id for later send and expect steps', async () => {
+      const acks: number[] = [];
+      const result = await runAgainst(await target(chosenIds(acks, '3a 07 00 01 74 02 e4 68 69')), yaml);
+      expect(result.reason).toBeUndefined();
+      expect(result.verdict).toBe('passed');
+      expect(acks).toEqual([740]);
+    });
+
+    it('fails when a later packet does not carry the captured id', async () => {
+      const acks: number[] = [];
+      const result = await runAgainst(await target(chosenIds(acks, '3a 07 00 01 74 02 e5 68 69')), yaml);
+      expect(result.verdict).toBe('failed');
+      expect(result.reason).toMatch(/packetId: expected 740 \(0x2e4\), got 741/);
+    });
+  });
+
   it('expectClosed fails while the connection stays open', async () => {
     const result = await runAgainst(
       await target(polite),

@@ -114,6 +114,18 @@ describe('scenario validation errors', () => {
       expected: ['s.yaml:4:5: steps[1]: unknown variable ${prefx}'],
     },
     {
+      name: 'captured variable used before its capture',
+      yaml: "name: x\nsteps:\n  - send: { packet: { type: puback, packetId: '${pid}' } }\n  - expect: { packet: { type: publish }, capture: { packetId: pid } }\n",
+      expected: ['s.yaml:3:5: steps[0]: ${pid} is used before the step that captures it'],
+    },
+    {
+      name: 'packet id that is neither a number nor a variable',
+      yaml: "name: x\nsteps:\n  - send: { packet: { type: puback, packetId: 'one' } }\n",
+      expected: [
+        "s.yaml:3:47: steps[0].send.packet.packetId: must be integer, or a variable such as '${pid}'",
+      ],
+    },
+    {
       name: 'neither steps nor load',
       yaml: 'name: x\n',
       expected: ["s.yaml:1:1: a scenario needs 'steps' or 'load'"],

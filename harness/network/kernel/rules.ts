@@ -1,4 +1,5 @@
-// Packet-level effects on one side of the veth pair: tc qdiscs on the device, nft rules on output.
+// Packet-level effects on one side of the veth pair: tc qdiscs on the device, nft rules (loss on
+// input, duplication on output).
 // Everything lives inside our own namespaces: deleting them removes it all.
 import { NetworkError } from '../errors.js';
 import type { KernelEffects } from '../schema.js';
@@ -79,10 +80,17 @@ export async function applyRules(side: Side, effects: KernelEffects, netem: bool
     await must('tc tbf', tc(['root', ...rateArgs()]));
     applied.push(rateArgs().join(' '));
   }
-  const rules: string[][] = [];
-  // numgen random mod 1000 gives 0.1% steps.
+  // Loss is applied where packets arrive (input hook, matched on the veth): the sender's TCP learns
+  // of it only as real loss does (duplicate ACKs, timeouts) and retransmits. A drop on the sender's
+  // own output hook would be reported to TCP at once as a local send failure and quietly requeued.
+  // Duplication stays on output (`dup to` sends a copy out of the device). numgen random mod 1000
+  // gives 0.1% steps.
+  const inputRules: string[][] = [];
+  const outputRules: string[][] = [];
   if (effects.loss)
-    rules.push([
+    inputRules.push([
+      'iifname',
+      device,
       'numgen',
       'random',
       'mod',
@@ -93,7 +101,9 @@ export async function applyRules(side: Side, effects: KernelEffects, netem: bool
       'drop',
     ]);
   if (effects.duplicate) {
-    rules.push([
+    outputRules.push([
+      'oifname',
+      device,
       'numgen',
       'random',
       'mod',
@@ -108,25 +118,28 @@ export async function applyRules(side: Side, effects: KernelEffects, netem: bool
       device,
     ]);
   }
-  if (rules.length > 0) {
+  if (inputRules.length + outputRules.length > 0) {
     await must('nft table', runIn(ns, 'nft', ['add', 'table', 'ip', 'mqtt_harness']));
-    await must(
-      'nft chain',
-      runIn(ns, 'nft', [
-        'add',
-        'chain',
-        'ip',
-        'mqtt_harness',
-        'out',
-        '{ type filter hook output priority 0; }',
-      ]),
-    );
-    for (const rule of rules) {
+    for (const [chain, hook, rules] of [
+      ['in', 'input', inputRules],
+      ['out', 'output', outputRules],
+    ] as const) {
+      if (rules.length === 0) continue;
       await must(
-        'nft rule',
-        runIn(ns, 'nft', ['add', 'rule', 'ip', 'mqtt_harness', 'out', 'oifname', device, ...rule]),
+        'nft chain',
+        runIn(ns, 'nft', [
+          'add',
+          'chain',
+          'ip',
+          'mqtt_harness',
+          chain,
+          `{ type filter hook ${hook} priority 0; }`,
+        ]),
       );
-      applied.push(`nft ${rule.join(' ')}`);
+      for (const rule of rules) {
+        await must('nft rule', runIn(ns, 'nft', ['add', 'rule', 'ip', 'mqtt_harness', chain, ...rule]));
+        applied.push(`nft ${rule.slice(2).join(' ')} (${hook} hook)`);
+      }
     }
   }
   return applied;

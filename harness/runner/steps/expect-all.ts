@@ -4,7 +4,7 @@ import { describeEvent } from '../client.js';
 import { StepFailure, type RunContext } from '../context.js';
 import { interpolate } from '../interpolate.js';
 import { waitFor } from '../wait.js';
-import { describeAlternative, mismatch } from './expect.js';
+import { captureFields, describeAlternative, mismatch } from './expect.js';
 
 export async function runExpectAll(ctx: RunContext, step: ExpectAllStep): Promise<void> {
   const items = step.items.map((item) => ({
@@ -30,6 +30,7 @@ export async function runExpectAll(ctx: RunContext, step: ExpectAllStep): Promis
           if (hit) {
             hit.done = true;
             client.consume(event);
+            captureFields(ctx, client.name, hit.capture, event);
           } else if (event.kind === 'packet' && open.every((item) => item.skipUnmatched)) {
             client.consume(event);
           } else {

@@ -1,6 +1,6 @@
 // `expect` (and the CONNACK wait of connect): the next unconsumed event on a client must match one
 // of the alternatives; a packet that does not match fails the step unless skipUnmatched is set.
-import type { Alternative } from '../../scenario/types.js';
+import type { Alternative, Capture } from '../../scenario/types.js';
 import type { InboxEvent, ScenarioClient } from '../client.js';
 import { describeEvent } from '../client.js';
 import { StepFailure, type RunContext } from '../context.js';
@@ -64,4 +64,25 @@ export async function expectOne(
     });
   }
   return result;
+}
+
+/** Keep the fields a step's `capture` names from the packet it matched, for later steps. */
+export function captureFields(
+  ctx: RunContext,
+  clientName: string,
+  capture: Capture | undefined,
+  event: InboxEvent,
+): void {
+  if (capture === undefined) return;
+  for (const [field, name] of Object.entries(capture)) {
+    if (name === undefined) continue;
+    const value =
+      event.kind === 'packet' ? (event.packet as unknown as Record<string, unknown>)[field] : undefined;
+    if (typeof value !== 'number' && typeof value !== 'string') {
+      throw new StepFailure(`cannot capture ${field}: the matched ${describeEvent(event)} has none`, {
+        client: clientName,
+      });
+    }
+    ctx.vars[name] = value;
+  }
 }

@@ -3,7 +3,7 @@
 import type { ParallelStep, ResolvedStep } from '../../scenario/types.js';
 import type { RunContext } from '../context.js';
 import { runConnect } from './connect.js';
-import { expectOne } from './expect.js';
+import { captureFields, expectOne } from './expect.js';
 import { runExpectAll } from './expect-all.js';
 import { runExpectClosed } from './expect-closed.js';
 import { runExpectNothing } from './expect-nothing.js';
@@ -25,15 +25,17 @@ export async function runStep(
       return runSend(ctx, step);
     case 'raw':
       return runRaw(ctx, step);
-    case 'expect':
-      await expectOne(
+    case 'expect': {
+      const event = await expectOne(
         ctx,
         ctx.client(step.client),
         step.alternatives,
         step.timeout ?? ctx.stepTimeout,
         step.skipUnmatched,
       );
+      captureFields(ctx, step.client, step.capture, event);
       return;
+    }
     case 'expectAll':
       return runExpectAll(ctx, step);
     case 'expectNothing':
