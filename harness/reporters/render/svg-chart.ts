@@ -16,7 +16,10 @@ export interface Axis {
 }
 
 export interface LineChartOptions {
+  /** Full title (tooltip and aria-label). */
   title: string;
+  /** Shorter text shown above the chart (default: the title); the section heading gives the rest. */
+  heading?: string;
   series: readonly ChartSeries[];
   x: Axis;
   y: Axis;
@@ -66,7 +69,7 @@ export function lineChart(options: LineChartOptions): string {
   );
   parts.push(`<title>${esc(options.title)}</title>`);
   parts.push(
-    `<text x="${MARGIN.left}" y="12" class="chart-title" dominant-baseline="middle">${esc(options.title)}</text>`,
+    `<text x="${MARGIN.left}" y="12" class="chart-title" dominant-baseline="middle">${esc(options.heading ?? options.title)}</text>`,
   );
   for (const t of yTicks) {
     const y = sy(t.value).toFixed(1);

@@ -93,6 +93,7 @@ function charts(loads: LoadResult[], title: string): string[] {
     out.push(
       lineChart({
         title: `Latency by percentile: ${title}`,
+        heading: 'Latency by percentile',
         series: curves,
         x: {
           label: 'percentile (log scale)',
@@ -130,12 +131,14 @@ function charts(loads: LoadResult[], title: string): string[] {
     out.push(
       lineChart({
         title: `Delivered messages/s over time: ${title}`,
+        heading: 'Delivered messages/s over time',
         series: rate,
         x: time,
         y: { label: 'messages/s', min: 0, ticks: niceTicks(0, rateMax), format: (v) => v.toFixed(0) },
       }),
       lineChart({
         title: `p99 latency over time: ${title}`,
+        heading: 'p99 latency over time',
         series: p99,
         x: time,
         y: { label: 'p99 latency (ms)', min: 0, ticks: niceTicks(0, p99Max, msLabel), format: msLabel },
