@@ -23,6 +23,20 @@ function variantKey(version: ProtocolLevel, publish: OutboundPublish): number {
   return (version - 3) * 16 + publish.qos * 4 + (publish.retain ? 2 : 0) + (publish.dup ? 1 : 0);
 }
 
+/** The PUBLISH fields every delivery of the message shares. */
+function basePacket(publish: OutboundPublish): PublishPacket {
+  const { message } = publish;
+  return {
+    type: 'publish',
+    topic: message.topic,
+    payload: message.payload,
+    qos: publish.qos,
+    retain: publish.retain,
+    // [MQTT-3.3.1-3] the inbound DUP is not propagated; set only on our own redelivery.
+    dup: publish.dup,
+  };
+}
+
 /** Offset of the packet identifier in an encoded QoS 1/2 PUBLISH (after fixed header and topic). */
 function packetIdOffset(bytes: Buffer): number {
   let offset = 1;
@@ -79,15 +93,7 @@ export class PublishEncoder {
     const key = variantKey(this.version, publish);
     let template = shared.variants[key];
     if (template === undefined) {
-      const packet: PublishPacket = {
-        type: 'publish',
-        topic: message.topic,
-        payload: message.payload,
-        qos: publish.qos,
-        retain: publish.retain,
-        // [MQTT-3.3.1-3] the inbound DUP is not propagated; set only on our own redelivery.
-        dup: publish.dup,
-      };
+      const packet = basePacket(publish);
       if (publish.qos > 0) packet.packetId = 1; // patched per delivery below
       if (this.version === 5 && message.properties !== undefined)
         packet.properties = { ...message.properties };
@@ -105,15 +111,7 @@ export class PublishEncoder {
 
   private encodeOwn(publish: OutboundPublish, now: number): Buffer | undefined {
     const { message } = publish;
-    const packet: PublishPacket = {
-      type: 'publish',
-      topic: message.topic,
-      payload: message.payload,
-      qos: publish.qos,
-      retain: publish.retain,
-      // [MQTT-3.3.1-3] the inbound DUP is not propagated; set only on our own redelivery.
-      dup: publish.dup,
-    };
+    const packet = basePacket(publish);
     if (publish.packetId !== undefined) packet.packetId = publish.packetId;
     let newAlias: string | undefined;
     if (this.version === 5) {

@@ -4,7 +4,8 @@ import type { Server, Socket, AddressInfo } from 'node:net';
 
 export const DEFAULT_HOST = '127.0.0.1';
 
-export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+/** Listen and resolve with the bound address; `backlog` is the kernel accept queue asked for (Node's default 511 when absent). */
+export function listen(server: Server, host: string, port: number, backlog?: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       server.off('listening', onListening);
@@ -16,7 +17,7 @@ export function listen(server: Server, host: string, port: number): Promise<Addr
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen(port, host);
+    server.listen({ port, host, ...(backlog !== undefined && { backlog }) });
   });
 }
 

@@ -1,7 +1,6 @@
 // Plain TCP listener (mqtt://).
 import { createServer } from 'node:net';
-import type { AddressInfo, Server } from 'node:net';
-import { closeServer, DEFAULT_HOST, formatHost, SocketTracker } from './net-server.js';
+import { closeServer, DEFAULT_HOST, formatHost, listen, SocketTracker } from './net-server.js';
 import type { ConnectionHandler, RunningListener, TcpListenerConfig } from './types.js';
 
 /**
@@ -36,22 +35,6 @@ export async function startTcpListener(
     },
     close: () => closeServer(server, tracker),
   };
-}
-
-function listen(server: Server, host: string, port: number, backlog: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => {
-      server.off('listening', onListening);
-      reject(error);
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      resolve(server.address() as AddressInfo);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen({ port, host, backlog });
-  });
 }
 
 export function remote(address: string | undefined): { remoteAddress?: string } {
