@@ -141,11 +141,11 @@ function toProblem(error: ErrorObject, data: unknown): SchemaProblem {
         return { path, message: 'must be kebab-case (lowercase letters, digits and single dashes)' };
       }
       if (path[0] === 'statements') return { path, message: 'must be a statement id like MQTT-3.1.2-24' };
-      if (path[path.length - 1] === 'packetId') {
-        return { path, message: "must be integer, or a variable such as '${pid}'" };
-      }
       if (path[path.length - 2] === 'capture') {
         return { path, message: 'must be a variable name (a letter, then letters, digits, _)' };
+      }
+      if (path[path.length - 1] === 'packetId') {
+        return { path, message: "must be integer, or a variable such as '${pid}'" };
       }
       return { path, message: `must match ${String(params['pattern'])}` };
     default:

@@ -126,6 +126,13 @@ describe('scenario validation errors', () => {
       ],
     },
     {
+      name: 'capture into a name that is not a variable name',
+      yaml: 'name: x\nsteps:\n  - expect: { packet: { type: publish }, capture: { packetId: 1pid } }\n',
+      expected: [
+        's.yaml:3:63: steps[0].expect.capture.packetId: must be a variable name (a letter, then letters, digits, _)',
+      ],
+    },
+    {
       name: 'neither steps nor load',
       yaml: 'name: x\n',
       expected: ["s.yaml:1:1: a scenario needs 'steps' or 'load'"],
