@@ -265,6 +265,17 @@ function resolveStep(
     if (items.length !== step.expectAll.length) return undefined;
     return { ...base, kind: 'expectAll', items };
   }
+  if (step.expectCount !== undefined) {
+    const { clients, packet, count, duration } = step.expectCount;
+    return {
+      ...base,
+      kind: 'expectCount',
+      clients: clients.map((name) => client(name)),
+      pattern: packet as DataObject,
+      count,
+      duration,
+    };
+  }
   if (step.expectNothing !== undefined) {
     const { client: name, duration, types } = step.expectNothing;
     return {

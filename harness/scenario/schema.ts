@@ -165,6 +165,20 @@ const stepKeys = <Self extends TSchema>(Self: Self) => ({
       closed,
     ),
   ),
+  expectCount: Type.Optional(
+    Type.Object(
+      {
+        clients: Type.Array(clientName, { minItems: 1, description: 'the clients whose packets count' }),
+        packet: ref(PacketPattern),
+        count: Type.Integer({ minimum: 0, description: 'how many matching packets, all clients together' }),
+        duration: ms('how long to count'),
+      },
+      {
+        ...closed,
+        description: 'exactly `count` packets matching `packet` across the clients in `duration`',
+      },
+    ),
+  ),
   expectClosed: Type.Optional(
     Type.Object(
       {
@@ -268,6 +282,7 @@ export const STEP_KINDS = [
   'expect',
   'expectAll',
   'expectNothing',
+  'expectCount',
   'expectClosed',
   'wait',
   'disconnect',

@@ -77,6 +77,14 @@ export interface ExpectNothingStep extends StepBase {
   duration: number;
   types?: readonly string[];
 }
+/** Exactly `count` packets matching `pattern` arrive on `clients` (together) within `duration`. */
+export interface ExpectCountStep extends StepBase {
+  kind: 'expectCount';
+  clients: readonly string[];
+  pattern: DataObject;
+  count: number;
+  duration: number;
+}
 export interface ExpectClosedStep extends StepBase {
   kind: 'expectClosed';
   client: string;
@@ -144,6 +152,7 @@ export type ResolvedStep =
   | ExpectStep
   | ExpectAllStep
   | ExpectNothingStep
+  | ExpectCountStep
   | ExpectClosedStep
   | WaitStep
   | DisconnectStep

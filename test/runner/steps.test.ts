@@ -216,6 +216,48 @@ describe('expectations', () => {
     });
   });
 
+  describe('expectCount', () => {
+    /** On each SUBSCRIBE: SUBACK, then PUBLISH t "hi" to that client when `deliver` says so. */
+    function shared(deliver: (nth: number) => boolean): Script {
+      let subscribes = 0;
+      return (type, _f, c) => {
+        if (type === CONNECT) c.send(CONNACK_311);
+        if (type === SUBSCRIBE) {
+          c.send('90 03 00 01 00');
+          if (deliver(subscribes++)) c.send('30 05 00 01 74 68 69');
+        }
+      };
+    }
+    const yaml = [
+      'name: t',
+      'steps:',
+      '  - connect: { client: a }',
+      '  - connect: { client: b }',
+      '  - subscribe: { client: a, filter: t }',
+      '  - subscribe: { client: b, filter: t }',
+      '  - expectCount: { clients: [a, b], packet: { type: publish, topic: t }, count: 1, duration: 200 }',
+    ].join('\n');
+
+    it('passes when exactly one of the clients gets the packet', async () => {
+      const result = await runAgainst(await target(shared((n) => n === 1)), yaml);
+      expect(result.reason).toBeUndefined();
+      expect(result.verdict).toBe('passed');
+    });
+
+    it('fails when every client gets a copy', async () => {
+      const result = await runAgainst(await target(shared(() => true)), yaml);
+      expect(result.verdict).toBe('failed');
+      expect(result.reason).toBe('expected 1 matching packet(s) across a, b, got more: 2 (a: 1, b: 1)');
+    });
+
+    it('fails when none gets it', async () => {
+      const result = await runAgainst(await target(shared(() => false)), yaml);
+      expect(result.reason).toBe(
+        'expected 1 matching packet(s) across a, b within 200 ms, got 0 (a: 0, b: 0)',
+      );
+    });
+  });
+
   it('expectClosed fails while the connection stays open', async () => {
     const result = await runAgainst(
       await target(polite),

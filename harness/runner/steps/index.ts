@@ -6,6 +6,7 @@ import { runConnect } from './connect.js';
 import { captureFields, expectOne } from './expect.js';
 import { runExpectAll } from './expect-all.js';
 import { runExpectClosed } from './expect-closed.js';
+import { runExpectCount } from './expect-count.js';
 import { runExpectNothing } from './expect-nothing.js';
 import { runPing, runPublish, runSubscribe, runUnsubscribe } from './requests.js';
 import { runRaw, runSend } from './send.js';
@@ -40,6 +41,8 @@ export async function runStep(
       return runExpectAll(ctx, step);
     case 'expectNothing':
       return runExpectNothing(ctx, step);
+    case 'expectCount':
+      return runExpectCount(ctx, step);
     case 'expectClosed':
       return runExpectClosed(ctx, step);
     case 'wait':
@@ -58,6 +61,10 @@ export async function runStep(
       return runPing(ctx, step);
     case 'parallel':
       return runParallel(ctx, step, runSteps);
+    default: {
+      const unknown: never = step;
+      throw new Error(`no runner for step ${JSON.stringify(unknown)}`);
+    }
   }
 }
 

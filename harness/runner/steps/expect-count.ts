@@ -1,0 +1,51 @@
+// `expectCount`: exactly N packets matching a pattern arrive on a set of clients, all of them
+// together, within a time window (e.g. one copy per shared-subscription group, whichever member gets
+// it). Matching packets are consumed; other packets stay for later steps.
+import type { ExpectCountStep } from '../../scenario/types.js';
+import { StepFailure, type RunContext } from '../context.js';
+import { interpolate } from '../interpolate.js';
+import { matchPacket } from '../match.js';
+import { waitFor } from '../wait.js';
+
+export async function runExpectCount(ctx: RunContext, step: ExpectCountStep): Promise<void> {
+  const clients = step.clients.map((name) => ctx.client(name));
+  const pattern = interpolate(step.pattern, ctx.vars);
+  const perClient = new Map<string, number>(clients.map((client) => [client.name, 0]));
+  let total = 0;
+  const started = ctx.clock();
+  const failure = (message: string): StepFailure => {
+    const split = [...perClient].map(([name, n]) => `${name}: ${n}`).join(', ');
+    return new StepFailure(`${message} (${split})`, {
+      client: clients[0]?.name ?? '',
+      clients: clients.map((client) => client.name),
+      expected: [{ count: step.count, packet: pattern }],
+      elapsedMs: ctx.clock() - started,
+    });
+  };
+  const across = `across ${clients.map((client) => client.name).join(', ')}`;
+  const result = await waitFor(
+    clients,
+    () => {
+      for (const client of clients) {
+        for (const event of [...client.pending()]) {
+          if (event.kind !== 'packet' || matchPacket(pattern, event.packet) !== undefined) continue;
+          client.consume(event);
+          total += 1;
+          perClient.set(client.name, (perClient.get(client.name) ?? 0) + 1);
+          if (total > step.count) {
+            throw failure(`expected ${step.count} matching packet(s) ${across}, got more: ${total}`);
+          }
+        }
+      }
+      return undefined;
+    },
+    step.duration,
+    ctx.signal,
+  );
+  if (result !== 'timeout') throw new Error('unreachable');
+  if (total !== step.count) {
+    throw failure(
+      `expected ${step.count} matching packet(s) ${across} within ${step.duration} ms, got ${total}`,
+    );
+  }
+}
