@@ -348,11 +348,19 @@ function targetInfo(target: StartedTarget): TargetInfo {
   };
 }
 
-/** What the profile measured (taken before the profiles are closed; the first target's, when several). */
+/**
+ * What the profile measured (taken before the profiles are closed): the first target's as
+ * `measured`, and each target's in `byTarget` when there are several.
+ */
 function mergeProfileInfo(name: string, infos: ReadonlyMap<string, ProfileInfo>): ProfileInfo {
-  // Named as the run named it (a path for a profile file), like ScenarioResult.profile.
-  for (const [key, info] of infos) if (key.endsWith(`\u0000${name}`)) return { ...info, name };
-  return { name };
+  // Keys are target NUL profile; named as the run named it (a path for a profile file).
+  const entries = [...infos].filter(([key]) => key.endsWith(`\u0000${name}`));
+  const first = entries[0];
+  if (first === undefined) return { name };
+  const byTarget = entries.flatMap(([key, info]) =>
+    info.measured ? [{ target: key.slice(0, key.indexOf('\u0000')), measured: info.measured }] : [],
+  );
+  return { ...first[1], name, ...(byTarget.length > 1 && { byTarget }) };
 }
 
 function unrunnable(

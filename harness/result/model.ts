@@ -30,18 +30,23 @@ export interface TargetInfo {
   knownDeviations?: { scenario: string; statement: string; description: string }[];
 }
 
+/** The effect the harness measured through a profile (not the setting). */
+export interface MeasuredEffect {
+  rttMs?: { p50: number; p99: number };
+  throughputBytesPerSec?: number;
+  /** Round trips timed (CONNECT→CONNACK, PINGREQ→PINGRESP) behind rttMs. */
+  rttSamples?: number;
+  /** Kernel backend: packets dropped / duplicated by the rules (both directions). */
+  packets?: { dropped: number; duplicated: number };
+}
+
 export interface ProfileInfo {
   name: string;
   description?: string;
-  /** The effect the harness measured through the profile (not the setting). */
-  measured?: {
-    rttMs?: { p50: number; p99: number };
-    throughputBytesPerSec?: number;
-    /** Round trips timed (CONNECT→CONNACK, PINGREQ→PINGRESP) behind rttMs. */
-    rttSamples?: number;
-    /** Kernel backend: packets dropped / duplicated by the rules (both directions). */
-    packets?: { dropped: number; duplicated: number };
-  };
+  /** Measured through the profile towards the first target (see `byTarget` for each one). */
+  measured?: MeasuredEffect;
+  /** With several targets: what was measured through this profile towards each of them. */
+  byTarget?: { target: string; measured: MeasuredEffect }[];
   /** How it was applied: 'proxy' or 'proxy+kernel'. */
   backend?: string;
   /** Kernel rules applied, and what this machine could not do. */

@@ -82,5 +82,13 @@ describe('profile matrix through the CLI', () => {
     // 3g adds 100 ms each way, wifi 5 ms: the observed round trips must show it.
     expect(measured('3g')!.rttMs!.p50).toBeGreaterThan(measured('wifi')!.rttMs!.p99);
     expect(measured('3g')!.rttMs!.p50).toBeGreaterThanOrEqual(100);
+    // Each target's own measurement through each profile.
+    for (const profile of result.profiles) {
+      expect(profile.byTarget?.map((t) => t.target).sort(), profile.name).toEqual(['mosquitto', 'reference']);
+      for (const { target, measured: m } of profile.byTarget ?? []) {
+        expect(m.rttSamples, `${profile.name} → ${target}`).toBeGreaterThan(0);
+        if (profile.name === '3g') expect(m.rttMs?.p50, target).toBeGreaterThanOrEqual(100);
+      }
+    }
   }, 120_000);
 });

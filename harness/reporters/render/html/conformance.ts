@@ -31,17 +31,34 @@ export function overviewSection(result: RunResult): string {
       htmlTable(['target', 'kind', 'url', 'version', 'known deviations'], targets),
     );
   if (result.profiles.length) {
-    const rows = result.profiles.map((p) => [
-      esc(p.name),
-      esc(p.description ?? ''),
-      p.measured?.rttMs ? `${p.measured.rttMs.p50} / ${p.measured.rttMs.p99} ms` : '–',
-      p.measured?.throughputBytesPerSec !== undefined
-        ? `${Math.round(p.measured.throughputBytesPerSec / 1024)} KiB/s`
-        : '–',
-    ]);
+    // One row per profile, or per profile × target when it was measured towards several targets.
+    const rows = result.profiles.flatMap((p) =>
+      (p.byTarget ?? [{ target: '', measured: p.measured }]).map(({ target, measured }) => [
+        esc(p.name),
+        esc(target),
+        esc(p.description ?? ''),
+        esc(p.backend ?? ''),
+        measured?.rttMs ? `${measured.rttMs.p50} / ${measured.rttMs.p99} ms` : '–',
+        measured?.throughputBytesPerSec !== undefined
+          ? `${Math.round(measured.throughputBytesPerSec / 1024)} KiB/s`
+          : '–',
+        measured?.packets ? String(measured.packets.dropped) : '–',
+      ]),
+    );
     out.push(
       '<h3>Network profiles</h3>',
-      htmlTable(['profile', 'description', 'measured RTT p50 / p99', 'measured throughput'], rows),
+      htmlTable(
+        [
+          'profile',
+          'towards',
+          'description',
+          'backend',
+          'measured RTT p50 / p99',
+          'measured throughput',
+          'packets dropped',
+        ],
+        rows,
+      ),
     );
   }
   if (result.scenarios.length) {
