@@ -1,16 +1,21 @@
 // One MQTT connection of the load engine: a raw TCP socket, the wire encoder for control packets,
-// the strict wire decoder for everything the broker sends. Events go to a LoadClientOwner through
-// plain method calls (no per-message closures). Packet ids map to fixed slots so the send time of
-// each in-flight message lives in a preallocated Float64Array.
+// the hot-path frame reader (strict wire decoder for everything but plain PUBLISH and acks) for what
+// the broker sends. Events go to a LoadClientOwner through plain method calls (no per-message
+// closures). Packet ids map to fixed slots so the send time of each in-flight message lives in a
+// preallocated Float64Array. Reads land in one static buffer shared by every client of the thread
+// (socket `onread`: no stream machinery, no Buffer per read); the frame reader copies partial frames.
 import { connect as netConnect, type Socket } from 'node:net';
-import { encode, PacketDecoder } from '../../wire/index.js';
-import type { Packet, PublishPacket } from '../../wire/types.js';
+import { encode } from '../../wire/index.js';
+import type { Packet } from '../../wire/types.js';
 import { nowMs } from './clock.js';
 import { writeAck, type PublishEncoder } from './fast-publish.js';
+import { FrameReader, type FrameHandler } from './frames.js';
 
 const INITIAL_BUFFER = 4 * 1024;
 const EMPTY = Buffer.alloc(0);
 const MAX_IDLE_BUFFER = 1024 * 1024;
+/** Every socket of this thread reads into this buffer; its data is consumed before the callback returns. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 export interface LoadClientOptions {
   host: string;
@@ -29,7 +34,8 @@ export interface LoadClientOptions {
 }
 
 export interface LoadClientOwner {
-  onPublishReceived(client: LoadClient, packet: PublishPacket, atMs: number): void;
+  /** A PUBLISH arrived; its payload is buffer[start, end), valid only during the call. */
+  onPublishReceived(client: LoadClient, buffer: Buffer, start: number, end: number, atMs: number): void;
   /** A QoS 1/2 publish of ours completed (PUBACK / PUBCOMP); sentAtMs is when it was written. */
   onPublishCompleted(client: LoadClient, sentAtMs: number, atMs: number): void;
   onClientError(client: LoadClient, message: string): void;
@@ -37,7 +43,7 @@ export interface LoadClientOwner {
   onCorked(client: LoadClient): void;
 }
 
-export class LoadClient {
+export class LoadClient implements FrameHandler {
   socket: Socket | undefined;
   connected = false;
   closed = false;
@@ -46,7 +52,9 @@ export class LoadClient {
   corked = false;
   /** Index of this client inside the owner's list (publisher or subscriber). */
   index = 0;
-  private decoder: PacketDecoder;
+  private readonly reader: FrameReader;
+  /** Arrival time of the chunk being handled. */
+  private atMs = 0;
   /** Packets queued in this tick, written with one socket write at flush. */
   private out = EMPTY; // allocated on first use: idle connections (connection-storm) hold none
   private outLength = 0;
@@ -63,16 +71,24 @@ export class LoadClient {
     while (slots < options.inflightSlots) slots *= 2;
     this.sentAt = new Float64Array(Math.min(slots, 65536));
     this.slotMask = this.sentAt.length - 1;
-    this.decoder = new PacketDecoder({ role: 'client', version: options.protocolLevel });
+    this.reader = new FrameReader(options.protocolLevel);
   }
 
   /** TCP connect, CONNECT, CONNACK. Resolves with the CONNACK time; rejects on refusal or timeout. */
   async connect(): Promise<number> {
     const { host, port, localAddress, timeoutMs } = this.options;
-    const socket = netConnect(localAddress === undefined ? { host, port } : { host, port, localAddress });
+    const onread = {
+      buffer: READ_BUFFER,
+      callback: (length: number, buffer: Uint8Array): boolean => {
+        this.onData(buffer as Buffer, length);
+        return true;
+      },
+    };
+    const socket = netConnect(
+      localAddress === undefined ? { host, port, onread } : { host, port, localAddress, onread },
+    );
     socket.setNoDelay(true);
     this.socket = socket;
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.fail(`socket: ${error.message}`));
     socket.on('close', () => {
       const wasConnected = this.connected;
@@ -183,10 +199,13 @@ export class LoadClient {
     const length = this.outLength;
     if (length === 0) return;
     this.outLength = 0;
-    const chunk = Buffer.allocUnsafe(length);
-    this.out.copy(chunk, 0, 0, length);
-    if (this.out.length > MAX_IDLE_BUFFER) this.out = Buffer.allocUnsafe(INITIAL_BUFFER);
-    this.socket?.write(chunk);
+    const socket = this.socket;
+    if (socket === undefined) return;
+    socket.write(this.out.subarray(0, length));
+    // Written straight through (the usual case): the buffer is free again. Otherwise the socket
+    // holds it until the kernel takes it, and later packets go to a new one.
+    if (socket.writableLength > 0 || this.out.length > MAX_IDLE_BUFFER)
+      this.out = Buffer.allocUnsafe(INITIAL_BUFFER);
   }
 
   /** Bytes waiting in user space for the kernel: a measure of backpressure. */
@@ -272,58 +291,69 @@ export class LoadClient {
     if (this.connected) this.owner.onClientError(this, message);
   }
 
-  private onData(chunk: Buffer): void {
-    let packets: Packet[];
+  private onData(buffer: Buffer, length: number): void {
+    this.atMs = nowMs();
     try {
-      packets = this.decoder.push(chunk);
+      this.reader.push(buffer, length, this);
     } catch (error) {
       this.owner.onClientError(this, `decode: ${error instanceof Error ? error.message : String(error)}`);
       this.socket?.destroy();
       return;
     }
-    const atMs = nowMs();
-    for (const packet of packets) {
-      switch (packet.type) {
-        case 'publish':
-          this.owner.onPublishReceived(this, packet, atMs);
-          if (packet.qos === 1) this.writeAck('puback', packet.packetId ?? 0);
-          else if (packet.qos === 2) this.writeAck('pubrec', packet.packetId ?? 0);
-          break;
-        case 'puback':
-        case 'pubcomp':
-          this.complete(packet.packetId, atMs);
-          break;
-        case 'pubrec':
-          if (packet.reasonCode !== undefined && packet.reasonCode >= 0x80)
-            this.complete(packet.packetId, atMs);
-          else this.writeAck('pubrel', packet.packetId);
-          break;
-        case 'pubrel':
-          this.writeAck('pubcomp', packet.packetId);
-          break;
-        case 'disconnect':
-          this.owner.onClientError(this, `DISCONNECT from broker: reason ${packet.reasonCode ?? 0}`);
-          break;
-        case 'connack':
-        case 'suback':
-        case 'unsuback':
-        case 'pingresp': {
-          const waiter = this.waiter;
-          if (waiter !== undefined && waiter.type === packet.type) {
-            this.waiter = undefined;
-            waiter.resolve(packet);
-          }
-          break;
-        }
-        case 'connect':
-        case 'subscribe':
-        case 'unsubscribe':
-        case 'pingreq':
-        case 'auth':
-          break; // never sent by a server (the decoder rejects them in the client role)
-      }
-    }
     this.uncork();
+  }
+
+  onFramePublish(buffer: Buffer, start: number, end: number, qos: 0 | 1 | 2, packetId: number): void {
+    this.owner.onPublishReceived(this, buffer, start, end, this.atMs);
+    if (qos === 1) this.writeAck('puback', packetId);
+    else if (qos === 2) this.writeAck('pubrec', packetId);
+  }
+
+  onFrameAck(type: 4 | 5 | 6 | 7, packetId: number): void {
+    if (type === 5) this.writeAck('pubrel', packetId);
+    else if (type === 6) this.writeAck('pubcomp', packetId);
+    else this.complete(packetId, this.atMs);
+  }
+
+  onFramePacket(packet: Packet): void {
+    const atMs = this.atMs;
+    switch (packet.type) {
+      case 'publish':
+        this.onFramePublish(packet.payload, 0, packet.payload.length, packet.qos, packet.packetId ?? 0);
+        break;
+      case 'puback':
+      case 'pubcomp':
+        this.complete(packet.packetId, atMs);
+        break;
+      case 'pubrec':
+        if (packet.reasonCode !== undefined && packet.reasonCode >= 0x80)
+          this.complete(packet.packetId, atMs);
+        else this.writeAck('pubrel', packet.packetId);
+        break;
+      case 'pubrel':
+        this.writeAck('pubcomp', packet.packetId);
+        break;
+      case 'disconnect':
+        this.owner.onClientError(this, `DISCONNECT from broker: reason ${packet.reasonCode ?? 0}`);
+        break;
+      case 'connack':
+      case 'suback':
+      case 'unsuback':
+      case 'pingresp': {
+        const waiter = this.waiter;
+        if (waiter !== undefined && waiter.type === packet.type) {
+          this.waiter = undefined;
+          waiter.resolve(packet);
+        }
+        break;
+      }
+      case 'connect':
+      case 'subscribe':
+      case 'unsubscribe':
+      case 'pingreq':
+      case 'auth':
+        break; // never sent by a server (the decoder rejects them in the client role)
+    }
   }
 
   private complete(packetId: number, atMs: number): void {

@@ -27,11 +27,22 @@ export function writeHeader(
 
 /** Returns false when the payload is too short or from another run; fills `into` otherwise. */
 export function readHeader(payload: Buffer, runTag: number, into: PayloadHeader): boolean {
-  if (payload.length < HEADER_BYTES || payload.readUInt32BE(0) !== runTag) return false;
+  return readHeaderAt(payload, 0, payload.length, runTag, into);
+}
+
+/** readHeader for the payload buffer[start, end) (read in place, nothing allocated). */
+export function readHeaderAt(
+  buffer: Buffer,
+  start: number,
+  end: number,
+  runTag: number,
+  into: PayloadHeader,
+): boolean {
+  if (end - start < HEADER_BYTES || buffer.readUInt32BE(start) !== runTag) return false;
   into.runTag = runTag;
-  into.publisher = payload.readUInt32BE(4);
-  into.seq = payload.readUInt32BE(8);
-  into.intendedMs = payload.readDoubleBE(12);
+  into.publisher = buffer.readUInt32BE(start + 4);
+  into.seq = buffer.readUInt32BE(start + 8);
+  into.intendedMs = buffer.readDoubleBE(start + 12);
   return true;
 }
 

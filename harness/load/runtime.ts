@@ -3,15 +3,14 @@
 // through WorkerMessage / EngineMessage.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { encode } from '../../wire/index.js';
-import type { PublishPacket } from '../../wire/types.js';
 import { LoadClient, type LoadClientOwner } from './client.js';
 import { nowMs } from './clock.js';
 import { DeliveryTracker } from './delivery.js';
 import { getExecutor } from './executors/registry.js';
 import type { ExecutorContext, PublisherHandle } from './executors/types.js';
 import { PublishEncoder } from './fast-publish.js';
-import { createHistogram, encodeHistogram, recordUs, type Histogram } from './histogram.js';
-import { readHeader, sizeSampler, type PayloadHeader } from './payload.js';
+import { createHistogram, encodeHistogram, Recorder, recordUs } from './histogram.js';
+import { readHeaderAt, sizeSampler, type PayloadHeader } from './payload.js';
 import type { ClientSpec, EngineMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
 import { matchReceivers } from './topics.js';
 
@@ -27,16 +26,16 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly trackers = new Map<string, DeliveryTracker>();
   private readonly extraClients = new Set<LoadClient>();
   private readonly corked: LoadClient[] = [];
-  private readonly latency = createHistogram();
-  private readonly ack = createHistogram();
+  private readonly latency = new Recorder();
+  private readonly ack = new Recorder();
   private readonly connect = createHistogram();
-  private readonly lateness = createHistogram();
-  private interval: Histogram = createHistogram();
+  private readonly lateness = new Recorder();
+  private readonly interval = new Recorder();
   private readonly header: PayloadHeader = { runTag: 0, publisher: 0, seq: 0, intendedMs: 0 };
   private readonly size: () => number;
   private completed: ((publisher: PublisherHandle) => void) | undefined;
   private counts = { intended: 0, sent: 0, dropped: 0, received: 0, foreign: 0, errors: 0 };
-  private intervalCounts = { sent: 0, received: 0, errors: 0 };
+  private readonly intervalCounts = { sent: 0, received: 0, errors: 0 };
   private intervalIndex = 0;
   private intervalTimer: NodeJS.Timeout | undefined;
   private readonly errorMessages: string[] = [];
@@ -50,6 +49,11 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly waiters: { resolve(message: EngineMessage): void; type: EngineMessage['type'] }[] = [];
   private readonly inbox: EngineMessage[] = [];
   private readonly sleepers = new Set<() => void>();
+  private readonly wakers = new Map<() => void, NodeJS.Timeout>();
+  private readonly fireWaker = (callback: () => void): void => {
+    this.wakers.delete(callback);
+    callback();
+  };
 
   constructor(
     private readonly plan: WorkerPlan,
@@ -63,6 +67,11 @@ export class WorkerRuntime implements LoadClientOwner {
     if (message.type === 'abort') {
       this.abort.abort();
       for (const wake of [...this.sleepers]) wake();
+      for (const [callback, timer] of [...this.wakers]) {
+        clearTimeout(timer);
+        this.wakers.delete(callback);
+        setImmediate(callback);
+      }
     }
     let delivered = false;
     for (const waiter of [...this.waiters]) {
@@ -224,6 +233,7 @@ export class WorkerRuntime implements LoadClientOwner {
       flush: () => this.flush(),
       openConnection: (number, intendedMs) => this.openStormConnection(number, intendedMs),
       sleepUntil: (atMs) => this.sleepUntil(atMs),
+      wakeAt: (atMs, callback) => this.wakeAt(atMs, callback),
     };
   }
 
@@ -258,7 +268,7 @@ export class WorkerRuntime implements LoadClientOwner {
     this.intervalCounts.sent++;
     const lateMs = now - intendedMs;
     if (lateMs > this.maxLatenessMs) this.maxLatenessMs = lateMs;
-    recordUs(this.lateness, lateMs * 1000);
+    this.lateness.record(lateMs * 1000);
     if (this.firstSendMs === 0) this.firstSendMs = now;
     this.lastSendMs = now;
     return true;
@@ -290,8 +300,8 @@ export class WorkerRuntime implements LoadClientOwner {
     if (!(await this.connectClient(client, intendedMs))) return undefined;
     this.counts.received++;
     this.intervalCounts.received++;
-    recordUs(this.latency, (nowMs() - intendedMs) * 1000);
-    recordUs(this.interval, (nowMs() - intendedMs) * 1000);
+    this.latency.record((nowMs() - intendedMs) * 1000);
+    this.interval.record((nowMs() - intendedMs) * 1000);
     this.extraClients.add(client);
     client.socket?.once('close', () => {
       this.extraClients.delete(client);
@@ -302,15 +312,15 @@ export class WorkerRuntime implements LoadClientOwner {
 
   // ---- LoadClientOwner ----
 
-  onPublishReceived(client: LoadClient, packet: PublishPacket, atMs: number): void {
+  onPublishReceived(client: LoadClient, buffer: Buffer, start: number, end: number, atMs: number): void {
     const header = this.header;
-    if (!readHeader(packet.payload, this.plan.runTag, header)) {
+    if (!readHeaderAt(buffer, start, end, this.plan.runTag, header)) {
       this.counts.foreign++;
       return;
     }
     const us = (atMs - header.intendedMs) * 1000;
-    recordUs(this.latency, us);
-    recordUs(this.interval, us);
+    this.latency.record(us);
+    this.interval.record(us);
     this.counts.received++;
     this.intervalCounts.received++;
     this.lastReceiveMs = atMs;
@@ -318,7 +328,7 @@ export class WorkerRuntime implements LoadClientOwner {
   }
 
   onPublishCompleted(client: LoadClient, sentAtMs: number, atMs: number): void {
-    recordUs(this.ack, (atMs - sentAtMs) * 1000);
+    this.ack.record((atMs - sentAtMs) * 1000);
     const publisher = this.publishers[client.index];
     if (publisher !== undefined && this.completed !== undefined) this.completed(publisher);
   }
@@ -356,11 +366,14 @@ export class WorkerRuntime implements LoadClientOwner {
       type: 'interval',
       index: this.intervalIndex,
       ...this.intervalCounts,
-      histogram: encodeHistogram(this.interval).encoded,
+      histogram: encodeHistogram(this.interval.histogram).encoded,
     });
     this.intervalIndex++;
-    this.intervalCounts = { sent: 0, received: 0, errors: 0 };
-    this.interval = createHistogram();
+    // Reset in place: replacing the objects would invalidate optimized hot-path code once a second.
+    this.intervalCounts.sent = 0;
+    this.intervalCounts.received = 0;
+    this.intervalCounts.errors = 0;
+    this.interval.reset();
   }
 
   private async waitInflight(deadlineMs: number): Promise<void> {
@@ -427,10 +440,10 @@ export class WorkerRuntime implements LoadClientOwner {
     const report: WorkerReport = {
       ...this.counts,
       errorMessages: [...this.errorMessages],
-      latency: encodeHistogram(this.latency).encoded,
-      ack: encodeHistogram(this.ack).encoded,
+      latency: encodeHistogram(this.latency.histogram).encoded,
+      ack: encodeHistogram(this.ack.histogram).encoded,
       connect: encodeHistogram(this.connect).encoded,
-      lateness: encodeHistogram(this.lateness).encoded,
+      lateness: encodeHistogram(this.lateness.histogram).encoded,
       eventLoopLagP99Ms: this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0,
       scheduleOverrunMs: Math.max(0, this.maxLatenessMs),
       receivers: [...this.trackers.values()].map((tracker) => tracker.report()),
@@ -464,6 +477,16 @@ export class WorkerRuntime implements LoadClientOwner {
     const queued = this.inbox.findIndex((message) => message.type === type);
     if (queued >= 0) return Promise.resolve(this.inbox.splice(queued, 1)[0]!);
     return new Promise((resolve) => this.waiters.push({ type, resolve }));
+  }
+
+  wakeAt(atMs: number, callback: () => void): void {
+    const wait = atMs - nowMs();
+    if (wait <= 0 || this.abort.signal.aborted) {
+      setImmediate(callback);
+      return;
+    }
+    // abort() wakes it through `wakers` (as sleepers).
+    this.wakers.set(callback, setTimeout(this.fireWaker, wait, callback));
   }
 
   sleepUntil(atMs: number): Promise<void> {

@@ -16,36 +16,42 @@ export interface Schedule {
 /** Messages sent per tick before yielding to I/O (acks and deliveries keep flowing). */
 const BATCH = 2000;
 
-export async function runOpenLoop(context: ExecutorContext, schedule: Schedule): Promise<void> {
+export function runOpenLoop(context: ExecutorContext, schedule: Schedule): Promise<void> {
   const { publishers, totalPublishers, startMs, signal } = context;
-  if (publishers.length === 0 || totalPublishers === 0 || schedule.total === 0) return;
+  if (publishers.length === 0 || totalPublishers === 0 || schedule.total === 0) return Promise.resolve();
   const tickMs = durationMs(context.section.tick, 1);
   let round = 0; // n = round * totalPublishers + publishers[position].index
   let position = 0;
   const next = (): number => round * totalPublishers + publishers[position]!.index;
-  while (!signal.aborted) {
-    const elapsed = nowMs() - startMs;
-    let batch = 0;
-    let n = next();
-    while (n < schedule.total && batch < BATCH) {
-      const due = schedule.timeOf(n);
-      if (due > elapsed) break;
-      context.addIntended(1);
-      context.publish(publishers[position]!, startMs + due);
-      batch++;
-      position++;
-      if (position === publishers.length) {
-        position = 0;
-        round++;
+  // Driven by timer callbacks, not an async loop: one wake-up per tick without a promise each.
+  return new Promise<void>((resolve, reject) => {
+    const tick = (): void => {
+      try {
+        if (signal.aborted) return resolve();
+        const elapsed = nowMs() - startMs;
+        let batch = 0;
+        let n = next();
+        while (n < schedule.total && batch < BATCH) {
+          const due = schedule.timeOf(n);
+          if (due > elapsed) break;
+          context.addIntended(1);
+          context.publish(publishers[position]!, startMs + due);
+          batch++;
+          position++;
+          if (position === publishers.length) {
+            position = 0;
+            round++;
+          }
+          n = next();
+        }
+        context.flush();
+        if (n >= schedule.total) return resolve();
+        if (batch === BATCH) setImmediate(tick);
+        else context.wakeAt(startMs + Math.max(schedule.timeOf(n), elapsed + tickMs), tick);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
-      n = next();
-    }
-    context.flush();
-    if (n >= schedule.total) return;
-    if (batch === BATCH) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      continue;
-    }
-    await context.sleepUntil(startMs + Math.max(schedule.timeOf(n), elapsed + tickMs));
-  }
+    };
+    tick();
+  });
 }

@@ -46,6 +46,11 @@ export interface ExecutorContext {
   openConnection(number: number, intendedMs: number): Promise<LoadClient | undefined>;
   /** Resolves at epoch ms `atMs` or when the run is aborted. */
   sleepUntil(atMs: number): Promise<void>;
+  /**
+   * Calls `callback` once, at epoch ms `atMs` or when the run is aborted (never synchronously):
+   * sleepUntil without a promise and a closure per call, for loops that wake every tick.
+   */
+  wakeAt(atMs: number, callback: () => void): void;
 }
 
 export interface Executor {
