@@ -4,6 +4,7 @@
 // significant (when either side has < 2 intervals, the threshold alone decides). Scenarios are
 // matched by id; one that passed (or was not there) and now fails is a regression.
 import type { LoadInterval, LoadResult, RunResult, ScenarioResult, Verdict } from '../result/model.js';
+import { deliveredPerSecond, rateIntervals } from '../result/intervals.js';
 import type {
   CompareOptions,
   Comparison,
@@ -147,7 +148,7 @@ function latencySamples(intervals: readonly LoadInterval[], which: 'p50' | 'p99'
 }
 
 function rateSamples(intervals: readonly LoadInterval[]): number[] {
-  return intervals.filter((i) => i.durationMs > 0).map((i) => i.received / (i.durationMs / 1000));
+  return rateIntervals(intervals).map(deliveredPerSecond);
 }
 
 function compareScenarios(

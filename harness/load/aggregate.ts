@@ -7,6 +7,8 @@ import type { IntervalMessage, WorkerReport } from './protocol.js';
 import type { RunPlan } from './plan.js';
 import { matchReceivers } from './topics.js';
 
+const INTERVAL_MS = 1000;
+
 export function mergeIntervals(intervals: readonly IntervalMessage[]): LoadInterval[] {
   const byIndex = new Map<number, IntervalMessage[]>();
   for (const interval of intervals)
@@ -15,9 +17,11 @@ export function mergeIntervals(intervals: readonly IntervalMessage[]): LoadInter
     .sort(([a], [b]) => a - b)
     .map(([index, parts]) => {
       const histogram = mergeEncoded(parts.map((part) => part.histogram));
+      const endMs = Math.max(...parts.map((part) => part.endMs));
       return {
         startMs: index * 1000,
-        durationMs: 1000,
+        // Whole seconds, except the last interval, closed when the run ended (the drain's tail).
+        durationMs: Math.max(1, Math.min(INTERVAL_MS, Math.round(endMs - index * INTERVAL_MS))),
         sent: parts.reduce((sum, part) => sum + part.sent, 0),
         received: parts.reduce((sum, part) => sum + part.received, 0),
         errors: parts.reduce((sum, part) => sum + part.errors, 0),

@@ -116,7 +116,7 @@ function mergeIntervalsByTime(
       const histogram = mergeEncoded(parts.map((part) => part.histogram));
       return {
         startMs: slot * 1000,
-        durationMs: 1000,
+        durationMs: Math.max(...parts.map((part) => part.durationMs)),
         sent: parts.reduce((total, part) => total + part.sent, 0),
         received: parts.reduce((total, part) => total + part.received, 0),
         errors: parts.reduce((total, part) => total + part.errors, 0),

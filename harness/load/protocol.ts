@@ -53,6 +53,8 @@ export interface WorkerPlan {
 export interface IntervalMessage {
   type: 'interval';
   index: number;
+  /** When the worker closed this interval, ms since the load start (the last one ends early). */
+  endMs: number;
   sent: number;
   received: number;
   errors: number;

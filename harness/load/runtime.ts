@@ -365,6 +365,7 @@ export class WorkerRuntime implements LoadClientOwner {
     this.post({
       type: 'interval',
       index: this.intervalIndex,
+      endMs: nowMs() - this.startMs,
       ...this.intervalCounts,
       histogram: encodeHistogram(this.interval.histogram).encoded,
     });

@@ -48,6 +48,13 @@ describe('load engine against Mosquitto', () => {
     expect(result.thresholds.every((threshold) => threshold.ok)).toBe(true);
     expect(result.verdict).toBe('passed');
     expect(result.broker?.rssMaxBytes).toBeGreaterThan(0);
+    // Whole-second intervals, then the last one, closed early when the run ended.
+    const intervals = result.intervals;
+    expect(intervals.length).toBeGreaterThanOrEqual(2);
+    for (const interval of intervals.slice(0, -1)) expect(interval.durationMs).toBe(1000);
+    expect(intervals.at(-1)!.durationMs).toBeGreaterThan(0);
+    expect(intervals.at(-1)!.durationMs).toBeLessThanOrEqual(1000); // 1000 only if it ended on a boundary
+    expect(intervals.reduce((sum, interval) => sum + interval.received, 0)).toBe(400);
   });
 
   it('per-client-iterations: exactly `iterations` per publisher, QoS 2 exactly once', async () => {

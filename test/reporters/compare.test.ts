@@ -69,6 +69,20 @@ describe('compare', () => {
     expect(comparison.regressions).toBe(4); // 3 loads + 1 scenario
   });
 
+  it("leaves a run's short last interval (the drain) out of the rate samples", () => {
+    const baseline = buildRunResult();
+    const current = buildRunResult();
+    for (const load of current.loads) {
+      const last = load.intervals.at(-1)!;
+      // A 20 ms tail with a handful of late deliveries: as a rate over a whole second it would be ~0.
+      load.intervals.push({ ...last, startMs: last.startMs + 1000, durationMs: 20, sent: 0, received: 3 });
+    }
+    const comparison = compare(baseline, current, { threshold: 0.05 });
+    const rate = comparison.loads[0]!.metrics.find((m) => m.metric === 'rate')!;
+    expect(rate.significance?.samples).toEqual([10, 10]);
+    expect(rate.direction).toBe('unchanged');
+  });
+
   it('counts faster loads as improvements, not regressions', () => {
     const comparison = compare(buildRunResult({ loadScale: 1.3 }), buildRunResult());
     expect(comparison.regressed).toBe(false);

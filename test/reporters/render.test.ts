@@ -109,6 +109,24 @@ describe('degenerate results', () => {
     expect(renderHtml(empty)).toContain('interrupted: SIGINT');
   });
 
+  it('leave a short last interval out of the delivered/s chart, and say so', () => {
+    const result = buildRunResult();
+    const load = result.loads[0]!;
+    result.loads = [load];
+    const rateChart = (html: string): string => {
+      const start = html.indexOf('Delivered messages/s over time');
+      return html.slice(start, html.indexOf('</svg>', start));
+    };
+    const full = renderHtml(result);
+    expect(full).not.toContain('is not plotted as a rate');
+    const last = load.intervals.at(-1)!;
+    load.intervals.push({ ...last, startMs: last.startMs + 1000, durationMs: 30, sent: 0, received: 2 });
+    const html = renderHtml(result);
+    expect(html).toContain('is not plotted as a rate');
+    // Same line as without the tail: the 30 ms interval adds no point.
+    expect(rateChart(html)).toBe(rateChart(full));
+  });
+
   it('render a load whose histogram cannot be decoded', () => {
     const result = buildRunResult();
     result.loads = [{ ...result.loads[0]!, histogram: { encoded: '!!', unit: 'us' }, intervals: [] }];

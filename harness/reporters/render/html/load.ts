@@ -1,6 +1,7 @@
 // HTML sections for load results: the figures table, and per profile a side-by-side comparison of
 // the targets with latency percentile curves (HDR style), throughput and p99 latency over time.
 import type { LoadResult, RunResult } from '../../../result/model.js';
+import { MIN_RATE_INTERVAL_MS, deliveredPerSecond, rateIntervals } from '../../../result/intervals.js';
 import { profileNames, unique } from '../aggregate.js';
 import { formatMicros, formatRate } from '../format.js';
 import { MAX_NINES, percentileCurve, percentileLabel } from '../histogram.js';
@@ -111,12 +112,8 @@ function charts(loads: LoadResult[], title: string): string[] {
   if (withIntervals.length) {
     const rate: ChartSeries[] = withIntervals.map((l) => ({
       name: l.target,
-      points: l.intervals.map(
-        (i) =>
-          [
-            (i.startMs + i.durationMs) / 1000,
-            i.durationMs > 0 ? i.received / (i.durationMs / 1000) : 0,
-          ] as const,
+      points: rateIntervals(l.intervals).map(
+        (i) => [(i.startMs + i.durationMs) / 1000, deliveredPerSecond(i)] as const,
       ),
     }));
     const p99: ChartSeries[] = withIntervals.map((l) => ({
@@ -128,6 +125,7 @@ function charts(loads: LoadResult[], title: string): string[] {
     const rateMax = Math.max(1, ...rate.flatMap((s) => s.points.map((p) => p[1])));
     const p99Max = Math.max(0.001, ...p99.flatMap((s) => s.points.map((p) => p[1])));
     const time = { label: 'time (s)', min: 0, format: (x: number) => `${x.toFixed(1)}s` };
+    const shortened = withIntervals.some((l) => rateIntervals(l.intervals).length < l.intervals.length);
     out.push(
       lineChart({
         title: `Delivered messages/s over time: ${title}`,
@@ -136,6 +134,11 @@ function charts(loads: LoadResult[], title: string): string[] {
         x: time,
         y: { label: 'messages/s', min: 0, ticks: niceTicks(0, rateMax), format: (v) => v.toFixed(0) },
       }),
+      ...(shortened
+        ? [
+            `<p class="muted">The last interval of a run, cut short where it ended (under ${MIN_RATE_INTERVAL_MS / 1000} s, the drain), is not plotted as a rate; the JSON result keeps it.</p>`,
+          ]
+        : []),
       lineChart({
         title: `p99 latency over time: ${title}`,
         heading: 'p99 latency over time',
