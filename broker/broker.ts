@@ -169,6 +169,7 @@ export class Broker implements BrokerCore {
         dropOffline: this.has('offline-messages-dropped'),
         ignoreExpiry: this.has('ignore-message-expiry'),
         noDupOnResend: this.has('no-dup-on-redelivery'),
+        reusePacketIds: this.has('reuse-inflight-packet-id'),
       });
       this.sessions.set(clientId, session);
     }

@@ -42,6 +42,7 @@ export const MUTATION_NAMES = [
   'ignore-maximum-packet-size',
   'shared-delivers-to-all',
   'ignore-topic-alias',
+  'reuse-inflight-packet-id',
 ] as const;
 
 export type MutationName = (typeof MUTATION_NAMES)[number];
@@ -212,5 +213,9 @@ export const MUTATIONS: Record<MutationName, MutationInfo> = {
     description:
       'v5: an inbound Topic Alias is not mapped (a PUBLISH with an empty topic and an alias is dropped).',
     statements: ['MQTT-3.3.2-12'],
+  },
+  'reuse-inflight-packet-id': {
+    description: 'Every outgoing QoS 1/2 PUBLISH gets packet identifier 1, even while 1 is still in flight.',
+    statements: ['MQTT-2.2.1-4', 'MQTT-2.3.1-4'],
   },
 };

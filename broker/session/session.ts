@@ -55,6 +55,8 @@ export interface SessionLimits {
   ignoreExpiry: boolean;
   /** Mutation 'no-dup-on-redelivery'. */
   noDupOnResend: boolean;
+  /** Mutation 'reuse-inflight-packet-id'. */
+  reusePacketIds?: boolean;
 }
 
 export class Session {
@@ -209,6 +211,8 @@ export class Session {
   }
 
   allocatePacketId(): number | undefined {
+    if (this.limits.reusePacketIds === true) return 1;
+    // [MQTT-2.2.1-4] [MQTT-2.3.1-4] a non-zero identifier not in use by a message still in flight.
     for (let attempts = 0; attempts < 65535; attempts++) {
       const id = this.nextPacketId;
       this.nextPacketId = id >= 65535 ? 1 : id + 1;

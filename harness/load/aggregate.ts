@@ -17,11 +17,14 @@ export function mergeIntervals(intervals: readonly IntervalMessage[]): LoadInter
     .sort(([a], [b]) => a - b)
     .map(([index, parts]) => {
       const histogram = mergeEncoded(parts.map((part) => part.histogram));
-      const endMs = Math.max(...parts.map((part) => part.endMs));
+      // Whole seconds (the timer's jitter ignored), except a worker's last interval, closed when the
+      // run ended (the drain's tail); a worker that was still running makes the interval whole.
+      const lengths = parts.map((part) =>
+        part.final ? Math.round(part.endMs - index * INTERVAL_MS) : INTERVAL_MS,
+      );
       return {
-        startMs: index * 1000,
-        // Whole seconds, except the last interval, closed when the run ended (the drain's tail).
-        durationMs: Math.max(1, Math.min(INTERVAL_MS, Math.round(endMs - index * INTERVAL_MS))),
+        startMs: index * INTERVAL_MS,
+        durationMs: Math.max(1, Math.min(INTERVAL_MS, Math.max(...lengths))),
         sent: parts.reduce((sum, part) => sum + part.sent, 0),
         received: parts.reduce((sum, part) => sum + part.received, 0),
         errors: parts.reduce((sum, part) => sum + part.errors, 0),

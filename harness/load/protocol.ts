@@ -53,8 +53,10 @@ export interface WorkerPlan {
 export interface IntervalMessage {
   type: 'interval';
   index: number;
-  /** When the worker closed this interval, ms since the load start (the last one ends early). */
+  /** When the worker closed this interval, ms since the load start. */
   endMs: number;
+  /** The worker's last interval, closed when its part of the run ended rather than by the 1 s timer. */
+  final: boolean;
   sent: number;
   received: number;
   errors: number;

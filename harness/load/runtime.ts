@@ -361,11 +361,12 @@ export class WorkerRuntime implements LoadClientOwner {
     this.intervalTimer.unref();
   }
 
-  private flushInterval(): void {
+  private flushInterval(final = false): void {
     this.post({
       type: 'interval',
       index: this.intervalIndex,
       endMs: nowMs() - this.startMs,
+      final,
       ...this.intervalCounts,
       histogram: encodeHistogram(this.interval.histogram).encoded,
     });
@@ -415,7 +416,7 @@ export class WorkerRuntime implements LoadClientOwner {
 
   private async finish(): Promise<void> {
     if (this.intervalTimer) clearTimeout(this.intervalTimer);
-    if (this.startMs > 0) this.flushInterval();
+    if (this.startMs > 0) this.flushInterval(true);
     this.lag.disable();
     // Retained messages we left are cleared (empty retained publish) before disconnecting.
     for (const publisher of this.publishers) {

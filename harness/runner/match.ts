@@ -1,6 +1,6 @@
 // Partial matching of received packets against scenario patterns. A pattern names only the fields it
-// cares about; `{ anyOf: [...] }` accepts several values, `{ absent: true }` asserts absence and
-// `{ present: true }` presence with any value.
+// cares about; `{ anyOf: [...] }` accepts several values, `{ noneOf: [...] }` any present value but
+// those, `{ absent: true }` asserts absence and `{ present: true }` presence with any value.
 import type { Packet } from '../../wire/index.js';
 import { isBytesSpec, toBytes } from './bytes.js';
 
@@ -39,6 +39,15 @@ function matchValue(expected: unknown, actual: unknown, path: string): string | 
       const options = (expected as { anyOf: unknown[] }).anyOf;
       if (options.some((option) => matchValue(option, actual, path) === undefined)) return undefined;
       return `${path}: expected any of ${options.map(show).join(', ')}, got ${show(actual)}`;
+    }
+    if (keys.length === 1 && keys[0] === 'noneOf') {
+      const options = (expected as { noneOf: unknown[] }).noneOf;
+      if (actual === undefined)
+        return `${path}: expected a value other than ${options.map(show).join(', ')}, got nothing`;
+      const equal = options.find((option) => matchValue(option, actual, path) === undefined);
+      return equal === undefined
+        ? undefined
+        : `${path}: expected a value other than ${show(equal)}, got ${show(actual)}`;
     }
   }
   if (BYTE_FIELDS.has(field) || Buffer.isBuffer(actual)) {

@@ -38,13 +38,14 @@ const packetIdValue = Type.Union([
 ]);
 const qos = Type.Integer({ minimum: 0, maximum: 3, description: '0, 1, 2 (3 only to send invalid packets)' });
 
-/** Wraps a field schema so a pattern may also use `{ anyOf: [...] }`, `{ absent: true }` or `{ present: true }`. */
+/** Wraps a field schema so a pattern may also use `{ anyOf: [...] }`, `{ noneOf: [...] }`, `{ absent: true }` or `{ present: true }`. */
 type Wrap = (schema: TSchema) => TSchema;
 const plain: Wrap = (schema) => schema;
 export const matchable: Wrap = (schema) =>
   Type.Union([
     schema,
     Type.Object({ anyOf: Type.Array(schema, { minItems: 1 }) }, closed),
+    Type.Object({ noneOf: Type.Array(schema, { minItems: 1 }) }, closed),
     Type.Object({ absent: Type.Literal(true) }, closed),
     Type.Object({ present: Type.Literal(true) }, closed),
   ]);

@@ -58,7 +58,11 @@ function explain(schema: object, value: unknown, base: string): ErrorObject[] {
   let errors = (validate.errors ?? []).map((e) => ({ ...e, instancePath: base + e.instancePath }));
   const unions = errors
     .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
-    .sort((a, b) => a.instancePath.length - b.instancePath.length);
+    // Outermost first: a union nested directly in another (packetId: number | variable, inside the
+    // pattern wrapper) fails at the same instance path, and only the outer one sees every branch.
+    .sort(
+      (a, b) => a.instancePath.length - b.instancePath.length || a.schemaPath.length - b.schemaPath.length,
+    );
   const handled: string[] = [];
   for (const union of unions) {
     const at = union.instancePath;
@@ -144,13 +148,20 @@ function toProblem(error: ErrorObject, data: unknown): SchemaProblem {
       if (path[path.length - 2] === 'capture') {
         return { path, message: 'must be a variable name (a letter, then letters, digits, _)' };
       }
-      if (path[path.length - 1] === 'packetId') {
+      if (fieldOf(path) === 'packetId') {
         return { path, message: "must be integer, or a variable such as '${pid}'" };
       }
       return { path, message: `must match ${String(params['pattern'])}` };
     default:
       return { path, message: error.message ?? error.keyword };
   }
+}
+
+/** The packet field a path ends in, seen through `anyOf: [...]` / `noneOf: [...]` lists. */
+function fieldOf(path: PathSegment[]): PathSegment | undefined {
+  let end = path.length - 1;
+  if (typeof path[end] === 'number' && (path[end - 1] === 'anyOf' || path[end - 1] === 'noneOf')) end -= 2;
+  return path[end];
 }
 
 function isStepPath(path: PathSegment[]): boolean {

@@ -6,13 +6,14 @@ import { createHistogram, encodeHistogram, recordUs } from '../../harness/load/h
 import type { IntervalMessage } from '../../harness/load/protocol.js';
 import { deliveredPerSecond, rateIntervals } from '../../harness/result/intervals.js';
 
-function message(index: number, endMs: number, received: number): IntervalMessage {
+function message(index: number, endMs: number, received: number, final = false): IntervalMessage {
   const histogram = createHistogram();
   for (let i = 0; i < received; i++) recordUs(histogram, 500 + i);
   return {
     type: 'interval',
     index,
     endMs,
+    final,
     sent: received,
     received,
     errors: 0,
@@ -22,14 +23,14 @@ function message(index: number, endMs: number, received: number): IntervalMessag
 
 describe('mergeIntervals', () => {
   it('gives whole seconds, and the last interval its real length', () => {
-    // Two workers; the timer of the second fired 3 ms late; the run ended 40 ms into second 2.
+    // Two workers; timers fired a little early or late; the run ended 40 ms into second 2.
     const intervals = mergeIntervals([
-      message(0, 1000.4, 100),
+      message(0, 999.4, 100),
       message(0, 1003, 100),
       message(1, 2000.2, 100),
-      message(1, 2001, 100),
-      message(2, 2031.5, 3),
-      message(2, 2040, 5),
+      message(1, 1999.1, 100),
+      message(2, 2031.5, 3, true),
+      message(2, 2040, 5, true),
     ]);
     expect(intervals.map((i) => [i.startMs, i.durationMs, i.received])).toEqual([
       [0, 1000, 200],
@@ -40,8 +41,21 @@ describe('mergeIntervals', () => {
     expect(rateIntervals(intervals).map(deliveredPerSecond)).toEqual([200, 200]);
   });
 
+  it('makes an interval whole when one worker was still running through it', () => {
+    // Worker A ended 990 ms into second 7; worker B went on into second 8.
+    const intervals = mergeIntervals([
+      message(7, 7990, 50, true),
+      message(7, 8000.3, 100),
+      message(8, 8012, 2, true),
+    ]);
+    expect(intervals.map((i) => [i.startMs, i.durationMs])).toEqual([
+      [7000, 1000],
+      [8000, 12],
+    ]);
+  });
+
   it('never gives an interval no length', () => {
-    const [only] = mergeIntervals([message(0, 0, 0)]);
+    const [only] = mergeIntervals([message(0, 0, 0, true)]);
     expect(only!.durationMs).toBe(1);
   });
 });

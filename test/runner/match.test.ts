@@ -34,6 +34,16 @@ describe('matchPacket', () => {
     );
   });
 
+  it('supports noneOf: any present value except those listed', () => {
+    expect(matchPacket({ qos: { noneOf: [0, 2] } }, publish)).toBeUndefined();
+    expect(matchPacket({ qos: { noneOf: [2, 1] } }, publish)).toBe(
+      'qos: expected a value other than 1, got 1',
+    );
+    expect(matchPacket({ properties: { responseTopic: { noneOf: ['x'] } } }, publish)).toBe(
+      'properties.responseTopic: expected a value other than "x", got nothing',
+    );
+  });
+
   it('supports anyOf, absent and present', () => {
     expect(matchPacket({ qos: { anyOf: [1, 2] } }, publish)).toBeUndefined();
     expect(matchPacket({ qos: { anyOf: [0, 2] } }, publish)).toBe('qos: expected any of 0, 2, got 1');

@@ -126,6 +126,18 @@ describe('scenario validation errors', () => {
       ],
     },
     {
+      name: 'empty noneOf on a packet id (the outer pattern union is explained, not the inner one)',
+      yaml: 'name: x\nsteps:\n  - expect: { packet: { type: publish, packetId: { noneOf: [] } } }\n',
+      expected: ['s.yaml:3:60: steps[0].expect.packet.packetId.noneOf: must NOT have fewer than 1 items'],
+    },
+    {
+      name: 'noneOf with a word instead of a packet id',
+      yaml: "name: x\nsteps:\n  - expect: { packet: { type: publish, packetId: { noneOf: ['${a}', one] } } }\n",
+      expected: [
+        "s.yaml:3:69: steps[0].expect.packet.packetId.noneOf[1]: must be integer, or a variable such as '${pid}'",
+      ],
+    },
+    {
       name: 'capture into a name that is not a variable name',
       yaml: 'name: x\nsteps:\n  - expect: { packet: { type: publish }, capture: { packetId: 1pid } }\n',
       expected: [

@@ -162,4 +162,19 @@ describe('mutations change behaviour', () => {
     });
     expect(dup).toEqual([true, false]);
   });
+
+  it('reuse-inflight-packet-id: two unacknowledged deliveries share one identifier', async () => {
+    const ids = await both('reuse-inflight-packet-id', async (port) => {
+      const sub = await TestClient.connect(port, { clientId: 'ids' });
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'i', qos: 1 }] });
+      await sub.next('suback');
+      const pub = await TestClient.connect(port);
+      pub.send(publish('i', { qos: 1, packetId: 1 }));
+      pub.send(publish('i', { qos: 1, packetId: 2 }));
+      const first = await sub.next('publish');
+      const second = await sub.next('publish');
+      return new Set([first.packetId, second.packetId]).size;
+    });
+    expect(ids).toEqual([2, 1]);
+  });
 });
