@@ -134,11 +134,6 @@ function charts(loads: LoadResult[], title: string): string[] {
         x: time,
         y: { label: 'messages/s', min: 0, ticks: niceTicks(0, rateMax), format: (v) => v.toFixed(0) },
       }),
-      ...(shortened
-        ? [
-            `<p class="muted">The last interval of a run, cut short where it ended (under ${MIN_RATE_INTERVAL_MS / 1000} s, the drain), is not plotted as a rate; the JSON result keeps it.</p>`,
-          ]
-        : []),
       lineChart({
         title: `p99 latency over time: ${title}`,
         heading: 'p99 latency over time',
@@ -146,6 +141,11 @@ function charts(loads: LoadResult[], title: string): string[] {
         x: time,
         y: { label: 'p99 latency (ms)', min: 0, ticks: niceTicks(0, p99Max, msLabel), format: msLabel },
       }),
+      ...(shortened
+        ? [
+            `<p class="muted">The last interval of a run, cut short where it ended (under ${MIN_RATE_INTERVAL_MS / 1000} s, the drain), is not plotted as a rate; the JSON result keeps it.</p>`,
+          ]
+        : []),
     );
   }
   return out;

@@ -24,6 +24,7 @@ details { margin: 6px 0; } summary { cursor: pointer; }
 article.evidence { border: 1px solid var(--line); border-left: 4px solid var(--bad); padding: 8px 12px; margin: 12px 0; }
 article.evidence-deviation { border-left-color: var(--dev); } article.evidence-warning { border-left-color: var(--warn); }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; }
+.charts > p { flex-basis: 100%; margin: 0; }
 svg.chart { background: #fff; border: 1px solid var(--line); }
 svg.chart .grid { stroke: #eaeef2; } svg.chart .frame { fill: none; stroke: #8c959f; }
 svg.chart .tick, svg.chart .legend { font-size: 11px; fill: #57606a; }
