@@ -3,7 +3,9 @@
 // in this one process one after the other. CPU = process.cpuUsage() (user + system) over each phase.
 // The engine runs twice: at its own scheduler tick (LOAD_TICK_MS, default 1 ms) and at the naive
 // script's pacing (10 ms), so the ratio is also shown at equal send granularity.
-//   npm run bench:load-cpu   (LOAD_RATE=5000 LOAD_SECONDS=4 LOAD_QOS=1 LOAD_SIZE=64)
+// LOAD_SUBSCRIBERS > 1 makes it a fan-out: every message goes to that many subscribers, and CPU
+// is divided by the deliveries.
+//   npm run bench:load-cpu   (LOAD_RATE=5000 LOAD_SECONDS=4 LOAD_QOS=1 LOAD_SIZE=64 LOAD_SUBSCRIBERS=1)
 import mqtt from 'mqtt';
 import { runLoadScenario } from '../harness/load/index.js';
 import { startMosquitto } from './lib/mosquitto.js';
@@ -21,6 +23,7 @@ const seconds = Number(process.env['LOAD_SECONDS'] ?? 4);
 const qos = Number(process.env['LOAD_QOS'] ?? 1) as 0 | 1 | 2;
 const size = Number(process.env['LOAD_SIZE'] ?? 64);
 const tickMs = Number(process.env['LOAD_TICK_MS'] ?? 1);
+const subscribers = Number(process.env['LOAD_SUBSCRIBERS'] ?? 1);
 const NAIVE_TICK_MS = 10;
 
 async function engine(port: number, pid: number | undefined, seconds: number, tick: number): Promise<Run> {
@@ -40,7 +43,7 @@ async function engine(port: number, pid: number | undefined, seconds: number, ti
       workers: 0, // one thread, like the naive script
       tick, // scheduler granularity (the naive script publishes every 10 ms)
       publishers: { count: 1, topic: '{prefix}/cpu', qos, size },
-      subscribers: { count: 1, topic: '{prefix}/cpu', qos },
+      subscribers: { count: subscribers, topic: '{prefix}/cpu', qos },
     },
     {
       endpoint: target.endpoint,
@@ -64,12 +67,11 @@ async function naive(port: number, seconds: number): Promise<Run> {
   const total = rate * seconds;
   const url = `mqtt://127.0.0.1:${port}`;
   const before = process.cpuUsage();
-  const subscriber = await mqtt.connectAsync(url, {
-    protocolVersion: 4,
-    clean: true,
-    reconnectPeriod: 0,
-    connectTimeout: 10_000,
-  });
+  const subscriberClients = await Promise.all(
+    Array.from({ length: subscribers }, () =>
+      mqtt.connectAsync(url, { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 10_000 }),
+    ),
+  );
   const publisher = await mqtt.connectAsync(url, {
     protocolVersion: 4,
     clean: true,
@@ -77,14 +79,15 @@ async function naive(port: number, seconds: number): Promise<Run> {
     connectTimeout: 10_000,
   });
   const topic = `naive${process.pid}/cpu`;
-  await subscriber.subscribeAsync(topic, { qos });
+  await Promise.all(subscriberClients.map((client) => client.subscribeAsync(topic, { qos })));
   let delivered = 0;
   const latencies: number[] = [];
   const allIn = new Promise<void>((resolve) => {
-    subscriber.on('message', (_topic, payload) => {
-      latencies.push((performance.timeOrigin + performance.now() - payload.readDoubleBE(0)) * 1000);
-      if (++delivered === total) resolve();
-    });
+    for (const subscriber of subscriberClients)
+      subscriber.on('message', (_topic, payload) => {
+        latencies.push((performance.timeOrigin + performance.now() - payload.readDoubleBE(0)) * 1000);
+        if (++delivered === total * subscribers) resolve();
+      });
   });
   const perTick = (rate * NAIVE_TICK_MS) / 1000;
   let sent = 0;
@@ -102,7 +105,7 @@ async function naive(port: number, seconds: number): Promise<Run> {
     }, NAIVE_TICK_MS);
   });
   await Promise.race([allIn, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-  await Promise.all([publisher.endAsync(), subscriber.endAsync()]);
+  await Promise.all([publisher.endAsync(), ...subscriberClients.map((client) => client.endAsync())]);
   const used = process.cpuUsage(before);
   latencies.sort((a, b) => a - b);
   return {
@@ -116,7 +119,7 @@ async function naive(port: number, seconds: number): Promise<Run> {
 const broker = await startMosquitto(['max_queued_messages 0']);
 try {
   log(
-    `Mosquitto on ${broker.port}; ${rate * seconds} messages at ${rate}/s (engine tick ${tickMs} ms), QoS ${qos}, ${size} B, 1 publisher → 1 subscriber`,
+    `Mosquitto on ${broker.port}; ${rate * seconds} messages at ${rate}/s (engine tick ${tickMs} ms), QoS ${qos}, ${size} B, 1 publisher → ${subscribers} subscriber(s)`,
   );
   // Warm both up first (module loading, JIT), then measure each.
   await engine(broker.port, broker.pid, 1, tickMs);
