@@ -10,14 +10,25 @@ import type { OutboundPublish } from './session/session.js';
 /**
  * Encoded copies of the message being fanned out, shared by every connection: the broker hands one
  * message to all its subscribers in a row, so a one-message cache holds each (version, qos, retain,
- * dup) variant while that happens. Only deliveries without per-connection properties use it.
+ * dup) variant while that happens. v5 deliveries that carry per-delivery properties (remaining
+ * expiry, subscription identifiers) share by those values too; only topic aliases, which are
+ * connection state, force an encoding of its own.
  */
 const shared = {
   message: undefined as Message | undefined,
   variants: new Array<Buffer | undefined>(48),
   /** Slots of `variants` filled for the current message (usually one). */
   filled: [] as number[],
+  /** Variants with per-delivery properties, by variant key, expiry and subscription identifiers. */
+  withProperties: new Map<string | number, Buffer>(),
 };
+
+/** Per-delivery v5 properties and the cache key they give. */
+interface DeliveryProperties {
+  key: string | number;
+  messageExpiryInterval?: number;
+  subscriptionIdentifier?: number | number[];
+}
 
 function variantKey(version: ProtocolLevel, publish: OutboundPublish): number {
   return (version - 3) * 16 + publish.qos * 4 + (publish.retain ? 2 : 0) + (publish.dup ? 1 : 0);
@@ -64,7 +75,11 @@ export class PublishEncoder {
 
   /** The encoded PUBLISH, or undefined when it is too large for the client and must be dropped. */
   encode(publish: OutboundPublish, now: number): Buffer | undefined {
-    const bytes = this.isPlain(publish) ? this.encodeShared(publish) : this.encodeOwn(publish, now);
+    const bytes = this.isPlain(publish)
+      ? this.encodeShared(publish, undefined)
+      : this.limits.topicAliasMaximum <= 0
+        ? this.encodeShared(publish, this.deliveryProperties(publish, now))
+        : this.encodeOwn(publish, now);
     if (bytes === undefined) return undefined;
     if (bytes.length > this.limits.maximumPacketSize && !this.has('ignore-maximum-packet-size')) {
       // [MQTT-3.1.2-24] [MQTT-3.1.2-25] too large for this client: dropped for it alone.
@@ -83,23 +98,59 @@ export class PublishEncoder {
     );
   }
 
-  private encodeShared(publish: OutboundPublish): Buffer {
+  /** v5 properties that differ between deliveries of one message (aliases aside). */
+  private deliveryProperties(publish: OutboundPublish, now: number): DeliveryProperties {
+    const { message } = publish;
+    const delivery: DeliveryProperties = { key: '' };
+    if (message.expiresAt !== undefined) {
+      // [MQTT-3.3.2-6] the interval left, not the one received.
+      delivery.messageExpiryInterval = this.has('ignore-message-expiry')
+        ? (message.expiryInterval ?? 0)
+        : Math.max(1, Math.ceil((message.expiresAt - now) / 1000));
+    }
+    if (publish.subscriptionIds.length > 0 && !this.has('no-subscription-identifiers')) {
+      // [MQTT-3.3.4-3] [MQTT-3.3.4-4] every matching subscription identifier in the one copy.
+      delivery.subscriptionIdentifier =
+        publish.subscriptionIds.length === 1
+          ? (publish.subscriptionIds[0] ?? 0)
+          : [...publish.subscriptionIds];
+    }
+    const variant = variantKey(this.version, publish);
+    const ids = publish.subscriptionIds;
+    // The usual case, one identifier and no expiry, gets a number key (identifiers are < 2^28).
+    delivery.key =
+      delivery.messageExpiryInterval === undefined && ids.length === 1
+        ? variant * 0x10000000 + (ids[0] ?? 0)
+        : `${variant}|${delivery.messageExpiryInterval ?? ''}|${ids.join(',')}`;
+    return delivery;
+  }
+
+  private encodeShared(publish: OutboundPublish, delivery: DeliveryProperties | undefined): Buffer {
     const { message } = publish;
     if (shared.message !== message) {
       shared.message = message;
       for (const slot of shared.filled) shared.variants[slot] = undefined;
       shared.filled.length = 0;
+      shared.withProperties.clear();
     }
     const key = variantKey(this.version, publish);
-    let template = shared.variants[key];
+    let template = delivery === undefined ? shared.variants[key] : shared.withProperties.get(delivery.key);
     if (template === undefined) {
       const packet = basePacket(publish);
       if (publish.qos > 0) packet.packetId = 1; // patched per delivery below
-      if (this.version === 5 && message.properties !== undefined)
-        packet.properties = { ...message.properties };
+      if (this.version === 5) {
+        const properties: Properties = { ...message.properties };
+        if (delivery?.messageExpiryInterval !== undefined)
+          properties.messageExpiryInterval = delivery.messageExpiryInterval;
+        if (delivery?.subscriptionIdentifier !== undefined)
+          properties.subscriptionIdentifier = delivery.subscriptionIdentifier;
+        if (Object.keys(properties).length > 0) packet.properties = properties;
+      }
       template = encode(packet, this.version);
-      shared.variants[key] = template;
-      shared.filled.push(key);
+      if (delivery === undefined) {
+        shared.variants[key] = template;
+        shared.filled.push(key);
+      } else shared.withProperties.set(delivery.key, template);
     }
     if (publish.packetId === undefined || publish.qos === 0) return template;
     // QoS 1/2: same bytes but the packet identifier [MQTT-2.3.1-2].
@@ -116,19 +167,11 @@ export class PublishEncoder {
     let newAlias: string | undefined;
     if (this.version === 5) {
       const properties: Properties = { ...message.properties };
-      if (message.expiresAt !== undefined) {
-        // [MQTT-3.3.2-6] the interval left, not the one received.
-        properties.messageExpiryInterval = this.has('ignore-message-expiry')
-          ? (message.expiryInterval ?? 0)
-          : Math.max(1, Math.ceil((message.expiresAt - now) / 1000));
-      }
-      if (publish.subscriptionIds.length > 0 && !this.has('no-subscription-identifiers')) {
-        // [MQTT-3.3.4-3] [MQTT-3.3.4-4] every matching subscription identifier in the one copy.
-        properties.subscriptionIdentifier =
-          publish.subscriptionIds.length === 1
-            ? (publish.subscriptionIds[0] ?? 0)
-            : [...publish.subscriptionIds];
-      }
+      const delivery = this.deliveryProperties(publish, now);
+      if (delivery.messageExpiryInterval !== undefined)
+        properties.messageExpiryInterval = delivery.messageExpiryInterval;
+      if (delivery.subscriptionIdentifier !== undefined)
+        properties.subscriptionIdentifier = delivery.subscriptionIdentifier;
       newAlias = this.applyAlias(packet, properties);
       if (Object.keys(properties).length > 0) packet.properties = properties;
     }

@@ -15,7 +15,12 @@ export interface BenchClient {
   close(): void;
 }
 
-export async function openClient(port: number, clientId: string, timeoutMs = 5000): Promise<BenchClient> {
+export async function openClient(
+  port: number,
+  clientId: string,
+  timeoutMs = 5000,
+  version: ProtocolLevel = VERSION,
+): Promise<BenchClient> {
   const socket = netConnect({ port, host: '127.0.0.1' });
   socket.setNoDelay(true);
   const splitter = new FrameSplitter();
@@ -32,7 +37,7 @@ export async function openClient(port: number, clientId: string, timeoutMs = 500
   const client: BenchClient = {
     socket,
     onFrame: (h) => (handler = h),
-    send: (packet) => socket.write(encode(packet, VERSION)),
+    send: (packet) => socket.write(encode(packet, version)),
     waitFor(type, ms = timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
@@ -54,7 +59,7 @@ export async function openClient(port: number, clientId: string, timeoutMs = 500
   client.send({
     type: 'connect',
     protocolName: 'MQTT',
-    protocolLevel: VERSION,
+    protocolLevel: version,
     cleanStart: true,
     keepAlive: 0,
     clientId,
@@ -63,8 +68,19 @@ export async function openClient(port: number, clientId: string, timeoutMs = 500
   return client;
 }
 
-export async function subscribe(client: BenchClient, topicFilter: string, qos: 0 | 1): Promise<void> {
+/** SUBSCRIBE and wait for the SUBACK; a Subscription Identifier only on an MQTT 5.0 client. */
+export async function subscribe(
+  client: BenchClient,
+  topicFilter: string,
+  qos: 0 | 1,
+  subscriptionIdentifier?: number,
+): Promise<void> {
   const suback = client.waitFor(9);
-  client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter, qos }] });
+  client.send({
+    type: 'subscribe',
+    packetId: 1,
+    subscriptions: [{ topicFilter, qos }],
+    ...(subscriptionIdentifier === undefined ? {} : { properties: { subscriptionIdentifier } }),
+  });
   await suback;
 }

@@ -1,5 +1,6 @@
-// The three load shapes of the broker benchmark. Each runs for `seconds` against a broker on `port`
-// and returns messages delivered to subscribers per second. All clients speak MQTT 3.1.1.
+// The load shapes of the broker benchmark. Each runs for `seconds` against a broker on `port` and
+// returns messages delivered to subscribers per second. Clients speak MQTT 3.1.1, except in the
+// MQTT 5.0 cases (V5_CASES).
 import { encode } from '../../wire/index.js';
 import { openClient, subscribe, VERSION, type BenchClient } from './bench-client.js';
 
@@ -19,13 +20,16 @@ export interface CaseResult {
   rate: number;
 }
 
-export type CaseName = 'fan-in-qos0' | 'fan-out-qos0' | 'pairs-qos1';
+export type CaseName = 'fan-in-qos0' | 'fan-out-qos0' | 'fan-out-v5-subid-qos0' | 'pairs-qos1';
+
+/** Cases whose clients speak MQTT 5.0 (brokers without it are skipped). */
+export const V5_CASES: ReadonlySet<CaseName> = new Set(['fan-out-v5-subid-qos0']);
 
 const PUBLISH_TYPE = 3;
 const PUBACK_TYPE = 4;
 
-function publishBatch(topic: string, payload: Buffer, count: number): Buffer {
-  const one = encode({ type: 'publish', topic, payload, qos: 0, retain: false, dup: false }, VERSION);
+function publishBatch(topic: string, payload: Buffer, count: number, version = VERSION): Buffer {
+  const one = encode({ type: 'publish', topic, payload, qos: 0, retain: false, dup: false }, version);
   return Buffer.concat(Array.from({ length: count }, () => one));
 }
 
@@ -86,20 +90,23 @@ async function fanIn(o: CaseOptions): Promise<CaseResult> {
   return { ...m, published: state.published, rate: m.delivered / m.seconds };
 }
 
-async function fanOut(o: CaseOptions): Promise<CaseResult> {
+async function fanOut(o: CaseOptions, v5 = false): Promise<CaseResult> {
   let received = 0;
+  const version = v5 ? 5 : VERSION;
   const subscribers = await Promise.all(
-    Array.from({ length: o.clients }, (_, i) => openClient(o.port, `bench-sub-${i}`)),
+    Array.from({ length: o.clients }, (_, i) => openClient(o.port, `bench-sub-${i}`, 5000, version)),
   );
   for (const s of subscribers) {
     s.onFrame((f) => (f.type === PUBLISH_TYPE ? received++ : undefined));
-    await subscribe(s, 'bench/out', 0);
+    // v5: every subscriber numbers its subscription 1, as clients that count their own do, so each
+    // delivery carries Subscription Identifier 1 [MQTT-3.3.4-3].
+    await subscribe(s, 'bench/out', 0, v5 ? 1 : undefined);
   }
-  const publisher = await openClient(o.port, 'bench-pub');
+  const publisher = await openClient(o.port, 'bench-pub', 5000, version);
   const state = { stop: false, published: 0 };
   const floodDone = flood(
     publisher,
-    publishBatch('bench/out', Buffer.alloc(o.payloadBytes, 0x78), 50),
+    publishBatch('bench/out', Buffer.alloc(o.payloadBytes, 0x78), 50, version),
     50,
     state,
   );
@@ -155,6 +162,7 @@ async function pairs(o: CaseOptions): Promise<CaseResult> {
 
 export const CASES: Record<CaseName, (o: CaseOptions) => Promise<CaseResult>> = {
   'fan-in-qos0': fanIn,
-  'fan-out-qos0': fanOut,
+  'fan-out-qos0': (o) => fanOut(o),
+  'fan-out-v5-subid-qos0': (o) => fanOut(o, true),
   'pairs-qos1': pairs,
 };

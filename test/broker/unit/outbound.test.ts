@@ -91,6 +91,54 @@ describe('PublishEncoder: one encoding per message variant, shared by connection
     expect(large.encode(delivery(m, 0, undefined), 0)).toBeInstanceOf(Buffer);
   });
 
+  it('shares v5 copies with per-delivery properties by their values, and keeps them apart', () => {
+    const now = 1_000_000;
+    const m: Message = {
+      ...message('s/p', Buffer.from('z'), { contentType: 'c' }),
+      expiresAt: now + 5000,
+      expiryInterval: 9,
+    };
+    const encoder = (): PublishEncoder => new PublishEncoder(5, plainLimits, none);
+    const copy = (ids: number[], qos: QoS, packetId: number | undefined, at = now): Buffer =>
+      encoder().encode({ ...delivery(m, qos, packetId), subscriptionIds: ids }, at) ?? Buffer.alloc(0);
+    const full = (ids: number[], qos: QoS, packetId: number | undefined, expiry: number): Buffer => {
+      const properties: Message['properties'] = { contentType: 'c', messageExpiryInterval: expiry };
+      if (ids.length > 0) properties.subscriptionIdentifier = ids.length === 1 ? ids[0]! : ids;
+      const packet: PublishPacket = {
+        type: 'publish',
+        topic: 's/p',
+        payload: Buffer.from('z'),
+        qos,
+        retain: false,
+        dup: false,
+        properties,
+      };
+      if (packetId !== undefined) packet.packetId = packetId;
+      return encode(packet, 5);
+    };
+    // Same values in any order of deliveries: each copy equals its full encoding.
+    const rows: [number[], QoS, number | undefined, number][] = [
+      [[9], 0, undefined, now],
+      [[9], 1, 4, now],
+      [[10], 1, 5, now],
+      [[], 0, undefined, now],
+      [[9, 12], 2, 6, now],
+      [[9], 1, 7, now + 3000], // 2 s of the 5 left
+      [[9], 1, 8, now],
+    ];
+    for (const [ids, qos, packetId, at] of rows) {
+      const expiry = Math.ceil((m.expiresAt! - at) / 1000);
+      expect(copy(ids, qos, packetId, at)).toEqual(full(ids, qos, packetId, expiry));
+    }
+    // Encoded once per distinct value set: QoS 0 copies are the very same buffer.
+    expect(copy([9], 0, undefined)).toBe(copy([9], 0, undefined));
+    expect(copy([9], 0, undefined)).not.toBe(copy([10], 0, undefined));
+    // A copy handed out earlier is not changed by later deliveries.
+    const first = copy([9], 1, 1);
+    copy([9], 1, 2);
+    expect(decodeOne(first, 5).packetId).toBe(1);
+  });
+
   it('per-connection properties (subscription ids, aliases) are encoded per connection', () => {
     const m = message('s/t', Buffer.from('y'));
     const withId = new PublishEncoder(5, plainLimits, none).encode(
