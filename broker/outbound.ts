@@ -23,13 +23,6 @@ const shared = {
   withProperties: new Map<string | number, Buffer>(),
 };
 
-/** Per-delivery v5 properties and the cache key they give. */
-interface DeliveryProperties {
-  key: string | number;
-  messageExpiryInterval?: number;
-  subscriptionIdentifier?: number | number[];
-}
-
 function variantKey(version: ProtocolLevel, publish: OutboundPublish): number {
   return (version - 3) * 16 + publish.qos * 4 + (publish.retain ? 2 : 0) + (publish.dup ? 1 : 0);
 }
@@ -75,11 +68,11 @@ export class PublishEncoder {
 
   /** The encoded PUBLISH, or undefined when it is too large for the client and must be dropped. */
   encode(publish: OutboundPublish, now: number): Buffer | undefined {
-    const bytes = this.isPlain(publish)
-      ? this.encodeShared(publish, undefined)
-      : this.limits.topicAliasMaximum <= 0
-        ? this.encodeShared(publish, this.deliveryProperties(publish, now))
-        : this.encodeOwn(publish, now);
+    // Topic aliases are connection state: with them every delivery is encoded for its connection.
+    const bytes =
+      this.limits.topicAliasMaximum > 0 && this.version === 5
+        ? this.encodeOwn(publish, now)
+        : this.encodeShared(publish, this.expiryLeft(publish, now));
     if (bytes === undefined) return undefined;
     if (bytes.length > this.limits.maximumPacketSize && !this.has('ignore-maximum-packet-size')) {
       // [MQTT-3.1.2-24] [MQTT-3.1.2-25] too large for this client: dropped for it alone.
@@ -88,44 +81,36 @@ export class PublishEncoder {
     return bytes;
   }
 
-  /** True when the bytes depend on the message and the delivery flags only (no per-connection state). */
-  private isPlain(publish: OutboundPublish): boolean {
-    if (this.version !== 5) return true;
-    return (
-      this.limits.topicAliasMaximum <= 0 &&
-      publish.message.expiresAt === undefined &&
-      (publish.subscriptionIds.length === 0 || this.has('no-subscription-identifiers'))
-    );
-  }
-
-  /** v5 properties that differ between deliveries of one message (aliases aside). */
-  private deliveryProperties(publish: OutboundPublish, now: number): DeliveryProperties {
+  /** v5: the Message Expiry Interval this delivery carries, when the message expires. */
+  private expiryLeft(publish: OutboundPublish, now: number): number | undefined {
     const { message } = publish;
-    const delivery: DeliveryProperties = { key: '' };
-    if (message.expiresAt !== undefined) {
-      // [MQTT-3.3.2-6] the interval left, not the one received.
-      delivery.messageExpiryInterval = this.has('ignore-message-expiry')
-        ? (message.expiryInterval ?? 0)
-        : Math.max(1, Math.ceil((message.expiresAt - now) / 1000));
-    }
-    if (publish.subscriptionIds.length > 0 && !this.has('no-subscription-identifiers')) {
-      // [MQTT-3.3.4-3] [MQTT-3.3.4-4] every matching subscription identifier in the one copy.
-      delivery.subscriptionIdentifier =
-        publish.subscriptionIds.length === 1
-          ? (publish.subscriptionIds[0] ?? 0)
-          : [...publish.subscriptionIds];
-    }
-    const variant = variantKey(this.version, publish);
-    const ids = publish.subscriptionIds;
-    // The usual case, one identifier and no expiry, gets a number key (identifiers are < 2^28).
-    delivery.key =
-      delivery.messageExpiryInterval === undefined && ids.length === 1
-        ? variant * 0x10000000 + (ids[0] ?? 0)
-        : `${variant}|${delivery.messageExpiryInterval ?? ''}|${ids.join(',')}`;
-    return delivery;
+    if (this.version !== 5 || message.expiresAt === undefined) return undefined;
+    // [MQTT-3.3.2-6] the interval left, not the one received.
+    return this.has('ignore-message-expiry')
+      ? (message.expiryInterval ?? 0)
+      : Math.max(1, Math.ceil((message.expiresAt - now) / 1000));
   }
 
-  private encodeShared(publish: OutboundPublish, delivery: DeliveryProperties | undefined): Buffer {
+  /** v5: the subscription identifiers this delivery carries. */
+  private subscriptionIds(publish: OutboundPublish): readonly number[] {
+    return this.version === 5 && !this.has('no-subscription-identifiers') ? publish.subscriptionIds : [];
+  }
+
+  /** v5: the message's properties plus this delivery's expiry and subscription identifiers. */
+  private properties(publish: OutboundPublish, expiry: number | undefined): Properties {
+    const properties: Properties = { ...publish.message.properties };
+    if (expiry !== undefined) properties.messageExpiryInterval = expiry;
+    const ids = this.subscriptionIds(publish);
+    // [MQTT-3.3.4-3] [MQTT-3.3.4-4] every matching subscription identifier in the one copy.
+    if (ids.length > 0) properties.subscriptionIdentifier = ids.length === 1 ? (ids[0] ?? 0) : [...ids];
+    return properties;
+  }
+
+  /**
+   * Bytes shared by every delivery with the same variant, expiry and subscription identifiers: a slot
+   * of `variants` when there are none (the usual case), a number key for one identifier, else a string.
+   */
+  private encodeShared(publish: OutboundPublish, expiry: number | undefined): Buffer {
     const { message } = publish;
     if (shared.message !== message) {
       shared.message = message;
@@ -133,24 +118,28 @@ export class PublishEncoder {
       shared.filled.length = 0;
       shared.withProperties.clear();
     }
-    const key = variantKey(this.version, publish);
-    let template = delivery === undefined ? shared.variants[key] : shared.withProperties.get(delivery.key);
+    const variant = variantKey(this.version, publish);
+    const ids = this.subscriptionIds(publish);
+    const key =
+      expiry === undefined && ids.length === 0
+        ? undefined
+        : expiry === undefined && ids.length === 1
+          ? variant * 0x10000000 + (ids[0] ?? 0) // identifiers are < 2^28
+          : `${variant}|${expiry ?? ''}|${ids.join(',')}`;
+    let template = key === undefined ? shared.variants[variant] : shared.withProperties.get(key);
     if (template === undefined) {
       const packet = basePacket(publish);
       if (publish.qos > 0) packet.packetId = 1; // patched per delivery below
       if (this.version === 5) {
-        const properties: Properties = { ...message.properties };
-        if (delivery?.messageExpiryInterval !== undefined)
-          properties.messageExpiryInterval = delivery.messageExpiryInterval;
-        if (delivery?.subscriptionIdentifier !== undefined)
-          properties.subscriptionIdentifier = delivery.subscriptionIdentifier;
+        const properties = this.properties(publish, expiry);
         if (Object.keys(properties).length > 0) packet.properties = properties;
       }
       template = encode(packet, this.version);
-      if (delivery === undefined) {
-        shared.variants[key] = template;
-        shared.filled.push(key);
-      } else shared.withProperties.set(delivery.key, template);
+      if (key !== undefined) shared.withProperties.set(key, template);
+      else {
+        shared.variants[variant] = template;
+        shared.filled.push(variant);
+      }
     }
     if (publish.packetId === undefined || publish.qos === 0) return template;
     // QoS 1/2: same bytes but the packet identifier [MQTT-2.3.1-2].
@@ -161,20 +150,11 @@ export class PublishEncoder {
   }
 
   private encodeOwn(publish: OutboundPublish, now: number): Buffer | undefined {
-    const { message } = publish;
     const packet = basePacket(publish);
     if (publish.packetId !== undefined) packet.packetId = publish.packetId;
-    let newAlias: string | undefined;
-    if (this.version === 5) {
-      const properties: Properties = { ...message.properties };
-      const delivery = this.deliveryProperties(publish, now);
-      if (delivery.messageExpiryInterval !== undefined)
-        properties.messageExpiryInterval = delivery.messageExpiryInterval;
-      if (delivery.subscriptionIdentifier !== undefined)
-        properties.subscriptionIdentifier = delivery.subscriptionIdentifier;
-      newAlias = this.applyAlias(packet, properties);
-      if (Object.keys(properties).length > 0) packet.properties = properties;
-    }
+    const properties = this.properties(publish, this.expiryLeft(publish, now));
+    const newAlias = this.applyAlias(packet, properties);
+    if (Object.keys(properties).length > 0) packet.properties = properties;
     const bytes = encode(packet, this.version);
     if (bytes.length > this.limits.maximumPacketSize && !this.has('ignore-maximum-packet-size')) {
       // Dropped by encode(): the alias mapped for it is not kept.

@@ -56,7 +56,7 @@ export interface SessionLimits {
   /** Mutation 'no-dup-on-redelivery'. */
   noDupOnResend: boolean;
   /** Mutation 'reuse-inflight-packet-id'. */
-  reusePacketIds?: boolean;
+  reusePacketIds: boolean;
 }
 
 export class Session {
@@ -211,7 +211,7 @@ export class Session {
   }
 
   allocatePacketId(): number | undefined {
-    if (this.limits.reusePacketIds === true) return 1;
+    if (this.limits.reusePacketIds) return 1;
     // [MQTT-2.2.1-4] [MQTT-2.3.1-4] a non-zero identifier not in use by a message still in flight.
     for (let attempts = 0; attempts < 65535; attempts++) {
       const id = this.nextPacketId;
