@@ -1,6 +1,7 @@
 // Every default in one place (docs/cli.md lists them).
 import { availableParallelism } from 'node:os';
 import type { ResolveEnvironment } from './types.js';
+import { MQTT_VERSIONS, type MqttVersion } from '../vocabulary.js';
 
 export const CONFIG_FILE_NAMES = [
   'harness.config.ts',
@@ -16,7 +17,7 @@ export const DEFAULTS = {
   paths: ['scenarios'],
   selectedTargets: ['reference'],
   profiles: [] as string[],
-  mqtt: ['3.1.1', '5.0'] as ('3.1.1' | '5.0')[],
+  mqtt: [...MQTT_VERSIONS] as MqttVersion[],
   tags: [] as string[],
   grep: null,
   bail: false,

@@ -1,24 +1,13 @@
 // The config file schema: one source of truth for validation and the UserConfig type.
 // Every key is optional; unknown keys are errors. Defaults live in defaults.ts.
 import { Type, type Static } from '@sinclair/typebox';
+import { CAPABILITIES, MQTT_VERSIONS, literalUnion } from '../vocabulary.js';
 
 const strict = { additionalProperties: false } as const;
 
-export const CapabilitySchema = Type.Union([
-  Type.Literal('mqtt-3.1.1'),
-  Type.Literal('mqtt-5.0'),
-  Type.Literal('qos1'),
-  Type.Literal('qos2'),
-  Type.Literal('retain'),
-  Type.Literal('wildcards'),
-  Type.Literal('shared-subscriptions'),
-  Type.Literal('subscription-identifiers'),
-  Type.Literal('topic-aliases'),
-  Type.Literal('will-delay'),
-  Type.Literal('sys-topics'),
-]);
+export const CapabilitySchema = literalUnion(CAPABILITIES);
 
-export const MqttVersionSchema = Type.Union([Type.Literal('3.1.1'), Type.Literal('5.0')]);
+export const MqttVersionSchema = literalUnion(MQTT_VERSIONS);
 
 export const TargetConfigSchema = Type.Object(
   {

@@ -1,7 +1,8 @@
 // ResolvedConfig: every field set (defaults ← config file ← command line), frozen.
 import type { TargetConfig } from '../targets/types.js';
+import type { MqttVersion } from '../vocabulary.js';
 
-export type MqttVersion = '3.1.1' | '5.0';
+export type { MqttVersion };
 
 /** A target from the config file, with the directory its relative option paths refer to. */
 export interface NamedTargetConfig extends TargetConfig {

@@ -1,7 +1,9 @@
 // Coverage of the normative statements by the conformance scenarios, per MQTT version.
-export type CoverageVersion = '3.1.1' | '5.0';
+import { MQTT_VERSIONS, type MqttVersion } from '../vocabulary.js';
 
-export const COVERAGE_VERSIONS: readonly CoverageVersion[] = ['3.1.1', '5.0'];
+export type CoverageVersion = MqttVersion;
+
+export const COVERAGE_VERSIONS: readonly CoverageVersion[] = MQTT_VERSIONS;
 
 export interface VersionCoverage {
   /** Every numbered statement of the version. */

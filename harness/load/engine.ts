@@ -17,12 +17,13 @@ import { WorkerRuntime } from './runtime.js';
 import type { LoadSection } from './schema.js';
 import { evaluateThresholds, parseThresholds } from './thresholds.js';
 import { LoadConfigError, validateLoadSection } from './validate.js';
+import type { MqttVersion } from '../vocabulary.js';
 
 export interface LoadRunContext {
   endpoint: Endpoint;
   target: StartedTarget;
   profile: string;
-  mqttVersion: '3.1.1' | '5.0';
+  mqttVersion: MqttVersion;
   signal: AbortSignal;
   onProgress?(progress: LoadProgress): void;
   name: string;

@@ -8,6 +8,7 @@ import type { ExecutorPlan } from './executors/types.js';
 import type { ClientSpec, WorkerPlan } from './protocol.js';
 import type { LoadSection, SubscriberGroup } from './schema.js';
 import { expandTemplate, type Receiver } from './topics.js';
+import type { MqttVersion } from '../vocabulary.js';
 
 /** Connections per loopback source address before another one is used (ephemeral ports ~28k). */
 const CONNECTIONS_PER_ADDRESS = 25_000;
@@ -31,13 +32,13 @@ export function subscriberGroups(section: LoadSection): SubscriberGroup[] {
 export function buildRunPlan(
   section: LoadSection,
   endpoint: Endpoint,
-  mqttVersion: '3.1.1' | '5.0',
+  mqttVersion: MqttVersion,
   executorType: string,
   executorPlan: ExecutorPlan,
 ): RunPlan {
   const prefix = `lt${randomBytes(4).toString('hex')}`;
   const runTag = randomBytes(4).readUInt32BE(0);
-  const level = (version: '3.1.1' | '5.0' | undefined): 4 | 5 => ((version ?? mqttVersion) === '5.0' ? 5 : 4);
+  const level = (version: MqttVersion | undefined): 4 | 5 => ((version ?? mqttVersion) === '5.0' ? 5 : 4);
 
   const publishers: ClientSpec[] = [];
   const group = section.publishers;

@@ -1,11 +1,11 @@
 // The canonical, versioned result model. Every reporter is a pure function of RunResult;
 // the JSON reporter writes it as is. Bump RESULT_SCHEMA_VERSION on any breaking change.
 
-export const RESULT_SCHEMA_VERSION = 1;
+import type { Level, LoadVerdict, MqttVersion, Verdict } from '../vocabulary.js';
 
-export type Verdict = 'passed' | 'failed' | 'skipped' | 'warning' | 'deviation';
-// warning: a SHOULD/MAY scenario that did not hold (informational, does not fail the run).
-// deviation: a failure recorded as a known deviation of that target (listed, does not fail the run).
+export type { Level, LoadVerdict, MqttVersion, Verdict };
+
+export const RESULT_SCHEMA_VERSION = 1;
 
 export interface RunResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
@@ -71,10 +71,10 @@ export interface ScenarioResult {
   description?: string;
   target: string;
   profile: string; // 'none' when no network profile applied
-  mqttVersion: '3.1' | '3.1.1' | '5.0';
+  mqttVersion: '3.1' | MqttVersion;
   statements: string[];
   tags: string[];
-  level: 'must' | 'should' | 'may';
+  level: Level;
   verdict: Verdict;
   /** Why skipped, or the short failure message. */
   reason?: string;
@@ -170,7 +170,7 @@ export interface LoadResult {
   file?: string;
   target: string;
   profile: string;
-  mqttVersion: '3.1.1' | '5.0';
+  mqttVersion: MqttVersion;
   executor: string;
   config: Record<string, unknown>;
   startedAt: string;
@@ -204,6 +204,6 @@ export interface LoadResult {
   /** The first error messages (connect refusals, closed connections, decode errors). */
   errorMessages?: string[];
   thresholds: ThresholdResult[];
-  verdict: 'passed' | 'failed';
+  verdict: LoadVerdict;
   reason?: string;
 }

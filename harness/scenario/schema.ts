@@ -15,29 +15,15 @@ import {
   ref,
 } from './packet-schema.js';
 import { LoadSectionSchema } from './load-section.js';
+import { CAPABILITIES, LEVELS, MQTT_VERSIONS, literalUnion } from '../vocabulary.js';
 
 const closed = { additionalProperties: false } as const;
 const ms = (description: string) => Type.Integer({ minimum: 0, description });
 const clientName = Type.String({ minLength: 1, description: "client name; default 'a'" });
 const byte = Type.Integer({ minimum: 0, maximum: 255 });
 
-export const MQTT_VERSIONS = ['3.1.1', '5.0'] as const;
-export type MqttVersion = (typeof MQTT_VERSIONS)[number];
-const Version = Type.Union([Type.Literal('3.1.1'), Type.Literal('5.0')]);
-
-export const CAPABILITIES = [
-  'qos1',
-  'qos2',
-  'retain',
-  'wildcards',
-  'shared-subscriptions',
-  'subscription-identifiers',
-  'topic-aliases',
-  'will-delay',
-  'sys-topics',
-  'mqtt-3.1.1',
-  'mqtt-5.0',
-] as const;
+export { CAPABILITIES, MQTT_VERSIONS, type MqttVersion } from '../vocabulary.js';
+const Version = literalUnion(MQTT_VERSIONS);
 
 const Alternative = Type.Object(
   {
@@ -338,9 +324,9 @@ export const Scenario = Type.Object(
         ),
       ]),
     ),
-    level: Type.Optional(Type.Union([Type.Literal('must'), Type.Literal('should'), Type.Literal('may')])),
+    level: Type.Optional(literalUnion(LEVELS)),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-    requires: Type.Optional(Type.Array(Type.Union(CAPABILITIES.map((c) => Type.Literal(c))))),
+    requires: Type.Optional(Type.Array(literalUnion(CAPABILITIES))),
     timeout: Type.Optional(ms('whole-scenario limit')),
     profile: Type.Optional(Type.String({ minLength: 1 })),
     clients: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ClientOptions)),

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { checkSchema, formatIssue, parseYamlWithLines } from '../config/validate.js';
 import { TargetError } from './errors.js';
 import type { KnownDeviation } from './types.js';
+import type { MqttVersion } from '../vocabulary.js';
 
 export const DeviationFileSchema = Type.Object(
   {
@@ -81,7 +82,7 @@ export function parseDeviations(text: string, file: string): KnownDeviation[] {
 interface DeviationEntry {
   scenario: string;
   statement: string;
-  mqtt?: '3.1.1' | '5.0';
+  mqtt?: MqttVersion;
   behaviour: string;
   reason: string;
 }

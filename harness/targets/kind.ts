@@ -1,22 +1,12 @@
 // What each target kind file exports: a definition that also validates its own options.
 import type { TSchema, Static } from '@sinclair/typebox';
 import { checkSchema, formatIssue } from '../config/validate.js';
+import { CAPABILITIES } from '../vocabulary.js';
 import { TargetError } from './errors.js';
 import type { Capability, StartedTarget, TargetDefinition } from './types.js';
 
-export const ALL_CAPABILITIES: readonly Capability[] = [
-  'mqtt-3.1.1',
-  'mqtt-5.0',
-  'qos1',
-  'qos2',
-  'retain',
-  'wildcards',
-  'shared-subscriptions',
-  'subscription-identifiers',
-  'topic-aliases',
-  'will-delay',
-  'sys-topics',
-];
+/** Every capability: what a target supports when nothing narrows it. */
+export const ALL_CAPABILITIES: readonly Capability[] = CAPABILITIES;
 
 export interface StartContext {
   /** Directory that relative paths in the options refer to. */

@@ -1,5 +1,6 @@
 // A target is a broker the harness runs scenarios against. Each kind (reference, mosquitto, aedes,
 // url, command) implements TargetDefinition in its own file and is looked up by `kind`.
+import type { Capability, MqttVersion } from '../vocabulary.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
 
@@ -14,19 +15,7 @@ export interface Endpoint {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean; servername?: string };
 }
 
-/** Features a scenario may require; a target that lacks one gets `skipped`, never `passed`. */
-export type Capability =
-  | 'mqtt-3.1.1'
-  | 'mqtt-5.0'
-  | 'qos1'
-  | 'qos2'
-  | 'retain'
-  | 'wildcards'
-  | 'shared-subscriptions'
-  | 'subscription-identifiers'
-  | 'topic-aliases'
-  | 'will-delay'
-  | 'sys-topics';
+export type { Capability, MqttVersion } from '../vocabulary.js';
 
 export interface StartedTarget {
   name: string;
@@ -64,7 +53,7 @@ export interface TargetConfig {
 export interface KnownDeviation {
   scenario: string;
   statement: string;
-  mqttVersion?: '3.1.1' | '5.0';
+  mqttVersion?: MqttVersion;
   /** What the target does instead. */
   description: string;
   /** Why it breaks the rule (upstream issue, design choice). */

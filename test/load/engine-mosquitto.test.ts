@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadScenario, type LoadSection } from '../../harness/load/index.js';
 import type { StartedTarget } from '../../harness/targets/index.js';
 import { startMosquitto } from './mosquitto.js';
+import type { MqttVersion } from '../../harness/vocabulary.js';
 
 let broker: StartedTarget;
 
@@ -12,7 +13,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-function run(load: LoadSection, mqttVersion: '3.1.1' | '5.0' = '3.1.1') {
+function run(load: LoadSection, mqttVersion: MqttVersion = '3.1.1') {
   return runLoadScenario(load, {
     endpoint: broker.endpoint,
     target: broker,

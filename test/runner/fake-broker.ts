@@ -7,6 +7,7 @@ import type { ResolvedScenario } from '../../harness/scenario/types.js';
 import { runScenarioInstance } from '../../harness/runner/scenario-run.js';
 import type { ScenarioResult } from '../../harness/result/model.js';
 import type { Capability, KnownDeviation, StartedTarget } from '../../harness/targets/types.js';
+import type { MqttVersion } from '../../harness/vocabulary.js';
 
 export interface FakeConnection {
   socket: Socket;
@@ -111,7 +112,7 @@ export function runAgainst(
   target: StartedTarget,
   yaml: string,
   options: {
-    version?: '3.1.1' | '5.0';
+    version?: MqttVersion;
     stepTimeout?: number;
     scenarioTimeout?: number;
     signal?: AbortSignal;

@@ -1,0 +1,50 @@
+// The words several modules share, each listed once as an `as const` array. Types and schema unions
+// are derived from these lists, so adding a value is one edit here and the compiler finds every
+// switch that must handle it. Modules import from here instead of re-declaring a union.
+import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
+
+/** MQTT versions a scenario, a load or a target may speak. */
+export const MQTT_VERSIONS = ['3.1.1', '5.0'] as const;
+export type MqttVersion = (typeof MQTT_VERSIONS)[number];
+
+/** Features a scenario may require; a target that lacks one gets `skipped`, never `passed`. */
+export const CAPABILITIES = [
+  'mqtt-3.1.1',
+  'mqtt-5.0',
+  'qos1',
+  'qos2',
+  'retain',
+  'wildcards',
+  'shared-subscriptions',
+  'subscription-identifiers',
+  'topic-aliases',
+  'will-delay',
+  'sys-topics',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/**
+ * What a scenario run can end as. warning: a SHOULD/MAY scenario that did not hold (informational,
+ * does not fail the run). deviation: a failure recorded as a known deviation of that target.
+ */
+export const VERDICTS = ['passed', 'failed', 'skipped', 'warning', 'deviation'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** What a load run can end as. */
+export const LOAD_VERDICTS = ['passed', 'failed'] as const;
+export type LoadVerdict = (typeof LOAD_VERDICTS)[number];
+
+/** Requirement levels of normative statements (MUST, SHOULD, MAY). */
+export const LEVELS = ['must', 'should', 'may'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** A TypeBox union of string literals, derived from one of the lists above. */
+export function literalUnion<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(
+    values.map((value: T[number]) => Type.Literal(value)),
+    options,
+  );
+}
