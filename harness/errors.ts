@@ -10,6 +10,14 @@ export const ERROR_CODES = {
   HARNESS_TARGET_START_FAILED: 'No target could be started, so nothing could run.',
   HARNESS_TRANSPORT_FAILED:
     'A connection to an endpoint could not be opened (refused, timed out, TLS or WebSocket error).',
+  HARNESS_PROFILE_NOT_FOUND: 'A network profile is neither a built-in nor a profile file that exists.',
+  HARNESS_PROFILE_INVALID: 'A network profile file does not parse or does not match the profile format.',
+  HARNESS_REPORTER_UNKNOWN: 'A reporter name is not one of the built-in reporters.',
+  HARNESS_RESULT_INVALID:
+    'A saved result file cannot be read, is not JSON, or is not a RunResult of a supported schema version.',
+  HARNESS_MERGE_INVALID:
+    'Results cannot be merged: loads with the same key differ in schedule, configuration or tool version.',
+  HARNESS_USAGE: 'The command line is wrong: an unknown option, a missing or malformed value.',
 } as const;
 
 export type HarnessErrorCode = keyof typeof ERROR_CODES;
@@ -61,4 +69,20 @@ export class TransportError extends HarnessError {
 
 export function isHarnessError(error: unknown): error is HarnessError {
   return error instanceof HarnessError;
+}
+
+/**
+ * Several problems found while planning a run (unknown target, unknown profile, invalid scenario...),
+ * reported together so one attempt shows them all. Its code is the first problem's.
+ */
+export class PlanError extends HarnessError {
+  readonly problems: readonly HarnessError[];
+  constructor(problems: readonly [HarnessError, ...HarnessError[]]) {
+    super(
+      problems[0].code,
+      `${problems.length} problems:\n${problems.map((p) => `- ${p.message.replace(/\n/g, '\n  ')}`).join('\n')}`,
+    );
+    this.name = 'PlanError';
+    this.problems = problems;
+  }
 }

@@ -8,7 +8,9 @@ export {
   listScenarios,
   filterScenarios,
   summarize,
+  toolVersion,
   type HarnessOptions,
+  type ReporterOutput,
 } from './api.js';
 export {
   ScenarioSchema,
@@ -33,6 +35,7 @@ export {
   TransportError,
   formatIssue,
   isHarnessError,
+  PlanError,
   type HarnessErrorCode,
   type ScenarioIssue,
 } from './errors.js';

@@ -68,19 +68,11 @@ const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 
 const result = await runHarness({
-  paths: config.paths,
-  targets: config.selectedTargets,
-  profiles: config.profiles,
-  workers: config.workers,
+  config,
   bail: false,
-  tags: config.tags,
-  mqtt: config.mqtt,
-  timeouts: config.timeouts,
   reporters: [reporter],
   signal: controller.signal,
   cwd: root,
-  outputDir,
-  config,
 });
 
 const written = ['results.json', 'report.html', 'report.md', 'junit.xml'].filter((f) =>

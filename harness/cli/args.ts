@@ -1,6 +1,7 @@
 // Shared command-line parsing for the subcommands, on node:util parseArgs. Each command declares an
 // option table; the same table produces the parser and the --help text. Bad input → UsageError (exit 2).
 import { parseArgs } from 'node:util';
+import { HarnessError } from '../errors.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -16,10 +17,9 @@ export type OptionTable = Record<string, OptionSpec>;
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-export class UsageError extends Error {
-  readonly code = 'HARNESS_USAGE';
+export class UsageError extends HarnessError {
   constructor(message: string) {
-    super(message);
+    super('HARNESS_USAGE', message);
     this.name = 'UsageError';
   }
 }
@@ -179,9 +179,9 @@ export function exitCodeFor(error: unknown): 1 | 2 | 3 {
   if (error instanceof UsageError) return 2;
   const { code, reason, name } = (error ?? {}) as { code?: unknown; reason?: unknown; name?: unknown };
   if (reason === 'aborted' || name === 'AbortError') return 1; // Ctrl-C while starting: the run did not complete
-  // Catalogue errors (harness/errors.ts: invalid scenario, unknown target, target not startable,
-  // bad config...) and the reporters' unknown-reporter error are all invalid input.
-  if (typeof code === 'string' && (code.startsWith('HARNESS_') || code === 'E_UNKNOWN_REPORTER')) return 2;
+  // Catalogue errors (harness/errors.ts: usage, invalid scenario, unknown target or profile, target
+  // not startable, bad config, unknown reporter...) are all invalid input.
+  if (typeof code === 'string' && code.startsWith('HARNESS_')) return 2;
   return 3;
 }
 

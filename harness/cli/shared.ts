@@ -1,6 +1,8 @@
 // Steps several subcommands share: parse the command line or print --help, and load the config
 // with the command's --config and scenario paths applied.
+import { relative } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../config/index.js';
+import type { ReporterOutput } from '../orchestrator/options.js';
 import { getFlag, getString, parseCommandLine, type OptionTable, type ParsedCommandLine } from './args.js';
 import type { CliIO } from './io.js';
 
@@ -33,4 +35,30 @@ export function loadCommandConfig(
     },
     { cwd: io.cwd, isTTY: io.isTTY, env: io.env },
   );
+}
+
+/** The streams reporters write to, noting every report file written so the command can name them. */
+export class WrittenFiles {
+  private readonly files: string[] = [];
+
+  constructor(private readonly io: Pick<CliIO, 'stdout' | 'stderr' | 'isTTY' | 'env' | 'cwd'>) {}
+
+  output(): ReporterOutput {
+    const { stdout, stderr, isTTY, env } = this.io;
+    return { stdout, stderr, isTTY, env, onWrite: (file) => this.add(file) };
+  }
+
+  add(file: string): void {
+    if (!this.files.includes(file)) this.files.push(file);
+  }
+
+  /** "Reports: reports/results.json, reports/report.html" on stdout, after the reporters' own output. */
+  print(): void {
+    if (this.files.length === 0) return;
+    const shown = this.files.map((file) => {
+      const path = relative(this.io.cwd, file);
+      return path.startsWith('..') ? file : path;
+    });
+    this.io.stdout.write(`Reports: ${shown.join(', ')}\n`);
+  }
 }

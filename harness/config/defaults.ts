@@ -15,7 +15,7 @@ export const CONFIG_FILE_NAMES = [
 
 export const DEFAULTS = {
   paths: ['scenarios'],
-  selectedTargets: ['reference'],
+  selectedTargets: ['reference'] as string[],
   profiles: [] as string[],
   mqtt: [...MQTT_VERSIONS] as MqttVersion[],
   tags: [] as string[],
@@ -34,4 +34,9 @@ export function defaultWorkers(): number {
 export function defaultReporters(environment: Pick<ResolveEnvironment, 'isTTY' | 'env'>): string[] {
   const console = environment.isTTY && !environment.env['CI'] ? 'list' : 'dot';
   return [console, 'json'];
+}
+
+/** `harness bench`: the detailed load figures on the console; files only when asked for. */
+export function defaultBenchReporters(): string[] {
+  return ['bench'];
 }

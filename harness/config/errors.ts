@@ -7,7 +7,8 @@ export type ConfigErrorReason =
   | 'parse' // YAML/JSON syntax error, or an unsupported file type
   | 'invalid' // the content does not match the schema (every issue is listed)
   | 'ts-unsupported' // a .ts config outside tsx
-  | 'load-failed'; // a .js/.mjs/.ts config that threw on import
+  | 'load-failed' // a .js/.mjs/.ts config that threw on import
+  | 'options'; // options (command line or runHarness) out of range
 
 export class ConfigError extends HarnessError {
   readonly reason: ConfigErrorReason;

@@ -1,17 +1,22 @@
 // Fans every hook out to several reporters. A reporter that throws (or whose onEnd rejects) is
-// reported on ctx.stderr and skipped: one broken reporter cannot end the run or silence the others.
+// reported and skipped: one broken reporter cannot end the run or silence the others. The failure
+// goes to ctx.stderr (else ctx.stdout); with neither, to a process warning (library code prints nothing).
 import type { Reporter, ReporterContext } from './types.js';
 
 type Hook = Exclude<keyof Reporter, 'onEnd'>;
 
-export function multiplex(
-  reporters: readonly { name: string; reporter: Reporter }[],
-  ctx: ReporterContext,
-): Reporter {
+export interface NamedReporter {
+  name: string;
+  reporter: Reporter;
+}
+
+export function multiplex(reporters: readonly NamedReporter[], ctx: Partial<ReporterContext> = {}): Reporter {
   const errors = ctx.stderr ?? ctx.stdout;
   const report = (name: string, hook: string, error: unknown): void => {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    errors.write(`harness: reporter '${name}' failed in ${hook}: ${message}\n`);
+    const text = `harness: reporter '${name}' failed in ${hook}: ${message}`;
+    if (errors) errors.write(`${text}\n`);
+    else process.emitWarning(text, 'ReporterWarning');
   };
   const call = <H extends Hook>(hook: H, arg: Parameters<NonNullable<Reporter[H]>>[0]): void => {
     for (const { name, reporter } of reporters) {

@@ -15,5 +15,7 @@ export async function writeReport(
     return;
   }
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, fileName), content, 'utf8');
+  const file = join(dir, fileName);
+  await writeFile(file, content, 'utf8');
+  ctx.onWrite?.(file);
 }

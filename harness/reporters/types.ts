@@ -39,4 +39,6 @@ export interface ReporterContext {
   isTTY: boolean;
   /** Environment, for $GITHUB_STEP_SUMMARY (markdown reporter). Not read from process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Told the path of every report file written (the CLI names them at the end). */
+  onWrite?(file: string): void;
 }

@@ -51,7 +51,7 @@ describe('createReporter', () => {
     try {
       createReporter(['nope'], { stdout, isTTY: false });
     } catch (error) {
-      expect((error as UnknownReporterError).code).toBe('E_UNKNOWN_REPORTER');
+      expect((error as UnknownReporterError).code).toBe('HARNESS_REPORTER_UNKNOWN');
     }
   });
 

@@ -107,20 +107,29 @@ describe('runHarness', () => {
   it('fails the scenarios of a target that cannot start, and runs the others', async () => {
     const url = await politeBroker();
     const dir = await scenarios({ 'a.yaml': ok('alpha', "mqtt: '3.1.1'\n") });
-    const result = await runHarness({ paths: [dir], targets: [url, 'mqtt://127.0.0.1:1'], cwd: dir });
+    // Installed (the plan's check passes), but it exits at once instead of listening.
+    const exits = { kind: 'command', options: { command: 'false', startTimeoutMs: 2000 } };
+    const result = await runHarness({ paths: [dir], targets: [url, exits], cwd: dir });
     expect(result.scenarios.map((s) => `${s.target} ${s.verdict}`).sort()).toEqual(
-      [`${url} passed`, 'mqtt://127.0.0.1:1 failed'].sort(),
+      [`${url} passed`, 'command failed'].sort(),
     );
     expect(result.scenarios.find((s) => s.verdict === 'failed')?.reason).toMatch(/^target failed to start/);
   });
 
   it('throws HARNESS_TARGET_START_FAILED when no target starts', async () => {
     const dir = await scenarios({ 'a.yaml': ok('alpha') });
+    // Refused by the plan (the URL does not answer) ...
     await expect(
       runHarness({ paths: [dir], targets: ['mqtt://127.0.0.1:1'], cwd: dir }),
-    ).rejects.toMatchObject({
-      code: 'HARNESS_TARGET_START_FAILED',
-    });
+    ).rejects.toMatchObject({ code: 'HARNESS_TARGET_START_FAILED' });
+    // ... and by the execution (the broker exits at once).
+    await expect(
+      runHarness({
+        paths: [dir],
+        targets: [{ kind: 'command', options: { command: 'false', startTimeoutMs: 2000 } }],
+        cwd: dir,
+      }),
+    ).rejects.toMatchObject({ code: 'HARNESS_TARGET_START_FAILED', message: /no target could be started/ });
   });
 
   it('rejects invalid options and invalid scenarios before starting anything', async () => {

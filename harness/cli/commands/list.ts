@@ -112,9 +112,10 @@ function renderTargets(config: ResolvedConfig, json: boolean): string {
       source: config.configFile ?? '',
     })),
   ];
-  if (json) return `${JSON.stringify({ targets: entries, default: config.selectedTargets }, null, 2)}\n`;
+  const selected = config.selectedTargets.map((spec) => (typeof spec === 'string' ? spec : spec.kind));
+  if (json) return `${JSON.stringify({ targets: entries, default: selected }, null, 2)}\n`;
   const rows = entries.map((entry) => [entry.name, entry.kind, entry.source]);
-  return `${table(rows)}default: ${config.selectedTargets.join(', ')}\nany mqtt://, mqtts://, ws:// or wss:// URL is a target too\n`;
+  return `${table(rows)}default: ${selected.join(', ')}\nany mqtt://, mqtts://, ws:// or wss:// URL is a target too\n`;
 }
 
 function table(rows: string[][]): string {

@@ -1,10 +1,8 @@
 // `harness run [paths...]`: resolve config and flags, build the reporters, call runHarness, and map
 // the result to an exit code (0 all passed; 1 a scenario, load or threshold failed, or the run was
 // interrupted; 2 invalid input; 3 internal error).
-import { loadConfig, type CliOverrides, type ResolvedConfig } from '../../config/index.js';
+import { loadConfig, type CliOverrides } from '../../config/index.js';
 import type { RunResult } from '../../result/model.js';
-import { createReporter } from '../../reporters/index.js';
-import { checkTarget } from '../../targets/index.js';
 import {
   COMMON_OPTIONS,
   checkChoices,
@@ -20,6 +18,7 @@ import {
   type OptionValues,
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
+import { WrittenFiles } from '../shared.js';
 
 export const RUN_OPTIONS: OptionTable = {
   target: {
@@ -119,44 +118,23 @@ export function exitCodeForResult(result: RunResult): number {
 }
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
-  let config: ResolvedConfig;
   try {
     const { values, positionals } = parseCommandLine('run', argv, RUN_OPTIONS);
     if (getFlag(values, 'help')) {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
-    config = await loadConfig(runOverrides(values, positionals), {
+    const config = await loadConfig(runOverrides(values, positionals), {
       cwd: io.cwd,
       isTTY: io.isTTY,
       env: io.env,
     });
-    // Fail fast (exit 2) on an unknown target, bad target options or a broker that is not installed.
-    for (const spec of config.selectedTargets)
-      await checkTarget(spec, { cwd: io.cwd, config, installed: true });
-    const reporter = createReporter(config.reporters, {
-      stdout: io.stdout,
-      outputDir: config.outputDir,
-      isTTY: io.isTTY,
-    });
     // Loaded here, not at the top: `harness --help` and usage errors need none of the runner.
     const { runHarness } = await import('../../api.js');
-    const result = await runHarness({
-      paths: config.paths,
-      targets: config.selectedTargets,
-      profiles: config.profiles,
-      workers: config.workers,
-      bail: config.bail,
-      ...(config.grep === null ? {} : { grep: config.grep }),
-      tags: config.tags,
-      mqtt: config.mqtt,
-      timeouts: config.timeouts,
-      reporters: [reporter],
-      signal: io.signal,
-      cwd: io.cwd,
-      outputDir: config.outputDir,
-      config,
-    });
+    const written = new WrittenFiles(io);
+    // The plan checks targets, profiles, scenarios and reporters first: a problem is exit 2, nothing started.
+    const result = await runHarness({ config, cwd: io.cwd, signal: io.signal, output: written.output() });
+    written.print();
     return exitCodeForResult(result);
   } catch (error) {
     return reportError('run', error, io.stderr);

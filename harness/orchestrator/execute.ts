@@ -1,0 +1,153 @@
+// Step 2 of a run: execute the plan. Start the targets, put the network profiles in front of them,
+// run the conformance instances on the worker pool, then the loads one after another, and stop
+// everything at the end, whatever happened. Results go to the reporter as they arrive.
+import { randomBytes } from 'node:crypto';
+import type { LoadResult, ScenarioResult, TargetInfo } from '../result/model.js';
+import { runLoad } from '../runner/load-run.js';
+import { runPool } from '../runner/pool.js';
+import { instanceId, type ScenarioInstance } from '../runner/scenario-run.js';
+import type { Endpoint, StartedTarget } from '../targets/types.js';
+import { NetworkLinks, type ProfileMeasurement } from './network.js';
+import type { PlannedRun, RunPlan } from './plan.js';
+import { startTargets, stopTargets, type TargetEntry } from './targets.js';
+
+export interface Execution {
+  startedAt: Date;
+  durationMs: number;
+  interrupted?: { reason: string };
+  targets: TargetInfo[];
+  measurements: ProfileMeasurement[];
+  scenarios: ScenarioResult[];
+  loads: LoadResult[];
+}
+
+interface LoadRun {
+  run: PlannedRun;
+  target: StartedTarget;
+  endpoint: Endpoint;
+}
+
+export async function executePlan(plan: RunPlan): Promise<Execution> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const { reporter, signal } = plan;
+  const entries: TargetEntry[] = [];
+  const links = new NetworkLinks(plan.cwd, signal);
+  const scenarios: ScenarioResult[] = [];
+  const loads: LoadResult[] = [];
+  let interrupted: { reason: string } | undefined;
+  try {
+    await startTargets(plan, entries);
+    const { instances, loadRuns, broken } = await bindRuns(plan, entries, links);
+    reporter.onBegin?.({
+      targets: entries.map((entry) => entry.info.name),
+      profiles: [...plan.profiles],
+      total: instances.length + broken.length,
+    });
+    for (const result of broken) {
+      scenarios.push(result);
+      reporter.onScenarioEnd?.(result);
+    }
+    const outcome = await runPool(instances, {
+      runId: randomBytes(3).toString('hex'),
+      workers: plan.settings.workers,
+      bail: plan.settings.bail,
+      stepTimeout: plan.settings.timeouts.step,
+      scenarioTimeout: plan.settings.timeouts.scenario,
+      signal,
+      onResult: (result) => reporter.onScenarioEnd?.(result),
+    });
+    scenarios.push(...outcome.results);
+    if (outcome.stopped === 'bail') interrupted = { reason: 'bail: stopped after the first failure' };
+    if (signal.aborted) interrupted = { reason: 'interrupted' };
+    for (const { run, target, endpoint } of loadRuns) {
+      if (interrupted) break;
+      const { scenario, version, profile } = run;
+      const result = await runLoad({
+        scenario,
+        version,
+        target,
+        endpoint,
+        profile: profile.name,
+        signal,
+        reporter,
+      });
+      loads.push(result);
+      reporter.onLoadEnd?.(result);
+      if (signal.aborted) interrupted = { reason: 'interrupted' };
+    }
+  } finally {
+    await links.close(); // before the targets: a proxy closes its connections to them first
+    await stopTargets(entries);
+  }
+  return {
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    ...(interrupted && { interrupted }),
+    targets: entries.map((entry) => entry.info),
+    measurements: links.measurements(),
+    scenarios,
+    loads,
+  };
+}
+
+/** The planned runs bound to started targets and profile endpoints; those that cannot run fail with the reason. */
+async function bindRuns(
+  plan: RunPlan,
+  entries: readonly TargetEntry[],
+  links: NetworkLinks,
+): Promise<{ instances: ScenarioInstance[]; loadRuns: LoadRun[]; broken: ScenarioResult[] }> {
+  const instances: ScenarioInstance[] = [];
+  const loadRuns: LoadRun[] = [];
+  const broken: ScenarioResult[] = [];
+  for (const run of plan.runs) {
+    const entry = entries.find((candidate) => candidate.planned === run.target);
+    if (entry === undefined) continue; // interrupted before this target was started
+    const target = entry.started;
+    if (target === undefined) {
+      broken.push(unrunnable(run, `target failed to start: ${entry.error ?? ''}`));
+      continue;
+    }
+    const base = { scenario: run.scenario, version: run.version, target, profile: run.profile.name };
+    if (run.perInstance) {
+      const prepare = links.prepareFor(target, run.profile);
+      instances.push({
+        ...base,
+        endpoint: target.endpoint,
+        seq: instances.length,
+        ...(prepare && { prepare }),
+      });
+      continue;
+    }
+    const link = await links.endpointFor(target, run.profile);
+    if ('error' in link) broken.push(unrunnable(run, link.error));
+    else if (run.scenario.load !== undefined) loadRuns.push({ run, target, endpoint: link.endpoint });
+    else instances.push({ ...base, endpoint: link.endpoint, seq: instances.length });
+  }
+  return { instances, loadRuns, broken };
+}
+
+/** A failed result for a run that could not start (its target or its profile could not be set up). */
+function unrunnable(run: PlannedRun, reason: string): ScenarioResult {
+  const { scenario, version } = run;
+  return {
+    id: instanceId({
+      scenario,
+      version,
+      target: { name: run.target.name } as StartedTarget,
+      profile: run.profile.name,
+    }),
+    name: scenario.name,
+    file: scenario.file,
+    ...(scenario.description !== undefined && { description: scenario.description }),
+    target: run.target.name,
+    profile: run.profile.name,
+    mqttVersion: version,
+    statements: [...scenario.statements[version]],
+    tags: [...scenario.tags],
+    level: scenario.level,
+    verdict: 'failed',
+    reason,
+    durationMs: 0,
+  };
+}

@@ -1,0 +1,20 @@
+// runHarness: plan → execute → assemble, then the reporters' onEnd with the canonical result.
+// Every command that runs something (run, bench) goes through here.
+import { assembleResult } from '../result/assemble.js';
+import type { RunResult } from '../result/model.js';
+import { toolVersion } from '../version.js';
+import { executePlan } from './execute.js';
+import type { HarnessOptions } from './options.js';
+import { planRun } from './plan.js';
+
+export async function runHarness(options: HarnessOptions = {}): Promise<RunResult> {
+  const plan = await planRun(options); // throws a coded HarnessError before anything starts
+  const execution = await executePlan(plan);
+  const result = assembleResult({
+    toolVersion: toolVersion(),
+    ...execution,
+    profiles: plan.resultProfiles,
+  });
+  await plan.reporter.onEnd?.(result);
+  return result;
+}
