@@ -168,5 +168,4 @@ export const aedesTarget: TargetKind<AedesOptions> = {
     return Promise.resolve();
   },
   startWith: startAedes,
-  start: (name, options, signal) => startAedes(name, options, { baseDir: process.cwd(), signal }),
 };

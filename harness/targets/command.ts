@@ -164,6 +164,4 @@ export const commandTarget: TargetKind<CommandOptions> = {
     await requireExecutable('command', options, context, 'command');
   },
   startWith: (name, options, context) => startCommandTarget(name, options, context, { kind: 'command' }),
-  start: (name, options, signal) =>
-    startCommandTarget(name, options, { baseDir: process.cwd(), signal }, { kind: 'command' }),
 };

@@ -3,7 +3,7 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import { checkSchema, formatIssue } from '../config/validate.js';
 import { CAPABILITIES } from '../vocabulary.js';
 import { TargetError } from './errors.js';
-import type { Capability, StartedTarget, TargetDefinition } from './types.js';
+import type { Capability, StartedTarget } from './types.js';
 
 /** Every capability: what a target supports when nothing narrows it. */
 export const ALL_CAPABILITIES: readonly Capability[] = CAPABILITIES;
@@ -14,12 +14,14 @@ export interface StartContext {
   signal?: AbortSignal | undefined;
 }
 
-export interface TargetKind<Options> extends TargetDefinition<Options> {
+/** One path for every kind: parseOptions → preflight (in the plan) → startWith (in the execution). */
+export interface TargetKind<Options> {
+  kind: string;
   /** Checks raw options; throws TargetError 'options-invalid' listing every problem. */
   parseOptions(raw: Record<string, unknown>, context: StartContext): Options;
   /** Cheap checks before anything starts (is the binary installed?); throws TargetError. */
   preflight?(options: Options, context: StartContext): Promise<void>;
-  /** Like start(), with the base directory for relative paths. */
+  /** Starts (or reaches) the broker; relative paths in the options are relative to `context.baseDir`. */
   startWith(name: string, options: Options, context: StartContext): Promise<StartedTarget>;
 }
 

@@ -57,7 +57,4 @@ export const mosquittoTarget: TargetKind<MosquittoOptions> = {
   },
   startWith: (name, options, context) =>
     startCommandTarget(name, asCommand(options), context, { kind: 'mosquitto' }),
-  start(name, options, signal) {
-    return this.startWith(name, options, { baseDir: process.cwd(), signal });
-  },
 };

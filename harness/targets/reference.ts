@@ -74,5 +74,4 @@ export const referenceTarget: TargetKind<ReferenceOptions> = {
   // The broker validates its own options; the config file only guarantees an object here.
   parseOptions: (raw) => raw as ReferenceOptions,
   startWith: startReference,
-  start: (name, options, signal) => startReference(name, options, { baseDir: process.cwd(), signal }),
 };

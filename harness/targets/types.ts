@@ -1,5 +1,5 @@
 // A target is a broker the harness runs scenarios against. Each kind (reference, mosquitto, aedes,
-// url, command) implements TargetDefinition in its own file and is looked up by `kind`.
+// url, command) implements TargetKind (kind.ts) in its own file and is looked up by `kind`.
 import type { Capability, MqttVersion } from '../vocabulary.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';
@@ -58,9 +58,4 @@ export interface KnownDeviation {
   description: string;
   /** Why it breaks the rule (upstream issue, design choice). */
   reason?: string;
-}
-
-export interface TargetDefinition<Config = Record<string, unknown>> {
-  kind: string;
-  start(name: string, config: Config, signal?: AbortSignal): Promise<StartedTarget>;
 }

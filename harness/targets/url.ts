@@ -160,5 +160,4 @@ export const urlTarget: TargetKind<UrlOptions> = {
   parseOptions: (raw) => parseWithSchema('url', UrlOptionsSchema, raw),
   preflight: (options) => probe(redact(options.url), parseEndpoint(options), options),
   startWith: startUrl,
-  start: (name, options, signal) => startUrl(name, options, { baseDir: process.cwd(), signal }),
 };
