@@ -5,6 +5,7 @@
 // matched by id; one that passed (or was not there) and now fails is a regression.
 import type { LoadInterval, LoadResult, RunResult, ScenarioResult, Verdict } from '../result/model.js';
 import { deliveredPerSecond, rateIntervals } from '../result/intervals.js';
+import { loadKey } from '../result/keys.js';
 import type {
   CompareOptions,
   Comparison,
@@ -49,9 +50,7 @@ export function compare(
   };
 }
 
-export function loadKey(l: LoadResult): string {
-  return `${l.name} · ${l.target} · ${l.profile} · MQTT ${l.mqttVersion}`;
-}
+export { loadKey };
 
 function compareLoad(
   key: string,

@@ -1,19 +1,19 @@
 // Reading a saved RunResult (results.json) for `harness report` and `harness compare`, with a
 // shape check strong enough that renderers can trust the model. Errors carry stable codes.
 import { readFile } from 'node:fs/promises';
+import { HarnessError } from '../errors.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/model.js';
 
 /** What was wrong with the file; the error code is always HARNESS_RESULT_INVALID. */
 export type ResultFileProblem = 'read' | 'json' | 'shape' | 'schema-version';
 
-export class ResultFileError extends Error {
-  readonly code = 'HARNESS_RESULT_INVALID';
+export class ResultFileError extends HarnessError {
   constructor(
     readonly problem: ResultFileProblem,
     readonly file: string,
     message: string,
   ) {
-    super(`${file}: ${message}`);
+    super('HARNESS_RESULT_INVALID', `${file}: ${message}`);
     this.name = 'ResultFileError';
   }
 }
@@ -38,6 +38,13 @@ export function checkRunResult(value: unknown, file = '<result>'): RunResult {
   if (typeof value !== 'object' || value === null)
     throw new ResultFileError('shape', file, 'not a result object');
   const v = value as Record<string, unknown>;
+  if (v['schemaVersion'] === undefined && 'histogram' in v && 'delivery' in v) {
+    throw new ResultFileError(
+      'shape',
+      file,
+      'a single LoadResult, not a RunResult (older `harness bench --json` output): run the bench again, it now writes a RunResult',
+    );
+  }
   if (v['schemaVersion'] !== RESULT_SCHEMA_VERSION) {
     throw new ResultFileError(
       'schema-version',

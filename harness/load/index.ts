@@ -1,8 +1,8 @@
 // Public surface of the load engine (docs/load.md).
 export { LoadSection, PublisherGroup, SubscriberGroup, PayloadSize, Stage } from './schema.js';
 export { runLoadScenario, type LoadRunContext } from './engine.js';
-export { mergeResults, MergeError } from './merge.js';
-export { runBenchPreset, presetSection, PRESETS, type BenchPreset, type BenchOptions } from './presets.js';
+export { mergeLoadResults, mergeRunResults, groupByKey, MergeError } from './merge.js';
+export { presetScenario, presetSection, PRESETS, type BenchPreset, type BenchOptions } from './presets.js';
 export { validateLoadSection, LoadConfigError } from './validate.js';
 export {
   parseThreshold,

@@ -1,18 +1,60 @@
-// mergeResults: LoadResults from several runs (processes or machines) → one. Histograms are
-// decoded and added (exact, same buckets), counts summed, delivery verdicts summed per QoS,
-// intervals aligned on absolute time, thresholds re-evaluated on the merged figures.
-import type { DeliveryVerdict, LoadInterval, LoadResult } from '../result/model.js';
+// Merging load results from several runs (processes or machines) of the same load. Loads are keyed
+// by name × target × profile × MQTT version and only loads with the same key and the same schedule
+// merge: histograms are decoded and added (exact, same buckets), counts summed, delivery verdicts
+// summed per QoS, intervals aligned on absolute time, thresholds re-evaluated on the merged figures.
+// Two targets, two profiles or two MQTT versions are never folded together.
+import { HarnessError } from '../errors.js';
+import { loadKey } from '../result/keys.js';
+import { combineRuns } from '../result/merge.js';
+import type { DeliveryVerdict, LoadInterval, LoadResult, RunResult } from '../result/model.js';
 import { verdictOk } from './aggregate.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { evaluateThresholds, parseThresholds } from './thresholds.js';
 
-export class MergeError extends Error {
-  readonly code = 'LOAD_MERGE_INVALID';
+export class MergeError extends HarnessError {
+  constructor(message: string) {
+    super('HARNESS_MERGE_INVALID', message);
+    this.name = 'MergeError';
+  }
 }
 
-export function mergeResults(results: readonly LoadResult[]): LoadResult {
+/**
+ * Several RunResults as one: scenario results by id (a later file wins), loads with the same key
+ * merged. Refuses (MergeError) loads of one key whose schedules differ or that come from different
+ * versions of the tool.
+ */
+export function mergeRunResults(runs: readonly RunResult[]): RunResult {
+  const versionOf = new Map<LoadResult, string>();
+  for (const run of runs) for (const load of run.loads) versionOf.set(load, run.tool.version);
+  return combineRuns(runs, {
+    loads: (loads) =>
+      groupByKey(loads).map((group) => {
+        const versions = [...new Set(group.map((load) => versionOf.get(load)))];
+        if (versions.length > 1) {
+          throw new MergeError(
+            `cannot merge load '${loadKey(group[0]!)}': the results come from different harness versions (${versions.join(', ')})`,
+          );
+        }
+        return mergeLoadResults(group);
+      }),
+  });
+}
+
+/** Loads grouped by key, in the order each key first appears. */
+export function groupByKey(loads: readonly LoadResult[]): LoadResult[][] {
+  const groups = new Map<string, LoadResult[]>();
+  for (const load of loads) {
+    const key = loadKey(load);
+    groups.set(key, [...(groups.get(key) ?? []), load]);
+  }
+  return [...groups.values()];
+}
+
+/** The runs of ONE load (same key, same schedule) as one LoadResult; MergeError otherwise. */
+export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
   const first = results[0];
   if (first === undefined) throw new MergeError('nothing to merge');
+  checkMergeable(first, results);
   if (results.length === 1) return first;
   const starts = results.map((result) => Date.parse(result.startedAt));
   const base = Math.min(...starts);
@@ -25,16 +67,15 @@ export function mergeResults(results: readonly LoadResult[]): LoadResult {
   const ack = mergeEncoded(results.map((result) => result.ackLatency?.histogram));
   const connect = mergeEncoded(results.map((result) => result.connectLatency?.histogram));
   const brokers = results.flatMap((result) => (result.broker === undefined ? [] : [result.broker]));
-  const names = [...new Set(results.map((result) => result.name))];
-  const targets = [...new Set(results.map((result) => result.target))];
   const merged: LoadResult = {
-    id: `merged:${results.map((result) => result.id).join('+')}`,
-    name: names.join('+'),
-    target: targets.join('+'),
+    id: first.id,
+    name: first.name,
+    ...(first.file === undefined ? {} : { file: first.file }),
+    target: first.target,
     profile: first.profile,
     mqttVersion: first.mqttVersion,
     executor: first.executor,
-    config: { ...first.config, mergedFrom: results.length },
+    config: { ...first.config, mergedFrom: sum(mergedFrom) },
     startedAt: new Date(base).toISOString(),
     durationMs: end - base,
     intended: sum((result) => result.intended),
@@ -147,4 +188,42 @@ function mergeDelivery(verdicts: readonly DeliveryVerdict[]): DeliveryVerdict[] 
   return [...byQos.values()]
     .sort((a, b) => a.qos - b.qos)
     .map((verdict) => ({ ...verdict, ok: verdictOk(verdict) }));
+}
+
+/** How many runs a result already stands for. */
+function mergedFrom(result: LoadResult): number {
+  const value = result.config['mergedFrom'];
+  return typeof value === 'number' && value >= 1 ? value : 1;
+}
+
+function checkMergeable(first: LoadResult, results: readonly LoadResult[]): void {
+  const key = loadKey(first);
+  const schedule = scheduleOf(first);
+  for (const result of results) {
+    if (loadKey(result) !== key) {
+      throw new MergeError(
+        `cannot merge '${key}' with '${loadKey(result)}': only runs of the same load (name × target × profile × MQTT version) merge`,
+      );
+    }
+    if (scheduleOf(result) !== schedule) {
+      throw new MergeError(
+        `cannot merge load '${key}': the runs have different schedules or settings (${result.executor} ${scheduleOf(result)} vs ${first.executor} ${schedule})`,
+      );
+    }
+  }
+}
+
+/** The executor and its settings, as canonical JSON (without what merging adds or derives). */
+function scheduleOf(result: LoadResult): string {
+  const { mergedFrom: _merged, plan: _plan, ...settings } = result.config;
+  return canonicalJson({ executor: result.executor, ...settings });
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

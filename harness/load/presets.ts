@@ -1,7 +1,8 @@
 // Bench presets (`harness bench fanin|fanout|pairs|conn-storm|retained`): emqtt-bench-like
-// shapes expressed as ordinary load sections, so a preset run is a load scenario like any other.
-import type { LoadResult } from '../result/model.js';
-import { runLoadScenario, type LoadRunContext } from './engine.js';
+// shapes expressed as ordinary load sections, so a preset is a load scenario like any other and
+// `harness bench` runs it through runHarness, the path `harness run` takes.
+import type { ResolvedScenario } from '../scenario/types.js';
+import type { MqttVersion } from '../vocabulary.js';
 import type { LoadSection } from './schema.js';
 
 export const PRESETS = ['fanin', 'fanout', 'pairs', 'conn-storm', 'retained'] as const;
@@ -77,13 +78,25 @@ export function presetSection(preset: BenchPreset, options: BenchOptions): LoadS
   };
 }
 
-export function runBenchPreset(
+/** The preset as a load scenario (validated by runHarness's plan, like a scenario file's load). */
+export function presetScenario(
   preset: BenchPreset,
   options: BenchOptions,
-  context: Omit<LoadRunContext, 'name'> & { name?: string },
-): Promise<LoadResult> {
-  return runLoadScenario(presetSection(preset, options), {
-    ...context,
-    name: context.name ?? `bench-${preset}`,
-  });
+  mqttVersion: MqttVersion,
+): ResolvedScenario {
+  const where = `harness bench ${preset}`;
+  return {
+    name: `bench-${preset}`,
+    file: where,
+    location: where,
+    versions: [mqttVersion],
+    statements: { '3.1.1': [], '5.0': [] },
+    level: 'must',
+    tags: ['bench'],
+    requires: [],
+    clients: {},
+    steps: [],
+    stepCount: 0,
+    load: presetSection(preset, options),
+  };
 }

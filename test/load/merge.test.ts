@@ -6,8 +6,9 @@ import { PassThrough } from 'node:stream';
 import * as hdr from 'hdr-histogram-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { command as mergeCommand } from '../../harness/cli/commands/merge.js';
-import { mergeResults, runLoadScenario, type LoadSection } from '../../harness/load/index.js';
-import type { LoadResult } from '../../harness/result/model.js';
+import { mergeLoadResults, runLoadScenario, type LoadSection } from '../../harness/load/index.js';
+import { assembleResult } from '../../harness/result/assemble.js';
+import type { LoadResult, RunResult } from '../../harness/result/model.js';
 import type { StartedTarget } from '../../harness/targets/index.js';
 import { startMosquitto } from './mosquitto.js';
 
@@ -52,7 +53,7 @@ it('merged counts and percentiles equal the parts combined by hand', () => {
   const [a, b] = halves as [LoadResult, LoadResult];
   expect(a.delivery[0]?.lost).toBe(0);
   expect(b.delivery[0]?.lost).toBe(0);
-  const merged = mergeResults([a, b]);
+  const merged = mergeLoadResults([a, b]);
   expect(merged.intended).toBe(300);
   expect(merged.sent).toBe(a.sent + b.sent);
   expect(merged.received).toBe(a.received + b.received);
@@ -89,10 +90,24 @@ it('merged counts and percentiles equal the parts combined by hand', () => {
   expect(merged.intervals.reduce((sum, interval) => sum + interval.sent, 0)).toBe(merged.sent);
 });
 
+/** A load as the RunResult a run (or `harness bench --json`) writes. */
+function asRun(load: LoadResult): RunResult {
+  return assembleResult({
+    toolVersion: '1.0.0',
+    startedAt: new Date(load.startedAt),
+    durationMs: load.durationMs,
+    targets: [{ name: load.target, kind: 'mosquitto', url: '' }],
+    profiles: [load.profile],
+    measurements: [],
+    scenarios: [],
+    loads: [load],
+  });
+}
+
 it('`harness merge a.json b.json -o all.json` writes the same merge', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'load-merge-'));
-  writeFileSync(join(dir, 'a.json'), JSON.stringify(halves[0]));
-  writeFileSync(join(dir, 'b.json'), JSON.stringify(halves[1]));
+  writeFileSync(join(dir, 'a.json'), JSON.stringify(asRun(halves[0]!)));
+  writeFileSync(join(dir, 'b.json'), JSON.stringify(asRun(halves[1]!)));
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const code = await mergeCommand.run(['a.json', 'b.json', '-o', 'all.json'], {
@@ -104,8 +119,8 @@ it('`harness merge a.json b.json -o all.json` writes the same merge', async () =
     signal: new AbortController().signal,
   });
   expect(code).toBe(0);
-  const written = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')) as LoadResult;
-  const direct = mergeResults(halves);
+  const written = (JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')) as RunResult).loads[0]!;
+  const direct = mergeLoadResults(halves);
   expect(written.latency).toEqual(direct.latency);
   expect(written.delivery).toEqual(direct.delivery);
   expect(written.sent).toBe(direct.sent);

@@ -3,7 +3,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { renderHtml, renderJUnit, renderMarkdown, renderSummary } from '../../harness/reporters/index.js';
-import { mergeResults } from '../../harness/reporters/merge-results.js';
+import { combineRuns } from '../../harness/result/merge.js';
 import { bySection, sectionOf } from '../../harness/reporters/render/aggregate.js';
 import { formatHex, formatMicros } from '../../harness/reporters/render/format.js';
 import { percentileCurve, percentileLabel } from '../../harness/reporters/render/histogram.js';
@@ -135,12 +135,12 @@ describe('degenerate results', () => {
   });
 });
 
-describe('mergeResults', () => {
+describe('combineRuns', () => {
   it('unites targets, replaces results by id and recomputes the summary', () => {
     const a = buildRunResult();
     const b = buildRunResult({ fixPublish: true });
     b.startedAt = '2026-01-15T11:00:00.000Z';
-    const merged = mergeResults([a, b]);
+    const merged = combineRuns([a, b]);
     expect(merged.scenarios.length).toBe(a.scenarios.length);
     expect(merged.summary.failed).toBe(a.summary.failed - 1);
     expect(merged.startedAt).toBe(a.startedAt);

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compare, readRunResult } from '../../compare/index.js';
 import { createReporter, REPORTER_NAMES, renderHtml } from '../../reporters/index.js';
-import { mergeResults } from '../../reporters/merge-results.js';
+import { combineRuns } from '../../result/merge.js';
 import {
   COMMON_OPTIONS,
   formatHelp,
@@ -62,7 +62,7 @@ export async function reportCommand(argv: string[], io: CliIO): Promise<number> 
     const baselineFile = getString(values, 'baseline');
 
     const results = await Promise.all(positionals.map((file) => readRunResult(resolve(io.cwd, file))));
-    const result = mergeResults(results);
+    const result = combineRuns(results);
     const baseline =
       baselineFile === undefined ? undefined : await readRunResult(resolve(io.cwd, baselineFile));
     // With a baseline, the HTML report is rendered here so that it can carry the comparison.

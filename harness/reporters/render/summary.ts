@@ -82,7 +82,11 @@ export function totalsLine(result: RunResult): string {
   const parts = [`${s.passed} passed`, `${s.failed} failed`, `${s.skipped} skipped`];
   if (s.warnings) parts.push(`${s.warnings} warnings`);
   if (s.deviations) parts.push(`${s.deviations} deviations`);
-  let line = `${runOutcome(result).toUpperCase()}: ${parts.join(', ')} of ${s.total} scenario runs`;
-  if (result.loads.length > 0) line += `; ${result.loads.length} loads, ${s.loadsFailed} failed`;
-  return `${line} (${formatMillis(result.durationMs)})`;
+  const loads = `${result.loads.length} loads, ${s.loadsFailed} failed`;
+  // A run of loads only (`harness bench`) has no scenario counts to speak of.
+  const counts =
+    s.total === 0 && result.loads.length > 0
+      ? loads
+      : `${parts.join(', ')} of ${s.total} scenario runs${result.loads.length > 0 ? `; ${loads}` : ''}`;
+  return `${runOutcome(result).toUpperCase()}: ${counts} (${formatMillis(result.durationMs)})`;
 }

@@ -1,17 +1,22 @@
-// Several RunResults as one view (e.g. one file per target or per CI shard). Targets and profiles
-// are united by name; scenarios and loads by id, a later file replacing an earlier one for the same
-// id; the summary is recomputed; the time span covers all runs.
-import type { LoadResult, ProfileInfo, RunResult, ScenarioResult, TargetInfo } from '../result/model.js';
-import { summarize } from '../result/summary.js';
+// Several RunResults as one (one file per target, per CI shard, per machine). Targets and profiles
+// are united by name; scenario results by id, a later file replacing an earlier one for the same id;
+// loads as the caller says (by default like scenarios); the summary is recomputed; the time span
+// covers all runs. Pure: a function of the results.
+import type { LoadResult, ProfileInfo, RunResult, ScenarioResult, TargetInfo } from './model.js';
+import { summarize } from './summary.js';
 
-export function mergeResults(results: readonly RunResult[]): RunResult {
+export interface CombineOptions {
+  /** Combines the loads of every run; default: by id, a later file replacing an earlier one. */
+  loads?(loads: readonly LoadResult[]): LoadResult[];
+}
+
+export function combineRuns(results: readonly RunResult[], options: CombineOptions = {}): RunResult {
   const [first] = results;
-  if (!first) throw new Error('mergeResults needs at least one result');
+  if (!first) throw new Error('combineRuns needs at least one result');
   if (results.length === 1) return first;
   const targets = new Map<string, TargetInfo>();
   const profiles = new Map<string, ProfileInfo>();
   const scenarios = new Map<string, ScenarioResult>();
-  const loads = new Map<string, LoadResult>();
   let start = Infinity;
   let end = -Infinity;
   let interrupted: RunResult['interrupted'];
@@ -19,7 +24,6 @@ export function mergeResults(results: readonly RunResult[]): RunResult {
     for (const t of r.targets) if (!targets.has(t.name)) targets.set(t.name, t);
     for (const p of r.profiles) if (!profiles.has(p.name)) profiles.set(p.name, p);
     for (const s of r.scenarios) scenarios.set(s.id, s);
-    for (const l of r.loads) loads.set(l.id, l);
     const t0 = Date.parse(r.startedAt);
     if (Number.isFinite(t0)) {
       start = Math.min(start, t0);
@@ -27,6 +31,10 @@ export function mergeResults(results: readonly RunResult[]): RunResult {
     }
     interrupted ??= r.interrupted;
   }
+  const allLoads = results.flatMap((r) => r.loads);
+  const loads = options.loads
+    ? options.loads(allLoads)
+    : [...new Map(allLoads.map((l) => [l.id, l])).values()];
   const merged: RunResult = {
     schemaVersion: first.schemaVersion,
     tool: first.tool,
@@ -35,8 +43,8 @@ export function mergeResults(results: readonly RunResult[]): RunResult {
     targets: [...targets.values()],
     profiles: [...profiles.values()],
     scenarios: [...scenarios.values()],
-    loads: [...loads.values()],
-    summary: summarize([...scenarios.values()], [...loads.values()]),
+    loads,
+    summary: summarize([...scenarios.values()], loads),
   };
   if (interrupted) merged.interrupted = interrupted;
   return merged;
