@@ -36,7 +36,8 @@ export async function main(argv: string[], partialIO: Partial<CliIO> = {}): Prom
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout.write(`${await version()}\n`);
+    const { toolVersion } = await import('../version.js');
+    io.stdout.write(`${toolVersion()}\n`);
     return EXIT.ok;
   }
   const load = commands[name];
@@ -68,12 +69,4 @@ async function usage(): Promise<string> {
   }
   lines.push('', "Run 'harness <command> --help' for the options of a command.", '');
   return lines.join('\n');
-}
-
-async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }

@@ -10,11 +10,11 @@ Forwards TCP connections from 127.0.0.1:PORT to HOST:PORT through a network prof
 (built-in name, a YAML file, or scenarios/profiles/NAME.yaml). Stops on Ctrl-C.
 
 Options:
-  --profile NAME   network profile (lan, wifi, 4g, 3g, 2g-edge, satellite, lossy-1, lossy-5,
-                   flapping, bufferbloat, or a file)
-  --upstream H:P   where to forward to (the broker)
-  --listen PORT    port on 127.0.0.1 to listen on (default: a free port)
-  --json           print the measured effect as JSON when stopping
+  -p, --profile NAME  network profile (lan, wifi, 4g, 3g, 2g-edge, satellite, lossy-1, lossy-5,
+                      flapping, bufferbloat, or a file)
+  --upstream H:P      where to forward to (the broker)
+  --listen PORT       port on 127.0.0.1 to listen on (default: a free port)
+  --json              print the measured effect as JSON when stopping
 `;
 
 export const command: CommandModule = {
@@ -25,7 +25,7 @@ export const command: CommandModule = {
       ({ values } = parseArgs({
         args: argv,
         options: {
-          profile: { type: 'string' },
+          profile: { type: 'string', short: 'p' },
           upstream: { type: 'string' },
           listen: { type: 'string' },
           json: { type: 'boolean' },
