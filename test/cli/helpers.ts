@@ -63,3 +63,24 @@ steps:
   - send: { client: a, packet: { type: publish, topic: '\${prefix}t', qos: 1, packetId: 1, payload: hi } }
   - expect: { client: a, packet: { type: puback, packetId: 1 } }
 `;
+
+/**
+ * A config with a target 'marked': Mosquitto started through `sh`, which first creates `started`
+ * in the project directory. The file exists if and only if the harness started the broker.
+ */
+export async function markedTargetConfig(dir: string): Promise<string> {
+  const { findExecutable } = await import('../../harness/targets/executable.js');
+  const mosquitto = await findExecutable('mosquitto', dir, process.env);
+  if (mosquitto === undefined) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
+  const config = 'listener {{port}} {{host}}\\nallow_anonymous true\\npersistence false\\n';
+  return [
+    'targets:',
+    '  marked:',
+    '    kind: command',
+    '    options:',
+    '      command: sh',
+    `      args: ['-c', 'touch "$0" && exec "$1" -c "$2"', '${join(dir, 'started')}', '${mosquitto}', '{{config}}']`,
+    `      config: "${config}"`,
+    '',
+  ].join('\n');
+}
