@@ -1,4 +1,5 @@
 // The comparison as console text (the compare command prints it). Pure function of Comparison.
+import { formatMicros } from '../reporters/render/format.js';
 import type { Comparison, MetricChange } from './model.js';
 
 export function renderComparison(comparison: Comparison): string {
@@ -58,7 +59,7 @@ export function renderComparison(comparison: Comparison): string {
 
 export function metricValue(m: MetricChange, value: number): string {
   if (m.unit === 'msg/s') return `${Math.round(value).toLocaleString('en-US')}/s`;
-  return value < 1000 ? `${Math.round(value)}µs` : `${(value / 1000).toFixed(2)}ms`;
+  return formatMicros(value);
 }
 
 export function changeText(change: number): string {

@@ -1,5 +1,6 @@
 // The HTML section for a comparison with a baseline run (optional).
 import type { Comparison } from '../../../compare/model.js';
+import { formatMicros, formatRate } from '../format.js';
 import { esc, htmlTable } from './shared.js';
 
 export function comparisonSection(comparison: Comparison | undefined): string {
@@ -12,12 +13,7 @@ export function comparisonSection(comparison: Comparison | undefined): string {
   const rows: string[][] = [];
   for (const load of comparison.loads) {
     for (const m of load.metrics) {
-      const fmt = (v: number): string =>
-        m.unit === 'msg/s'
-          ? `${Math.round(v)}/s`
-          : v < 1000
-            ? `${Math.round(v)}µs`
-            : `${(v / 1000).toFixed(2)}ms`;
+      const fmt = (v: number): string => (m.unit === 'msg/s' ? formatRate(v) : formatMicros(v));
       const change = Number.isFinite(m.change)
         ? `${m.change > 0 ? '+' : ''}${(m.change * 100).toFixed(1)}%`
         : '∞';
