@@ -3,6 +3,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runHarness } from '../../harness/api.js';
 import type { Reporter } from '../../harness/reporters/types.js';
@@ -141,5 +142,68 @@ describe('runHarness', () => {
     await expect(runHarness({ paths: [broken], cwd: broken })).rejects.toMatchObject({
       code: 'HARNESS_SCENARIO_INVALID',
     });
+  });
+
+  it('refuses an unknown profile before starting anything, and lists every problem at once', async () => {
+    const packets: number[] = [];
+    broker = await startFakeBroker((type) => void packets.push(type));
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const dir = await scenarios({ 'a.yaml': ok('alpha') });
+    const seen: string[] = [];
+    const reporter: Reporter = { onBegin: () => seen.push('begin'), onEnd: () => void seen.push('end') };
+    await expect(
+      runHarness({ paths: [dir], targets: [url], profiles: ['typo'], reporters: reporter, cwd: dir }),
+    ).rejects.toMatchObject({
+      code: 'HARNESS_PROFILE_NOT_FOUND',
+      message: /network profile 'typo' not found/,
+    });
+    expect(packets).toEqual([]); // the plan's reachability probe connects, but no scenario ran
+    await expect(
+      runHarness({
+        paths: [dir],
+        targets: [url, 'nats'],
+        profiles: ['typo'],
+        reporters: ['fancy'],
+        cwd: dir,
+      }),
+    ).rejects.toMatchObject({
+      name: 'PlanError',
+      problems: [
+        { code: 'HARNESS_REPORTER_UNKNOWN' },
+        { code: 'HARNESS_OPTIONS_INVALID' },
+        { code: 'HARNESS_PROFILE_NOT_FOUND' },
+      ],
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('isolates a reporter that throws: the run goes on and the failure is reported', async () => {
+    const url = await politeBroker();
+    const dir = await scenarios({ 'a.yaml': ok('alpha', "mqtt: '3.1.1'\n") });
+    const errors: string[] = [];
+    const stderr = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        errors.push(chunk.toString());
+        callback();
+      },
+    });
+    const ends: number[] = [];
+    const result = await runHarness({
+      paths: [dir],
+      targets: [url],
+      cwd: dir,
+      output: { stdout: stderr, stderr, isTTY: false },
+      reporters: [
+        {
+          onScenarioEnd: () => {
+            throw new Error('broken reporter');
+          },
+        },
+        { onEnd: (r) => void ends.push(r.summary.passed) },
+      ],
+    });
+    expect(result.summary).toMatchObject({ total: 1, passed: 1 });
+    expect(ends).toEqual([1]);
+    expect(errors.join('')).toMatch(/reporter 'reporter 1' failed in onScenarioEnd: Error: broken reporter/);
   });
 });
