@@ -12,6 +12,7 @@ export {
   type HarnessOptions,
   type ReporterOutput,
 } from './api.js';
+export type { RunOptions, ResolvedConfig, TargetSpec } from './config/index.js';
 export {
   ScenarioSchema,
   StepSchema,
