@@ -19,6 +19,18 @@ const SMALL = ['--rate', '50', '--duration', '500ms', '--publishers', '1', '--wo
 const MATRIX = ['-t', 'reference', '-t', 'mosquitto', '-p', 'lan', '-p', '3g'];
 
 describe('harness bench: usage', () => {
+  it('--help lists -t and -p like run, and says --duration needs a unit', async () => {
+    const help = await runCli(['bench', '--help'], '/');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: harness bench <fanin\|fanout\|pairs\|conn-storm\|retained>/);
+    expect(help.stdout).toMatch(/-t, --target SPEC .*\(repeatable\)/);
+    expect(help.stdout).toMatch(/-p, --profile NAME .*\(repeatable\)/);
+    expect(help.stdout).toMatch(/--duration D +how long the schedule runs, with a unit/);
+    const merge = await runCli(['merge', '--help'], '/');
+    expect(merge.code).toBe(0);
+    expect(merge.stdout).toMatch(/name × target × profile × MQTT/);
+  });
+
   it.each([
     [['--duration', '5'], /--duration needs a unit: 5s, 5ms or 5m/],
     [['--hold', '2'], /--hold needs a unit/],
