@@ -55,7 +55,7 @@ describe('harness run: problems are found before anything starts', () => {
     });
     const result = await runCli(['run', 's', '-t', 'marked'], dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/s\/two\.yaml:\d+: profile: network profile 'nowhere' not found/);
+    expect(result.stderr).toMatch(/s\/two\.yaml:[\d:]+ profile: network profile 'nowhere' not found/);
     expect(await exists(join(dir, 'started'))).toBe(false);
   });
 
