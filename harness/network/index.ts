@@ -1,5 +1,11 @@
 // Network profiles: public surface for the runner and the CLI.
-export { loadProfile, parseProfile, builtinProfileNames } from './load.js';
+export {
+  loadProfile,
+  parseProfile,
+  builtinProfileNames,
+  resolveProfileReference,
+  type ProfileReference,
+} from './load.js';
 export { applyProfile, type AppliedProfile, type ApplyOptions } from './apply.js';
 export { startProxy, type StartProxyOptions } from './start-proxy.js';
 export { startTcpProxy, type RunningProxy, type ProxyOptions } from './proxy.js';

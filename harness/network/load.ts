@@ -1,9 +1,18 @@
-// Profile loading: built-in name, a YAML file, or scenarios/profiles/<name>.yaml. Strict validation:
-// every problem is reported with file:line, unknown keys are errors; the result is frozen.
+// Profile loading: a built-in name, or a profile file (.yaml / .yml). Files go through the harness's
+// validation pipeline (every problem with file:line:column, unknown keys are errors) and the result is
+// frozen. A file that a scenario or the command line names may be anything readable, so nothing taken
+// from a file that is not a profile ever appears in a message.
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import {
+  checkDocument,
+  checkSchema,
+  formatIssue,
+  formatPath,
+  locateProblem,
+  type PathSegment,
+  type YamlSource,
+} from '../validation/index.js';
 import { builtinProfiles } from './builtins.js';
 import { NetworkError } from './errors.js';
 import {
@@ -14,132 +23,171 @@ import {
   type ResolvedToxic,
 } from './schema.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateProfile = ajv.compile<ProfileFile>(ProfileSchema);
-const validateAttributes = Object.fromEntries(
-  Object.entries(AttributeSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
-);
+const PROFILE_FILE = /\.ya?ml$/i;
+const PROFILE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** Keys repeated in messages; anything else is located but not shown. */
+const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
+/** For `--profile`: a built-in name, a path (relative to `cwd`), or scenarios/profiles/NAME.yaml. */
 export async function loadProfile(nameOrPath: string, cwd: string): Promise<ResolvedProfile> {
   const builtin = builtinProfiles[nameOrPath];
-  if (builtin) return resolveProfile(builtin, 'builtin', () => undefined);
-  const candidates = /[/\\]|\.ya?ml$/.test(nameOrPath)
-    ? [isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath)]
-    : [
-        resolve(cwd, 'scenarios/profiles', `${nameOrPath}.yaml`),
-        resolve(cwd, 'scenarios/profiles', `${nameOrPath}.yml`),
-      ];
-  for (const file of candidates) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      continue;
+  if (builtin) return resolveProfile(builtin, 'builtin');
+  if (looksLikePath(nameOrPath)) return readProfileFile(resolvePath(nameOrPath, cwd), nameOrPath);
+  const found = await firstReadable(
+    ['.yaml', '.yml'].map((ext) => resolve(cwd, 'scenarios/profiles', `${nameOrPath}${ext}`)),
+  );
+  if (found) return parseProfile(found.text, found.file);
+  throw new NetworkError(
+    'PROFILE_NOT_FOUND',
+    `network profile '${nameOrPath}' not found (built-ins: ${builtinProfileNames().join(', ')}; or a file under scenarios/profiles/)`,
+  );
+}
+
+/** A profile a scenario names: what to apply (a built-in name or the file) and the checked profile. */
+export interface ProfileReference {
+  /** The built-in name, or the absolute path of the profile file. */
+  spec: string;
+  profile: ResolvedProfile;
+}
+
+/**
+ * The `profile:` of a scenario in directory `baseDir`: a built-in name, a profile file relative to
+ * the scenario, or NAME for profiles/NAME.yaml in the scenario's directory or the nearest parent that
+ * has one. `display` names files in messages.
+ */
+export async function resolveProfileReference(
+  value: string,
+  baseDir: string,
+  display: (file: string) => string = (file) => file,
+): Promise<ProfileReference> {
+  const builtin = builtinProfiles[value];
+  if (builtin) return { spec: value, profile: resolveProfile(builtin, 'builtin') };
+  if (looksLikePath(value)) {
+    const file = resolvePath(value, baseDir);
+    return { spec: file, profile: await readProfileFile(file, display(file)) };
+  }
+  if (PROFILE_NAME.test(value)) {
+    for (let dir = baseDir; ; dir = dirname(dir)) {
+      const found = await firstReadable(
+        ['.yaml', '.yml'].map((ext) => join(dir, 'profiles', `${value}${ext}`)),
+      );
+      if (found) return { spec: found.file, profile: parseProfile(found.text, display(found.file)) };
+      if (dirname(dir) === dir) break;
     }
-    return parseProfile(text, file);
   }
   throw new NetworkError(
     'PROFILE_NOT_FOUND',
-    `network profile '${nameOrPath}' not found (built-ins: ${Object.keys(builtinProfiles).join(', ')}; or a file under scenarios/profiles/)`,
+    `network profile '${value}' not found (built-ins: ${builtinProfileNames().join(', ')}; ` +
+      `or a .yaml file relative to the scenario, or profiles/${value}.yaml beside it or in a parent directory)`,
   );
+}
+
+function looksLikePath(value: string): boolean {
+  return /[/\\]/.test(value) || PROFILE_FILE.test(value) || value.startsWith('.');
+}
+
+function resolvePath(value: string, baseDir: string): string {
+  return isAbsolute(value) ? value : resolve(baseDir, value);
+}
+
+/** Reads a profile file; only .yaml / .yml files are read at all. `label` names it in messages. */
+async function readProfileFile(file: string, label: string): Promise<ResolvedProfile> {
+  if (!PROFILE_FILE.test(file)) {
+    throw new NetworkError(
+      'PROFILE_INVALID',
+      `'${label}' is not a network profile file: name a .yaml or .yml profile, or a built-in profile (${builtinProfileNames().join(', ')})`,
+    );
+  }
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    throw new NetworkError(
+      'PROFILE_NOT_FOUND',
+      code === 'ENOENT'
+        ? `network profile file not found: ${label}`
+        : `cannot read network profile file ${label} (${code})`,
+    );
+  }
+  return parseProfile(text, label);
+}
+
+async function firstReadable(files: readonly string[]): Promise<{ file: string; text: string } | undefined> {
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) return { file, text };
+  }
+  return undefined;
 }
 
 /** Parses and validates profile YAML text; `file` names it in error messages. */
 export function parseProfile(text: string, file: string): ResolvedProfile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const at = (offset: number | undefined): string => {
-    if (offset === undefined) return file;
-    const { line, col } = lineCounter.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) {
+  const checked = checkDocument(text, file, ProfileSchema, {
+    quote: false,
+    showKey: (key) => PLAIN_KEY.test(key),
+    emptyMessage: 'empty file: a network profile is a YAML map with a name',
+  });
+  const { source } = checked;
+  if (source && !looksLikeProfile(source.value)) {
+    // Not a profile at all (any readable file may be named): say so, and nothing about its content.
+    throw new NetworkError('PROFILE_INVALID', `invalid network profile ${file}`, [
+      `${file}:1:1: not a network profile (a YAML map with a 'name' and toxics, kernel or backend)`,
+    ]);
+  }
+  if (!source || checked.value === undefined) {
     throw new NetworkError(
       'PROFILE_INVALID',
-      `invalid YAML in ${file}`,
-      doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}`),
+      `invalid network profile ${file}`,
+      checked.issues.map(formatIssue),
     );
   }
-  const locate = (path: (string | number)[]): string => {
-    let node: unknown = doc.contents;
-    let offset = (doc.contents as Node | null)?.range?.[0];
-    for (const key of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-        offset = (pair?.key as Node | undefined)?.range?.[0] ?? offset;
-        node = pair?.value;
-      } else if (isSeq(node)) {
-        node = node.items[key as number];
-        offset = (node as Node | undefined)?.range?.[0] ?? offset;
-      } else break;
-    }
-    return at(offset);
-  };
-  return resolveProfile(doc.toJS() as unknown, file, locate);
+  return resolveProfile(checked.value, file, source);
 }
 
-function describe(
-  error: ErrorObject,
-  prefix: (string | number)[],
-  locate: (p: (string | number)[]) => string,
-): string {
-  const path = [
-    ...prefix,
-    ...error.instancePath
-      .split('/')
-      .slice(1)
-      .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
-  ];
-  const where = locate(path);
-  const name = path.length > 0 ? path.join('.') : '(top level)';
-  if (error.keyword === 'additionalProperties') {
-    const key = (error.params as { additionalProperty: string }).additionalProperty;
-    return `${locate([...path, key])}: unknown key '${key}' in ${name}`;
-  }
-  if (error.keyword === 'enum' || error.keyword === 'const' || error.keyword === 'anyOf') {
-    return `${where}: ${name} has an invalid value`;
-  }
-  return `${where}: ${name} ${error.message ?? 'is invalid'}`;
+function looksLikeProfile(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    'name' in value &&
+    typeof value.name === 'string'
+  );
 }
 
-function resolveProfile(
-  data: unknown,
-  source: string,
-  locate: (path: (string | number)[]) => string | undefined,
-): ResolvedProfile {
-  const loc = (p: (string | number)[]): string => locate(p) ?? source;
-  if (!validateProfile(data)) {
-    const seen = new Set<string>();
-    const errors = (validateProfile.errors ?? [])
-      .filter(
-        (e) =>
-          e.keyword !== 'const' ||
-          !(validateProfile.errors ?? []).some(
-            (o) => o.keyword === 'anyOf' && o.instancePath === e.instancePath,
-          ),
-      )
-      .map((e) => describe(e, [], loc))
-      .filter((m) => !seen.has(m) && Boolean(seen.add(m)));
-    throw new NetworkError('PROFILE_INVALID', `invalid network profile ${source}`, errors);
-  }
+function resolveProfile(data: ProfileFile, source: string, yaml?: YamlSource): ResolvedProfile {
   const problems: string[] = [];
+  const problem = (path: PathSegment[], message: string): void => {
+    problems.push(
+      yaml
+        ? formatIssue(locateProblem(yaml, { path, message }))
+        : `${source}: ${formatPath(path)}: ${message}`,
+    );
+  };
   const toxics: ResolvedToxic[] = [];
   (data.toxics ?? []).forEach((toxic, index) => {
     const attributes = toxic.attributes ?? {};
-    const check = validateAttributes[toxic.type]!;
-    if (!check(attributes)) {
-      for (const e of check.errors ?? []) problems.push(describe(e, ['toxics', index, 'attributes'], loc));
-      return;
+    const at: PathSegment[] = ['toxics', index, 'attributes'];
+    const attributeProblems = checkSchema(AttributeSchemas[toxic.type], attributes, {
+      showKey: (key) => PLAIN_KEY.test(key),
+    });
+    for (const found of attributeProblems) {
+      problems.push(
+        yaml
+          ? formatIssue(locateProblem(yaml, { ...found, path: [...at, ...found.path] }))
+          : `${source}: ${formatPath([...at, ...found.path])}: ${found.message}`,
+      );
     }
+    if (attributeProblems.length > 0) return;
     const { schedule } = toxic;
     if (schedule?.every !== undefined && schedule.for === undefined) {
-      problems.push(`${loc(['toxics', index, 'schedule'])}: schedule.every needs schedule.for`);
+      problem(['toxics', index, 'schedule'], 'schedule.every needs schedule.for');
     }
     if (schedule?.every !== undefined && schedule.for !== undefined && schedule.for > schedule.every) {
-      problems.push(`${loc(['toxics', index, 'schedule'])}: schedule.for must not exceed schedule.every`);
+      problem(['toxics', index, 'schedule'], 'schedule.for must not exceed schedule.every');
     }
     if (toxic.type === 'stall' && schedule === undefined) {
-      problems.push(`${loc(['toxics', index])}: a stall toxic needs a schedule (else the link never moves)`);
+      problem(['toxics', index], 'a stall toxic needs a schedule (else the link never moves)');
     }
     const streams =
       toxic.stream === undefined || toxic.stream === 'both'
@@ -152,17 +200,17 @@ function resolveProfile(
           type: toxic.type,
           stream,
           toxicity: toxic.toxicity ?? 1,
-          attributes: Object.freeze({ ...(attributes as Record<string, number | string>) }),
+          attributes: Object.freeze(attributeValues(attributes)),
           ...(schedule ? { schedule: Object.freeze({ ...schedule }) } : {}),
         }),
       );
     }
   });
   if (data.backend === 'kernel' && data.kernel === undefined) {
-    problems.push(`${loc(['backend'])}: backend 'kernel' needs a 'kernel' section`);
+    problem(['backend'], "backend 'kernel' needs a 'kernel' section");
   }
   if (data.backend === 'proxy' && data.kernel !== undefined) {
-    problems.push(`${loc(['kernel'])}: 'kernel' effects need backend 'kernel' or 'auto'`);
+    problem(['kernel'], "'kernel' effects need backend 'kernel' or 'auto'");
   }
   if (problems.length > 0)
     throw new NetworkError('PROFILE_INVALID', `invalid network profile ${source}`, problems);
@@ -174,6 +222,15 @@ function resolveProfile(
     toxics: Object.freeze(toxics),
     ...(data.kernel ? { kernel: Object.freeze({ ...data.kernel }) } : {}),
   });
+}
+
+/** Attribute values once their schema has checked them: numbers and strings. */
+function attributeValues(attributes: Readonly<Record<string, unknown>>): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (typeof value === 'number' || typeof value === 'string') out[key] = value;
+  }
+  return out;
 }
 
 export function builtinProfileNames(): string[] {

@@ -3,9 +3,8 @@
 // holds (a PINGREQ after the SUBACK marks the end: replies come in order), and publishes an empty
 // retained message to each topic found or known.
 import type { Endpoint } from '../targets/types.js';
-import type { MqttVersion } from '../scenario/types.js';
-import { ScenarioClient } from './client.js';
-import { waitFor } from './wait.js';
+import { ScenarioClient, waitFor } from '../steps/index.js';
+import type { MqttVersion } from '../vocabulary.js';
 
 export async function clearRetained(options: {
   endpoint: Endpoint;

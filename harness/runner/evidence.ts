@@ -2,9 +2,7 @@
 // involved, decoded and in hex, with times since the scenario started.
 import { hex, packetToJSON } from '../../wire/index.js';
 import type { FailureEvidence, ReceivedPacket } from '../result/model.js';
-import type { ResolvedStep } from '../scenario/types.js';
-import type { InboxEvent, ScenarioClient } from './client.js';
-import type { StepFailure } from './context.js';
+import type { InboxEvent, ResolvedStep, ScenarioClient, StepFailure } from '../steps/index.js';
 
 export function toReceived(client: string, event: InboxEvent): ReceivedPacket {
   switch (event.kind) {

@@ -1,7 +1,6 @@
 // Load scenarios go to the load module; a load that cannot run still yields a LoadResult (failed,
 // with the reason) so the rest of the run and the reports carry on.
 import { runLoadScenario } from '../load/index.js';
-import type { LoadSection } from '../load/schema.js';
 import type { Reporter } from '../reporters/types.js';
 import type { LoadResult, Percentiles } from '../result/model.js';
 import type { MqttVersion, ResolvedScenario } from '../scenario/types.js';
@@ -19,7 +18,8 @@ export async function runLoad(options: {
   const { scenario, version, target, endpoint, profile, signal, reporter } = options;
   const started = new Date();
   try {
-    return await runLoadScenario(scenario.load as unknown as LoadSection, {
+    if (scenario.load === undefined) throw new Error(`'${scenario.name}' has no load section`);
+    return await runLoadScenario(scenario.load, {
       endpoint,
       target,
       profile,

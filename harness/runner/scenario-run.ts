@@ -2,15 +2,21 @@
 // a unique topic prefix, steps in order under step and scenario timeouts, evidence on failure, and
 // retained messages cleared at the end. Never throws: every outcome is a ScenarioResult.
 import type { ScenarioResult, StepResult, Verdict } from '../result/model.js';
-import type { MqttVersion, ResolvedScenario, ResolvedStep } from '../scenario/types.js';
+import type { ResolvedScenario } from '../scenario/types.js';
 import type { Capability, Endpoint, StartedTarget } from '../targets/types.js';
 import { HarnessError } from '../errors.js';
 import { clearRetained } from './cleanup.js';
-import { ScenarioClient } from './client.js';
-import { ScenarioSkip, StepFailure, type RunContext } from './context.js';
+import {
+  AbortedError,
+  runStep,
+  ScenarioClient,
+  ScenarioSkip,
+  StepFailure,
+  type ResolvedStep,
+  type RunContext,
+} from '../steps/index.js';
+import type { MqttVersion } from '../vocabulary.js';
 import { buildEvidence } from './evidence.js';
-import { AbortedError } from './wait.js';
-import { runStep } from './steps/index.js';
 
 export interface ScenarioInstance {
   scenario: ResolvedScenario;
@@ -135,7 +141,7 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
   };
 
   const ctx: RunContext = {
-    scenario,
+    requires: scenario.requires,
     version,
     target,
     endpoint: instance.endpoint,

@@ -1,15 +1,16 @@
-// Scenario loading: files → YAML (with positions) → schema validation → resolution. Every problem in
-// every file is collected and thrown at once as a ScenarioValidationError (HARNESS_SCENARIO_INVALID).
+// Scenario loading: files → YAML (with positions) → schema validation → resolution → the profile a
+// scenario names. Every problem in every file is collected and thrown at once as a
+// ScenarioValidationError (HARNESS_SCENARIO_INVALID).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { HarnessError, ScenarioValidationError, type ScenarioIssue } from '../errors.js';
 import { validateLoadSection } from '../load/validate.js';
-import { locate, formatPath } from './locate.js';
+import { checkDocument, locateProblem, type YamlSource } from '../validation/index.js';
+import { checkScenarioProfile, type ProfileCache } from './profile.js';
 import { resolveScenario } from './resolve.js';
-import type { ScenarioInput } from './schema.js';
+import { SCHEMA_DEFINITIONS, Scenario } from './schema.js';
+import { scenarioMessage } from './schema-messages.js';
 import type { ResolvedScenario } from './types.js';
-import { validateAgainstSchema } from './validate-schema.js';
 
 export interface LoadOptions {
   /** Base for relative paths and for the `file` shown in results (default: process.cwd()). */
@@ -23,42 +24,34 @@ export function parseScenario(
   text: string,
   file: string,
 ): { scenario?: ResolvedScenario; issues: ScenarioIssue[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const { scenario, issues } = parseScenarioSource(text, file);
+  return scenario ? { scenario, issues } : { issues };
+}
+
+function parseScenarioSource(
+  text: string,
+  file: string,
+): { scenario?: ResolvedScenario; source?: YamlSource; issues: ScenarioIssue[] } {
+  const {
+    source,
+    value,
+    issues: schemaIssues,
+  } = checkDocument(text, file, Scenario, {
+    definitions: SCHEMA_DEFINITIONS,
+    message: scenarioMessage,
+    emptyMessage: 'empty file: a scenario is a YAML map',
+  });
+  if (!source || value === undefined) return { issues: schemaIssues };
+  const { scenario, problems } = resolveScenario(value, source);
   const issues: ScenarioIssue[] = [];
-  const at = (offset: number): { line: number; column: number } => {
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
-  for (const error of doc.errors) {
-    issues.push({ file, ...at(error.pos[0]), path: '', message: `YAML: ${firstLine(error.message)}` });
-  }
-  if (issues.length > 0) return { issues };
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
-  if (data === null || data === undefined) {
-    return {
-      issues: [{ file, line: 1, column: 1, path: '', message: 'empty file: a scenario is a YAML map' }],
-    };
-  }
-  for (const problem of validateAgainstSchema(data)) {
-    const pos = locate(doc, lineCounter, problem.path, problem.key);
-    const fullPath = problem.key !== undefined ? [...problem.path, problem.key] : problem.path;
-    issues.push({ file, ...pos, path: formatPath(fullPath), message: problem.message });
-  }
-  if (issues.length > 0) return { issues };
-  const { scenario, problems } = resolveScenario(data as ScenarioInput, file, doc, lineCounter);
   if (scenario?.load !== undefined) {
     // The load module's own rules (executor options, thresholds, topic templates).
-    const pos = locate(doc, lineCounter, [], 'load');
+    const pos = source.at([], 'load');
     for (const message of validateLoadSection(scenario.load))
       issues.push({ file, ...pos, path: 'load', message });
   }
-  for (const problem of problems) {
-    const pos =
-      problem.line !== undefined ? { line: problem.line, column: 1 } : locate(doc, lineCounter, problem.path);
-    issues.push({ file, ...pos, path: formatPath(problem.path), message: problem.message });
-  }
-  return issues.length > 0 || !scenario ? { issues } : { scenario, issues };
+  for (const problem of problems) issues.push(locateProblem(source, problem));
+  return issues.length > 0 || !scenario ? { source, issues } : { scenario, source, issues };
 }
 
 /**
@@ -112,10 +105,15 @@ export async function checkScenarios(
   const scenarios: ResolvedScenario[] = [];
   const issues: ScenarioIssue[] = [];
   const byName = new Map<string, ResolvedScenario>();
+  const profiles: ProfileCache = new Map();
+  const display = (file: string): string => displayPath(file, cwd);
   for (const absolute of files) {
     const file = displayPath(absolute, cwd);
     const text = await readFile(absolute, 'utf8');
-    const result = parseScenario(text, file);
+    const parsed = parseScenarioSource(text, file);
+    issues.push(...parsed.issues);
+    if (!parsed.scenario || !parsed.source) continue;
+    const result = await checkScenarioProfile(parsed.scenario, parsed.source, absolute, display, profiles);
     issues.push(...result.issues);
     if (!result.scenario) continue;
     const previous = byName.get(result.scenario.name);
@@ -146,8 +144,4 @@ function insideSkipped(relativeDir: string): boolean {
 function displayPath(absolute: string, cwd: string): string {
   const relative = path.relative(cwd, absolute);
   return relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

@@ -8,10 +8,10 @@ import {
   type EncodeOverrides,
   type Packet,
   type ProtocolLevel,
-} from '../../wire/index.js';
-import type { Endpoint } from '../targets/types.js';
-import { openConnection, type CloseInfo, type Connection } from '../transport/index.js';
-import type { MqttVersion } from '../scenario/types.js';
+} from '../../../wire/index.js';
+import type { Endpoint } from '../../targets/types.js';
+import { openConnection, type CloseInfo, type Connection } from '../../transport/index.js';
+import type { MqttVersion } from '../../vocabulary.js';
 
 export type InboxEvent =
   | { seq: number; atMs: number; kind: 'packet'; packet: Packet; raw: Buffer; note?: string }

@@ -1,43 +1,63 @@
-// JSON Schema validation of a parsed scenario with ajv (all errors), reduced to the errors a person
-// needs: for a union, only the branch the value was meant to be (picked by its `type` or by how far
-// it got) is reported, and ajv's wording is replaced by plain messages.
+// JSON Schema validation with ajv (every error, not just the first), reduced to the errors a person
+// needs: for a union only the branch the value was meant to be (picked by its `type` or by how far it
+// got) is reported, and ajv's wording is replaced by plain messages. Each caller may word some errors
+// its own way (`message`).
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { SCHEMA_DEFINITIONS, Scenario, STEP_KINDS } from './schema.js';
-import type { PathSegment } from './locate.js';
+import { pointerToPath, type PathSegment } from './position.js';
 
 export interface SchemaProblem {
   path: PathSegment[];
   /** Point at this key of the object at `path` (unknown keys). */
   key?: string;
+  /** Like `key`, for a key not shown in the path or message (see SchemaOptions.showKey). */
+  hiddenKey?: string;
   message: string;
 }
 
-let ajv: Ajv | undefined;
-const compiledBySchema = new WeakMap<object, ValidateFunction>();
+export interface SchemaOptions {
+  /** Schemas referenced by `$ref` to their `$id`. */
+  definitions?: readonly TSchema[];
+  /** A caller's own wording for an error, or undefined for the default. */
+  message?: (error: ErrorObject, path: PathSegment[]) => string | undefined;
+  /** false: an unknown key is located but not repeated (files that may not be what they claim). */
+  showKey?: (key: string) => boolean;
+}
 
-function compile(schema: object): ValidateFunction {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-    for (const definition of SCHEMA_DEFINITIONS) ajv.addSchema(definition);
+let ajv: Ajv | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function compile(schema: object, definitions: readonly TSchema[]): ValidateFunction {
+  ajv ??= new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+  for (const definition of definitions) {
+    const id = definition.$id;
+    if (id !== undefined && ajv.getSchema(id) === undefined) ajv.addSchema(definition);
   }
-  let validate = compiledBySchema.get(schema);
+  let validate = compiled.get(schema);
   if (!validate) {
-    validate =
-      (schema as { $id?: unknown }).$id !== undefined
-        ? ajv.getSchema(String((schema as { $id: string }).$id))
-        : undefined;
-    validate ??= ajv.compile(schema);
-    compiledBySchema.set(schema, validate);
+    const id = '$id' in schema && typeof schema.$id === 'string' ? schema.$id : undefined;
+    validate = (id !== undefined ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+    compiled.set(schema, validate);
   }
   return validate;
 }
 
-export function validateAgainstSchema(data: unknown): SchemaProblem[] {
-  const errors = explain(Scenario, data, '');
+/** Whether `value` matches `schema`: the same validator as checkSchema, as a type guard. */
+export function conforms<S extends TSchema>(
+  schema: S,
+  value: unknown,
+  definitions: readonly TSchema[] = [],
+): value is Static<S> {
+  return compile(schema, definitions)(value) === true;
+}
+
+/** Every problem of `value` against `schema`, deduplicated, in document order of the errors. */
+export function checkSchema(schema: TSchema, value: unknown, options: SchemaOptions = {}): SchemaProblem[] {
+  const errors = explain(schema, value, '', options.definitions ?? []);
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    const problem = toProblem(error, data);
+    const problem = toProblem(error, value, options);
     const key = `${problem.path.join('/')}|${problem.key ?? ''}|${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -50,10 +70,15 @@ export function validateAgainstSchema(data: unknown): SchemaProblem[] {
  * Validate `value` (found at `base`) against `schema` and return its errors with unions explained:
  * each failing union is validated again branch by branch and only the most plausible branch's errors
  * are kept. Errors inside referenced schemas carry their own schema paths, so grouping is done by
- * instance path: in this format a union is the only schema that applies at and below its location.
+ * instance path: in these formats a union is the only schema that applies at and below its location.
  */
-function explain(schema: object, value: unknown, base: string): ErrorObject[] {
-  const validate = compile(schema);
+function explain(
+  schema: object,
+  value: unknown,
+  base: string,
+  definitions: readonly TSchema[],
+): ErrorObject[] {
+  const validate = compile(schema, definitions);
   if (validate(value)) return [];
   let errors = (validate.errors ?? []).map((e) => ({ ...e, instancePath: base + e.instancePath }));
   const unions = errors
@@ -68,20 +93,28 @@ function explain(schema: object, value: unknown, base: string): ErrorObject[] {
     const at = union.instancePath;
     if (handled.some((h) => at === h || at.startsWith(`${h}/`))) continue;
     handled.push(at);
-    const branches = (union.schema as object[]).map((branch) => explain(branch, union.data, at));
+    const branches = branchesOf(union).map((branch) => explain(branch, union.data, at, definitions));
     const inside = (e: ErrorObject): boolean => e.instancePath === at || e.instancePath.startsWith(`${at}/`);
     errors = [...errors.filter((e) => !inside(e)), ...pickBranch(union, branches)];
   }
   return errors;
 }
 
+function branchesOf(union: ErrorObject): object[] {
+  const schema: unknown = union.schema;
+  return Array.isArray(schema) ? schema.filter((b): b is object => b !== null && typeof b === 'object') : [];
+}
+
+function allowedValue(error: ErrorObject | undefined): unknown {
+  const params: Record<string, unknown> = error?.params ?? {};
+  return params['allowedValue'];
+}
+
 function pickBranch(union: ErrorObject, branches: ErrorObject[][]): ErrorObject[] {
   if (branches.some((list) => list.length === 0)) return [];
   // Enumerations (unions of literals): one message listing the allowed values.
   if (branches.every((list) => list.length === 1 && list[0]?.keyword === 'const')) {
-    const allowed = branches.map((list) =>
-      JSON.stringify((list[0]?.params as { allowedValue: unknown }).allowedValue),
-    );
+    const allowed = branches.map((list) => JSON.stringify(allowedValue(list[0])));
     return [{ ...union, keyword: 'enum', message: `must be one of ${allowed.join(', ')}` }];
   }
   // Discriminated unions: drop branches whose `type` literal did not match.
@@ -91,7 +124,7 @@ function pickBranch(union: ErrorObject, branches: ErrorObject[][]): ErrorObject[
   const candidates = branches.filter((list) => !typeError(list));
   if (candidates.length === 0) {
     const allowed = branches
-      .map((list) => (typeError(list)?.params as { allowedValue?: unknown } | undefined)?.allowedValue)
+      .map((list) => allowedValue(typeError(list)))
       .filter((v): v is string => typeof v === 'string');
     return [
       {
@@ -117,78 +150,34 @@ function pickBranch(union: ErrorObject, branches: ErrorObject[][]): ErrorObject[
   return best;
 }
 
-function toProblem(error: ErrorObject, data: unknown): SchemaProblem {
+function toProblem(error: ErrorObject, data: unknown, options: SchemaOptions): SchemaProblem {
   const path = pointerToPath(error.instancePath, data);
-  const params = error.params as Record<string, unknown>;
+  const params: Record<string, unknown> = error.params;
+  if (error.keyword === 'additionalProperties') {
+    const key = String(params['additionalProperty']);
+    const allowed = allowedKeys(error);
+    const suffix = allowed ? ` (allowed: ${allowed})` : '';
+    if (options.showKey?.(key) === false) return { path, hiddenKey: key, message: `unknown key${suffix}` };
+    return { path, key, message: `unknown key '${key}'${suffix}` };
+  }
+  const message = options.message?.(error, path);
+  if (message !== undefined) return { path, message };
   switch (error.keyword) {
-    case 'additionalProperties': {
-      const key = String(params['additionalProperty']);
-      const allowed = allowedKeys(error);
-      return {
-        path,
-        key,
-        message: `unknown key '${key}'${allowed ? ` (allowed: ${allowed})` : ''}`,
-      };
-    }
     case 'required':
       return { path, message: `missing required key '${String(params['missingProperty'])}'` };
-    case 'minProperties':
-    case 'maxProperties':
-      if (error.schemaPath.includes('Step') || isStepPath(path)) {
-        return { path, message: `a step has exactly one key, one of: ${STEP_KINDS.join(', ')}` };
-      }
-      return { path, message: error.message ?? error.keyword };
     case 'type':
       return { path, message: `must be ${String(params['type']).replace(',', ' or ')}` };
     case 'pattern':
-      if (path[path.length - 1] === 'name' && path.length === 1) {
-        return { path, message: 'must be kebab-case (lowercase letters, digits and single dashes)' };
-      }
-      if (path[0] === 'statements') return { path, message: 'must be a statement id like MQTT-3.1.2-24' };
-      if (path[path.length - 2] === 'capture') {
-        return { path, message: 'must be a variable name (a letter, then letters, digits, _)' };
-      }
-      if (fieldOf(path) === 'packetId') {
-        return { path, message: "must be integer, or a variable such as '${pid}'" };
-      }
       return { path, message: `must match ${String(params['pattern'])}` };
     default:
       return { path, message: error.message ?? error.keyword };
   }
 }
 
-/** The packet field a path ends in, seen through `anyOf: [...]` / `noneOf: [...]` lists. */
-function fieldOf(path: PathSegment[]): PathSegment | undefined {
-  let end = path.length - 1;
-  if (typeof path[end] === 'number' && (path[end - 1] === 'anyOf' || path[end - 1] === 'noneOf')) end -= 2;
-  return path[end];
-}
-
-function isStepPath(path: PathSegment[]): boolean {
-  return path.includes('steps') || path.includes('parallel');
-}
-
 function allowedKeys(error: ErrorObject): string | undefined {
-  const schema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
-  const keys = schema?.properties ? Object.keys(schema.properties) : [];
+  const schema: unknown = error.parentSchema;
+  const properties =
+    schema !== null && typeof schema === 'object' && 'properties' in schema ? schema.properties : undefined;
+  const keys = properties !== null && typeof properties === 'object' ? Object.keys(properties) : [];
   return keys.length > 0 && keys.length <= 30 ? keys.join(', ') : undefined;
-}
-
-function pointerToPath(pointer: string, data: unknown): PathSegment[] {
-  if (pointer === '') return [];
-  const path: PathSegment[] = [];
-  let node: unknown = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node)) {
-      const index = Number(segment);
-      path.push(index);
-      node = node[index];
-    } else {
-      path.push(segment);
-      node =
-        node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
-    }
-  }
-  return path;
 }

@@ -1,12 +1,14 @@
 // What a step sees while it runs: the scenario, its clients, variables, timeouts and the signals
 // that stop it. Steps report failure by throwing StepFailure and capability skips with ScenarioSkip.
-import type { FailureEvidence, StepResult } from '../result/model.js';
-import type { ResolvedScenario, MqttVersion } from '../scenario/types.js';
-import type { Capability, Endpoint, StartedTarget } from '../targets/types.js';
+import type { Properties } from '../../../wire/index.js';
+import type { FailureEvidence, StepResult } from '../../result/model.js';
+import type { Capability, MqttVersion } from '../../vocabulary.js';
+import type { Endpoint, StartedTarget } from '../../targets/types.js';
 import type { ScenarioClient } from './client.js';
 
 export interface RunContext {
-  scenario: ResolvedScenario;
+  /** Capabilities the scenario requires (a v5 CONNACK that denies one skips the scenario). */
+  requires: readonly Capability[];
   version: MqttVersion;
   target: StartedTarget;
   endpoint: Endpoint;
@@ -48,16 +50,16 @@ export class ScenarioSkip extends Error {
 }
 
 /** Capabilities a v5 CONNACK says the server lacks. */
-export function capabilitiesDeniedByConnack(properties: Record<string, unknown> | undefined): Capability[] {
+export function capabilitiesDeniedByConnack(properties: Properties | undefined): Capability[] {
   if (!properties) return [];
   const denied: Capability[] = [];
-  if (properties['retainAvailable'] === 0) denied.push('retain');
-  if (properties['maximumQoS'] === 0) denied.push('qos1', 'qos2');
-  if (properties['maximumQoS'] === 1) denied.push('qos2');
-  if (properties['wildcardSubscriptionAvailable'] === 0) denied.push('wildcards');
-  if (properties['subscriptionIdentifiersAvailable'] === 0) denied.push('subscription-identifiers');
-  if (properties['sharedSubscriptionAvailable'] === 0) denied.push('shared-subscriptions');
-  if (properties['topicAliasMaximum'] === undefined || properties['topicAliasMaximum'] === 0)
+  if (properties.retainAvailable === 0) denied.push('retain');
+  if (properties.maximumQoS === 0) denied.push('qos1', 'qos2');
+  if (properties.maximumQoS === 1) denied.push('qos2');
+  if (properties.wildcardSubscriptionAvailable === 0) denied.push('wildcards');
+  if (properties.subscriptionIdentifiersAvailable === 0) denied.push('subscription-identifiers');
+  if (properties.sharedSubscriptionAvailable === 0) denied.push('shared-subscriptions');
+  if (properties.topicAliasMaximum === undefined || properties.topicAliasMaximum === 0)
     denied.push('topic-aliases');
   return denied;
 }

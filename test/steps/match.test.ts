@@ -1,7 +1,7 @@
 // Partial packet matching: named fields only, bytes as text or hex, matchers, defaults.
 import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../wire/index.js';
-import { matchPacket } from '../../harness/runner/match.js';
+import { matchPacket } from '../../harness/steps/runtime/match.js';
 
 const publish: Packet = {
   type: 'publish',

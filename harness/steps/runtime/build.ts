@@ -1,6 +1,6 @@
 // Scenario data → wire packets: sensible defaults for what the scenario leaves out, bytes from
 // strings / hex, and encoder overrides from the `encoding` map.
-import type { EncodeOverrides, Packet, Properties, QoS, Will } from '../../wire/index.js';
+import type { EncodeOverrides, Packet, Properties, QoS, Will } from '../../../wire/index.js';
 import type { ScenarioClient } from './client.js';
 import { parseHex, toBytes } from './bytes.js';
 

@@ -1,7 +1,7 @@
 // Partial matching of received packets against scenario patterns. A pattern names only the fields it
 // cares about; `{ anyOf: [...] }` accepts several values, `{ noneOf: [...] }` any present value but
 // those, `{ absent: true }` asserts absence and `{ present: true }` presence with any value.
-import type { Packet } from '../../wire/index.js';
+import type { Packet } from '../../../wire/index.js';
 import { isBytesSpec, toBytes } from './bytes.js';
 
 const BYTE_FIELDS = new Set(['payload', 'password', 'correlationData', 'authenticationData']);
