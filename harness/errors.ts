@@ -1,6 +1,7 @@
 // The harness error catalogue. Every error the harness throws to its caller has a stable string
 // `code` listed here and documented in docs/errors.md (a test keeps the two in step). MQTT reason
 // codes are protocol numbers and live in wire/, not here.
+import { formatIssue, type ValidationIssue } from './validation/issue.js';
 
 export const ERROR_CODES = {
   HARNESS_SCENARIO_INVALID: 'A scenario file does not parse or does not match the scenario format.',
@@ -31,20 +32,9 @@ export class HarnessError extends Error {
   }
 }
 
-/** One problem in one scenario file, with its position. */
-export interface ScenarioIssue {
-  file: string;
-  line: number; // 1-based
-  column: number; // 1-based
-  /** Field path in the document, e.g. `steps[2].connect.keepAlive` ('' for the document itself). */
-  path: string;
-  message: string;
-}
-
-export function formatIssue(issue: ScenarioIssue): string {
-  const where = `${issue.file}:${issue.line}:${issue.column}`;
-  return issue.path === '' ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
-}
+/** One problem in one scenario file, with its position (the validation pipeline's issue). */
+export type ScenarioIssue = ValidationIssue;
+export { formatIssue };
 
 /** Thrown by loadScenarios with every problem found in every file, not just the first. */
 export class ScenarioValidationError extends HarnessError {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { CONFIG_FILE_NAMES } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { UserConfigSchema, type UserConfig } from './schema.js';
-import { checkSchema, formatIssue, parseYamlWithLines, type Locator } from './validate.js';
+import { checkDocument, checkValue, formatIssue } from '../validation/index.js';
 
 export interface LoadedConfig {
   file: string | null;
@@ -20,16 +20,7 @@ export async function loadConfigFile(cwd: string, explicitFile?: string): Promis
   if (explicitFile !== undefined && !(await exists(file))) {
     throw new ConfigError('not-found', `config file not found: ${file}`);
   }
-  const { value, locate } = await readConfigValue(file);
-  const issues = checkSchema(UserConfigSchema, value, locate);
-  if (issues.length > 0) {
-    throw new ConfigError(
-      'invalid',
-      `invalid config file ${file}`,
-      issues.map((issue) => formatIssue(file, issue)),
-    );
-  }
-  return { file, config: value as UserConfig };
+  return { file, config: await readConfig(file) };
 }
 
 export async function findConfigFile(cwd: string): Promise<string | null> {
@@ -44,18 +35,26 @@ function resolveExplicit(cwd: string, file: string): string {
   return isAbsolute(file) ? file : resolve(cwd, file);
 }
 
-async function readConfigValue(file: string): Promise<{ value: unknown; locate?: Locator }> {
+/** The config in `file`, checked against the schema (every problem, with file:line:column). */
+async function readConfig(file: string): Promise<UserConfig> {
   const extension = extname(file);
   if (extension === '.yaml' || extension === '.yml' || extension === '.json') {
     const text = await readFile(file, 'utf8');
-    const parsed = parseYamlWithLines(text);
-    if (parsed.errors.length > 0) {
-      throw new ConfigError('parse', `cannot parse ${file}`, parsed.errors);
+    const checked = checkDocument(text, file, UserConfigSchema, { empty: {} });
+    if (!checked.source)
+      throw new ConfigError('parse', `cannot parse ${file}`, checked.issues.map(formatIssue));
+    if (checked.value === undefined) {
+      throw new ConfigError('invalid', `invalid config file ${file}`, checked.issues.map(formatIssue));
     }
-    return { value: parsed.value ?? {}, locate: parsed.locate };
+    return checked.value;
   }
   if (extension === '.js' || extension === '.mjs' || extension === '.ts' || extension === '.mts') {
-    return { value: await importConfig(file, extension) };
+    const checked = checkValue(UserConfigSchema, await importConfig(file, extension));
+    if (checked.value === undefined) {
+      const issues = checked.issues.map((issue) => `${file}: ${formatIssue(issue)}`);
+      throw new ConfigError('invalid', `invalid config file ${file}`, issues);
+    }
+    return checked.value;
   }
   throw new ConfigError(
     'parse',

@@ -2,7 +2,8 @@
 // the reason (a client-only rule, not observable on the wire, ...). Problems are collected, not thrown.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseYamlWithLines } from '../config/validate.js';
+import { Type } from '@sinclair/typebox';
+import { checkDocument, conforms, formatIssue, locateProblem } from '../validation/index.js';
 import type { CoverageVersion } from './types.js';
 
 export interface ExcludedEntry {
@@ -33,28 +34,35 @@ export async function readExcluded(dir: string, version: CoverageVersion): Promi
   return { file, ...parseExcluded(text, file) };
 }
 
+const Entry = Type.Object(
+  { id: Type.String({ minLength: 1 }), reason: Type.String({ pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+const ExcludedList = Type.Array(Entry);
+/** What an entry needs to count (unknown keys are reported, but do not drop it). */
+const UsableEntry = Type.Object({ id: Type.String(), reason: Type.String({ pattern: '\\S' }) });
+
 /** Parses the text of an excluded file: a YAML list of `{ id, reason }` (an empty file is an empty list). */
 export function parseExcluded(text: string, file: string): { entries: ExcludedEntry[]; problems: string[] } {
-  const parsed = parseYamlWithLines(text);
-  if (parsed.errors.length > 0) return { entries: [], problems: parsed.errors.map((e) => `${file}: ${e}`) };
-  const value = parsed.value ?? [];
-  if (!Array.isArray(value)) return { entries: [], problems: [`${file}: must be a list of { id, reason }`] };
+  const checked = checkDocument(text, file, ExcludedList, {
+    empty: [],
+    message: (error, path) =>
+      error.keyword === 'pattern' && path[path.length - 1] === 'reason' ? 'must say why' : undefined,
+  });
+  const problems = checked.issues.map(formatIssue);
+  const { source } = checked;
+  const items: unknown[] = Array.isArray(source?.value) ? source.value : [];
   const entries: ExcludedEntry[] = [];
-  const problems: string[] = [];
   const seen = new Set<string>();
-  value.forEach((item: unknown, index) => {
-    const where = `${file}:${parsed.locate(`/${index}`) ?? 1}`;
-    const entry = item as { id?: unknown; reason?: unknown } | null;
-    const keys = entry !== null && typeof entry === 'object' ? Object.keys(entry) : [];
-    if (typeof entry?.id !== 'string' || typeof entry.reason !== 'string' || entry.reason.trim() === '') {
-      problems.push(`${where}: entry ${index} must be { id: string, reason: non-empty string }`);
-      return;
+  items.forEach((item, index) => {
+    if (!conforms(UsableEntry, item)) return;
+    if (seen.has(item.id) && source) {
+      problems.push(
+        formatIssue(locateProblem(source, { path: [index], message: `${item.id} is excluded twice` })),
+      );
     }
-    const extra = keys.filter((key) => key !== 'id' && key !== 'reason');
-    if (extra.length > 0) problems.push(`${where}: ${entry.id}: unknown key(s) ${extra.join(', ')}`);
-    if (seen.has(entry.id)) problems.push(`${where}: ${entry.id} is excluded twice`);
-    seen.add(entry.id);
-    entries.push({ id: entry.id, reason: entry.reason.trim() });
+    seen.add(item.id);
+    entries.push({ id: item.id, reason: item.reason.trim() });
   });
   return { entries, problems };
 }

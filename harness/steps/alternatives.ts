@@ -63,8 +63,10 @@ export function mismatch(alternative: Alternative, event: InboxEvent): string | 
     return event.kind === 'closed'
       ? undefined
       : `expected the connection to close, got ${describeEvent(event)}`;
-  if (event.kind !== 'packet')
-    return `expected ${String(alternative.packet['type']).toUpperCase()}, got ${describeEvent(event)}`;
+  if (event.kind !== 'packet') {
+    const type = alternative.packet['type'];
+    return `expected ${typeof type === 'string' ? type.toUpperCase() : 'a packet'}, got ${describeEvent(event)}`;
+  }
   return matchPacket(alternative.packet, event.packet);
 }
 

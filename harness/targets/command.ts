@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { CapabilitySchema } from '../config/schema.js';
+import { CAPABILITIES, literalUnion } from '../vocabulary.js';
 import { TargetError } from './errors.js';
 import { findExecutable, readVersion } from './executable.js';
 import {
@@ -31,7 +31,7 @@ export const CommandOptionsSchema = Type.Object(
     startTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
     stopTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
     versionArgs: Type.Optional(Type.Array(Type.String())),
-    capabilities: Type.Optional(Type.Array(CapabilitySchema)),
+    capabilities: Type.Optional(Type.Array(literalUnion(CAPABILITIES))),
     installHint: Type.Optional(Type.String()),
   },
   { additionalProperties: false },

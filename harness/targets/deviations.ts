@@ -4,26 +4,30 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import { checkSchema, formatIssue, parseYamlWithLines } from '../config/validate.js';
+import { checkDocument, formatIssue } from '../validation/index.js';
 import { TargetError } from './errors.js';
 import type { KnownDeviation } from './types.js';
-import type { MqttVersion } from '../vocabulary.js';
+import { MQTT_VERSIONS, literalUnion } from '../vocabulary.js';
 
 export const DeviationFileSchema = Type.Object(
   {
+    // `deviations:` with nothing under it (null) means none, like an empty file.
     deviations: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            scenario: Type.String({ minLength: 1 }),
-            statement: Type.String({ pattern: '^MQTT-\\d+(\\.\\d+)*-\\d+$' }),
-            mqtt: Type.Optional(Type.Union([Type.Literal('3.1.1'), Type.Literal('5.0')])),
-            behaviour: Type.String({ minLength: 1 }),
-            reason: Type.String({ minLength: 1 }),
-          },
-          { additionalProperties: false },
+      Type.Union([
+        Type.Null(),
+        Type.Array(
+          Type.Object(
+            {
+              scenario: Type.String({ minLength: 1 }),
+              statement: Type.String({ pattern: '^MQTT-\\d+(\\.\\d+)*-\\d+$' }),
+              mqtt: Type.Optional(literalUnion(MQTT_VERSIONS)),
+              behaviour: Type.String({ minLength: 1 }),
+              reason: Type.String({ minLength: 1 }),
+            },
+            { additionalProperties: false },
+          ),
         ),
-      ),
+      ]),
     ),
   },
   { additionalProperties: false },
@@ -54,37 +58,31 @@ export async function loadDeviations(source: string, baseDir: string): Promise<K
 }
 
 export function parseDeviations(text: string, file: string): KnownDeviation[] {
-  const parsed = parseYamlWithLines(text);
-  if (parsed.errors.length > 0) {
-    throw new TargetError('deviations-invalid', `cannot parse ${file}: ${parsed.errors.join('; ')}`);
+  // An empty file means none.
+  const { source, value, issues } = checkDocument(text, file, DeviationFileSchema, {
+    empty: {},
+    message: (error, path) =>
+      error.keyword === 'pattern' && path[path.length - 1] === 'statement'
+        ? 'must be a statement id like MQTT-3.1.2-24'
+        : undefined,
+  });
+  if (!source) {
+    throw new TargetError(
+      'deviations-invalid',
+      `cannot parse ${file}: ${issues.map(formatIssue).join('; ')}`,
+    );
   }
-  // An empty file, or `deviations:` with nothing under it, means none.
-  const raw = parsed.value ?? {};
-  const value =
-    typeof raw === 'object' && raw !== null && (raw as { deviations?: unknown }).deviations === null
-      ? { ...raw, deviations: [] }
-      : raw;
-  const issues = checkSchema(DeviationFileSchema, value, parsed.locate);
-  if (issues.length > 0) {
-    const lines = issues.map((issue) => formatIssue(file, issue)).join('\n  ');
+  if (value === undefined) {
+    const lines = issues.map(formatIssue).join('\n  ');
     throw new TargetError('deviations-invalid', `invalid deviations file:\n  ${lines}`);
   }
-  const entries = (value as { deviations?: DeviationEntry[] }).deviations ?? [];
-  return entries.map((entry) => ({
+  return (value.deviations ?? []).map((entry) => ({
     scenario: entry.scenario,
     statement: entry.statement,
     ...(entry.mqtt === undefined ? {} : { mqttVersion: entry.mqtt }),
     description: entry.behaviour,
     reason: entry.reason,
   }));
-}
-
-interface DeviationEntry {
-  scenario: string;
-  statement: string;
-  mqtt?: MqttVersion;
-  behaviour: string;
-  reason: string;
 }
 
 /** harness/targets/deviations next to this file (tsx), or from dist/ back to the source tree. */

@@ -1,7 +1,6 @@
 // Public surface of targets: startTarget turns a spec into a running (or reachable) broker.
 // A spec is a built-in kind ('reference' | 'mosquitto' | 'aedes'), a URL (mqtt://, mqtts://, ws://,
 // wss://), a target name from the config file, or a TargetConfig object.
-import type { NamedTargetConfig, ResolvedConfig } from '../config/types.js';
 import { loadDeviations } from './deviations.js';
 import { TargetError } from './errors.js';
 import type { TargetKind } from './kind.js';
@@ -35,10 +34,18 @@ const KINDS: Record<string, () => Promise<AnyKind>> = {
 export const BUILT_IN_TARGETS = ['reference', 'mosquitto', 'aedes'] as const;
 export const TARGET_KINDS = Object.keys(KINDS);
 
+/** A target from the config file, with the directory its relative option paths refer to. */
+type NamedTargetConfig = TargetConfig & { baseDir: string };
+
+/** What targets need of the resolved config (targets does not import the config module). */
+export interface ConfiguredTargets {
+  readonly targets: Readonly<Record<string, NamedTargetConfig>>;
+}
+
 export interface StartTargetOptions {
   signal?: AbortSignal;
   cwd: string;
-  config?: ResolvedConfig;
+  config?: ConfiguredTargets;
 }
 
 export interface ResolvedTargetSpec {

@@ -1,6 +1,6 @@
 // What each target kind file exports: a definition that also validates its own options.
 import type { TSchema, Static } from '@sinclair/typebox';
-import { checkSchema, formatIssue } from '../config/validate.js';
+import { checkValue, formatIssue } from '../validation/index.js';
 import { CAPABILITIES } from '../vocabulary.js';
 import { TargetError } from './errors.js';
 import type { Capability, StartedTarget } from './types.js';
@@ -26,12 +26,12 @@ export interface TargetKind<Options> {
 }
 
 export function parseWithSchema<S extends TSchema>(kind: string, schema: S, raw: unknown): Static<S> {
-  const issues = checkSchema(schema, raw);
-  if (issues.length > 0) {
-    const lines = issues.map((issue) => `options${formatIssue(undefined, issue)}`).join('\n  ');
+  const checked = checkValue(schema, raw, { at: ['options'] });
+  if (checked.value === undefined) {
+    const lines = checked.issues.map(formatIssue).join('\n  ');
     throw new TargetError('options-invalid', `invalid options for a '${kind}' target:\n  ${lines}`);
   }
-  return raw as Static<S>;
+  return checked.value;
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {

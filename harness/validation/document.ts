@@ -62,15 +62,19 @@ export function locateProblem(
   };
 }
 
-/** Check a value that has no source text (a .js config, options given in code). */
+/**
+ * Check a value that has no source text (a .js config, options given in code); `at` is where the
+ * value sits, for the paths in messages (['options'] → `options.port`).
+ */
 export function checkValue<S extends TSchema>(
   schema: S,
   value: unknown,
-  options: SchemaOptions = {},
+  options: SchemaOptions & { at?: readonly PathSegment[] } = {},
 ): { value: Static<S>; issues: [] } | { value?: undefined; issues: ValueIssue[] } {
   if (conforms(schema, value, options.definitions)) return { value, issues: [] };
+  const at = options.at ?? [];
   const issues = orMismatch(checkSchema(schema, value, options)).map((problem) => ({
-    path: formatPath(problem.key !== undefined ? [...problem.path, problem.key] : problem.path),
+    path: formatPath([...at, ...problem.path, ...(problem.key !== undefined ? [problem.key] : [])]),
     message: problem.message,
   }));
   return { issues };

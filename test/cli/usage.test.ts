@@ -36,8 +36,8 @@ describe('usage errors exit 2 with a clear message', () => {
     const dir = await project({ 'harness.config.yaml': 'workers: none\nbogus: 1\n' });
     const result = await runCli(['run'], dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/harness\.config\.yaml:1: \/workers: Expected integer/);
-    expect(result.stderr).toMatch(/harness\.config\.yaml:2: \/bogus: Unexpected property/);
+    expect(result.stderr).toMatch(/harness\.config\.yaml:1:10: workers: must be integer/);
+    expect(result.stderr).toMatch(/harness\.config\.yaml:2:1: bogus: unknown key 'bogus'/);
   });
 });
 

@@ -39,7 +39,7 @@ describe('harness validate', () => {
     const result = await runCli(['validate', 's'], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /target 'm': invalid options for a 'mosquitto' target:\n\s+options\/prot: Unexpected property/,
+      /target 'm': invalid options for a 'mosquitto' target:\n\s+options\.prot: unknown key 'prot'/,
     );
   });
 

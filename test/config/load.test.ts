@@ -84,7 +84,7 @@ describe('config file loading', () => {
     expect(error.code).toBe('HARNESS_OPTIONS_INVALID');
   });
 
-  it('lists every schema problem with file:line, unknown keys included', async () => {
+  it('lists every schema problem with file:line:column, unknown keys included', async () => {
     const dir = await project({
       'harness.config.yaml': [
         'workers: 0',
@@ -103,11 +103,11 @@ describe('config file loading', () => {
     const file = join(dir, 'harness.config.yaml');
     expect(error.issues).toEqual(
       expect.arrayContaining([
-        `${file}:1: /workers: Expected integer to be greater or equal to 1`,
-        `${file}:3: /timeouts/step: Expected integer`,
-        `${file}:4: /reportrs: Unexpected property`,
-        `${file}:7: /targets/local/kind: must be one of "reference", "mosquitto", "aedes", "url", "command"`,
-        `${file}:8: /mqtt/0: must be one of "3.1.1", "5.0"`,
+        `${file}:1:10: workers: must be >= 1`,
+        `${file}:3:9: timeouts.step: must be integer`,
+        expect.stringMatching(/^\S+:4:1: reportrs: unknown key 'reportrs' \(allowed: paths, /),
+        `${file}:7:11: targets.local.kind: must be one of "reference", "mosquitto", "aedes", "url", "command"`,
+        `${file}:8:8: mqtt[0]: must be one of "3.1.1", "5.0"`,
       ]),
     );
     expect(error.issues).toHaveLength(5);

@@ -88,8 +88,8 @@ describe('profile loading', () => {
     const errors = errorsOf(() => parseProfile(text, 'p.yaml'));
     expect(errors).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^p\.yaml:2:1: unknown key 'colour'/),
-        expect.stringMatching(/^p\.yaml:8:\d+: toxics\.1\.type has an invalid value/),
+        expect.stringMatching(/^p\.yaml:2:1: colour: unknown key 'colour'/),
+        expect.stringMatching(/^p\.yaml:8:\d+: toxics\[1\]\.type: must be one of "latency", /),
       ]),
     );
     // Attribute problems are found once the outer shape is valid.
@@ -98,10 +98,10 @@ describe('profile loading', () => {
     );
     expect(second).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^p\.yaml:6:\d+: toxics\.0\.attributes\.latency must be >= 0/),
-        expect.stringMatching(/^p\.yaml:7:7: unknown key 'jiter'/),
-        expect.stringMatching(/^p\.yaml:9:\d+: a stall toxic needs a schedule/),
-        expect.stringMatching(/^p\.yaml:12:\d+: schedule\.every needs schedule\.for/),
+        expect.stringMatching(/^p\.yaml:6:\d+: toxics\[0\]\.attributes\.latency: must be >= 0/),
+        expect.stringMatching(/^p\.yaml:7:7: toxics\[0\]\.attributes\.jiter: unknown key 'jiter'/),
+        expect.stringMatching(/^p\.yaml:9:\d+: toxics\[2\]: a stall toxic needs a schedule/),
+        expect.stringMatching(/^p\.yaml:12:\d+: toxics\[3\]\.schedule: schedule\.every needs schedule\.for/),
       ]),
     );
   });

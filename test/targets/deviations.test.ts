@@ -70,9 +70,9 @@ describe('known deviations', () => {
       message = (error as Error).message;
       expect(error).toMatchObject({ reason: 'deviations-invalid' });
     }
-    expect(message).toMatch(/bad\.yaml:3: \/deviations\/0\/statement/);
-    expect(message).toMatch(/bad\.yaml:8: \/deviations\/1\/extra: Unexpected property/);
-    expect(message).toMatch(/\/deviations\/1: .*behaviour|\/deviations\/1\/behaviour/);
+    expect(message).toMatch(/bad\.yaml:3:16: deviations\[0\]\.statement: must be a statement id/);
+    expect(message).toMatch(/bad\.yaml:8:5: deviations\[1\]\.extra: unknown key 'extra'/);
+    expect(message).toMatch(/bad\.yaml:6:5: deviations\[1\]: missing required key 'behaviour'/);
   });
 
   it('a target config may name its own deviations file, attached to the started target', async () => {
