@@ -59,9 +59,10 @@ describe('network scenarios with their own profile', () => {
       'utf8',
     );
     const dir = await project({
+      // profile: is relative to the scenario file: scenarios/profiles/long-stall.yaml.
       'scenarios/stall.yaml': scenario.replace(
-        'scenarios/network/profiles/keepalive-stall.yaml',
-        'scenarios/profiles/long-stall.yaml',
+        'profile: profiles/keepalive-stall.yaml',
+        'profile: profiles/long-stall.yaml',
       ),
       // 4 s of silence: more than 1.5 x 2 s.
       'scenarios/profiles/long-stall.yaml':
