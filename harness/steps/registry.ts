@@ -19,7 +19,6 @@ import { expectClosed } from './kinds/expect-closed.js';
 import { expectCount } from './kinds/expect-count.js';
 import { expectNothing } from './kinds/expect-nothing.js';
 import { expect } from './kinds/expect.js';
-import { note } from './kinds/note.js';
 import { parallelStep } from './kinds/parallel.js';
 import { ping } from './kinds/ping.js';
 import { publish } from './kinds/publish.js';
@@ -53,7 +52,6 @@ const STEP_TABLE = {
   unsubscribe,
   publish,
   ping,
-  note,
   parallel: parallelStep<StepInput, StepMap>(nestedStep),
   repeat: repeatStep<StepInput, StepMap>(nestedStep),
 };
