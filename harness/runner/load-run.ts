@@ -51,7 +51,6 @@ function failedLoad(
   started: Date,
   reason: string,
 ): LoadResult {
-  const executor = (scenario.load as { executor?: unknown } | undefined)?.executor;
   return {
     id: `${scenario.name} [${target}, ${version}, ${profile}]`,
     name: scenario.name,
@@ -59,8 +58,8 @@ function failedLoad(
     target,
     profile,
     mqttVersion: version,
-    executor: typeof executor === 'string' ? executor : 'unknown',
-    config: { ...(scenario.load as Record<string, unknown>) },
+    executor: scenario.load?.executor ?? 'unknown',
+    config: { ...scenario.load },
     startedAt: started.toISOString(),
     durationMs: Date.now() - started.getTime(),
     intended: 0,

@@ -40,6 +40,6 @@ export async function checkScenarioProfile(
         : [outcome.message];
     return { issues: lines.map((message) => ({ ...at, message })) };
   }
-  const spec = outcome.spec === value && outcome.profile.source === 'builtin' ? value : display(outcome.spec);
+  const spec = outcome.profile.source === 'builtin' ? value : display(outcome.spec);
   return { scenario: deepFreeze({ ...scenario, profile: spec }), issues: [] };
 }
