@@ -45,7 +45,7 @@ describe('harness run: problems are found before anything starts', () => {
     const result = await runCli(['run', 's', '-t', 'marked', '-p', 'slow.yaml'], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/invalid network profile .*slow\.yaml/);
-    expect(result.stderr).toMatch(/slow\.yaml:4:\d+: unknown key 'wrong'/);
+    expect(result.stderr).toMatch(/slow\.yaml:4:\d+: toxics\[0\]\.wrong: unknown key 'wrong'/);
     expect(await exists(join(dir, 'started'))).toBe(false);
   });
 
