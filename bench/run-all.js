@@ -2,7 +2,14 @@
 // prints the ratio; this script only runs them and reports which failed.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['bench:broker', 'bench:load-cpu', 'bench:load-max', 'bench:proxy', 'bench:connections'];
+const benches = [
+  'bench:broker',
+  'bench:load-cpu',
+  'bench:accuracy',
+  'bench:load-max',
+  'bench:proxy',
+  'bench:connections',
+];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const name of benches) {

@@ -79,7 +79,7 @@ export function verdictOk(verdict: Omit<DeliveryVerdict, 'ok'>): boolean {
 
 export function mergeWorkerHistograms(
   reports: readonly WorkerReport[],
-  field: 'latency' | 'ack' | 'connect' | 'lateness',
+  field: 'latency' | 'service' | 'ack' | 'connect' | 'lateness',
 ): ReturnType<typeof mergeEncoded> {
   return mergeEncoded(reports.map((report) => report[field]));
 }

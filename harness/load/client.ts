@@ -156,7 +156,8 @@ export class LoadClient implements FrameHandler {
     runTag: number,
     publisher: number,
     seq: number,
-    intendedMs: number,
+    intendedUs: number,
+    latenessUs: number,
   ): void {
     this.ensure(encoder.packetLength(size));
     this.outLength = encoder.encodeInto(
@@ -167,7 +168,8 @@ export class LoadClient implements FrameHandler {
       runTag,
       publisher,
       seq,
-      intendedMs,
+      intendedUs,
+      latenessUs,
     );
     this.markDirty();
   }

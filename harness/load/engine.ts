@@ -11,7 +11,7 @@ import { nowMs } from './clock.js';
 import { getExecutor } from './executors/registry.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { buildRunPlan, type RunPlan } from './plan.js';
-import { measureOwnCpu, sampleProcess } from './process-stats.js';
+import { measureOwnCpu, sampleProcess, type OwnCpu } from './process-stats.js';
 import type { EngineMessage, IntervalMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
 import { WorkerRuntime } from './runtime.js';
 import type { LoadSection } from './schema.js';
@@ -97,7 +97,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
     startedAt,
     startMs,
     reason,
-    cpuPercent: cpu.stop(),
+    cpu: cpu.stop(),
     broker: broker?.stop(),
   });
 }
@@ -264,7 +264,7 @@ interface BuildInput {
   startedAt: Date;
   startMs: number;
   reason: string | undefined;
-  cpuPercent: number;
+  cpu: OwnCpu;
   broker: ReturnType<ReturnType<typeof sampleProcess>['stop']>;
 }
 
@@ -273,6 +273,7 @@ function buildResult(input: BuildInput): LoadResult {
   const reports = state.workers.flatMap((worker) => (worker.report === undefined ? [] : [worker.report]));
   const totals = sumReports(reports);
   const latency = mergeWorkerHistograms(reports, 'latency');
+  const service = mergeWorkerHistograms(reports, 'service');
   const ack = mergeWorkerHistograms(reports, 'ack');
   const connect = mergeWorkerHistograms(reports, 'connect');
   const lateness = mergeWorkerHistograms(reports, 'lateness');
@@ -313,6 +314,12 @@ function buildResult(input: BuildInput): LoadResult {
     },
     latency: percentiles(latency),
     histogram: encodeHistogram(latency),
+    ...(service.totalCount > 0
+      ? { serviceTime: { percentiles: percentiles(service), histogram: encodeHistogram(service) } }
+      : {}),
+    ...(lateness.totalCount > 0
+      ? { sendLateness: { percentiles: percentiles(lateness), histogram: encodeHistogram(lateness) } }
+      : {}),
     ...(ack.totalCount > 0
       ? { ackLatency: { percentiles: percentiles(ack), histogram: encodeHistogram(ack) } }
       : {}),
@@ -325,10 +332,14 @@ function buildResult(input: BuildInput): LoadResult {
       saturated: latenessP99Ms > SATURATION_LATENESS_MS,
       eventLoopLagP99Ms: round(reports.reduce((max, report) => Math.max(max, report.eventLoopLagP99Ms), 0)),
       scheduleOverrunMs: round(reports.reduce((max, report) => Math.max(max, report.scheduleOverrunMs), 0)),
-      cpuPercent: input.cpuPercent,
+      cpuPercent: input.cpu.percent,
       workers: plan.inProcess ? 0 : plan.workers.length,
       sendLatenessP99Ms: round(latenessP99Ms),
       foreignMessages: reports.reduce((sum, report) => sum + report.foreign, 0),
+      ...(reports[0] === undefined ? {} : { timer: reports[0].timer }),
+      ...(totals.received > 0
+        ? { cpuPerMessageUs: round((input.cpu.userUs + input.cpu.systemUs) / totals.received) }
+        : {}),
     },
     ...(input.broker === undefined ? {} : { broker: input.broker }),
     connections,

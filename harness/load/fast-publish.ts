@@ -2,7 +2,7 @@
 // buffer (fixed header, topic, packet id, empty v5 properties, payload) written in place, with the
 // measurement header at the start of the payload and the rest zero-filled (never stale heap bytes).
 // Byte-for-byte identical to wire `encode` for the same packet (test/load/fast-publish.test.ts).
-import { writeHeader } from './payload.js';
+import { HEADER_BYTES, writeHeader } from './payload.js';
 
 export class PublishEncoder {
   private readonly topic: Buffer;
@@ -38,7 +38,8 @@ export class PublishEncoder {
     runTag: number,
     publisher: number,
     seq: number,
-    intendedMs: number,
+    intendedUs: number,
+    latenessUs: number,
   ): number {
     const remaining = this.topic.length + (this.qos > 0 ? 2 : 0) + (this.v5 ? 1 : 0) + size;
     buffer[offset++] = this.firstByte;
@@ -55,9 +56,9 @@ export class PublishEncoder {
       buffer[offset++] = packetId & 0xff;
     }
     if (this.v5) buffer[offset++] = 0; // property length 0
-    writeHeader(buffer, offset, runTag, publisher, seq, intendedMs);
+    writeHeader(buffer, offset, runTag, publisher, seq, intendedUs, latenessUs);
     const end = offset + size;
-    buffer.fill(0, offset + 20, end);
+    buffer.fill(0, offset + HEADER_BYTES, end);
     return end;
   }
 
@@ -68,10 +69,11 @@ export class PublishEncoder {
     runTag: number,
     publisher: number,
     seq: number,
-    intendedMs: number,
+    intendedUs: number,
+    latenessUs: number,
   ): Buffer {
     const buffer = Buffer.allocUnsafe(this.packetLength(size));
-    this.encodeInto(buffer, 0, packetId, size, runTag, publisher, seq, intendedMs);
+    this.encodeInto(buffer, 0, packetId, size, runTag, publisher, seq, intendedUs, latenessUs);
     return buffer;
   }
 }

@@ -1,28 +1,44 @@
 // Every load payload starts with a 20-byte measurement header, written in place into the PUBLISH
-// buffer: run tag (ignore foreign messages), publisher index, sequence number, intended send time.
+// buffer: run tag (ignore foreign messages), publisher index, sequence number, the intended send
+// time and how late the message actually left. Times are µs since the run's start (the same start
+// in every worker): 40 bits for the intended time (12.7 days), 24 bits for the lateness (saturates
+// at 16.7 s, far beyond what a run that kept its schedule shows). The receiver gets the latency
+// from the intended time and the service time from the actual send: latency − lateness.
 import type { PayloadSize } from './schema.js';
 
 export const HEADER_BYTES = 20;
+/** The largest lateness the header can carry, µs. */
+export const MAX_LATENESS_US = 0xff_ffff;
 
 export interface PayloadHeader {
   runTag: number;
   publisher: number;
   seq: number;
-  intendedMs: number; // epoch ms, sub-ms resolution
+  /** Intended send time, µs since the run's start. */
+  intendedUs: number;
+  /** Actual send time − intended send time, whole µs (≥ 0). */
+  latenessUs: number;
 }
 
+/** `intendedUs` a non-negative integer below 2^40; `latenessUs` clamped to [0, MAX_LATENESS_US]. */
 export function writeHeader(
   buffer: Buffer,
   offset: number,
   runTag: number,
   publisher: number,
   seq: number,
-  intendedMs: number,
+  intendedUs: number,
+  latenessUs: number,
 ): void {
   buffer.writeUInt32BE(runTag, offset);
   buffer.writeUInt32BE(publisher, offset + 4);
   buffer.writeUInt32BE(seq, offset + 8);
-  buffer.writeDoubleBE(intendedMs, offset + 12);
+  buffer.writeUIntBE(intendedUs, offset + 12, 5);
+  buffer.writeUIntBE(
+    latenessUs < 0 ? 0 : latenessUs > MAX_LATENESS_US ? MAX_LATENESS_US : latenessUs,
+    offset + 17,
+    3,
+  );
 }
 
 /** Returns false when the payload is too short or from another run; fills `into` otherwise. */
@@ -42,7 +58,8 @@ export function readHeaderAt(
   into.runTag = runTag;
   into.publisher = buffer.readUInt32BE(start + 4);
   into.seq = buffer.readUInt32BE(start + 8);
-  into.intendedMs = buffer.readDoubleBE(start + 12);
+  into.intendedUs = buffer.readUIntBE(start + 12, 5);
+  into.latenessUs = buffer.readUIntBE(start + 17, 3);
   return true;
 }
 

@@ -60,15 +60,26 @@ export function sampleProcess(pid: number, intervalMs = 1000): { stop(): Process
   };
 }
 
-/** CPU of this process (every thread) between start and stop, in % of one core. */
-export function measureOwnCpu(): { stop(): number } {
+export interface OwnCpu {
+  /** % of one core. */
+  percent: number;
+  userUs: number;
+  systemUs: number;
+}
+
+/** CPU of this process (every thread) between start and stop. */
+export function measureOwnCpu(): { stop(): OwnCpu } {
   const start = process.cpuUsage();
   const startedAt = process.hrtime.bigint();
   return {
-    stop(): number {
+    stop(): OwnCpu {
       const used = process.cpuUsage(start);
       const wallUs = Number(process.hrtime.bigint() - startedAt) / 1000;
-      return Math.round(((used.user + used.system) / Math.max(1, wallUs)) * 1000) / 10;
+      return {
+        percent: Math.round(((used.user + used.system) / Math.max(1, wallUs)) * 1000) / 10,
+        userUs: used.user,
+        systemUs: used.system,
+      };
     },
   };
 }

@@ -3,6 +3,7 @@
 // or the in-process runtime.
 import type { ReceiverReport } from './delivery.js';
 import type { ExecutorPlan } from './executors/types.js';
+import type { TimerKind } from './precise-timer.js';
 import type { LoadSection } from './schema.js';
 
 export interface ClientSpec {
@@ -72,10 +73,14 @@ export interface WorkerReport {
   errors: number;
   errorMessages: string[];
   latency: string;
+  /** From the actual send (latency − the sender's lateness). */
+  service: string;
   ack: string;
   connect: string;
   lateness: string;
   eventLoopLagP99Ms: number;
+  /** The means the worker's send schedule woke by. */
+  timer: TimerKind;
   scheduleOverrunMs: number;
   receivers: ReceiverReport[];
   sentByPublisher: [number, number][];

@@ -9,10 +9,11 @@ import { DeliveryTracker } from './delivery.js';
 import { getExecutor } from './executors/registry.js';
 import type { ExecutorContext, PublisherHandle } from './executors/types.js';
 import { PublishEncoder } from './fast-publish.js';
-import { createHistogram, encodeHistogram, Recorder, recordUs } from './histogram.js';
+import { Measurements } from './measurements.js';
 import { readHeaderAt, sizeSampler, type PayloadHeader } from './payload.js';
 import type { ClientSpec, EngineMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
 import { matchReceivers } from './topics.js';
+import { Waits } from './waits.js';
 
 /** QoS 0: user-space bytes queued on one socket before a send is dropped instead of queued. */
 const QOS0_DROP_BYTES = 8 * 1024 * 1024;
@@ -26,52 +27,32 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly trackers = new Map<string, DeliveryTracker>();
   private readonly extraClients = new Set<LoadClient>();
   private readonly corked: LoadClient[] = [];
-  private readonly latency = new Recorder();
-  private readonly ack = new Recorder();
-  private readonly connect = createHistogram();
-  private readonly lateness = new Recorder();
-  private readonly interval = new Recorder();
-  private readonly header: PayloadHeader = { runTag: 0, publisher: 0, seq: 0, intendedMs: 0 };
+  private readonly measured = new Measurements();
+  private readonly header: PayloadHeader = { runTag: 0, publisher: 0, seq: 0, intendedUs: 0, latenessUs: 0 };
   private readonly size: () => number;
   private completed: ((publisher: PublisherHandle) => void) | undefined;
-  private counts = { intended: 0, sent: 0, dropped: 0, received: 0, foreign: 0, errors: 0 };
-  private readonly intervalCounts = { sent: 0, received: 0, errors: 0 };
-  private intervalIndex = 0;
   private intervalTimer: NodeJS.Timeout | undefined;
   private readonly errorMessages: string[] = [];
   private connections = { attempted: 0, connected: 0, failed: 0, peak: 0, open: 0 };
-  private lastReceiveMs = 0;
-  private firstSendMs = 0;
-  private lastSendMs = 0;
-  private maxLatenessMs = 0;
   private startMs = 0;
   private readonly lag = monitorEventLoopDelay({ resolution: 10 });
   private readonly waiters: { resolve(message: EngineMessage): void; type: EngineMessage['type'] }[] = [];
   private readonly inbox: EngineMessage[] = [];
-  private readonly sleepers = new Set<() => void>();
-  private readonly wakers = new Map<() => void, NodeJS.Timeout>();
-  private readonly fireWaker = (callback: () => void): void => {
-    this.wakers.delete(callback);
-    callback();
-  };
+  private readonly waits: Waits;
 
   constructor(
     private readonly plan: WorkerPlan,
     private readonly post: (message: WorkerMessage) => void,
   ) {
     this.size = sizeSampler(plan.section.publishers?.size);
+    this.waits = new Waits(plan.section.timer ?? 'auto');
   }
 
   /** Feed a message from the engine. */
   receive(message: EngineMessage): void {
     if (message.type === 'abort') {
       this.abort.abort();
-      for (const wake of [...this.sleepers]) wake();
-      for (const [callback, timer] of [...this.wakers]) {
-        clearTimeout(timer);
-        this.wakers.delete(callback);
-        setImmediate(callback);
-      }
+      this.waits.abort();
     }
     let delivered = false;
     for (const waiter of [...this.waiters]) {
@@ -86,12 +67,13 @@ export class WorkerRuntime implements LoadClientOwner {
 
   async run(): Promise<void> {
     try {
+      this.waits.prepare();
       const ready = await this.setup();
       this.post({ type: 'ready', ...ready });
       const start = await this.next('start');
       if (start.type !== 'start') return this.finish();
       this.startMs = start.startMs;
-      await this.sleepUntil(this.startMs);
+      await this.waits.sleepUntil(this.startMs);
       this.lag.enable();
       this.scheduleInterval();
       const executor = getExecutor(this.plan.executorType);
@@ -104,7 +86,9 @@ export class WorkerRuntime implements LoadClientOwner {
       await this.finish();
     } catch (error) {
       this.post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
-      this.closeAll(false);
+      this.closeAll();
+    } finally {
+      this.waits.close();
     }
   }
 
@@ -156,7 +140,7 @@ export class WorkerRuntime implements LoadClientOwner {
     intendedMs: number,
     subscriber: boolean,
   ): Promise<LoadClient | undefined> {
-    await this.sleepUntil(intendedMs);
+    await this.waits.sleepUntil(intendedMs);
     if (this.abort.signal.aborted) return undefined;
     const client = this.newClient(spec);
     client.index = index;
@@ -198,7 +182,7 @@ export class WorkerRuntime implements LoadClientOwner {
     this.connections.attempted++;
     try {
       const at = await client.connect();
-      recordUs(this.connect, (at - intendedMs) * 1000);
+      this.measured.recordConnectTime((at - intendedMs) * 1000);
       this.connections.connected++;
       this.connections.open++;
       if (this.connections.open > this.connections.peak) this.connections.peak = this.connections.open;
@@ -225,15 +209,15 @@ export class WorkerRuntime implements LoadClientOwner {
       share: { index: plan.workerIndex, count: plan.workerCount },
       publish: (publisher, intendedMs) => this.publish(publisher, intendedMs),
       addIntended: (count) => {
-        this.counts.intended += count;
+        this.measured.counts.intended += count;
       },
       onCompleted: (handler) => {
         this.completed = handler;
       },
       flush: () => this.flush(),
       openConnection: (number, intendedMs) => this.openStormConnection(number, intendedMs),
-      sleepUntil: (atMs) => this.sleepUntil(atMs),
-      wakeAt: (atMs, callback) => this.wakeAt(atMs, callback),
+      sleepUntil: (atMs) => this.waits.sleepUntil(atMs),
+      wakeAt: (atMs, callback) => this.waits.wakeAt(atMs, callback),
     };
   }
 
@@ -242,19 +226,21 @@ export class WorkerRuntime implements LoadClientOwner {
     const now = nowMs();
     let packetId = 0;
     if (!client.connected) {
-      this.counts.dropped++;
+      this.measured.counts.dropped++;
       return false;
     }
     if (publisher.qos > 0) {
       if (!client.canSend(this.plan.maxInflight)) {
-        this.counts.dropped++;
+        this.measured.counts.dropped++;
         return false;
       }
       packetId = client.takePacketId(now);
     } else if (client.pendingBytes > QOS0_DROP_BYTES) {
-      this.counts.dropped++;
+      this.measured.counts.dropped++;
       return false;
     }
+    const lateMs = now - intendedMs;
+    const intendedUs = Math.round((intendedMs - this.startMs) * 1000);
     client.writePublish(
       publisher.encoder,
       packetId,
@@ -262,15 +248,10 @@ export class WorkerRuntime implements LoadClientOwner {
       this.plan.runTag,
       publisher.index,
       publisher.seq++,
-      intendedMs,
+      intendedUs > 0 ? intendedUs : 0,
+      lateMs > 0 ? Math.floor(lateMs * 1000) : 0,
     );
-    this.counts.sent++;
-    this.intervalCounts.sent++;
-    const lateMs = now - intendedMs;
-    if (lateMs > this.maxLatenessMs) this.maxLatenessMs = lateMs;
-    this.lateness.record(lateMs * 1000);
-    if (this.firstSendMs === 0) this.firstSendMs = now;
-    this.lastSendMs = now;
+    this.measured.recordSent(now, lateMs);
     return true;
   }
 
@@ -293,15 +274,9 @@ export class WorkerRuntime implements LoadClientOwner {
       ...(addresses.length > 0 ? { localAddress: addresses[number % addresses.length]! } : {}),
     };
     const client = this.newClient(spec);
-    this.counts.sent++;
-    this.intervalCounts.sent++;
-    if (this.firstSendMs === 0) this.firstSendMs = nowMs();
-    this.lastSendMs = nowMs();
+    this.measured.recordAttempt();
     if (!(await this.connectClient(client, intendedMs))) return undefined;
-    this.counts.received++;
-    this.intervalCounts.received++;
-    this.latency.record((nowMs() - intendedMs) * 1000);
-    this.interval.record((nowMs() - intendedMs) * 1000);
+    this.measured.recordConnected((nowMs() - intendedMs) * 1000);
     this.extraClients.add(client);
     client.socket?.once('close', () => {
       this.extraClients.delete(client);
@@ -315,27 +290,21 @@ export class WorkerRuntime implements LoadClientOwner {
   onPublishReceived(client: LoadClient, buffer: Buffer, start: number, end: number, atMs: number): void {
     const header = this.header;
     if (!readHeaderAt(buffer, start, end, this.plan.runTag, header)) {
-      this.counts.foreign++;
+      this.measured.counts.foreign++;
       return;
     }
-    const us = (atMs - header.intendedMs) * 1000;
-    this.latency.record(us);
-    this.interval.record(us);
-    this.counts.received++;
-    this.intervalCounts.received++;
-    this.lastReceiveMs = atMs;
+    this.measured.recordDelivery(atMs, this.startMs + header.intendedUs / 1000, header.latenessUs);
     this.trackersBySubscriber[client.index]?.record(header.publisher, header.seq);
   }
 
   onPublishCompleted(client: LoadClient, sentAtMs: number, atMs: number): void {
-    this.ack.record((atMs - sentAtMs) * 1000);
+    this.measured.ack.record((atMs - sentAtMs) * 1000);
     const publisher = this.publishers[client.index];
     if (publisher !== undefined && this.completed !== undefined) this.completed(publisher);
   }
 
   onClientError(_client: LoadClient, message: string): void {
-    this.counts.errors++;
-    this.intervalCounts.errors++;
+    this.measured.recordError();
     this.addError(message);
   }
 
@@ -350,32 +319,15 @@ export class WorkerRuntime implements LoadClientOwner {
   // ---- intervals, drain, report ----
 
   private scheduleInterval(): void {
-    const at = this.startMs + (this.intervalIndex + 1) * 1000;
+    const at = this.startMs + (this.measured.nextIntervalIndex + 1) * 1000;
     this.intervalTimer = setTimeout(
       () => {
-        this.flushInterval();
+        this.post(this.measured.closeInterval(this.startMs, false));
         this.scheduleInterval();
       },
       Math.max(0, at - nowMs()),
     );
     this.intervalTimer.unref();
-  }
-
-  private flushInterval(final = false): void {
-    this.post({
-      type: 'interval',
-      index: this.intervalIndex,
-      endMs: nowMs() - this.startMs,
-      final,
-      ...this.intervalCounts,
-      histogram: encodeHistogram(this.interval.histogram).encoded,
-    });
-    this.intervalIndex++;
-    // Reset in place: replacing the objects would invalidate optimized hot-path code once a second.
-    this.intervalCounts.sent = 0;
-    this.intervalCounts.received = 0;
-    this.intervalCounts.errors = 0;
-    this.interval.reset();
   }
 
   private async waitInflight(deadlineMs: number): Promise<void> {
@@ -384,7 +336,7 @@ export class WorkerRuntime implements LoadClientOwner {
       !this.abort.signal.aborted &&
       this.publishers.some((p) => p.client.connected && p.client.inflight > 0)
     ) {
-      await this.sleepUntil(nowMs() + 10);
+      await this.waits.sleepUntil(nowMs() + 10);
     }
   }
 
@@ -408,15 +360,15 @@ export class WorkerRuntime implements LoadClientOwner {
       for (const [key, count] of expected)
         if ((this.trackers.get(key)?.unique ?? 0) < count) complete = false; // non-shared: key = client id
       if (complete) break;
-      const quietSince = Math.max(this.lastReceiveMs, drainStart);
+      const quietSince = Math.max(this.measured.lastReceiveMs, drainStart);
       if (nowMs() - quietSince > quietMs) break;
-      await this.sleepUntil(nowMs() + 10);
+      await this.waits.sleepUntil(nowMs() + 10);
     }
   }
 
   private async finish(): Promise<void> {
     if (this.intervalTimer) clearTimeout(this.intervalTimer);
-    if (this.startMs > 0) this.flushInterval(true);
+    if (this.startMs > 0) this.post(this.measured.closeInterval(this.startMs, true));
     this.lag.disable();
     // Retained messages we left are cleared (empty retained publish) before disconnecting.
     for (const publisher of this.publishers) {
@@ -440,14 +392,10 @@ export class WorkerRuntime implements LoadClientOwner {
     this.flush();
     await this.closeAllGracefully();
     const report: WorkerReport = {
-      ...this.counts,
+      ...this.measured.report(),
       errorMessages: [...this.errorMessages],
-      latency: encodeHistogram(this.latency.histogram).encoded,
-      ack: encodeHistogram(this.ack.histogram).encoded,
-      connect: encodeHistogram(this.connect).encoded,
-      lateness: encodeHistogram(this.lateness.histogram).encoded,
       eventLoopLagP99Ms: this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0,
-      scheduleOverrunMs: Math.max(0, this.maxLatenessMs),
+      timer: this.waits.kind ?? 'libuv',
       receivers: [...this.trackers.values()].map((tracker) => tracker.report()),
       sentByPublisher: this.publishers.map((p) => [p.index, p.seq]),
       connections: {
@@ -456,8 +404,6 @@ export class WorkerRuntime implements LoadClientOwner {
         failed: this.connections.failed,
         peak: this.connections.peak,
       },
-      firstSendMs: this.firstSendMs,
-      lastSendMs: this.lastSendMs,
     };
     this.post({ type: 'report', report });
   }
@@ -467,7 +413,7 @@ export class WorkerRuntime implements LoadClientOwner {
     await Promise.all(all.map((client) => client.disconnect(true)));
   }
 
-  private closeAll(_graceful: boolean): void {
+  private closeAll(): void {
     for (const client of [...this.publishers.map((p) => p.client), ...this.subscribers, ...this.extraClients])
       client.destroy();
   }
@@ -479,31 +425,5 @@ export class WorkerRuntime implements LoadClientOwner {
     const queued = this.inbox.findIndex((message) => message.type === type);
     if (queued >= 0) return Promise.resolve(this.inbox.splice(queued, 1)[0]!);
     return new Promise((resolve) => this.waiters.push({ type, resolve }));
-  }
-
-  wakeAt(atMs: number, callback: () => void): void {
-    const wait = atMs - nowMs();
-    if (wait <= 0 || this.abort.signal.aborted) {
-      setImmediate(callback);
-      return;
-    }
-    // abort() wakes it through `wakers` (as sleepers).
-    this.wakers.set(callback, setTimeout(this.fireWaker, wait, callback));
-  }
-
-  sleepUntil(atMs: number): Promise<void> {
-    const wait = atMs - nowMs();
-    if (wait <= 0 || this.abort.signal.aborted) return Promise.resolve();
-    // No abort listener per sleep (EventTarget calls are costly at thousands of ticks per second):
-    // abort() wakes every sleeper through this set.
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, wait);
-      this.sleepers.add(wake);
-    });
   }
 }

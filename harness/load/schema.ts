@@ -2,6 +2,7 @@
 // for validation and for the LoadSection type; the scenario loader embeds it under `load`.
 // Executor-specific rules (which keys each executor needs) are checked by the executor's validate().
 import { Type, type Static } from '@sinclair/typebox';
+import { TIMER_KINDS } from './precise-timer.js';
 
 const Duration = Type.Union(
   [Type.Number({ minimum: 0 }), Type.String({ pattern: '^\\s*\\d+(\\.\\d+)?\\s*(us|µs|ms|s|m|h)?\\s*$' })],
@@ -118,6 +119,12 @@ export const LoadSection = Type.Object(
     ),
     drainTimeout: Type.Optional(Duration),
     tick: Type.Optional(Duration),
+    timer: Type.Optional(
+      Type.Union([Type.Literal('auto'), ...TIMER_KINDS.map((kind) => Type.Literal(kind))], {
+        description:
+          'open loop: how the send schedule wakes (auto: timerfd when the native addon is built, else wait-thread)',
+      }),
+    ),
     workers: Type.Optional(Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 0, maximum: 256 })])),
     sourceAddresses: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 1, maximum: 254 })]),

@@ -183,6 +183,14 @@ export interface LoadResult {
   rate: { sentPerSec: number; receivedPerSec: number };
   latency: Percentiles; // µs
   histogram: EncodedHistogram;
+  /**
+   * Service time, µs: from the message's actual send to its delivery (latency minus the generator's
+   * own send lateness, per message). `latency` (from the intended time) is the figure to judge a
+   * broker by; the difference between the two is the generator's share.
+   */
+  serviceTime?: { percentiles: Percentiles; histogram: EncodedHistogram };
+  /** The generator's send lateness, µs: actual send − intended send time, per sent message. */
+  sendLateness?: { percentiles: Percentiles; histogram: EncodedHistogram };
   ackLatency?: { percentiles: Percentiles; histogram: EncodedHistogram }; // PUBACK/PUBCOMP round trip
   connectLatency?: { percentiles: Percentiles; histogram: EncodedHistogram };
   intervals: LoadInterval[];
@@ -197,6 +205,10 @@ export interface LoadResult {
     sendLatenessP99Ms?: number;
     /** Messages received that another run (or no load run) published; ignored. */
     foreignMessages?: number;
+    /** How the send schedule woke: timerfd (native addon), wait-thread, spin or libuv (setTimeout). */
+    timer?: string;
+    /** Generator CPU (every thread, user + system) per delivered message, µs: the cost of the run. */
+    cpuPerMessageUs?: number;
   };
   broker?: { cpuPercent: number; rssMaxBytes: number; rssSamples?: { atMs: number; rssBytes: number }[] };
   /** Connections opened by the load engine (peak = concurrently open at most, summed over workers). */

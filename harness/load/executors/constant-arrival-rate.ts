@@ -23,6 +23,10 @@ export const constantArrivalRate: Executor = {
   },
   run(context: ExecutorContext): Promise<void> {
     const rate = Number(context.plan.settings['rate']);
-    return runOpenLoop(context, { total: context.plan.intended ?? 0, timeOf: (n) => (n * 1000) / rate });
+    return runOpenLoop(
+      context,
+      { total: context.plan.intended ?? 0, timeOf: (n) => (n * 1000) / rate },
+      durationMs(context.section.tick, 0),
+    );
   },
 };

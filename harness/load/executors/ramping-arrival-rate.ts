@@ -81,6 +81,10 @@ export const rampingArrivalRate: Executor = {
   run(context: ExecutorContext): Promise<void> {
     const stages = context.plan.settings['stages'] as { durationMs: number; target: number }[];
     const all = segments(Number(context.plan.settings['startRate']), stages);
-    return runOpenLoop(context, { total: context.plan.intended ?? 0, timeOf: (n) => timeOfMessage(all, n) });
+    return runOpenLoop(
+      context,
+      { total: context.plan.intended ?? 0, timeOf: (n) => timeOfMessage(all, n) },
+      durationMs(context.section.tick, 0),
+    );
   },
 };

@@ -1,0 +1,95 @@
+// The native reference generator (native/reference-generator/refgen.c): built with the machine's C
+// compiler when needed, run as a child process with a time limit, its JSON report parsed.
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REFGEN_SOURCE = join(ROOT, 'native', 'reference-generator', 'refgen.c');
+export const REFGEN_BINARY = join(ROOT, 'native', 'reference-generator', 'build', 'refgen');
+
+export interface RefgenPercentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface RefgenReport {
+  generator: 'refgen';
+  rate: number;
+  qos: number;
+  pairs: number;
+  mqtt: number;
+  intended: number;
+  sent: number;
+  dropped: number;
+  received: number;
+  foreign: number;
+  latencyUs: RefgenPercentiles;
+  serviceUs: RefgenPercentiles;
+  latenessUs: RefgenPercentiles;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  wallMs: number;
+}
+
+export interface RefgenOptions {
+  host?: string;
+  port: number;
+  rate: number;
+  qos: 0 | 1;
+  pairs: number;
+  durationMs: number;
+  size?: number;
+  mqtt?: 4 | 5;
+  prefix?: string;
+}
+
+/** Compiles refgen.c with the machine's C compiler (cc, or $CC) into `output`; returns `output`. */
+export async function buildRefgen(
+  output = REFGEN_BINARY,
+  compiler = process.env['CC'] ?? 'cc',
+): Promise<string> {
+  mkdirSync(dirname(output), { recursive: true });
+  await run(compiler, ['-O2', '-Wall', '-Wextra', '-o', output, REFGEN_SOURCE], { timeout: 60_000 });
+  return output;
+}
+
+/** One refgen run; rejects with its stderr when it fails or outlives the schedule by a minute. */
+export async function runRefgen(binary: string, options: RefgenOptions): Promise<RefgenReport> {
+  const args = [
+    '--host',
+    options.host ?? '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--rate',
+    String(options.rate),
+    '--qos',
+    String(options.qos),
+    '--pairs',
+    String(options.pairs),
+    '--duration-ms',
+    String(options.durationMs),
+    '--size',
+    String(options.size ?? 64),
+    '--mqtt',
+    String(options.mqtt ?? 5),
+    '--prefix',
+    options.prefix ?? `refgen${process.pid}x${Date.now().toString(36)}`,
+  ];
+  const { stdout } = await run(binary, args, { timeout: options.durationMs + 60_000 });
+  return parseRefgenReport(stdout);
+}
+
+export function parseRefgenReport(stdout: string): RefgenReport {
+  const report = JSON.parse(stdout.trim()) as RefgenReport;
+  if (report.generator !== 'refgen' || typeof report.latencyUs?.p50 !== 'number')
+    throw new Error(`refgen printed something else: ${stdout.slice(0, 200)}`);
+  return report;
+}
