@@ -8,8 +8,8 @@
 //   npm run bench:accuracy   (ACCURACY_RUNS=3 ACCURACY_SECONDS=5 ACCURACY_RATES=1000,5000,20000
 //                             ACCURACY_QOS=0,1 ACCURACY_TIMER=auto ACCURACY_WORKERS=auto)
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { runLoadScenario, type LoadSection } from '../harness/load/index.js';
-import { timerStatus } from '../harness/load/precise-timer.js';
+import { runLoadScenario } from '../harness/load/index.js';
+import { timerStatus, type TimerChoice } from '../harness/load/precise-timer.js';
 import { startTarget } from '../harness/targets/index.js';
 import type { StartedTarget } from '../harness/targets/index.js';
 import { buildRefgen, runRefgen } from './lib/refgen.js';
@@ -19,7 +19,7 @@ const runs = Number(process.env['ACCURACY_RUNS'] ?? 3);
 const seconds = Number(process.env['ACCURACY_SECONDS'] ?? 5);
 const rates = (process.env['ACCURACY_RATES'] ?? '1000,5000,20000').split(',').map(Number);
 const qosList = (process.env['ACCURACY_QOS'] ?? '0,1').split(',').map(Number) as (0 | 1)[];
-const timer = (process.env['ACCURACY_TIMER'] ?? 'auto') as NonNullable<LoadSection['timer']>;
+const timer = (process.env['ACCURACY_TIMER'] ?? 'auto') as TimerChoice;
 const workersSetting = process.env['ACCURACY_WORKERS'] ?? 'auto';
 const workers = workersSetting === 'auto' ? 'auto' : Number(workersSetting);
 const PAIRS = 10;

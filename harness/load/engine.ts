@@ -3,8 +3,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LoadProgress } from '../reporters/types.js';
-import type { LoadResult } from '../result/model.js';
+import type { LoadProgress, LoadResult } from '../result/model.js';
 import type { Endpoint, StartedTarget } from '../targets/types.js';
 import { deliveryVerdicts, mergeIntervals, mergeWorkerHistograms, sumReports } from './aggregate.js';
 import { nowMs } from './clock.js';
@@ -42,13 +41,13 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
   const errors = validateLoadSection(load);
   if (context.endpoint.transport !== 'tcp')
     errors.push(`transport '${context.endpoint.transport}': the load engine speaks plain TCP only`);
-  if (errors.length > 0) throw new LoadConfigError(errors);
-  const executor = getExecutor(load.executor)!;
+  const executor = getExecutor(load.executor);
+  if (executor === undefined) errors.push(`unknown executor '${load.executor}'`);
+  if (errors.length > 0 || executor === undefined) throw new LoadConfigError(errors);
   const executorPlan = executor.plan(load);
-  const plan = buildRunPlan(load, context.endpoint, context.mqttVersion, load.executor, executorPlan);
+  const plan = buildRunPlan(load, context.endpoint, context.mqttVersion, executorPlan);
   const startedAt = new Date();
   const broker = context.target.pid !== undefined ? sampleProcess(context.target.pid) : undefined;
-  const cpu = measureOwnCpu();
 
   const state = new RunState(plan.workers.length);
   const channels = plan.workers.map((workerPlan) =>
@@ -60,6 +59,10 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
   state.onInterval = (index, parts) => context.onProgress?.(progressOf(context, state, index, parts));
   let reason: string | undefined;
   let startMs: number;
+  // The generator's CPU from the schedule's start to the last report: what the run itself costs
+  // (thread start-up, connecting and subscribing are left out).
+  let cpu: { stop(): OwnCpu } | undefined;
+  let cpuUsed: OwnCpu | undefined;
   try {
     const clients = plan.publishers.length + plan.receivers.length;
     const setupBudget = 30_000 + (load.connectRate ? (clients * 1000) / load.connectRate : clients * 2);
@@ -67,6 +70,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
       reason = `setup did not finish within ${Math.round(setupBudget)} ms`;
     if (context.signal.aborted) reason = 'interrupted';
     startMs = nowMs() + 100;
+    cpu = measureOwnCpu();
     broadcast(reason === undefined ? { type: 'start', startMs } : { type: 'abort' });
     const runBudget = executorPlan.durationMs + 2 * plan.workers[0]!.drainTimeoutMs + 30_000;
     if (!(await state.waitFor((w) => w.published !== undefined, runBudget))) {
@@ -82,6 +86,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
       broadcast({ type: 'abort' });
       await state.waitFor((w) => w.report !== undefined, 5000);
     }
+    cpuUsed = cpu.stop();
   } finally {
     context.signal.removeEventListener('abort', onAbort);
     await Promise.all(channels.map((channel) => channel.close()));
@@ -97,7 +102,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
     startedAt,
     startMs,
     reason,
-    cpu: cpu.stop(),
+    cpu: cpuUsed ?? cpu?.stop() ?? { percent: 0, userUs: 0, systemUs: 0 },
     broker: broker?.stop(),
   });
 }
@@ -277,10 +282,12 @@ function buildResult(input: BuildInput): LoadResult {
   const ack = mergeWorkerHistograms(reports, 'ack');
   const connect = mergeWorkerHistograms(reports, 'connect');
   const lateness = mergeWorkerHistograms(reports, 'lateness');
-  const executorPlan = plan.workers[0]!.executorPlan;
+  const executorPlan = plan.executorPlan;
   const lastSend = reports.reduce((max, report) => Math.max(max, report.lastSendMs), 0);
-  const openEnded = load.executor === 'per-client-iterations' || load.executor === 'connection-storm';
-  const activeMs = Math.max(1, openEnded && lastSend > 0 ? lastSend - startMs : executorPlan.durationMs);
+  const activeMs = Math.max(
+    1,
+    executorPlan.openEnded && lastSend > 0 ? lastSend - startMs : executorPlan.durationMs,
+  );
   const latenessP99Ms = lateness.totalCount > 0 ? lateness.getValueAtPercentile(99) / 1000 : 0;
   const connections = reports.reduce(
     (total, report) => ({

@@ -1,5 +1,12 @@
 // Public surface of the load engine (docs/load.md).
-export { LoadSection, PublisherGroup, SubscriberGroup, PayloadSize, Stage } from './schema.js';
+export {
+  LoadSection,
+  PublisherGroup,
+  SubscriberGroup,
+  PayloadSize,
+  Stage,
+  type ExecutorSection,
+} from './schema.js';
 export { runLoadScenario, type LoadRunContext } from './engine.js';
 export { mergeLoadResults, mergeRunResults, groupByKey, MergeError } from './merge.js';
 export { presetScenario, presetSection, PRESETS, type BenchPreset, type BenchOptions } from './presets.js';
@@ -11,6 +18,13 @@ export {
   ThresholdError,
   type Threshold,
 } from './thresholds.js';
-export { getExecutor, executorTypes } from './executors/registry.js';
-export type { Executor, ExecutorContext, ExecutorPlan } from './executors/types.js';
+export { EXECUTORS, getExecutor, executorTypes, type ExecutorType } from './executors/registry.js';
+export {
+  defineExecutor,
+  type Executor,
+  type ExecutorContext,
+  type ExecutorPlan,
+  type ExecutorSpec,
+} from './executors/types.js';
+export { TIMER_KINDS, timerStatus, type TimerChoice, type TimerKind } from './precise-timer.js';
 export { decodeHistogram, mergeEncoded, percentiles } from './histogram.js';

@@ -6,7 +6,7 @@ import type { Endpoint } from '../targets/types.js';
 import { durationMs } from './duration.js';
 import type { ExecutorPlan } from './executors/types.js';
 import type { ClientSpec, WorkerPlan } from './protocol.js';
-import type { LoadSection, SubscriberGroup } from './schema.js';
+import { publisherGroup, subscriberGroups, type LoadSection } from './schema.js';
 import { expandTemplate, type Receiver } from './topics.js';
 import type { MqttVersion } from '../vocabulary.js';
 
@@ -22,18 +22,14 @@ export interface RunPlan {
   /** Every receiver (a subscriber, or a share group once). */
   receivers: Receiver[];
   inProcess: boolean;
-}
-
-export function subscriberGroups(section: LoadSection): SubscriberGroup[] {
-  const groups = section.subscribers;
-  return groups === undefined ? [] : Array.isArray(groups) ? groups : [groups];
+  /** The executor's plan (the workers compute the same one from the section). */
+  executorPlan: ExecutorPlan;
 }
 
 export function buildRunPlan(
   section: LoadSection,
   endpoint: Endpoint,
   mqttVersion: MqttVersion,
-  executorType: string,
   executorPlan: ExecutorPlan,
 ): RunPlan {
   const prefix = `lt${randomBytes(4).toString('hex')}`;
@@ -41,7 +37,7 @@ export function buildRunPlan(
   const level = (version: MqttVersion | undefined): 4 | 5 => ((version ?? mqttVersion) === '5.0' ? 5 : 4);
 
   const publishers: ClientSpec[] = [];
-  const group = section.publishers;
+  const group = publisherGroup(section);
   for (let index = 0; group !== undefined && index < group.count; index++) {
     const clientId = `${prefix}p${index}`;
     publishers.push({
@@ -81,7 +77,7 @@ export function buildRunPlan(
     }
   }
 
-  const totalConnections = publishers.length + subscribers.length + (section.connections ?? 0);
+  const totalConnections = publishers.length + subscribers.length + executorPlan.connections;
   const addresses = sourceAddresses(section.sourceAddresses ?? 'auto', endpoint.host, totalConnections);
   [...subscribers, ...publishers].forEach((spec, ordinal) => {
     if (addresses.length > 0) spec.localAddress = addresses[ordinal % addresses.length]!;
@@ -94,7 +90,7 @@ export function buildRunPlan(
           1,
           Math.min(
             availableParallelism(),
-            Math.max(1, publishers.length + subscribers.length, section.connections ?? 0),
+            Math.max(1, publishers.length + subscribers.length, executorPlan.connections),
           ),
         )
       : Math.max(1, requested);
@@ -118,20 +114,18 @@ export function buildRunPlan(
       ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
       protocolLevel: level(undefined),
       section,
-      executorType,
-      executorPlan,
       publishers: publishers.filter((spec) => spec.index % workerCount === workerIndex),
       subscribers: subscribers.filter((spec) => spec.index % workerCount === workerIndex),
       allPublisherTopics,
       totalPublishers: publishers.length,
       connectRate: (section.connectRate ?? 0) / workerCount,
       sourceAddresses: addresses,
-      maxInflight: section.maxInflight ?? 1000,
+      maxInflight: ('maxInflight' in section ? section.maxInflight : undefined) ?? 1000,
       drainTimeoutMs: durationMs(section.drainTimeout, 5000),
       timeoutMs: 15_000,
     });
   }
-  return { prefix, runTag, workers, publishers, receivers, inProcess };
+  return { prefix, runTag, workers, publishers, receivers, inProcess, executorPlan };
 }
 
 /** Loopback source addresses to spread connections over (empty: let the OS choose). */

@@ -30,11 +30,10 @@ export function presetSection(preset: BenchPreset, options: BenchOptions): LoadS
   const qos = options.qos ?? 0;
   const size = options.size ?? 64;
   const duration = options.duration ?? '10s';
-  const common: Partial<LoadSection> = {
+  const common = {
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
     ...(options.connectRate === undefined ? {} : { connectRate: options.connectRate }),
-    ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
   };
   if (preset === 'conn-storm') {
     return {
@@ -46,9 +45,6 @@ export function presetSection(preset: BenchPreset, options: BenchOptions): LoadS
     };
   }
   const closed = options.max === true || options.rate === 0;
-  const timing: Partial<LoadSection> = closed
-    ? { executor: 'closed-loop', duration, window: options.window ?? 10 }
-    : { executor: 'constant-arrival-rate', duration, rate: options.rate ?? 1000 };
   const shape = {
     fanin: { publishers: 10, subscribers: 1, topic: '{prefix}/t/%i', filter: '{prefix}/t/+', retain: false },
     fanout: { publishers: 1, subscribers: 10, topic: '{prefix}/t', filter: '{prefix}/t', retain: false },
@@ -69,12 +65,19 @@ export function presetSection(preset: BenchPreset, options: BenchOptions): LoadS
   }[preset];
   const publishers = options.publishers ?? shape.publishers;
   const subscribers = options.subscribers ?? (preset === 'pairs' ? publishers : shape.subscribers);
-  return {
-    executor: 'constant-arrival-rate',
-    ...timing,
-    ...common,
+  const clients = {
     publishers: { count: publishers, topic: shape.topic, qos, size, retain: shape.retain },
     subscribers: { count: subscribers, topic: shape.filter, qos },
+  };
+  if (closed)
+    return { executor: 'closed-loop', duration, window: options.window ?? 10, ...common, ...clients };
+  return {
+    executor: 'constant-arrival-rate',
+    duration,
+    rate: options.rate ?? 1000,
+    ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
+    ...common,
+    ...clients,
   };
 }
 

@@ -2,7 +2,6 @@
 // Everything here is plain JSON (structured-clone safe): the same plan drives a worker thread
 // or the in-process runtime.
 import type { ReceiverReport } from './delivery.js';
-import type { ExecutorPlan } from './executors/types.js';
 import type { TimerKind } from './precise-timer.js';
 import type { LoadSection } from './schema.js';
 
@@ -35,9 +34,8 @@ export interface WorkerPlan {
   username?: string;
   password?: string;
   protocolLevel: 4 | 5;
+  /** The load section as validated; the worker's executor computes its plan from it. */
   section: LoadSection;
-  executorType: string;
-  executorPlan: ExecutorPlan;
   publishers: ClientSpec[];
   subscribers: ClientSpec[];
   /** Topics of every publisher in the run, by global index (for expected-delivery counts). */

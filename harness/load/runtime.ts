@@ -12,6 +12,7 @@ import { PublishEncoder } from './fast-publish.js';
 import { Measurements } from './measurements.js';
 import { readHeaderAt, sizeSampler, type PayloadHeader } from './payload.js';
 import type { ClientSpec, EngineMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
+import { publisherGroup } from './schema.js';
 import { matchReceivers } from './topics.js';
 import { Waits } from './waits.js';
 
@@ -44,8 +45,9 @@ export class WorkerRuntime implements LoadClientOwner {
     private readonly plan: WorkerPlan,
     private readonly post: (message: WorkerMessage) => void,
   ) {
-    this.size = sizeSampler(plan.section.publishers?.size);
-    this.waits = new Waits(plan.section.timer ?? 'auto');
+    const section = plan.section;
+    this.size = sizeSampler(publisherGroup(section)?.size);
+    this.waits = new Waits(('timer' in section ? section.timer : undefined) ?? 'auto');
   }
 
   /** Feed a message from the engine. */
@@ -76,9 +78,9 @@ export class WorkerRuntime implements LoadClientOwner {
       await this.waits.sleepUntil(this.startMs);
       this.lag.enable();
       this.scheduleInterval();
-      const executor = getExecutor(this.plan.executorType);
-      if (executor === undefined) throw new Error(`LOAD_UNKNOWN_EXECUTOR: ${this.plan.executorType}`);
-      await executor.run(this.context());
+      const executor = getExecutor(this.plan.section.executor);
+      if (executor === undefined) throw new Error(`LOAD_UNKNOWN_EXECUTOR: ${this.plan.section.executor}`);
+      await executor.run(this.context(), this.plan.section);
       await this.waitInflight(nowMs() + this.plan.drainTimeoutMs);
       this.post({ type: 'published', sentByPublisher: this.publishers.map((p) => [p.index, p.seq]) });
       const drain = await this.next('drain');
@@ -200,8 +202,6 @@ export class WorkerRuntime implements LoadClientOwner {
   private context(): ExecutorContext {
     const plan = this.plan;
     return {
-      section: plan.section,
-      plan: plan.executorPlan,
       startMs: this.startMs,
       signal: this.abort.signal,
       publishers: this.publishers,
@@ -215,7 +215,8 @@ export class WorkerRuntime implements LoadClientOwner {
         this.completed = handler;
       },
       flush: () => this.flush(),
-      openConnection: (number, intendedMs) => this.openStormConnection(number, intendedMs),
+      openConnection: (number, intendedMs, keepAlive) =>
+        this.openStormConnection(number, intendedMs, keepAlive),
       sleepUntil: (atMs) => this.waits.sleepUntil(atMs),
       wakeAt: (atMs, callback) => this.waits.wakeAt(atMs, callback),
     };
@@ -260,7 +261,11 @@ export class WorkerRuntime implements LoadClientOwner {
     this.corked.length = 0;
   }
 
-  private async openStormConnection(number: number, intendedMs: number): Promise<LoadClient | undefined> {
+  private async openStormConnection(
+    number: number,
+    intendedMs: number,
+    keepAlive: number,
+  ): Promise<LoadClient | undefined> {
     const addresses = this.plan.sourceAddresses;
     const spec: ClientSpec = {
       index: number,
@@ -269,7 +274,7 @@ export class WorkerRuntime implements LoadClientOwner {
       qos: 0,
       retain: false,
       cleanStart: true,
-      keepAlive: this.plan.section.publishers?.keepAlive ?? 0,
+      keepAlive,
       protocolLevel: this.plan.protocolLevel,
       ...(addresses.length > 0 ? { localAddress: addresses[number % addresses.length]! } : {}),
     };

@@ -40,6 +40,8 @@ const COUNTS = [
   'expected',
 ] as const;
 const RATES = ['rate', 'received_rate'] as const;
+/** `<group>.<percentile>`: PUBACK/PUBCOMP round trip, connect time, service time, send lateness. */
+const LATENCY_GROUPS: readonly string[] = ['ack', 'connect', 'service', 'lateness'];
 const DURATIONS = ['overrun', 'event_loop_lag'] as const;
 const LATENCY_UNITS: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000 };
@@ -61,7 +63,7 @@ export function parseThreshold(expression: string): Threshold {
   const kind = metricKind(metric);
   if (kind === undefined) {
     throw new ThresholdError(
-      `'${expression}': unknown metric '${metric}' (latency p50/p90/p99/p99.9/max/min/mean, ack.<p>, connect.<p>, ${COUNTS.join(', ')}, ${RATES.join(', ')}, ${DURATIONS.join(', ')})`,
+      `'${expression}': unknown metric '${metric}' (latency p50/p90/p99/p99.9/max/min/mean, ack.<p>, connect.<p>, service.<p>, lateness.<p>, ${COUNTS.join(', ')}, ${RATES.join(', ')}, ${DURATIONS.join(', ')})`,
     );
   }
   const base = { expression: expression.trim(), metric, comparison: comparison as Comparison, kind };
@@ -103,7 +105,7 @@ export function parseThresholds(expressions: readonly string[]): {
 
 function metricKind(metric: string): MetricKind | undefined {
   const [head = '', field] = metric.split(/\.(.*)/s);
-  if ((head === 'ack' || head === 'connect') && field !== undefined)
+  if (LATENCY_GROUPS.includes(head) && field !== undefined)
     return field in LATENCY_FIELDS ? 'latency' : undefined;
   if (metric in LATENCY_FIELDS) return 'latency';
   if ((COUNTS as readonly string[]).includes(metric)) return 'count';
@@ -122,6 +124,8 @@ export function metricValue(result: LoadResult, threshold: Threshold): number {
       const [head = '', field = ''] = metric.split(/\.(.*)/s);
       if (head === 'ack') return result.ackLatency?.percentiles[LATENCY_FIELDS[field] ?? 'max'] ?? 0;
       if (head === 'connect') return result.connectLatency?.percentiles[LATENCY_FIELDS[field] ?? 'max'] ?? 0;
+      if (head === 'service') return result.serviceTime?.percentiles[LATENCY_FIELDS[field] ?? 'max'] ?? 0;
+      if (head === 'lateness') return result.sendLateness?.percentiles[LATENCY_FIELDS[field] ?? 'max'] ?? 0;
       return result.latency[LATENCY_FIELDS[metric] ?? 'max'];
     }
     case 'rate':

@@ -1,10 +1,10 @@
-// Validation of a load section beyond the schema: the executor's own rules, payload sizes, topic
-// templates and thresholds. Returns every problem at once.
+// Validation of a load section: its executor's schema and rules, then what every executor shares
+// (payload sizes, topic templates, share names, thresholds). Returns every problem at once: the
+// shared checks run on each part that fits its own schema, whatever the rest of the section holds.
 import { Value } from '@sinclair/typebox/value';
 import { getExecutor, executorTypes } from './executors/registry.js';
 import { checkSize } from './payload.js';
-import { subscriberGroups } from './plan.js';
-import { LoadSection } from './schema.js';
+import { PublisherGroup, SubscriberGroup } from './section-parts.js';
 import { parseThresholds } from './thresholds.js';
 
 export class LoadConfigError extends Error {
@@ -15,22 +15,35 @@ export class LoadConfigError extends Error {
 }
 
 export function validateLoadSection(section: unknown): string[] {
-  if (!Value.Check(LoadSection, section)) {
-    return [...Value.Errors(LoadSection, section)].map((error) => `${error.path || '/'}: ${error.message}`);
+  if (section === null || typeof section !== 'object' || Array.isArray(section))
+    return ['a load section is a map with an `executor` key'];
+  const fields = new Map(Object.entries(section));
+  const type = fields.get('executor');
+  const executor = typeof type === 'string' ? getExecutor(type) : undefined;
+  if (executor === undefined) {
+    const known = executorTypes().join(', ');
+    return [
+      type === undefined
+        ? `\`executor\` is required (one of: ${known})`
+        : `unknown executor '${String(type)}' (one of: ${known})`,
+    ];
   }
-  const errors: string[] = [];
-  const executor = getExecutor(section.executor);
-  if (executor === undefined)
-    errors.push(`unknown executor '${section.executor}' (one of: ${executorTypes().join(', ')})`);
-  else errors.push(...executor.validate(section));
-  const sizeError = checkSize(section.publishers?.size);
-  if (sizeError !== undefined) errors.push(`publishers.size: ${sizeError}`);
-  if (section.publishers && /[+#]/.test(section.publishers.topic))
-    errors.push('publishers.topic: a topic name cannot contain wildcards');
-  for (const [index, group] of subscriberGroups(section).entries()) {
-    if (group.share !== undefined && /[/+#]/.test(group.share))
+  const errors = executor.check(section);
+  const publishers = fields.get('publishers');
+  if (Value.Check(PublisherGroup, publishers)) {
+    if (publishers.count === 0) errors.push('publishers.count must be at least 1');
+    const sizeError = checkSize(publishers.size);
+    if (sizeError !== undefined) errors.push(`publishers.size: ${sizeError}`);
+    if (/[+#]/.test(publishers.topic)) errors.push('publishers.topic: a topic name cannot contain wildcards');
+  }
+  const subscribers = fields.get('subscribers');
+  const groups = Array.isArray(subscribers) ? subscribers : [subscribers];
+  for (const [index, group] of groups.entries()) {
+    if (Value.Check(SubscriberGroup, group) && group.share !== undefined && /[/+#]/.test(group.share))
       errors.push(`subscribers[${index}].share: a share name cannot contain '/', '+' or '#'`);
   }
-  errors.push(...parseThresholds(section.thresholds ?? []).errors);
+  const thresholds = fields.get('thresholds');
+  if (Array.isArray(thresholds) && thresholds.every((item) => typeof item === 'string'))
+    errors.push(...parseThresholds(thresholds).errors);
   return errors;
 }

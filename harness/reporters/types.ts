@@ -1,6 +1,8 @@
 // Reporter contract (after Playwright's): every hook is optional; the runner calls them as results
 // arrive, and `onEnd` gets the complete, canonical RunResult. A reporter renders only the result model.
-import type { LoadResult, RunResult, ScenarioResult } from '../result/model.js';
+import type { LoadProgress, LoadResult, RunResult, ScenarioResult } from '../result/model.js';
+
+export type { LoadProgress };
 
 export interface RunBeginInfo {
   targets: string[];
@@ -9,15 +11,6 @@ export interface RunBeginInfo {
   total: number;
 }
 
-export interface LoadProgress {
-  load: string;
-  target: string;
-  elapsedMs: number;
-  sentPerSec: number;
-  receivedPerSec: number;
-  p99Us: number;
-  errors: number;
-}
 
 export interface Reporter {
   onBegin?(info: RunBeginInfo): void;

@@ -164,6 +164,17 @@ export interface ThresholdResult {
   ok: boolean;
 }
 
+/** A running load's last whole second (the load engine sends one per second to reporters). */
+export interface LoadProgress {
+  load: string;
+  target: string;
+  elapsedMs: number;
+  sentPerSec: number;
+  receivedPerSec: number;
+  p99Us: number;
+  errors: number;
+}
+
 export interface LoadResult {
   id: string;
   name: string;

@@ -47,6 +47,26 @@ describe('load section validation', () => {
     expect(validateLoadSection({ executor: 'warp-drive' })).toEqual([
       expect.stringContaining("unknown executor 'warp-drive'"),
     ]);
+    expect(validateLoadSection({ rate: 5 })).toEqual([expect.stringContaining('`executor` is required')]);
+  });
+
+  it('judges a section by its own executor: keys of another executor are unknown keys', () => {
+    expect(
+      validateLoadSection({
+        executor: 'closed-loop',
+        duration: '1s',
+        rate: 100,
+        publishers: { count: 1, topic: 't', qos: 3 },
+        subscribers: [{ count: 1 }],
+      }),
+    ).toEqual([
+      'closed-loop: unknown key `rate`',
+      'publishers.qos: must be one of 0, 1, 2',
+      expect.stringMatching(/^subscribers\.0: `topic` is required/),
+    ]);
+    expect(validateLoadSection({ executor: 'connection-storm', connections: 5, hold: 'soon' })).toEqual([
+      expect.stringMatching(/^hold: /),
+    ]);
   });
 
   it('plans the ramp: intended = area under the rate curve', () => {
@@ -57,6 +77,7 @@ describe('load section validation', () => {
         { duration: '2s', target: 100 },
         { duration: 1000, target: 100 },
       ],
+      publishers: { count: 1, topic: 'r' },
     });
     expect(plan.intended).toBe(200); // 0→100 over 2 s = 100, then 100 for 1 s
     expect(plan.durationMs).toBe(3000);

@@ -9,6 +9,8 @@ describe('threshold parsing', () => {
     ['max < 250', { metric: 'max', comparison: '<', limit: 250_000, unit: 'ms', kind: 'latency' }],
     ['ack.p99 < 5ms', { metric: 'ack.p99', comparison: '<', limit: 5000, kind: 'latency' }],
     ['connect.max <= 2s', { metric: 'connect.max', comparison: '<=', limit: 2_000_000, kind: 'latency' }],
+    ['service.p50 < 200us', { metric: 'service.p50', comparison: '<', limit: 200, kind: 'latency' }],
+    ['lateness.p99 < 1ms', { metric: 'lateness.p99', comparison: '<', limit: 1000, kind: 'latency' }],
     ['lost == 0', { metric: 'lost', comparison: '==', limit: 0, kind: 'count' }],
     ['duplicated != 3', { metric: 'duplicated', comparison: '!=', limit: 3, kind: 'count' }],
     ['rate >= 10000', { metric: 'rate', comparison: '>=', limit: 10_000, kind: 'rate' }],

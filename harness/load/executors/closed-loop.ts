@@ -1,31 +1,38 @@
 // closed-loop: as fast as the broker allows, with `window` messages in flight per publisher, for
 // `duration`. Finds the maximum sustainable rate.
-import type { LoadSection } from '../schema.js';
-import { durationMs, parseDuration } from '../duration.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { durationMs } from '../duration.js';
+import { CLIENT_KEYS, Duration, executorSchema } from '../section-parts.js';
 import { runWindowed } from './windowed.js';
-import type { Executor, ExecutorContext, ExecutorPlan } from './types.js';
+import { defineExecutor, type ExecutorPlan } from './types.js';
 
-export const closedLoop: Executor = {
-  type: 'closed-loop',
-  validate(section: LoadSection): string[] {
-    const errors: string[] = [];
-    if (section.duration === undefined || (parseDuration(section.duration) ?? 0) <= 0)
-      errors.push('closed-loop: `duration` (> 0) is required');
-    if ((section.publishers?.count ?? 0) === 0)
-      errors.push('closed-loop: `publishers.count` must be at least 1');
-    if (section.rate !== undefined)
-      errors.push('closed-loop: `rate` does not apply (use constant-arrival-rate)');
-    return errors;
+export const ClosedLoopSection = executorSchema(
+  'closed-loop',
+  {
+    duration: Duration,
+    window: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'messages in flight per publisher (default 10)' }),
+    ),
+    ...CLIENT_KEYS,
   },
-  plan(section: LoadSection): ExecutorPlan {
-    return {
-      durationMs: durationMs(section.duration, 0),
-      intended: undefined,
-      settings: { window: section.window ?? 10 },
-    };
-  },
-  run(context: ExecutorContext): Promise<void> {
-    const window = Number(context.plan.settings['window']);
-    return runWindowed(context, { window, perPublisher: Infinity, durationMs: context.plan.durationMs });
-  },
-};
+  'closed model: each publisher keeps `window` messages in flight for `duration` (maximum rate)',
+);
+export type ClosedLoopSection = Static<typeof ClosedLoopSection>;
+
+export interface ClosedLoopPlan extends ExecutorPlan {
+  window: number;
+}
+
+export const closedLoop = defineExecutor({
+  schema: ClosedLoopSection,
+  validate: (section) => (durationMs(section.duration, 0) > 0 ? [] : ['closed-loop: `duration` must be > 0']),
+  plan: (section): ClosedLoopPlan => ({
+    durationMs: durationMs(section.duration, 0),
+    intended: undefined,
+    openEnded: false,
+    connections: 0,
+    window: section.window ?? 10,
+  }),
+  run: (context, plan) =>
+    runWindowed(context, { window: plan.window, perPublisher: Infinity, durationMs: plan.durationMs }),
+});

@@ -1,32 +1,43 @@
 // constant-arrival-rate: `rate` messages per second for `duration`, whatever the broker does.
-import type { LoadSection } from '../schema.js';
-import { durationMs, parseDuration } from '../duration.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { durationMs } from '../duration.js';
+import { CLIENT_KEYS, Duration, executorSchema, OPEN_LOOP_KEYS } from '../section-parts.js';
 import { runOpenLoop } from './open-loop.js';
-import type { Executor, ExecutorContext, ExecutorPlan } from './types.js';
+import { defineExecutor, type ExecutorPlan } from './types.js';
 
-export const constantArrivalRate: Executor = {
-  type: 'constant-arrival-rate',
-  validate(section: LoadSection): string[] {
-    const errors: string[] = [];
-    if (section.rate === undefined || section.rate <= 0)
-      errors.push('constant-arrival-rate: `rate` (messages per second, > 0) is required');
-    if (section.duration === undefined || (parseDuration(section.duration) ?? 0) <= 0)
-      errors.push('constant-arrival-rate: `duration` (> 0) is required');
-    if ((section.publishers?.count ?? 0) === 0)
-      errors.push('constant-arrival-rate: `publishers.count` must be at least 1');
-    return errors;
+export const ConstantArrivalRateSection = executorSchema(
+  'constant-arrival-rate',
+  {
+    rate: Type.Number({ exclusiveMinimum: 0, description: 'messages per second for the whole run' }),
+    duration: Duration,
+    ...OPEN_LOOP_KEYS,
+    ...CLIENT_KEYS,
   },
-  plan(section: LoadSection): ExecutorPlan {
-    const rate = section.rate ?? 0;
+  'open model: `rate` messages per second for `duration`; late messages are dropped, not queued',
+);
+export type ConstantArrivalRateSection = Static<typeof ConstantArrivalRateSection>;
+
+export interface ConstantArrivalRatePlan extends ExecutorPlan {
+  intended: number;
+  rate: number;
+  tickMs: number;
+}
+
+export const constantArrivalRate = defineExecutor({
+  schema: ConstantArrivalRateSection,
+  validate: (section) =>
+    durationMs(section.duration, 0) > 0 ? [] : ['constant-arrival-rate: `duration` must be > 0'],
+  plan(section): ConstantArrivalRatePlan {
     const duration = durationMs(section.duration, 0);
-    return { durationMs: duration, intended: Math.floor((rate * duration) / 1000), settings: { rate } };
+    return {
+      durationMs: duration,
+      intended: Math.floor((section.rate * duration) / 1000),
+      openEnded: false,
+      connections: 0,
+      rate: section.rate,
+      tickMs: durationMs(section.tick, 0),
+    };
   },
-  run(context: ExecutorContext): Promise<void> {
-    const rate = Number(context.plan.settings['rate']);
-    return runOpenLoop(
-      context,
-      { total: context.plan.intended ?? 0, timeOf: (n) => (n * 1000) / rate },
-      durationMs(context.section.tick, 0),
-    );
-  },
-};
+  run: (context, plan) =>
+    runOpenLoop(context, { total: plan.intended, timeOf: (n) => (n * 1000) / plan.rate }, plan.tickMs),
+});

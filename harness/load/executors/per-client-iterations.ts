@@ -1,31 +1,41 @@
 // per-client-iterations: every publisher sends exactly `iterations` messages, `window` in flight
 // (default 1: each waits for the previous PUBACK/PUBCOMP), bounded by `duration` (default 10 min).
-import type { LoadSection } from '../schema.js';
+import { Type, type Static } from '@sinclair/typebox';
 import { durationMs } from '../duration.js';
+import { CLIENT_KEYS, durationSchema, executorSchema } from '../section-parts.js';
 import { runWindowed } from './windowed.js';
-import type { Executor, ExecutorContext, ExecutorPlan } from './types.js';
+import { defineExecutor, type ExecutorPlan } from './types.js';
 
-export const perClientIterations: Executor = {
-  type: 'per-client-iterations',
-  validate(section: LoadSection): string[] {
-    const errors: string[] = [];
-    if (section.iterations === undefined)
-      errors.push('per-client-iterations: `iterations` (messages per publisher) is required');
-    if ((section.publishers?.count ?? 0) === 0)
-      errors.push('per-client-iterations: `publishers.count` must be at least 1');
-    if (section.rate !== undefined) errors.push('per-client-iterations: `rate` does not apply');
-    return errors;
+export const PerClientIterationsSection = executorSchema(
+  'per-client-iterations',
+  {
+    iterations: Type.Integer({ minimum: 1, description: 'messages per publisher' }),
+    window: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'messages in flight per publisher (default 1)' }),
+    ),
+    duration: Type.Optional(durationSchema('upper bound of the run (default 10 min)')),
+    ...CLIENT_KEYS,
   },
-  plan(section: LoadSection): ExecutorPlan {
-    const iterations = section.iterations ?? 0;
-    return {
-      durationMs: durationMs(section.duration, 600_000),
-      intended: iterations * (section.publishers?.count ?? 0),
-      settings: { iterations, window: section.window ?? 1 },
-    };
-  },
-  run(context: ExecutorContext): Promise<void> {
-    const { iterations, window } = context.plan.settings as { iterations: number; window: number };
-    return runWindowed(context, { window, perPublisher: iterations, durationMs: context.plan.durationMs });
-  },
-};
+  'closed model: exactly `iterations` messages per publisher, `window` in flight',
+);
+export type PerClientIterationsSection = Static<typeof PerClientIterationsSection>;
+
+export interface PerClientIterationsPlan extends ExecutorPlan {
+  intended: number;
+  iterations: number;
+  window: number;
+}
+
+export const perClientIterations = defineExecutor({
+  schema: PerClientIterationsSection,
+  plan: (section): PerClientIterationsPlan => ({
+    durationMs: durationMs(section.duration, 600_000),
+    intended: section.iterations * section.publishers.count,
+    openEnded: true,
+    connections: 0,
+    iterations: section.iterations,
+    window: section.window ?? 1,
+  }),
+  run: (context, plan) =>
+    runWindowed(context, { window: plan.window, perPublisher: plan.iterations, durationMs: plan.durationMs }),
+});

@@ -1,9 +1,10 @@
 // ramping-arrival-rate: the rate moves linearly from one stage target to the next, starting at
 // `startRate`. Message n is due when the integral of the rate reaches n.
-import type { LoadSection } from '../schema.js';
-import { durationMs, parseDuration } from '../duration.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { durationMs } from '../duration.js';
+import { CLIENT_KEYS, executorSchema, OPEN_LOOP_KEYS, Stage } from '../section-parts.js';
 import { runOpenLoop } from './open-loop.js';
-import type { Executor, ExecutorContext, ExecutorPlan } from './types.js';
+import { defineExecutor, type ExecutorPlan } from './types.js';
 
 interface Segment {
   startMs: number;
@@ -49,42 +50,54 @@ export function timeOfMessage(all: readonly Segment[], n: number): number {
   return Infinity;
 }
 
-export const rampingArrivalRate: Executor = {
-  type: 'ramping-arrival-rate',
-  validate(section: LoadSection): string[] {
-    const errors: string[] = [];
-    if (section.stages === undefined || section.stages.length === 0)
-      errors.push('ramping-arrival-rate: `stages` (list of {duration, target}) is required');
-    for (const [index, stage] of (section.stages ?? []).entries()) {
-      if (parseDuration(stage.duration) === undefined)
-        errors.push(`ramping-arrival-rate: stages[${index}].duration is not a duration`);
-    }
-    if (section.duration !== undefined)
-      errors.push('ramping-arrival-rate: `duration` is the sum of the stages; remove it');
-    if ((section.publishers?.count ?? 0) === 0)
-      errors.push('ramping-arrival-rate: `publishers.count` must be at least 1');
-    return errors;
+export const RampingArrivalRateSection = executorSchema(
+  'ramping-arrival-rate',
+  {
+    startRate: Type.Optional(
+      Type.Number({ minimum: 0, description: 'messages per second at the start (default 0)' }),
+    ),
+    stages: Type.Array(Stage, {
+      minItems: 1,
+      description: 'the rate moves linearly to each stage target over its duration',
+    }),
+    ...OPEN_LOOP_KEYS,
+    ...CLIENT_KEYS,
   },
-  plan(section: LoadSection): ExecutorPlan {
-    const stages = (section.stages ?? []).map((stage) => ({
+  'open model: the rate ramps linearly through `stages` from `startRate`; the run lasts their sum',
+);
+export type RampingArrivalRateSection = Static<typeof RampingArrivalRateSection>;
+
+export interface RampingArrivalRatePlan extends ExecutorPlan {
+  intended: number;
+  startRate: number;
+  stages: { durationMs: number; target: number }[];
+  tickMs: number;
+}
+
+export const rampingArrivalRate = defineExecutor({
+  schema: RampingArrivalRateSection,
+  plan(section): RampingArrivalRatePlan {
+    const stages = section.stages.map((stage) => ({
       durationMs: durationMs(stage.duration, 0),
       target: stage.target,
     }));
     const startRate = section.startRate ?? 0;
     const all = segments(startRate, stages);
-    const duration = stages.reduce((sum, stage) => sum + stage.durationMs, 0);
     const last = all[all.length - 1];
     const total =
       last === undefined ? 0 : last.before + ((last.fromRate + last.toRate) / 2) * (last.durationMs / 1000);
-    return { durationMs: duration, intended: Math.ceil(total - 1e-9), settings: { startRate, stages } };
+    return {
+      durationMs: stages.reduce((sum, stage) => sum + stage.durationMs, 0),
+      intended: Math.ceil(total - 1e-9),
+      openEnded: false,
+      connections: 0,
+      startRate,
+      stages,
+      tickMs: durationMs(section.tick, 0),
+    };
   },
-  run(context: ExecutorContext): Promise<void> {
-    const stages = context.plan.settings['stages'] as { durationMs: number; target: number }[];
-    const all = segments(Number(context.plan.settings['startRate']), stages);
-    return runOpenLoop(
-      context,
-      { total: context.plan.intended ?? 0, timeOf: (n) => timeOfMessage(all, n) },
-      durationMs(context.section.tick, 0),
-    );
+  run(context, plan): Promise<void> {
+    const all = segments(plan.startRate, plan.stages);
+    return runOpenLoop(context, { total: plan.intended, timeOf: (n) => timeOfMessage(all, n) }, plan.tickMs);
   },
-};
+});

@@ -1,17 +1,24 @@
-// The executor contract (after k6's lib/executor): one file per load model, registered by type
-// string. validate() returns every problem, plan() computes the schedule's shape before anything
-// runs (plain JSON, sent to worker threads), run() drives this worker's share of the schedule.
+// The executor contract (after k6's lib/executor): one file per load model. Each file exports its
+// `load:` schema (TypeBox, keyed on its `executor` literal), its typed plan, and the executor made by
+// defineExecutor(); registry.ts lists them. validate() adds the rules a schema cannot say (every
+// problem, not the first), plan() computes the schedule before anything connects, run() drives this
+// worker's share of it. A worker gets the section as JSON and computes the same plan again (plans are
+// pure), so the typed plan never crosses a thread boundary as untyped data.
+import type { Static, TLiteral, TObject, TProperties } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import type { LoadClient } from '../client.js';
 import type { PublishEncoder } from '../fast-publish.js';
-import type { LoadSection } from '../schema.js';
+import { describeSchemaErrors } from '../schema-errors.js';
 
 export interface ExecutorPlan {
   /** Length of the schedule (excluding setup and drain). */
   durationMs: number;
   /** Messages (or connections, for connection-storm) the schedule asks for; undefined when open-ended. */
   intended: number | undefined;
-  /** Executor-specific numbers (rates, stages, window, ...), JSON only. */
-  settings: Record<string, unknown>;
+  /** The schedule ends when its work is done, not at durationMs (rates count to the last send). */
+  openEnded: boolean;
+  /** Bare connections the executor opens itself (besides publishers and subscribers). */
+  connections: number;
 }
 
 export interface PublisherHandle {
@@ -24,8 +31,6 @@ export interface PublisherHandle {
 }
 
 export interface ExecutorContext {
-  readonly section: LoadSection;
-  readonly plan: ExecutorPlan;
   /** Epoch ms at which the schedule starts (same value in every worker). */
   readonly startMs: number;
   readonly signal: AbortSignal;
@@ -40,22 +45,57 @@ export interface ExecutorContext {
   addIntended(count: number): void;
   /** Called whenever a QoS 1/2 publish of `publisher` completes (closed-loop executors refill their window). */
   onCompleted(handler: ((publisher: PublisherHandle) => void) | undefined): void;
-  /** Uncork every socket written this tick. */
+  /** Uncork every socket written since the last flush. */
   flush(): void;
   /** Open one extra connection (connection-storm): connect latency measured from intendedMs. */
-  openConnection(number: number, intendedMs: number): Promise<LoadClient | undefined>;
-  /** Resolves at epoch ms `atMs` or when the run is aborted. */
+  openConnection(number: number, intendedMs: number, keepAlive: number): Promise<LoadClient | undefined>;
+  /** Resolves at epoch ms `atMs` (millisecond timer) or when the run is aborted. */
   sleepUntil(atMs: number): Promise<void>;
   /**
-   * Calls `callback` once, at epoch ms `atMs` or when the run is aborted (never synchronously):
-   * sleepUntil without a promise and a closure per call, for loops that wake every tick.
+   * Calls `callback` once at epoch ms `atMs` on the precise timer (the section's `timer`), or soon
+   * after an abort; never synchronously. One wake-up is pending at a time: a new call replaces it.
    */
   wakeAt(atMs: number, callback: () => void): void;
 }
 
-export interface Executor {
-  readonly type: string;
-  validate(section: LoadSection): string[];
-  plan(section: LoadSection): ExecutorPlan;
-  run(context: ExecutorContext): Promise<void>;
+/** A `load:` schema of one executor: an object whose `executor` is a literal. */
+export type SectionSchema = TObject<TProperties & { executor: TLiteral<string> }>;
+
+export interface ExecutorSpec<Schema extends SectionSchema, Plan extends ExecutorPlan> {
+  schema: Schema;
+  /** Rules beyond the schema, for a section that fits it; every problem. */
+  validate?(section: Static<Schema>): string[];
+  plan(section: Static<Schema>): Plan;
+  run(context: ExecutorContext, plan: Plan): Promise<void>;
+}
+
+/** What the registry holds: the executor's schema, and its steps for a section of unknown shape. */
+export interface Executor<Schema extends SectionSchema = SectionSchema> {
+  readonly type: Schema['properties']['executor']['const'];
+  readonly schema: Schema;
+  /** Schema problems, or (for a section that fits the schema) the executor's own rules. */
+  check(section: unknown): string[];
+  /** The plan of a section that passed check(); throws otherwise. */
+  plan(section: unknown): ExecutorPlan;
+  run(context: ExecutorContext, section: unknown): Promise<void>;
+}
+
+export function defineExecutor<Schema extends SectionSchema, Plan extends ExecutorPlan>(
+  spec: ExecutorSpec<Schema, Plan>,
+): Executor<Schema> {
+  const type = spec.schema.properties.executor.const;
+  const fit = (section: unknown): Static<Schema> => {
+    if (Value.Check(spec.schema, section)) return section;
+    throw new Error(`LOAD_INVALID_CONFIG: ${describeSchemaErrors(type, spec.schema, section).join('; ')}`);
+  };
+  return {
+    type,
+    schema: spec.schema,
+    check: (section) =>
+      Value.Check(spec.schema, section)
+        ? (spec.validate?.(section) ?? [])
+        : describeSchemaErrors(type, spec.schema, section),
+    plan: (section) => spec.plan(fit(section)),
+    run: (context, section) => spec.run(context, spec.plan(fit(section))),
+  };
 }
