@@ -88,8 +88,41 @@ export function timerStatus(): { auto: TimerKind; nativeError?: string } {
     : { auto: 'wait-thread', ...(nativeError === undefined ? {} : { nativeError }) };
 }
 
+/**
+ * A timer of the chosen kind that never calls back before its deadline: libuv rounds to whole
+ * milliseconds, and the timerfd's clock offset is calibrated to about a microsecond, so a wake-up
+ * that comes early is re-armed for the rest instead of passed on.
+ */
 export function createTimer(choice: TimerChoice, callback: () => void): PreciseTimer {
-  const kind = choice === 'auto' ? timerStatus().auto : choice;
+  let deadline = NaN;
+  const onTime = (): void => {
+    if (Number.isNaN(deadline)) return; // disarmed after the wake-up was on its way
+    if (nowMs() < deadline) {
+      inner.arm(deadline);
+      return;
+    }
+    deadline = NaN;
+    callback();
+  };
+  const inner = createKind(choice === 'auto' ? timerStatus().auto : choice, onTime);
+  return {
+    kind: inner.kind,
+    arm(atMs: number): void {
+      deadline = atMs;
+      inner.arm(atMs);
+    },
+    disarm(): void {
+      deadline = NaN;
+      inner.disarm();
+    },
+    close(): void {
+      deadline = NaN;
+      inner.close();
+    },
+  };
+}
+
+function createKind(kind: TimerKind, callback: () => void): PreciseTimer {
   switch (kind) {
     case 'timerfd': {
       const loaded = loadNative();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLoadScenario, type LoadSection } from '../../harness/load/index.js';
+import { runLoadScenario, timerStatus, type LoadSection } from '../../harness/load/index.js';
 import type { StartedTarget } from '../../harness/targets/index.js';
 import { startMosquitto } from './mosquitto.js';
 import type { MqttVersion } from '../../harness/vocabulary.js';
@@ -25,6 +25,33 @@ function run(load: LoadSection, mqttVersion: MqttVersion = '3.1.1') {
 }
 
 describe('load engine against Mosquitto', () => {
+  it('records latency from the intended time, service time from the actual send, and send lateness', async () => {
+    const result = await run(
+      {
+        executor: 'constant-arrival-rate',
+        rate: 500,
+        duration: '1s',
+        publishers: { count: 4, topic: '{prefix}/s/%i', qos: 1, size: 64 },
+        subscribers: { count: 4, topic: '{prefix}/s/%i', qos: 1 },
+      },
+      '5.0',
+    );
+    const latency = result.latency;
+    const service = result.serviceTime?.percentiles;
+    const lateness = result.sendLateness?.percentiles;
+    expect(result.received).toBe(result.sent);
+    expect(service?.count).toBe(latency.count);
+    expect(lateness?.count).toBe(result.sent);
+    // Per message, service = latency − lateness with lateness ≥ 0: every order statistic of the
+    // service times is at most the same order statistic of the latencies.
+    for (const key of ['min', 'p50', 'p90', 'p99', 'p999', 'max'] as const)
+      expect(service?.[key], key).toBeLessThanOrEqual(latency[key]);
+    expect(lateness?.min).toBeGreaterThanOrEqual(0);
+    expect(result.generator.timer).toBe(timerStatus().auto);
+    expect(result.generator.cpuPerMessageUs).toBeGreaterThan(0);
+    expect(result.generator.sendLatenessP99Ms).toBe(Math.round(lateness!.p99 / 10) / 100);
+  });
+
   it('QoS 1 pairs at a constant rate: nothing lost, counts exact', async () => {
     const result = await run({
       executor: 'constant-arrival-rate',

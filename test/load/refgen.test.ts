@@ -1,0 +1,46 @@
+// The native reference generator of bench:accuracy builds with the machine's C compiler, runs against
+// Mosquitto, and reports what it did in the JSON the bench reads.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRefgen, runRefgen } from '../../bench/lib/refgen.js';
+import type { StartedTarget } from '../../harness/targets/index.js';
+import { startMosquitto } from './mosquitto.js';
+
+let broker: StartedTarget;
+const dir = mkdtempSync(join(tmpdir(), 'refgen-'));
+
+beforeAll(async () => {
+  broker = await startMosquitto();
+});
+afterAll(async () => {
+  await broker?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('native reference generator', () => {
+  it.each([
+    [0, 4],
+    [1, 5],
+  ] as const)('QoS %d, MQTT %d: builds, runs, and its report adds up', async (qos, mqtt) => {
+    const binary = await buildRefgen(join(dir, `refgen-${qos}`));
+    const report = await runRefgen(binary, {
+      port: broker.endpoint.port,
+      rate: 400,
+      qos,
+      pairs: 2,
+      durationMs: 500,
+      mqtt,
+    });
+    expect(report).toMatchObject({ generator: 'refgen', rate: 400, qos, pairs: 2, mqtt, intended: 200 });
+    expect(report.sent + report.dropped).toBe(200);
+    expect(report.received).toBe(report.sent); // loopback, one subscriber per topic: nothing lost
+    expect(report.latencyUs.count).toBe(report.received);
+    expect(report.serviceUs.count).toBe(report.received);
+    expect(report.latenessUs.count).toBe(report.sent);
+    expect(report.serviceUs.max).toBeLessThanOrEqual(report.latencyUs.max);
+    expect(report.latenessUs.p50).toBeGreaterThanOrEqual(0);
+    expect(report.cpuUserMs + report.cpuSystemMs).toBeGreaterThan(0);
+  });
+});
