@@ -6,6 +6,7 @@ const benches = [
   'bench:broker',
   'bench:load-cpu',
   'bench:accuracy',
+  'bench:timer',
   'bench:load-max',
   'bench:proxy',
   'bench:connections',
