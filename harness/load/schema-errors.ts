@@ -19,36 +19,38 @@ function collect(executor: string, schema: TSchema, value: unknown, base: string
     const key = segments[segments.length - 1] ?? '';
     const where = segments.length > 1 ? segments.slice(0, -1).join('.') : executor;
     const described = error.schema as { description?: unknown; anyOf?: TSchema[] };
-    switch (error.type) {
-      case ValueErrorType.ObjectRequiredProperty:
-        missing.push(path);
-        out.add(
-          `${where}: \`${key}\` is required${typeof described.description === 'string' ? ` (${described.description})` : ''}`,
-        );
-        break;
-      case ValueErrorType.ObjectAdditionalProperties:
-        out.add(`${where}: unknown key \`${key}\``);
-        break;
-      case ValueErrorType.Union: {
-        const branches = described.anyOf ?? [];
-        const literals = branches.map((branch) => (branch as { const?: unknown }).const);
-        if (literals.every((literal) => literal !== undefined)) {
-          out.add(`${path}: must be one of ${literals.map((literal) => JSON.stringify(literal)).join(', ')}`);
-          break;
-        }
-        // The branch of the value's own JSON type, when there is exactly one: its errors say more.
-        const matching = branches.filter((branch) => sameJsonType(branch, error.value));
-        if (matching.length === 1) collect(executor, matching[0]!, error.value, segments, out);
-        else
-          out.add(
-            `${path}: ${typeof described.description === 'string' ? `expected ${described.description}` : error.message}`,
-          );
-        break;
-      }
-      default:
-        out.add(`${path || executor}: ${error.message}`);
+    if (error.type === ValueErrorType.ObjectRequiredProperty) {
+      missing.push(path);
+      const description = typeof described.description === 'string' ? ` (${described.description})` : '';
+      out.add(`${where}: \`${key}\` is required${description}`);
+    } else if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+      out.add(`${where}: unknown key \`${key}\``);
+    } else if (error.type === ValueErrorType.Union) {
+      describeUnion(executor, described.anyOf ?? [], error.value, segments, out, described.description);
+    } else {
+      out.add(`${path || executor}: ${error.message}`);
     }
   }
+}
+
+/** Literals: the allowed values. Otherwise the branch of the value's own JSON type, when unique. */
+function describeUnion(
+  executor: string,
+  branches: TSchema[],
+  value: unknown,
+  segments: string[],
+  out: Set<string>,
+  description: unknown,
+): void {
+  const path = segments.join('.');
+  const literals = branches.map((branch) => (branch as { const?: unknown }).const);
+  if (literals.every((literal) => literal !== undefined)) {
+    out.add(`${path}: must be one of ${literals.map((literal) => JSON.stringify(literal)).join(', ')}`);
+    return;
+  }
+  const matching = branches.filter((branch) => sameJsonType(branch, value));
+  if (matching.length === 1) collect(executor, matching[0]!, value, segments, out);
+  else out.add(`${path}: ${typeof description === 'string' ? `expected ${description}` : 'no allowed form'}`);
 }
 
 function sameJsonType(schema: TSchema, value: unknown): boolean {

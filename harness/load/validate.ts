@@ -17,7 +17,7 @@ export class LoadConfigError extends Error {
 export function validateLoadSection(section: unknown): string[] {
   if (section === null || typeof section !== 'object' || Array.isArray(section))
     return ['a load section is a map with an `executor` key'];
-  const fields = new Map(Object.entries(section));
+  const fields = new Map<string, unknown>(Object.entries(section));
   const type = fields.get('executor');
   const executor = typeof type === 'string' ? getExecutor(type) : undefined;
   if (executor === undefined) {
@@ -25,7 +25,7 @@ export function validateLoadSection(section: unknown): string[] {
     return [
       type === undefined
         ? `\`executor\` is required (one of: ${known})`
-        : `unknown executor '${String(type)}' (one of: ${known})`,
+        : `unknown executor ${typeof type === 'string' ? `'${type}'` : JSON.stringify(type)} (one of: ${known})`,
     ];
   }
   const errors = executor.check(section);
