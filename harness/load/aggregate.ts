@@ -2,7 +2,7 @@
 // QoS computed from the merged receiver states and the publisher → receiver matching.
 import type { DeliveryVerdict, LoadInterval, LoadResult } from '../result/model.js';
 import { mergeReceiverReports } from './delivery.js';
-import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
+import { encodeHistogram, histogramFromBuckets, mergeEncoded, percentiles } from './histogram.js';
 import type { IntervalMessage, WorkerReport } from './protocol.js';
 import type { RunPlan } from './plan.js';
 import { matchReceivers } from './topics.js';
@@ -16,7 +16,7 @@ export function mergeIntervals(intervals: readonly IntervalMessage[]): LoadInter
   return [...byIndex.entries()]
     .sort(([a], [b]) => a - b)
     .map(([index, parts]) => {
-      const histogram = mergeEncoded(parts.map((part) => part.histogram));
+      const histogram = mergeBuckets(parts);
       // Whole seconds (the timer's jitter ignored), except a worker's last interval, closed when the
       // run ended (the drain's tail); a worker that was still running makes the interval whole.
       const lengths = parts.map((part) =>
@@ -96,4 +96,9 @@ export function sumReports(
     total.errors += report.errors;
   }
   return total;
+}
+
+/** One histogram of the workers' parts of an interval. */
+export function mergeBuckets(parts: readonly IntervalMessage[]): ReturnType<typeof histogramFromBuckets> {
+  return histogramFromBuckets(parts.flatMap((part) => part.buckets));
 }

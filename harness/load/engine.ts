@@ -5,10 +5,16 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LoadProgress, LoadResult } from '../result/model.js';
 import type { Endpoint, StartedTarget } from '../targets/types.js';
-import { deliveryVerdicts, mergeIntervals, mergeWorkerHistograms, sumReports } from './aggregate.js';
+import {
+  deliveryVerdicts,
+  mergeBuckets,
+  mergeIntervals,
+  mergeWorkerHistograms,
+  sumReports,
+} from './aggregate.js';
 import { nowMs } from './clock.js';
 import { getExecutor } from './executors/registry.js';
-import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
+import { encodeHistogram, percentiles } from './histogram.js';
 import { buildRunPlan, type RunPlan } from './plan.js';
 import { measureOwnCpu, sampleProcess, type OwnCpu } from './process-stats.js';
 import type { EngineMessage, IntervalMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
@@ -249,7 +255,7 @@ function progressOf(
   index: number,
   parts: IntervalMessage[],
 ): LoadProgress {
-  const histogram = mergeEncoded(parts.map((part) => part.histogram));
+  const histogram = mergeBuckets(parts);
   return {
     load: context.name,
     target: context.target.name,

@@ -75,14 +75,13 @@ export class Measurements {
       endMs: nowMs() - startMs,
       final,
       ...this.intervalCounts,
-      histogram: encodeHistogram(this.interval.histogram).encoded,
+      buckets: this.interval.drainBuckets(),
     };
     this.intervalIndex++;
     // Reset in place: replacing the objects would invalidate optimized hot-path code once a second.
     this.intervalCounts.sent = 0;
     this.intervalCounts.received = 0;
     this.intervalCounts.errors = 0;
-    this.interval.reset();
     return message;
   }
 

@@ -59,7 +59,8 @@ export interface IntervalMessage {
   sent: number;
   received: number;
   errors: number;
-  histogram: string;
+  /** The interval's latency histogram as non-empty buckets [index, count, ...] (Recorder.drainBuckets). */
+  buckets: number[];
 }
 
 export interface WorkerReport {

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createHistogram,
+  decodeHistogram,
   encodeHistogram,
   HIGHEST_US,
+  histogramFromBuckets,
   Recorder,
   recordUs,
 } from '../../harness/load/histogram.js';
@@ -66,5 +68,30 @@ describe('recordUs', () => {
     expect(recorder.histogram.totalCount).toBe(0);
     expect(recorder.histogram.maxValue).toBe(0);
     expect(encodeHistogram(recorder.histogram).encoded).toBe(fresh);
+  });
+});
+
+describe('interval buckets', () => {
+  it('drainBuckets → histogramFromBuckets gives the histogram back, and leaves the recorder empty', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: HIGHEST_US }), { maxLength: 300 }), (values) => {
+        const recorder = new Recorder();
+        const reference = createHistogram();
+        for (const us of values) {
+          recorder.record(us);
+          reference.recordValue(us);
+        }
+        const rebuilt = histogramFromBuckets(recorder.drainBuckets());
+        expect(rebuilt.totalCount).toBe(reference.totalCount);
+        expect(encodeHistogram(rebuilt).encoded).toBe(
+          encodeHistogram(decodeHistogram(encodeHistogram(reference))).encoded,
+        );
+        for (const p of [0, 50, 99, 99.9, 100])
+          expect(rebuilt.getValueAtPercentile(p)).toBe(reference.getValueAtPercentile(p));
+        expect(recorder.histogram.totalCount).toBe(0);
+        expect(recorder.drainBuckets()).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -2,13 +2,13 @@
 // really was (closed when the run ended), so its delivery rate is not read as a collapse.
 import { describe, expect, it } from 'vitest';
 import { mergeIntervals } from '../../harness/load/aggregate.js';
-import { createHistogram, encodeHistogram, recordUs } from '../../harness/load/histogram.js';
+import { Recorder } from '../../harness/load/histogram.js';
 import type { IntervalMessage } from '../../harness/load/protocol.js';
 import { deliveredPerSecond, rateIntervals } from '../../harness/result/intervals.js';
 
 function message(index: number, endMs: number, received: number, final = false): IntervalMessage {
-  const histogram = createHistogram();
-  for (let i = 0; i < received; i++) recordUs(histogram, 500 + i);
+  const recorder = new Recorder();
+  for (let i = 0; i < received; i++) recorder.record(500 + i);
   return {
     type: 'interval',
     index,
@@ -17,7 +17,7 @@ function message(index: number, endMs: number, received: number, final = false):
     sent: received,
     received,
     errors: 0,
-    histogram: encodeHistogram(histogram).encoded,
+    buckets: recorder.drainBuckets(),
   };
 }
 
