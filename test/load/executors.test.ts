@@ -2,10 +2,19 @@
 // registry line, and forgetting the line fails here), each is keyed by its schema's `executor`
 // literal, and LoadSection is exactly the union of their schemas.
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { EXECUTORS, executorTypes, getExecutor, LoadSection } from '../../harness/load/index.js';
+import {
+  EXECUTORS,
+  executorTypes,
+  getExecutor,
+  LoadSection,
+  type ExecutorPlan,
+} from '../../harness/load/index.js';
+import { autoWorkers } from '../../harness/load/plan.js';
+import type { ClientSpec } from '../../harness/load/protocol.js';
 
 const dir = join(import.meta.dirname, '../../harness/load/executors');
 
@@ -57,11 +66,74 @@ describe('executor registry', () => {
       intended: 400,
       openEnded: false,
       connections: 0,
+      peakRate: 200,
       rate: 200,
       tickMs: 0,
     });
     expect(() => getExecutor('constant-arrival-rate')!.plan({ ...section, rate: 'fast' })).toThrow(
       /LOAD_INVALID_CONFIG/,
     );
+  });
+});
+
+describe('workers: auto', () => {
+  const cores = availableParallelism();
+  const plan = (peakRate: number | undefined, connections = 0): ExecutorPlan => ({
+    durationMs: 1000,
+    intended: undefined,
+    openEnded: false,
+    connections,
+    peakRate,
+  });
+  const clients = (count: number, topic: (index: number) => string): ClientSpec[] =>
+    Array.from({ length: count }, (_, index) => ({
+      index,
+      clientId: `c${index}`,
+      topic: topic(index),
+      qos: 0 as const,
+      retain: false,
+      cleanStart: true,
+      keepAlive: 0,
+      protocolLevel: 4 as const,
+    }));
+  const receivers = (count: number, filter: (index: number) => string) =>
+    Array.from({ length: count }, (_, index) => ({
+      key: `s${index}`,
+      filter: filter(index),
+      qos: 0 as const,
+    }));
+
+  it('sizes the threads by messages handled per second, at most one per core', () => {
+    // 10 pairs at 20 000 msg/s: 40 000 messages a second, one worker.
+    expect(
+      autoWorkers(
+        plan(20_000),
+        clients(10, (i) => `t/${i}`),
+        receivers(10, (i) => `t/${i}`),
+        20,
+      ),
+    ).toBe(1);
+    // One publisher to 1 000 subscribers at 100 msg/s: 100 100 messages a second.
+    expect(
+      autoWorkers(
+        plan(100),
+        clients(1, () => 't'),
+        receivers(1000, () => 't'),
+        1001,
+      ),
+    ).toBe(Math.min(cores, 3));
+  });
+
+  it('gives closed models one per core, and connection storms one per 10 000 connections', () => {
+    expect(
+      autoWorkers(
+        plan(undefined),
+        clients(2, (i) => `t/${i}`),
+        [],
+        2,
+      ),
+    ).toBe(cores);
+    expect(autoWorkers(plan(undefined, 25_000), [], [], 25_000)).toBe(Math.min(cores, 3));
+    expect(autoWorkers(plan(undefined, 500), [], [], 500)).toBe(1);
   });
 });

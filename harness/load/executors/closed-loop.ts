@@ -31,6 +31,7 @@ export const closedLoop = defineExecutor({
     intended: undefined,
     openEnded: false,
     connections: 0,
+    peakRate: undefined,
     window: section.window ?? 10,
   }),
   run: (context, plan) =>

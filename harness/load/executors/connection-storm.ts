@@ -39,6 +39,7 @@ export const connectionStorm = defineExecutor({
       intended: section.connections,
       openEnded: true,
       connections: section.connections,
+      peakRate: undefined,
       connectRate,
       holdMs,
       keepAlive: section.keepAlive ?? 0,

@@ -34,6 +34,7 @@ export const constantArrivalRate = defineExecutor({
       intended: Math.floor((section.rate * duration) / 1000),
       openEnded: false,
       connections: 0,
+      peakRate: section.rate,
       rate: section.rate,
       tickMs: durationMs(section.tick, 0),
     };

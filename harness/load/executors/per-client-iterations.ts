@@ -33,6 +33,7 @@ export const perClientIterations = defineExecutor({
     intended: section.iterations * section.publishers.count,
     openEnded: true,
     connections: 0,
+    peakRate: undefined,
     iterations: section.iterations,
     window: section.window ?? 1,
   }),

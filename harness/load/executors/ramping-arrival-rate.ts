@@ -91,6 +91,7 @@ export const rampingArrivalRate = defineExecutor({
       intended: Math.ceil(total - 1e-9),
       openEnded: false,
       connections: 0,
+      peakRate: Math.max(startRate, ...stages.map((stage) => stage.target)),
       startRate,
       stages,
       tickMs: durationMs(section.tick, 0),

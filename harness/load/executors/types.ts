@@ -19,6 +19,8 @@ export interface ExecutorPlan {
   openEnded: boolean;
   /** Bare connections the executor opens itself (besides publishers and subscribers). */
   connections: number;
+  /** Highest planned publish rate, msg/s (sizes `workers: auto`); undefined for closed models. */
+  peakRate: number | undefined;
 }
 
 export interface PublisherHandle {
