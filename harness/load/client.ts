@@ -39,7 +39,7 @@ export interface LoadClientOwner {
   /** A QoS 1/2 publish of ours completed (PUBACK / PUBCOMP); sentAtMs is when it was written. */
   onPublishCompleted(client: LoadClient, sentAtMs: number, atMs: number): void;
   onClientError(client: LoadClient, message: string): void;
-  /** Socket writes were corked; the owner uncorks at the end of the tick. */
+  /** Socket writes were corked; the owner uncorks them at its next flush. */
   onCorked(client: LoadClient): void;
 }
 
@@ -55,7 +55,7 @@ export class LoadClient implements FrameHandler {
   private readonly reader: FrameReader;
   /** Arrival time of the chunk being handled. */
   private atMs = 0;
-  /** Packets queued in this tick, written with one socket write at flush. */
+  /** Packets queued since the last flush, written with one socket write. */
   private out = EMPTY; // allocated on first use: idle connections (connection-storm) hold none
   private outLength = 0;
   private nextPacketId = 1;

@@ -294,6 +294,7 @@ function buildResult(input: BuildInput): LoadResult {
     1,
     executorPlan.openEnded && lastSend > 0 ? lastSend - startMs : executorPlan.durationMs,
   );
+  const timer = reports.find((report) => report.timer !== undefined)?.timer;
   const latenessP99Ms = lateness.totalCount > 0 ? lateness.getValueAtPercentile(99) / 1000 : 0;
   const connections = reports.reduce(
     (total, report) => ({
@@ -349,7 +350,7 @@ function buildResult(input: BuildInput): LoadResult {
       workers: plan.inProcess ? 0 : plan.workers.length,
       sendLatenessP99Ms: round(latenessP99Ms),
       foreignMessages: reports.reduce((sum, report) => sum + report.foreign, 0),
-      ...(reports[0] === undefined ? {} : { timer: reports[0].timer }),
+      ...(timer === undefined ? {} : { timer }),
       ...(totals.received > 0
         ? { cpuPerMessageUs: round((input.cpu.userUs + input.cpu.systemUs) / totals.received) }
         : {}),

@@ -78,8 +78,8 @@ export interface WorkerReport {
   connect: string;
   lateness: string;
   eventLoopLagP99Ms: number;
-  /** The means the worker's send schedule woke by. */
-  timer: TimerKind;
+  /** The means the worker's send schedule woke by (open models). */
+  timer?: TimerKind;
   scheduleOverrunMs: number;
   receivers: ReceiverReport[];
   sentByPublisher: [number, number][];

@@ -400,7 +400,7 @@ export class WorkerRuntime implements LoadClientOwner {
       ...this.measured.report(),
       errorMessages: [...this.errorMessages],
       eventLoopLagP99Ms: this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0,
-      timer: this.waits.kind ?? 'libuv',
+      ...(this.waits.usedKind === undefined ? {} : { timer: this.waits.usedKind }),
       receivers: [...this.trackers.values()].map((tracker) => tracker.report()),
       sentByPublisher: this.publishers.map((p) => [p.index, p.seq]),
       connections: {

@@ -8,6 +8,7 @@ export class Waits {
   private timer: PreciseTimer | undefined;
   private wake: (() => void) | undefined;
   private aborted = false;
+  private used = false;
   private readonly fire = (): void => {
     const callback = this.wake;
     this.wake = undefined;
@@ -21,9 +22,9 @@ export class Waits {
     return this.ensureTimer().kind;
   }
 
-  /** The means wakeAt uses (after prepare). */
-  get kind(): TimerKind | undefined {
-    return this.timer?.kind;
+  /** The means wakeAt woke by; undefined when nothing called it (closed models, storms). */
+  get usedKind(): TimerKind | undefined {
+    return this.used ? this.timer?.kind : undefined;
   }
 
   /** Resolves at epoch ms `atMs` (millisecond precision) or when the run is aborted. */
@@ -53,6 +54,7 @@ export class Waits {
       return;
     }
     this.wake = callback;
+    this.used = true;
     this.ensureTimer().arm(atMs);
   }
 
