@@ -1,10 +1,17 @@
 // Worker reports → one LoadResult: histograms merged exactly, counts summed, delivery verdicts per
 // QoS computed from the merged receiver states and the publisher → receiver matching.
-import type { DeliveryVerdict, LoadInterval, LoadResult } from '../result/model.js';
+import type {
+  DeliveryVerdict,
+  EncodedHistogram,
+  LoadInterval,
+  LoadResult,
+  Percentiles,
+} from '../result/model.js';
 import { mergeReceiverReports } from './delivery.js';
 import { encodeHistogram, histogramFromBuckets, mergeEncoded, percentiles } from './histogram.js';
 import type { IntervalMessage, WorkerReport } from './protocol.js';
 import type { RunPlan } from './plan.js';
+import type { OwnCpu } from './process-stats.js';
 import { matchReceivers } from './topics.js';
 
 const INTERVAL_MS = 1000;
@@ -101,4 +108,77 @@ export function sumReports(
 /** One histogram of the workers' parts of an interval. */
 export function mergeBuckets(parts: readonly IntervalMessage[]): ReturnType<typeof histogramFromBuckets> {
   return histogramFromBuckets(parts.flatMap((part) => part.buckets));
+}
+
+/** The schedule counts as not kept when the 99th percentile of send lateness exceeds this. */
+const SATURATION_LATENESS_MS = 50;
+
+type Figures = { percentiles: Percentiles; histogram: EncodedHistogram };
+
+function figures(histogram: ReturnType<typeof mergeEncoded>): Figures {
+  return { percentiles: percentiles(histogram), histogram: encodeHistogram(histogram) };
+}
+
+/** Latency from the intended time, and the histograms beside it that have anything in them. */
+export function latencyFigures(
+  reports: readonly WorkerReport[],
+): Pick<
+  LoadResult,
+  'latency' | 'histogram' | 'serviceTime' | 'sendLateness' | 'ackLatency' | 'connectLatency'
+> {
+  const latency = mergeWorkerHistograms(reports, 'latency');
+  const optional = (field: 'service' | 'lateness' | 'ack' | 'connect'): Figures | undefined => {
+    const histogram = mergeWorkerHistograms(reports, field);
+    return histogram.totalCount > 0 ? figures(histogram) : undefined;
+  };
+  const service = optional('service');
+  const lateness = optional('lateness');
+  const ack = optional('ack');
+  const connect = optional('connect');
+  return {
+    latency: percentiles(latency),
+    histogram: encodeHistogram(latency),
+    ...(service === undefined ? {} : { serviceTime: service }),
+    ...(lateness === undefined ? {} : { sendLateness: lateness }),
+    ...(ack === undefined ? {} : { ackLatency: ack }),
+    ...(connect === undefined ? {} : { connectLatency: connect }),
+  };
+}
+
+/** What the generator did to keep its schedule, and what it cost. */
+export function generatorFigures(
+  reports: readonly WorkerReport[],
+  run: { cpu: OwnCpu; workers: number; received: number },
+): LoadResult['generator'] {
+  const lateness = mergeWorkerHistograms(reports, 'lateness');
+  const latenessP99Ms = lateness.totalCount > 0 ? lateness.getValueAtPercentile(99) / 1000 : 0;
+  const timer = reports.find((report) => report.timer !== undefined)?.timer;
+  return {
+    saturated: latenessP99Ms > SATURATION_LATENESS_MS,
+    eventLoopLagP99Ms: round(reports.reduce((max, report) => Math.max(max, report.eventLoopLagP99Ms), 0)),
+    scheduleOverrunMs: round(reports.reduce((max, report) => Math.max(max, report.scheduleOverrunMs), 0)),
+    cpuPercent: run.cpu.percent,
+    workers: run.workers,
+    sendLatenessP99Ms: round(latenessP99Ms),
+    foreignMessages: reports.reduce((sum, report) => sum + report.foreign, 0),
+    ...(timer === undefined ? {} : { timer }),
+    ...(run.received > 0
+      ? { cpuPerMessageUs: round((run.cpu.userUs + run.cpu.systemUs) / run.received) }
+      : {}),
+  };
+}
+
+export function sumConnections(reports: readonly WorkerReport[]): NonNullable<LoadResult['connections']> {
+  const total = { attempted: 0, connected: 0, failed: 0, peak: 0 };
+  for (const report of reports) {
+    total.attempted += report.connections.attempted;
+    total.connected += report.connections.connected;
+    total.failed += report.connections.failed;
+    total.peak += report.connections.peak;
+  }
+  return total;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
 }

@@ -2,6 +2,8 @@
 // numbers seen (duplicates), the highest one (out of order) and the count. States from several
 // threads or processes merge by OR-ing bitsets, so shared-subscription groups spread over workers
 // are judged as one receiver.
+import type { WorkerPlan } from './protocol.js';
+import { matchReceivers } from './topics.js';
 
 export interface PairState {
   received: number;
@@ -138,4 +140,27 @@ function popcount(bits: Uint8Array): number {
     }
   }
   return count;
+}
+
+/**
+ * What this worker's own receivers should get, given what every publisher sent: deliveries per
+ * receiver key (non-shared subscribers), and whether a share group is here (its members split the
+ * messages, so only the group as a whole, merged across workers, can be judged).
+ */
+export function expectedHere(
+  plan: Pick<WorkerPlan, 'subscribers' | 'allPublisherTopics'>,
+  sentByPublisher: readonly number[],
+): { expected: Map<string, number>; hasShared: boolean } {
+  const receivers = plan.subscribers.flatMap((spec) =>
+    spec.receiverKey === undefined || spec.receiverKey.startsWith('$share')
+      ? []
+      : [{ key: spec.receiverKey, filter: spec.filter ?? spec.topic, qos: spec.qos }],
+  );
+  const expected = new Map<string, number>();
+  matchReceivers(plan.allPublisherTopics, receivers).forEach((list, publisher) => {
+    for (const receiver of list)
+      expected.set(receiver.key, (expected.get(receiver.key) ?? 0) + (sentByPublisher[publisher] ?? 0));
+  });
+  const hasShared = plan.subscribers.some((spec) => spec.receiverKey?.startsWith('$share'));
+  return { expected, hasShared };
 }

@@ -7,14 +7,15 @@ import type { LoadProgress, LoadResult } from '../result/model.js';
 import type { Endpoint, StartedTarget } from '../targets/types.js';
 import {
   deliveryVerdicts,
+  generatorFigures,
+  latencyFigures,
   mergeBuckets,
   mergeIntervals,
-  mergeWorkerHistograms,
+  sumConnections,
   sumReports,
 } from './aggregate.js';
 import { nowMs } from './clock.js';
 import { getExecutor } from './executors/registry.js';
-import { encodeHistogram, percentiles } from './histogram.js';
 import { buildRunPlan, type RunPlan } from './plan.js';
 import { measureOwnCpu, sampleProcess, type OwnCpu } from './process-stats.js';
 import type { EngineMessage, IntervalMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
@@ -34,9 +35,6 @@ export interface LoadRunContext {
   name: string;
   file?: string;
 }
-
-/** The schedule counts as not kept when the 99th percentile of send lateness exceeds this. */
-const SATURATION_LATENESS_MS = 50;
 
 interface Channel {
   send(message: EngineMessage): void;
@@ -283,28 +281,13 @@ function buildResult(input: BuildInput): LoadResult {
   const { load, context, plan, state, startMs } = input;
   const reports = state.workers.flatMap((worker) => (worker.report === undefined ? [] : [worker.report]));
   const totals = sumReports(reports);
-  const latency = mergeWorkerHistograms(reports, 'latency');
-  const service = mergeWorkerHistograms(reports, 'service');
-  const ack = mergeWorkerHistograms(reports, 'ack');
-  const connect = mergeWorkerHistograms(reports, 'connect');
-  const lateness = mergeWorkerHistograms(reports, 'lateness');
   const executorPlan = plan.executorPlan;
   const lastSend = reports.reduce((max, report) => Math.max(max, report.lastSendMs), 0);
   const activeMs = Math.max(
     1,
     executorPlan.openEnded && lastSend > 0 ? lastSend - startMs : executorPlan.durationMs,
   );
-  const timer = reports.find((report) => report.timer !== undefined)?.timer;
-  const latenessP99Ms = lateness.totalCount > 0 ? lateness.getValueAtPercentile(99) / 1000 : 0;
-  const connections = reports.reduce(
-    (total, report) => ({
-      attempted: total.attempted + report.connections.attempted,
-      connected: total.connected + report.connections.connected,
-      failed: total.failed + report.connections.failed,
-      peak: total.peak + report.connections.peak,
-    }),
-    { attempted: 0, connected: 0, failed: 0, peak: 0 },
-  );
+  const connections = sumConnections(reports);
   const errorMessages = [
     ...state.workers.flatMap((worker) => worker.readyErrors),
     ...reports.flatMap((report) => report.errorMessages),
@@ -326,35 +309,14 @@ function buildResult(input: BuildInput): LoadResult {
       sentPerSec: round((totals.sent * 1000) / activeMs),
       receivedPerSec: round((totals.received * 1000) / activeMs),
     },
-    latency: percentiles(latency),
-    histogram: encodeHistogram(latency),
-    ...(service.totalCount > 0
-      ? { serviceTime: { percentiles: percentiles(service), histogram: encodeHistogram(service) } }
-      : {}),
-    ...(lateness.totalCount > 0
-      ? { sendLateness: { percentiles: percentiles(lateness), histogram: encodeHistogram(lateness) } }
-      : {}),
-    ...(ack.totalCount > 0
-      ? { ackLatency: { percentiles: percentiles(ack), histogram: encodeHistogram(ack) } }
-      : {}),
-    ...(connect.totalCount > 0
-      ? { connectLatency: { percentiles: percentiles(connect), histogram: encodeHistogram(connect) } }
-      : {}),
+    ...latencyFigures(reports),
     intervals: mergeIntervals(state.intervals),
     delivery: deliveryVerdicts(plan, reports),
-    generator: {
-      saturated: latenessP99Ms > SATURATION_LATENESS_MS,
-      eventLoopLagP99Ms: round(reports.reduce((max, report) => Math.max(max, report.eventLoopLagP99Ms), 0)),
-      scheduleOverrunMs: round(reports.reduce((max, report) => Math.max(max, report.scheduleOverrunMs), 0)),
-      cpuPercent: input.cpu.percent,
+    generator: generatorFigures(reports, {
+      cpu: input.cpu,
       workers: plan.inProcess ? 0 : plan.workers.length,
-      sendLatenessP99Ms: round(latenessP99Ms),
-      foreignMessages: reports.reduce((sum, report) => sum + report.foreign, 0),
-      ...(timer === undefined ? {} : { timer }),
-      ...(totals.received > 0
-        ? { cpuPerMessageUs: round((input.cpu.userUs + input.cpu.systemUs) / totals.received) }
-        : {}),
-    },
+      received: totals.received,
+    }),
     ...(input.broker === undefined ? {} : { broker: input.broker }),
     connections,
     ...(errorMessages.length > 0 ? { errorMessages: errorMessages.slice(0, 20) } : {}),

@@ -2,6 +2,7 @@
 // buffer (fixed header, topic, packet id, empty v5 properties, payload) written in place, with the
 // measurement header at the start of the payload and the rest zero-filled (never stale heap bytes).
 // Byte-for-byte identical to wire `encode` for the same packet (test/load/fast-publish.test.ts).
+import { encode } from '../../wire/index.js';
 import { HEADER_BYTES, writeHeader } from './payload.js';
 
 export class PublishEncoder {
@@ -96,4 +97,12 @@ export function writeAck(
   buffer[offset + 2] = packetId >> 8;
   buffer[offset + 3] = packetId & 0xff;
   return offset + 4;
+}
+
+/** An empty retained PUBLISH: clears the retained message a load left on `topic`. */
+export function encodeRetainedClear(topic: string, protocolLevel: 4 | 5): Buffer {
+  return encode(
+    { type: 'publish', topic, payload: Buffer.alloc(0), qos: 0, retain: true, dup: false },
+    protocolLevel,
+  );
 }

@@ -42,47 +42,8 @@ export function buildRunPlan(
   const prefix = `lt${randomBytes(4).toString('hex')}`;
   const runTag = randomBytes(4).readUInt32BE(0);
   const level = (version: MqttVersion | undefined): 4 | 5 => ((version ?? mqttVersion) === '5.0' ? 5 : 4);
-
-  const publishers: ClientSpec[] = [];
-  const group = publisherGroup(section);
-  for (let index = 0; group !== undefined && index < group.count; index++) {
-    const clientId = `${prefix}p${index}`;
-    publishers.push({
-      index,
-      clientId,
-      topic: expandTemplate(group.topic, prefix, index, clientId),
-      qos: group.qos ?? 0,
-      retain: group.retain ?? false,
-      cleanStart: group.cleanStart ?? true,
-      ...(group.sessionExpiry === undefined ? {} : { sessionExpiry: group.sessionExpiry }),
-      keepAlive: group.keepAlive ?? 0,
-      protocolLevel: level(group.mqtt),
-    });
-  }
-  const subscribers: ClientSpec[] = [];
-  for (const [groupIndex, subscriberGroup] of subscriberGroups(section).entries()) {
-    for (let index = 0; index < subscriberGroup.count; index++) {
-      const clientId = `${prefix}s${groupIndex}_${index}`;
-      const filter = expandTemplate(subscriberGroup.topic, prefix, index, clientId);
-      const topic =
-        subscriberGroup.share === undefined ? filter : `$share/${subscriberGroup.share}/${filter}`;
-      subscribers.push({
-        index: subscribers.length,
-        clientId,
-        topic,
-        filter,
-        receiverKey: subscriberGroup.share === undefined ? clientId : topic,
-        qos: subscriberGroup.qos ?? 0,
-        retain: false,
-        cleanStart: subscriberGroup.cleanStart ?? true,
-        ...(subscriberGroup.sessionExpiry === undefined
-          ? {}
-          : { sessionExpiry: subscriberGroup.sessionExpiry }),
-        keepAlive: subscriberGroup.keepAlive ?? 0,
-        protocolLevel: level(subscriberGroup.mqtt),
-      });
-    }
-  }
+  const publishers = publisherSpecs(section, prefix, level);
+  const subscribers = subscriberSpecs(section, prefix, level);
 
   const totalConnections = publishers.length + subscribers.length + executorPlan.connections;
   const addresses = sourceAddresses(section.sourceAddresses ?? 'auto', endpoint.host, totalConnections);
@@ -129,6 +90,52 @@ export function buildRunPlan(
   return { prefix, runTag, workers, publishers, receivers, inProcess, executorPlan };
 }
 
+type LevelOf = (version: MqttVersion | undefined) => 4 | 5;
+
+function publisherSpecs(section: LoadSection, prefix: string, level: LevelOf): ClientSpec[] {
+  const group = publisherGroup(section);
+  if (group === undefined) return [];
+  return Array.from({ length: group.count }, (_, index) => {
+    const clientId = `${prefix}p${index}`;
+    return {
+      index,
+      clientId,
+      topic: expandTemplate(group.topic, prefix, index, clientId),
+      qos: group.qos ?? 0,
+      retain: group.retain ?? false,
+      cleanStart: group.cleanStart ?? true,
+      ...(group.sessionExpiry === undefined ? {} : { sessionExpiry: group.sessionExpiry }),
+      keepAlive: group.keepAlive ?? 0,
+      protocolLevel: level(group.mqtt),
+    };
+  });
+}
+
+function subscriberSpecs(section: LoadSection, prefix: string, level: LevelOf): ClientSpec[] {
+  const subscribers: ClientSpec[] = [];
+  for (const [groupIndex, group] of subscriberGroups(section).entries()) {
+    for (let index = 0; index < group.count; index++) {
+      const clientId = `${prefix}s${groupIndex}_${index}`;
+      const filter = expandTemplate(group.topic, prefix, index, clientId);
+      const topic = group.share === undefined ? filter : `$share/${group.share}/${filter}`;
+      subscribers.push({
+        index: subscribers.length,
+        clientId,
+        topic,
+        filter,
+        receiverKey: group.share === undefined ? clientId : topic,
+        qos: group.qos ?? 0,
+        retain: false,
+        cleanStart: group.cleanStart ?? true,
+        ...(group.sessionExpiry === undefined ? {} : { sessionExpiry: group.sessionExpiry }),
+        keepAlive: group.keepAlive ?? 0,
+        protocolLevel: level(group.mqtt),
+      });
+    }
+  }
+  return subscribers;
+}
+
 /**
  * `workers: auto`: as many worker threads as the load needs, at most one per core. Every thread
  * beyond that need competes for CPU with the others and, on a small machine, with the broker under
@@ -169,4 +176,24 @@ export function sourceAddresses(setting: 'auto' | number, host: string, connecti
         : 0
       : setting;
   return Array.from({ length: Math.min(count, 254) }, (_, index) => `127.0.0.${index + 1}`);
+}
+
+/** Connection `number` of a connection storm: a bare client (no topic), on its share of the addresses. */
+export function bareClientSpec(
+  plan: Pick<WorkerPlan, 'prefix' | 'protocolLevel' | 'sourceAddresses'>,
+  number: number,
+  keepAlive: number,
+): ClientSpec {
+  const addresses = plan.sourceAddresses;
+  return {
+    index: number,
+    clientId: `${plan.prefix}c${number}`,
+    topic: '',
+    qos: 0,
+    retain: false,
+    cleanStart: true,
+    keepAlive,
+    protocolLevel: plan.protocolLevel,
+    ...(addresses.length > 0 ? { localAddress: addresses[number % addresses.length]! } : {}),
+  };
 }

@@ -2,18 +2,17 @@
 // a worker thread (worker.ts) or in the calling thread (workers: 0); talks to the engine only
 // through WorkerMessage / EngineMessage.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { encode } from '../../wire/index.js';
 import { LoadClient, type LoadClientOwner } from './client.js';
 import { nowMs } from './clock.js';
-import { DeliveryTracker } from './delivery.js';
+import { DeliveryTracker, expectedHere } from './delivery.js';
 import { getExecutor } from './executors/registry.js';
 import type { ExecutorContext, PublisherHandle } from './executors/types.js';
-import { PublishEncoder } from './fast-publish.js';
+import { encodeRetainedClear, PublishEncoder } from './fast-publish.js';
 import { Measurements } from './measurements.js';
 import { readHeaderAt, sizeSampler, type PayloadHeader } from './payload.js';
+import { bareClientSpec } from './plan.js';
 import type { ClientSpec, EngineMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
 import { publisherGroup } from './schema.js';
-import { matchReceivers } from './topics.js';
 import { Waits } from './waits.js';
 
 /** QoS 0: user-space bytes queued on one socket before a send is dropped instead of queued. */
@@ -266,19 +265,7 @@ export class WorkerRuntime implements LoadClientOwner {
     intendedMs: number,
     keepAlive: number,
   ): Promise<LoadClient | undefined> {
-    const addresses = this.plan.sourceAddresses;
-    const spec: ClientSpec = {
-      index: number,
-      clientId: `${this.plan.prefix}c${number}`,
-      topic: '',
-      qos: 0,
-      retain: false,
-      cleanStart: true,
-      keepAlive,
-      protocolLevel: this.plan.protocolLevel,
-      ...(addresses.length > 0 ? { localAddress: addresses[number % addresses.length]! } : {}),
-    };
-    const client = this.newClient(spec);
+    const client = this.newClient(bareClientSpec(this.plan, number, keepAlive));
     this.measured.recordAttempt();
     if (!(await this.connectClient(client, intendedMs))) return undefined;
     this.measured.recordConnected((nowMs() - intendedMs) * 1000);
@@ -347,16 +334,7 @@ export class WorkerRuntime implements LoadClientOwner {
 
   /** Wait for the deliveries still on their way: until every local receiver has all it expects, or a quiet spell. */
   private async drain(sentByPublisher: number[]): Promise<void> {
-    const receivers = this.plan.subscribers
-      .filter((spec) => spec.receiverKey !== undefined && !spec.receiverKey.startsWith('$share'))
-      .map((spec) => ({ key: spec.receiverKey!, filter: spec.filter ?? spec.topic, qos: spec.qos }));
-    const matches = matchReceivers(this.plan.allPublisherTopics, receivers);
-    const expected = new Map<string, number>();
-    matches.forEach((list, publisher) => {
-      for (const receiver of list)
-        expected.set(receiver.key, (expected.get(receiver.key) ?? 0) + (sentByPublisher[publisher] ?? 0));
-    });
-    const hasShared = this.plan.subscribers.some((spec) => spec.receiverKey?.startsWith('$share'));
+    const { expected, hasShared } = expectedHere(this.plan, sentByPublisher);
     const deadline = nowMs() + this.plan.drainTimeoutMs;
     const quietMs = Math.min(1000, this.plan.drainTimeoutMs);
     const drainStart = nowMs();
@@ -378,21 +356,8 @@ export class WorkerRuntime implements LoadClientOwner {
     // Retained messages we left are cleared (empty retained publish) before disconnecting.
     for (const publisher of this.publishers) {
       const spec = this.plan.publishers.find((candidate) => candidate.index === publisher.index);
-      if (spec?.retain && publisher.client.connected) {
-        publisher.client.write(
-          encode(
-            {
-              type: 'publish',
-              topic: spec.topic,
-              payload: Buffer.alloc(0),
-              qos: 0,
-              retain: true,
-              dup: false,
-            },
-            spec.protocolLevel,
-          ),
-        );
-      }
+      if (spec?.retain && publisher.client.connected)
+        publisher.client.write(encodeRetainedClear(spec.topic, spec.protocolLevel));
     }
     this.flush();
     await this.closeAllGracefully();
