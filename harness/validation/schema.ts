@@ -57,6 +57,9 @@ export function checkSchema(schema: TSchema, value: unknown, options: SchemaOpti
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
+    // An if/then (the `load:` section picks its executor's schema so) reports the `then` schema's
+    // own errors and also "must match then schema", which says nothing more.
+    if (error.keyword === 'if') continue;
     const problem = toProblem(error, value, options);
     const key = `${problem.path.join('/')}|${problem.key ?? ''}|${problem.message}`;
     if (seen.has(key)) continue;
@@ -169,6 +172,12 @@ function toProblem(error: ErrorObject, data: unknown, options: SchemaOptions): S
       return { path, message: `must be ${String(params['type']).replace(',', ' or ')}` };
     case 'pattern':
       return { path, message: `must match ${String(params['pattern'])}` };
+    case 'enum': {
+      const allowed = params['allowedValues'];
+      return Array.isArray(allowed)
+        ? { path, message: `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` }
+        : { path, message: error.message ?? error.keyword };
+    }
     default:
       return { path, message: error.message ?? error.keyword };
   }

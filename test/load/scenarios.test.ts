@@ -4,7 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { getExecutor, validateLoadSection } from '../../harness/load/index.js';
+import { formatIssue } from '../../harness/errors.js';
+import { executorTypes, getExecutor, validateLoadSection } from '../../harness/load/index.js';
+import { parseScenario } from '../../harness/scenario/index.js';
 
 const dir = join(import.meta.dirname, '../../scenarios/load');
 
@@ -81,5 +83,32 @@ describe('load section validation', () => {
     });
     expect(plan.intended).toBe(200); // 0→100 over 2 s = 100, then 100 for 1 s
     expect(plan.durationMs).toBe(3000);
+  });
+});
+
+describe('load sections in scenario files', () => {
+  const problems = (load: string): string[] =>
+    parseScenario(`name: l\ntags: [load]\nload:\n${load}`, 'l.yaml').issues.map(formatIssue);
+
+  it('reports the errors of the executor the section names, at the key', () => {
+    expect(
+      problems(
+        '  executor: constant-arrival-rate\n  rate: 100\n  rat: 5\n  duration: 1s\n  publishers: { count: 1, topic: t }\n',
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^l\.yaml:6:3: load\.rat: unknown key 'rat' \(allowed: executor, rate, duration,/,
+      ),
+    ]);
+    expect(
+      problems(
+        '  executor: closed-loop\n  duration: 1s\n  window: 0\n  publishers: { count: 1, topic: t }\n',
+      ),
+    ).toEqual(['l.yaml:6:11: load.window: must be >= 1']);
+    expect(problems('  executor: warp\n')).toEqual([
+      `l.yaml:4:13: load.executor: must be one of ${executorTypes()
+        .map((type) => JSON.stringify(type))
+        .join(', ')}`,
+    ]);
   });
 });

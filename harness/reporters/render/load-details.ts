@@ -23,6 +23,8 @@ export function renderLoadDetails(load: LoadResult): string {
     `rate      sent ${load.rate.sentPerSec.toFixed(0)}/s  received ${load.rate.receivedPerSec.toFixed(0)}/s`,
     percentileLine('latency', load.latency),
   ];
+  if (load.serviceTime) out.push(percentileLine('service', load.serviceTime.percentiles));
+  if (load.sendLateness) out.push(percentileLine('lateness', load.sendLateness.percentiles));
   if (load.ackLatency) out.push(percentileLine('ack', load.ackLatency.percentiles));
   if (load.connectLatency) out.push(percentileLine('connect', load.connectLatency.percentiles));
   for (const d of load.delivery) {
@@ -32,7 +34,7 @@ export function renderLoadDetails(load: LoadResult): string {
   }
   const g = load.generator;
   out.push(
-    `generator cpu ${g.cpuPercent}%  workers ${g.workers}  event-loop lag p99 ${g.eventLoopLagP99Ms}ms  schedule overrun ${g.scheduleOverrunMs}ms${g.saturated ? '  SATURATED (schedule not kept)' : ''}`,
+    `generator cpu ${g.cpuPercent}%${g.cpuPerMessageUs === undefined ? '' : ` (${g.cpuPerMessageUs}µs/msg)`}  workers ${g.workers}${g.timer === undefined ? '' : `  timer ${g.timer}`}  event-loop lag p99 ${g.eventLoopLagP99Ms}ms  schedule overrun ${g.scheduleOverrunMs}ms${g.saturated ? '  SATURATED (schedule not kept)' : ''}`,
   );
   if (load.connections) {
     const c = load.connections;
