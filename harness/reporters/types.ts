@@ -11,7 +11,6 @@ export interface RunBeginInfo {
   total: number;
 }
 
-
 export interface Reporter {
   onBegin?(info: RunBeginInfo): void;
   onScenarioEnd?(result: ScenarioResult): void;
