@@ -4,6 +4,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { getExecutor, executorTypes } from './executors/registry.js';
 import { checkSize } from './payload.js';
+import { timerStatus } from './precise-timer.js';
 import { PublisherGroup, SubscriberGroup } from './section-parts.js';
 import { parseThresholds } from './thresholds.js';
 
@@ -42,6 +43,9 @@ export function validateLoadSection(section: unknown): string[] {
     if (Value.Check(SubscriberGroup, group) && group.share !== undefined && /[/+#]/.test(group.share))
       errors.push(`subscribers[${index}].share: a share name cannot contain '/', '+' or '#'`);
   }
+  const status = fields.get('timer') === 'timerfd' ? timerStatus() : undefined;
+  if (status?.nativeError !== undefined)
+    errors.push(`timer: 'timerfd' is not available here (${status.nativeError}); use 'auto'`);
   const thresholds = fields.get('thresholds');
   if (Array.isArray(thresholds) && thresholds.every((item) => typeof item === 'string'))
     errors.push(...parseThresholds(thresholds).errors);
