@@ -117,7 +117,7 @@ if (json) {
   process.stdout.write(
     [
       `Broker throughput: delivered messages/s, ${seconds} s per case, ${clients} clients, ${payloadBytes}-byte payloads, MQTT 3.1.1 (fan-out-v5-subid-qos0: MQTT 5.0, every subscriber's Subscription Identifier 1)`,
-      'Each broker runs in its own child process (ours and Aedes under node --import tsx, Mosquitto natively).',
+      'Each broker runs in its own child process (ours compiled from dist/, Aedes from node_modules, Mosquitto natively).',
       'CPU µs/msg: broker process CPU time (user + system) in the measured window / messages delivered (lower is better).',
       line(header),
       ...rows.map(line),
@@ -135,7 +135,12 @@ if (json) {
       .join('; ')}\n`,
   );
   for (const c of Object.keys(results) as CaseName[]) {
-    for (const [b, r] of Object.entries(results[c]!))
+    for (const [b, r] of Object.entries(results[c]!)) {
       if (typeof r === 'string') process.stdout.write(`${c} ${b}: ${r}\n`);
+      else if (r.lost !== undefined)
+        process.stdout.write(
+          `${c} ${b}: ${r.lost.toLocaleString('en-US')} of ${(r.acknowledged ?? 0).toLocaleString('en-US')} acknowledged messages lost\n`,
+        );
+    }
   }
 }

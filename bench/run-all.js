@@ -4,6 +4,9 @@ import { spawnSync } from 'node:child_process';
 
 const benches = [
   'bench:broker',
+  'bench:broker-memory',
+  'bench:broker-soak',
+  'bench:broker-login',
   'bench:load-cpu',
   'bench:accuracy',
   'bench:timer',

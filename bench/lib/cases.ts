@@ -18,9 +18,14 @@ export interface CaseResult {
   published: number;
   seconds: number;
   rate: number;
+  /** QoS 1 cases: messages the broker acknowledged to the publishers. */
+  acknowledged?: number;
+  /** QoS 1 cases: acknowledged messages that never reached their subscriber. */
+  lost?: number;
 }
 
-export type CaseName = 'fan-in-qos0' | 'fan-out-qos0' | 'fan-out-v5-subid-qos0' | 'pairs-qos1';
+export type CaseName =
+  'fan-in-qos0' | 'fan-out-qos0' | 'fan-out-v5-subid-qos0' | 'pairs-qos1' | 'pairs-qos1-20x64';
 
 /** Cases whose clients speak MQTT 5.0 (brokers without it are skipped). */
 export const V5_CASES: ReadonlySet<CaseName> = new Set(['fan-out-v5-subid-qos0']);
@@ -28,13 +33,13 @@ export const V5_CASES: ReadonlySet<CaseName> = new Set(['fan-out-v5-subid-qos0']
 const PUBLISH_TYPE = 3;
 const PUBACK_TYPE = 4;
 
-function publishBatch(topic: string, payload: Buffer, count: number, version = VERSION): Buffer {
+export function publishBatch(topic: string, payload: Buffer, count: number, version = VERSION): Buffer {
   const one = encode({ type: 'publish', topic, payload, qos: 0, retain: false, dup: false }, version);
   return Buffer.concat(Array.from({ length: count }, () => one));
 }
 
 /** Writes pre-encoded QoS 0 batches as fast as the socket drains until `stop` is set. */
-async function flood(
+export async function flood(
   client: BenchClient,
   batch: Buffer,
   perBatch: number,
@@ -116,20 +121,28 @@ async function fanOut(o: CaseOptions, v5 = false): Promise<CaseResult> {
   return { ...m, published: state.published, rate: m.delivered / m.seconds };
 }
 
-/** N independent publisher → subscriber pairs at QoS 1, each publisher keeping WINDOW messages unacknowledged. */
-async function pairs(o: CaseOptions): Promise<CaseResult> {
-  const WINDOW = 32;
+/**
+ * N independent publisher → subscriber pairs at QoS 1, each publisher keeping `window` messages
+ * unacknowledged (closed loop). After the window the publishers stop and the subscribers get up to
+ * 5 s to receive what was acknowledged: `lost` counts messages the broker acknowledged to a
+ * publisher that never reached its (connected, acknowledging) subscriber.
+ */
+async function pairs(o: CaseOptions, pairCount: number, window: number): Promise<CaseResult> {
   let received = 0;
   const state = { stop: false, published: 0 };
   const payload = Buffer.alloc(o.payloadBytes, 0x78);
   const clients: BenchClient[] = [];
   const loops: Promise<void>[] = [];
-  for (let i = 0; i < o.clients; i++) {
+  const perPair: { acked: number; received: number }[] = [];
+  for (let i = 0; i < pairCount; i++) {
+    const counts = { acked: 0, received: 0 };
+    perPair.push(counts);
     const sub = await openClient(o.port, `bench-pair-sub-${i}`);
     clients.push(sub);
     sub.onFrame((f) => {
       if (f.type !== PUBLISH_TYPE) return;
       received++;
+      counts.received++;
       if (f.packetId !== 0) sub.send({ type: 'puback', packetId: f.packetId });
     });
     await subscribe(sub, `bench/pair/${i}`, 1);
@@ -146,23 +159,31 @@ async function pairs(o: CaseOptions): Promise<CaseResult> {
       new Promise<void>((resolve) => {
         pub.onFrame((f) => {
           if (f.type !== PUBACK_TYPE) return;
+          counts.acked++;
           if (state.stop) resolve();
           else send();
         });
         pub.socket.once('close', () => resolve());
-        for (let k = 0; k < WINDOW; k++) send();
+        for (let k = 0; k < window; k++) send();
       }),
     );
   }
   const m = await measure(o, () => received, state);
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 1000))]);
+  const settled = Date.now() + 5000;
+  while (Date.now() < settled && perPair.some((p) => p.received < p.acked))
+    await new Promise((r) => setTimeout(r, 50));
   for (const c of clients) c.close();
-  return { ...m, published: state.published, rate: m.delivered / m.seconds };
+  const acknowledged = perPair.reduce((sum, p) => sum + p.acked, 0);
+  const lost = perPair.reduce((sum, p) => sum + Math.max(0, p.acked - p.received), 0);
+  return { ...m, published: state.published, rate: m.delivered / m.seconds, acknowledged, lost };
 }
 
 export const CASES: Record<CaseName, (o: CaseOptions) => Promise<CaseResult>> = {
   'fan-in-qos0': fanIn,
   'fan-out-qos0': (o) => fanOut(o),
   'fan-out-v5-subid-qos0': (o) => fanOut(o, true),
-  'pairs-qos1': pairs,
+  'pairs-qos1': (o) => pairs(o, o.clients, 32),
+  // the load of the issue that found acknowledged messages lost: 20 pairs, 64 in flight each
+  'pairs-qos1-20x64': (o) => pairs(o, 20, 64),
 };

@@ -4,13 +4,17 @@ import { spawnChild } from './child.js';
 import { freePort, waitForPort } from './ports.js';
 import type { PeerBroker } from './mosquitto.js';
 
+/** `options`: JSON-serialisable broker options handed to the script (serve-ours.ts reads them). */
 export async function startNodeBroker(
   name: string,
   script: 'serve-ours.ts' | 'serve-aedes.ts',
+  options?: Record<string, unknown>,
 ): Promise<PeerBroker> {
   const port = await freePort();
   const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const child = spawnChild(process.execPath, ['--import', 'tsx', file, String(port)]);
+  const args = ['--import', 'tsx', file, String(port)];
+  if (options !== undefined) args.push(JSON.stringify(options));
+  const child = spawnChild(process.execPath, args);
   try {
     await waitForPort(port, '127.0.0.1', 15_000);
   } catch (error) {

@@ -1,0 +1,170 @@
+// Memory under abuse: a subscriber that stops reading its socket while publishers flood its topic.
+// Our broker, Mosquitto and Aedes, each in its own child process, under the same load from this
+// process; the broker's RSS is sampled every second. Memory must level off: the figure is the slope
+// of RSS over the second half of the run (MiB/s), next to the start, peak and end values.
+//   qos0-stalled       one QoS 0 subscriber stalls; 1 KiB QoS 0 messages flood its topic
+//   mixed-64k-stalled  one QoS 1 subscriber stalls; 64 KiB messages flood its topic at QoS 0 and,
+//                      from a second publisher, at QoS 1 with 64 unacknowledged
+//   npm run bench:broker-soak   (BENCH_SECONDS=60 BENCH_CASES=... BENCH_BROKERS=ours,mosquitto,aedes)
+import { openClient, subscribe, type BenchClient } from './lib/bench-client.js';
+import { flood, publishBatch } from './lib/cases.js';
+import { MOSQUITTO_BIN, startMosquitto, type PeerBroker } from './lib/mosquitto.js';
+import { startNodeBroker } from './lib/node-broker.js';
+import { mib, sampleRss, slope, type RssSample } from './lib/rss.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 60);
+const json = process.argv.includes('--json');
+/** A second-half slope below this counts as levelled off (GC and allocator noise stay under it). */
+const FLAT_MIB_PER_S = 0.25;
+/** A broker whose RSS passes this is stopped early (the machine is shared): the case reports it. */
+const RSS_LIMIT_BYTES = Number(process.env['BENCH_RSS_LIMIT_MB'] ?? 2048) * 1024 * 1024;
+
+type BrokerName = 'ours' | 'mosquitto' | 'aedes';
+type CaseName = 'qos0-stalled' | 'mixed-64k-stalled';
+const starters: Record<BrokerName, (() => Promise<PeerBroker>) | undefined> = {
+  ours: () => startNodeBroker('ours', 'serve-ours.ts'),
+  mosquitto: MOSQUITTO_BIN === undefined ? undefined : () => startMosquitto(),
+  aedes: () => startNodeBroker('aedes', 'serve-aedes.ts'),
+};
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Run {
+  published: number;
+  /** QoS 1 messages the broker acknowledged (mixed case). */
+  acknowledged: number;
+  /** Seconds into the run when the RSS limit stopped the case, if it did. */
+  stoppedAt: number | undefined;
+  /** Seconds into the run when the broker closed the stalled subscriber, if it did. */
+  subscriberClosedAt: number | undefined;
+  samples: RssSample[];
+}
+
+async function stalledSubscriber(port: number, topic: string, qos: 0 | 1): Promise<BenchClient> {
+  const sub = await openClient(port, `soak-sub-${qos}`);
+  await subscribe(sub, topic, qos);
+  sub.socket.pause(); // never reads again
+  return sub;
+}
+
+async function runCase(name: CaseName, broker: PeerBroker): Promise<Run> {
+  const topic = `soak/${name}`;
+  const sub = await stalledSubscriber(broker.port, topic, name === 'qos0-stalled' ? 0 : 1);
+  const t0 = performance.now();
+  let subscriberClosedAt: number | undefined;
+  sub.socket.once('close', () => (subscriberClosedAt = (performance.now() - t0) / 1000));
+  const state = { stop: false, published: 0 };
+  const clients: BenchClient[] = [sub];
+  const loops: Promise<void>[] = [];
+  let acknowledged = 0;
+  const sampler = sampleRss(broker.pid);
+  if (name === 'qos0-stalled') {
+    const pub = await openClient(broker.port, 'soak-pub-0');
+    clients.push(pub);
+    loops.push(flood(pub, publishBatch(topic, Buffer.alloc(1024, 0x61), 50), 50, state));
+  } else {
+    const payload = Buffer.alloc(64 * 1024, 0x62);
+    const pub0 = await openClient(broker.port, 'soak-pub-0');
+    const pub1 = await openClient(broker.port, 'soak-pub-1');
+    clients.push(pub0, pub1);
+    loops.push(flood(pub0, publishBatch(topic, payload, 4), 4, state));
+    let nextId = 0;
+    const send = (): void => {
+      nextId = (nextId % 65535) + 1;
+      state.published++;
+      pub1.send({ type: 'publish', topic, payload, qos: 1, retain: false, dup: false, packetId: nextId });
+    };
+    pub1.onFrame((f) => {
+      if (f.type !== 4) return;
+      acknowledged++;
+      if (!state.stop) send();
+    });
+    for (let k = 0; k < 64; k++) send();
+  }
+  let stoppedAt: number | undefined;
+  for (let waited = 0; waited < seconds * 1000 && stoppedAt === undefined; waited += 250) {
+    await sleep(250);
+    const last = sampler.latest();
+    if (last !== undefined && last.bytes > RSS_LIMIT_BYTES) stoppedAt = last.t;
+  }
+  state.stop = true;
+  const samples = sampler.stop();
+  await Promise.race([Promise.all(loops), sleep(1000)]);
+  for (const c of clients) c.close();
+  return { published: state.published, acknowledged, stoppedAt, subscriberClosedAt, samples };
+}
+
+const pick = <T extends string>(all: T[], env: string | undefined): T[] =>
+  env === undefined || env === '' ? all : all.filter((n) => env.split(',').includes(n));
+const caseNames = pick<CaseName>(['qos0-stalled', 'mixed-64k-stalled'], process.env['BENCH_CASES']);
+const brokerNames = pick(Object.keys(starters) as BrokerName[], process.env['BENCH_BROKERS']);
+const results: Partial<Record<CaseName, Partial<Record<BrokerName, Run | string>>>> = {};
+
+for (const caseName of caseNames) {
+  results[caseName] = {};
+  for (const brokerName of brokerNames) {
+    const start = starters[brokerName];
+    if (start === undefined) {
+      results[caseName][brokerName] = 'not installed';
+      continue;
+    }
+    const broker = await start();
+    try {
+      log(`${caseName} on ${brokerName} for ${seconds} s (pid ${broker.pid}) ...`);
+      results[caseName][brokerName] = await runCase(caseName, broker);
+    } catch (error) {
+      results[caseName][brokerName] = `failed: ${(error as Error).message}`;
+    } finally {
+      await broker.close();
+    }
+  }
+}
+
+if (json) {
+  process.stdout.write(`${JSON.stringify({ seconds, results }, null, 2)}\n`);
+} else {
+  const lines = [
+    `Memory with a stalled subscriber, ${seconds} s per case; RSS of each broker process (MiB), slope over the second half`,
+    'case               broker     start   peak    end   slope MiB/s  levels off  published  QoS 1 acked  subscriber closed',
+  ];
+  for (const [caseName, perBroker] of Object.entries(results)) {
+    for (const [brokerName, r] of Object.entries(perBroker)) {
+      if (typeof r !== 'object') {
+        lines.push(`${caseName.padEnd(17)}  ${brokerName.padEnd(9)}  ${r ?? ''}`);
+        continue;
+      }
+      const bytes = r.samples.map((s) => s.bytes);
+      const s = slope(r.samples, seconds / 2);
+      const perSecond = s === undefined || r.stoppedAt !== undefined ? undefined : s / 1024 / 1024;
+      lines.push(
+        [
+          caseName.padEnd(17),
+          brokerName.padEnd(9),
+          mib(bytes[0]).padStart(6),
+          mib(Math.max(...bytes)).padStart(6),
+          mib(bytes.at(-1)).padStart(6),
+          (perSecond === undefined ? '—' : perSecond.toFixed(3)).padStart(12),
+          (r.stoppedAt !== undefined
+            ? 'NO'
+            : perSecond === undefined
+              ? '—'
+              : perSecond < FLAT_MIB_PER_S
+                ? 'yes'
+                : 'NO'
+          ).padStart(10),
+          String(r.published).padStart(9),
+          String(r.acknowledged).padStart(11),
+          (r.subscriberClosedAt === undefined ? 'no' : `at ${r.subscriberClosedAt.toFixed(1)} s`).padStart(
+            17,
+          ),
+          r.stoppedAt === undefined
+            ? ''
+            : `stopped at ${r.stoppedAt.toFixed(0)} s: RSS over ${mib(RSS_LIMIT_BYTES)} MiB`,
+        ].join('  '),
+      );
+    }
+  }
+  lines.push(`Levels off: second-half slope under ${FLAT_MIB_PER_S} MiB/s.`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
