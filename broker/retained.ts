@@ -1,6 +1,6 @@
 // Retained message store: one message per topic name. Retained messages are not session state and
 // outlive every session [MQTT-3.1.2-7].
-import { filterMatches } from './router/match.js';
+import { topicMatches } from '../wire/index.js';
 import type { Message } from './session/message.js';
 
 export class RetainedStore {
@@ -27,7 +27,7 @@ export class RetainedStore {
         this.messages.delete(topic);
         continue;
       }
-      if (filterMatches(filter, topic, options.dollarRule)) found.push(message);
+      if (topicMatches(filter, topic, options)) found.push(message);
     }
     return found;
   }

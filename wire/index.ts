@@ -14,7 +14,14 @@ export {
 } from './reason-codes.js';
 export { PROPERTY_TABLE, propertyById, propertyByName } from './properties.js';
 export type { PropertyDefinition, PropertyType, PropertyPlace } from './properties.js';
-export { validateTopicName, validateTopicFilter, topicMatches, parseSharedFilter } from './topic.js';
+export {
+  validateTopicName,
+  validateTopicFilter,
+  topicMatches,
+  filterCovers,
+  parseSharedFilter,
+} from './topic.js';
+export type { MatchOptions } from './topic.js';
 export { packetToJSON, hex } from './json.js';
 export type { BufferJSON } from './json.js';
 export { checkMqttUtf8 } from './utf8.js';

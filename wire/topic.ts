@@ -53,19 +53,30 @@ export function parseSharedFilter(filter: string): { group: string; filter: stri
   return { group, filter: inner };
 }
 
+export interface MatchOptions {
+  /**
+   * [MQTT-4.7.2-1] a filter starting with a wildcard does not match a topic starting with '$'.
+   * Default true; false only to model a broker that breaks the rule (the broker's test mutations).
+   */
+  dollarRule?: boolean;
+}
+
 /**
  * Whether `topic` matches `filter` (both assumed valid; a shared filter is matched by its inner filter).
  * Topics starting with '$' are not matched by a filter starting with a wildcard [MQTT-4.7.2-1].
- * 'sport/#' matches 'sport' too, since '#' includes the parent level.
+ * 'sport/#' matches 'sport' too, since '#' includes the parent level [MQTT-4.7.1-2].
+ * The one implementation of topic matching: the broker (retained messages, ACL patterns) and the
+ * harness (expected deliveries) both use it.
  */
-export function topicMatches(filter: string, topic: string): boolean {
+export function topicMatches(filter: string, topic: string, options?: MatchOptions): boolean {
   let f = filter;
   if (f.startsWith('$share/')) {
     const shared = parseSharedFilter(f);
     if (shared === undefined) return false;
     f = shared.filter;
   }
-  if (topic.startsWith('$') && (f.startsWith('+') || f.startsWith('#'))) return false;
+  if (options?.dollarRule !== false && topic.startsWith('$') && (f.startsWith('+') || f.startsWith('#')))
+    return false;
   const fl = f.split('/');
   const tl = topic.split('/');
   for (let i = 0; i < fl.length; i++) {
@@ -75,4 +86,24 @@ export function topicMatches(filter: string, topic: string): boolean {
     if (level !== '+' && level !== tl[i]) return false;
   }
   return fl.length === tl.length;
+}
+
+/**
+ * Whether every topic name `inner` (a filter) can match is also matched by `outer` (a filter):
+ * 'sensors/#' covers 'sensors/+/temp', not the reverse. Used to decide a subscription against a
+ * readable pattern. A leading wildcard in `outer` never covers '$' topics [MQTT-4.7.2-1].
+ */
+export function filterCovers(outer: string, inner: string): boolean {
+  const o = outer.split('/');
+  const f = inner.split('/');
+  if (inner.startsWith('$') && (o[0] === '+' || o[0] === '#')) return false;
+  for (let i = 0; i < o.length; i++) {
+    const level = o[i];
+    if (level === '#') return true; // '#' also matches the parent level [MQTT-4.7.1-2]
+    const wanted = f[i];
+    if (wanted === undefined || wanted === '#') return false;
+    if (level === '+') continue; // covers a literal level and '+'
+    if (level !== wanted) return false;
+  }
+  return o.length === f.length;
 }

@@ -1,4 +1,6 @@
 // Topic templates and the subscriber-matching relation used to compute expected deliveries.
+// Matching is wire's (the one implementation, shared with the broker).
+import { topicMatches } from '../../wire/index.js';
 
 /** Expand `{prefix}` / `${prefix}`, `%i` (index in the group) and `%c` (client id). */
 export function expandTemplate(template: string, prefix: string, index: number, clientId: string): string {
@@ -7,20 +9,6 @@ export function expandTemplate(template: string, prefix: string, index: number, 
     .replaceAll('{prefix}', prefix)
     .replaceAll('%i', String(index))
     .replaceAll('%c', clientId);
-}
-
-/** MQTT filter matching; '$'-topics are not matched by a leading wildcard [MQTT-4.7.2-1]. */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
-  const filterLevels = filter.split('/');
-  const topicLevels = topic.split('/');
-  for (let index = 0; index < filterLevels.length; index++) {
-    const level = filterLevels[index];
-    if (level === '#') return true;
-    if (index >= topicLevels.length) return false;
-    if (level !== '+' && level !== topicLevels[index]) return false;
-  }
-  return filterLevels.length === topicLevels.length;
 }
 
 export interface Receiver {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseSharedFilter, topicMatches, validateTopicFilter, validateTopicName } from '../../wire/index.js';
+import {
+  filterCovers,
+  parseSharedFilter,
+  topicMatches,
+  validateTopicFilter,
+  validateTopicName,
+} from '../../wire/index.js';
 
 describe('topicMatches', () => {
   const table: [filter: string, topic: string, matches: boolean][] = [
@@ -38,6 +44,32 @@ describe('topicMatches', () => {
   ];
   it.each(table)('%s vs %s -> %s', (filter, topic, expected) => {
     expect(topicMatches(filter, topic)).toBe(expected);
+  });
+});
+
+describe('topicMatches with dollarRule: false (a broker breaking [MQTT-4.7.2-1])', () => {
+  it.each([
+    ['#', '$SYS/broker', true],
+    ['+/broker', '$SYS/broker', true],
+    ['+/x', '$SYS/broker', false],
+  ] as const)('%s vs %s -> %s', (filter, topic, expected) => {
+    expect(topicMatches(filter, topic, { dollarRule: false })).toBe(expected);
+  });
+});
+
+describe('filterCovers', () => {
+  it.each([
+    ['sensors/#', 'sensors/+/temp', true],
+    ['sensors/#', 'sensors', true],
+    ['sensors/+/temp', 'sensors/#', false],
+    ['sensors/+/temp', 'sensors/kitchen/temp', true],
+    ['sensors/+', 'sensors/+', true],
+    ['sensors/kitchen', 'sensors/+', false],
+    ['#', '$SYS/#', false],
+    ['$SYS/#', '$SYS/broker/uptime', true],
+    ['a/b', 'a/b/c', false],
+  ] as const)('%s covers %s -> %s', (outer, inner, expected) => {
+    expect(filterCovers(outer, inner)).toBe(expected);
   });
 });
 

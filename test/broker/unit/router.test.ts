@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Router, filterMatches } from '../../../broker/router/index.js';
+import { Router } from '../../../broker/router/index.js';
+import { topicMatches as filterMatches } from '../../../wire/index.js';
 import type { Subscription } from '../../../broker/router/index.js';
 
 function sub(clientId: string, filter: string, fields: Partial<Subscription> = {}): Subscription {
