@@ -7,11 +7,13 @@ import { Connection } from './connection.js';
 import type { BrokerCore } from './connection.js';
 import type { ConnectDecision } from './handlers/context.js';
 import { Hooks } from './hooks.js';
+import { KeepAliveMonitor } from './keepalive.js';
 import type { MutationName } from './mutations.js';
 import { resolveOptions } from './options.js';
-import type { BrokerOptions, ResolvedBrokerOptions } from './options.js';
+import type { BrokerOptions, ClientIdentity, ResolvedBrokerOptions } from './options.js';
 import { RetainedStore } from './retained.js';
 import { Router } from './router/router.js';
+import type { Publisher } from './session/flow-control.js';
 import type { Message } from './session/message.js';
 import { Session } from './session/session.js';
 import { createStats } from './stats.js';
@@ -27,6 +29,7 @@ export class Broker implements BrokerCore {
   readonly hooks: Hooks;
   readonly router = new Router();
   readonly retained = new RetainedStore();
+  readonly keepAlive = new KeepAliveMonitor();
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   private readonly wills: WillScheduler;
@@ -36,7 +39,7 @@ export class Broker implements BrokerCore {
     this.options = resolveOptions(options);
     this.stats = createStats(Date.now());
     this.hooks = new Hooks(this.options);
-    this.wills = new WillScheduler((message) => this.safely('will', () => this.publishWill(message)));
+    this.wills = new WillScheduler((will) => this.safely('will', () => this.publishWill(will)));
   }
 
   /** Take ownership of a connected byte stream (net.Socket, TLS socket, or a Duplex wrapping a WebSocket). */
@@ -71,6 +74,7 @@ export class Broker implements BrokerCore {
     this.closing = true;
     const closing = [...this.connections].map((connection) => connection.shutdown());
     await Promise.all(closing);
+    this.keepAlive.stop();
     this.wills.clear();
     for (const session of [...this.sessions.values()]) this.endSession(session, false);
     this.retained.clear();
@@ -100,8 +104,11 @@ export class Broker implements BrokerCore {
     this.connections.delete(connection);
   }
 
-  /** Routes a message to every matching session and stores it when retained; returns the number of receivers. */
-  publish(message: Message): number {
+  /**
+   * Routes a message to every matching session and stores it when retained; returns the number of
+   * receivers. `publisher` (a client connection) is held while a session it feeds is over its bound.
+   */
+  publish(message: Message, publisher?: Publisher): number {
     if (message.retain && this.options.retainAvailable && !this.has('ignore-retain-flag')) {
       if (message.payload.length === 0 && !this.has('empty-retained-not-deleted')) {
         // [MQTT-3.3.1-10] [MQTT-3.3.1-11] (3.1.1) / [MQTT-3.3.1-6] [MQTT-3.3.1-7] (5.0)
@@ -125,14 +132,14 @@ export class Broker implements BrokerCore {
     let receivers = 0;
     for (const delivery of deliveries) {
       const session = this.sessions.get(delivery.clientId);
-      if (session === undefined) continue;
+      if (session === undefined || !this.mayRead(session, message.topic)) continue;
       receivers++;
       // [MQTT-3.8.4-6] (3.1.1) / [MQTT-3.8.4-8] (5.0): the lower of published and granted QoS.
       const qos = atPublisherQoS ? message.qos : (Math.min(message.qos, delivery.qos) as QoS);
       // 3.1.1 [MQTT-3.3.1-9] / 5.0 [MQTT-3.3.1-12] [MQTT-3.3.1-13]: RETAIN cleared unless Retain As Published.
       const retain = delivery.retainAsPublished ? message.retain : false;
       try {
-        session.deliver({ message, qos, retain, subscriptionIds: delivery.subscriptionIds }, now);
+        session.deliver({ message, qos, retain, subscriptionIds: delivery.subscriptionIds }, now, publisher);
       } catch (error) {
         // One subscriber's failure (e.g. an unencodable packet for it) must not affect the publisher.
         this.stats.messagesDropped++;
@@ -142,12 +149,26 @@ export class Broker implements BrokerCore {
     return receivers;
   }
 
+  /**
+   * Read rights are checked for every delivery against the identity that owns the receiving
+   * session, not only when it subscribed: rights given by a hook may change, and a session is
+   * never handed to another identity (see openSession).
+   */
+  mayRead(session: Session, topic: string): boolean {
+    return this.hooks.authorizeRead(session.owner, topic);
+  }
+
   openSession(
     clientId: string,
     cleanStart: boolean,
     owner: Connection,
-  ): { session: Session; present: boolean } {
+  ): { session: Session; present: boolean } | undefined {
     let session = this.sessions.get(clientId);
+    const identity: ClientIdentity =
+      owner.username === undefined ? { clientId } : { clientId, username: owner.username };
+    // A session (its subscriptions, queued messages, and the connection using it) belongs to the
+    // identity that created it: another one may neither resume it nor take it over.
+    if (session !== undefined && session.owner.username !== identity.username) return undefined;
     const current = session?.sink;
     if (current instanceof Connection && current !== owner && !this.has('no-session-takeover')) {
       // 3.1.1 [MQTT-3.1.4-2] / 5.0 [MQTT-3.1.4-3]: the existing connection is closed (v5 DISCONNECT 0x8E).
@@ -164,8 +185,9 @@ export class Broker implements BrokerCore {
     }
     const present = session !== undefined;
     if (session === undefined) {
-      session = new Session(clientId, this.stats, {
+      session = new Session(clientId, identity, this.stats, {
         maxQueuedMessages: this.options.maxQueuedMessages,
+        stalledSubscriberTimeoutMs: this.options.stalledSubscriberTimeoutMs,
         dropOffline: this.has('offline-messages-dropped'),
         ignoreExpiry: this.has('ignore-message-expiry'),
         noDupOnResend: this.has('no-dup-on-redelivery'),
@@ -185,10 +207,10 @@ export class Broker implements BrokerCore {
       // The will waits for its delay, but never beyond the end of the session (5.0 section 3.1.3.2.2).
       const sessionEndsMs = session.expiryInterval * 1000;
       const delay = this.has('ignore-will-delay') ? 0 : Math.min(will.delayMs, sessionEndsMs);
-      this.wills.schedule(session.clientId, will.message, delay);
+      this.wills.schedule(session.clientId, { message: will.message, owner: session.owner }, delay);
     }
     if (session.sink !== owner) return; // another connection owns the session now
-    session.sink = undefined;
+    session.detach();
     session.disconnectedAt = Date.now();
     if (this.closing) return;
     if (session.expiryInterval === 0) {
@@ -224,7 +246,17 @@ export class Broker implements BrokerCore {
     }
   }
 
-  private publishWill(message: Message): void {
+  private publishWill(will: { message: Message; owner: ClientIdentity }): void {
+    const { message, owner } = will;
+    // Checked at CONNECT already (refused there); checked again now, as for any PUBLISH, since a
+    // hook's answer may have changed: a will may do what its client may do, nothing more.
+    if (!this.hooks.authorizePublish(owner, message.topic)) {
+      this.options.log('info', 'will not authorized: dropped', {
+        clientId: owner.clientId,
+        topic: message.topic,
+      });
+      return;
+    }
     // The will's Message Expiry Interval counts from the moment it is published.
     const expiresAt =
       message.expiryInterval === undefined ? undefined : Date.now() + message.expiryInterval * 1000;

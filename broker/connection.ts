@@ -1,32 +1,26 @@
-// One client connection: frames and decodes inbound bytes, dispatches each packet to its handler
-// (one file per packet type), writes outbound packets, and applies flow control towards the client.
+// One client connection: frames and decodes inbound bytes, hands CONNECT to its handler and every
+// later packet to the session dispatch (one handler file per packet type), writes outbound packets,
+// applies flow control both ways: towards the client (write bound, send quota) and from it (a
+// publisher whose subscribers are over their bound takes no more PUBLISH packets for a while).
 import type { Duplex } from 'node:stream';
-import { encode } from '../wire/index.js';
+import { ConnectReturnCode311, encode, ReasonCode } from '../wire/index.js';
 import type { MqttDecodeError } from '../wire/index.js';
 import type { Packet, Properties, ProtocolLevel } from '../wire/types.js';
+import { connectContext, SessionServices, type SessionHost } from './contexts.js';
 import { peekConnect } from './framing.js';
-import { InboundPipeline } from './inbound.js';
-import { PublishEncoder } from './outbound.js';
-import { handleAuth } from './handlers/auth.js';
 import { handleConnect } from './handlers/connect.js';
 import type { ConnectDecision } from './handlers/context.js';
-import { connectContext, sessionContexts } from './contexts.js';
-import type { SessionContexts } from './contexts.js';
-import { handleDisconnect } from './handlers/disconnect.js';
-import { handlePingreq } from './handlers/pingreq.js';
-import { handlePuback } from './handlers/puback.js';
-import { handlePubcomp } from './handlers/pubcomp.js';
-import { handlePublish } from './handlers/publish.js';
-import { handlePubrec } from './handlers/pubrec.js';
-import { handlePubrel } from './handlers/pubrel.js';
-import { handleSubscribe } from './handlers/subscribe.js';
-import { handleUnsubscribe } from './handlers/unsubscribe.js';
+import { dispatchSessionPacket, passesFlowControl } from './handlers/dispatch.js';
 import type { Hooks } from './hooks.js';
-import { Watchdog } from './keepalive.js';
+import { InboundPipeline, type InboundSink } from './inbound.js';
+import { KeepAliveMonitor, type Watched } from './keepalive.js';
 import type { MutationName } from './mutations.js';
-import type { ResolvedBrokerOptions } from './options.js';
+import type { LogLevel, ResolvedBrokerOptions } from './options.js';
+import { PublishEncoder } from './outbound.js';
+import { SocketOutput, type OutputOwner } from './output.js';
 import type { RetainedStore } from './retained.js';
 import type { Router } from './router/router.js';
+import type { Holder, Publisher } from './session/flow-control.js';
 import type { Message } from './session/message.js';
 import type { OutboundPublish, OutboundSink, Session } from './session/session.js';
 import type { BrokerStats } from './stats.js';
@@ -38,16 +32,23 @@ export interface BrokerCore {
   readonly hooks: Hooks;
   readonly router: Router;
   readonly retained: RetainedStore;
+  readonly keepAlive: KeepAliveMonitor;
   has(mutation: MutationName): boolean;
-  publish(message: Message): number;
+  /** Routes a message; `publisher` is held while a subscriber it feeds is over its bound. */
+  publish(message: Message, publisher?: Publisher): number;
+  /** Read rights of the session's owner on a topic, checked for every delivery. */
+  mayRead(session: Session, topic: string): boolean;
   connectedCount(): number;
   newClientId(): string;
-  /** Takeover, clean start, session creation [MQTT-3.1.2-4] [MQTT-3.1.4-2]. */
+  /**
+   * Takeover, clean start, session creation [MQTT-3.1.2-4] [MQTT-3.1.4-2]. Undefined when the
+   * client id's session belongs to another identity (the CONNECT is refused).
+   */
   openSession(
     clientId: string,
     cleanStart: boolean,
     owner: Connection,
-  ): { session: Session; present: boolean };
+  ): { session: Session; present: boolean } | undefined;
   /** The connection attached to `session` ended; `will` is set when it must be published. */
   detachSession(session: Session, owner: Connection, will: ConnectDecision['will']): void;
   forget(connection: Connection): void;
@@ -55,48 +56,66 @@ export interface BrokerCore {
 
 type State = 'new' | 'connected' | 'closed';
 
-/** Outbound bytes of one turn up to this size are joined into one Buffer; above, written as a writev. */
-const COALESCE_LIMIT = 64 * 1024;
-const EMPTY = Buffer.alloc(0);
-
 /** Reason codes a v5 CONNACK may carry for a refused CONNECT found malformed by the decoder. */
-const CONNACK_ERROR_CODES = new Set([
-  0x80, 0x81, 0x82, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8c, 0x90, 0x95, 0x97, 0x99, 0x9a, 0x9b, 0x9c,
-  0x9d, 0x9f,
+const CONNACK_ERROR_CODES: ReadonlySet<number> = new Set([
+  ReasonCode.UnspecifiedError,
+  ReasonCode.MalformedPacket,
+  ReasonCode.ProtocolError,
+  ReasonCode.UnsupportedProtocolVersion,
+  ReasonCode.ClientIdentifierNotValid,
+  ReasonCode.BadUserNameOrPassword,
+  ReasonCode.NotAuthorized,
+  ReasonCode.ServerUnavailable,
+  ReasonCode.ServerBusy,
+  ReasonCode.Banned,
+  ReasonCode.BadAuthenticationMethod,
+  ReasonCode.TopicNameInvalid,
+  ReasonCode.PacketTooLarge,
+  ReasonCode.QuotaExceeded,
+  ReasonCode.PayloadFormatInvalid,
+  ReasonCode.RetainNotSupported,
+  ReasonCode.QoSNotSupported,
+  ReasonCode.UseAnotherServer,
+  ReasonCode.ServerMoved,
+  ReasonCode.ConnectionRateExceeded,
 ]);
 
-export class Connection implements OutboundSink {
+/**
+ * While held by flow control, a publisher's packets wait unread in memory up to this many bytes;
+ * beyond it the socket is no longer read. Acknowledgements pass the hold (they free subscribers),
+ * so a client subscribed to its own publications keeps them flowing below this limit.
+ */
+const HELD_BYTES_LIMIT = 64 * 1024;
+
+export class Connection implements OutboundSink, SessionHost, InboundSink, Watched, OutputOwner, Publisher {
   version: ProtocolLevel = 4;
   clientId = '';
   username: string | undefined;
   session: Session | undefined;
-  readonly closed: Promise<void>;
+  sendQuota: number;
+  lastActivity = Date.now();
+  silenceLimitMs: number;
+  connectSessionExpiry = 0;
   private state: State = 'new';
   private connackSent = false;
   private readonly inbound: InboundPipeline;
-  private backlog: Packet[] = [];
+  private readonly output: SocketOutput;
+  /** Packets not yet handled: during an asynchronous CONNECT, or while held by flow control. */
+  private backlog: Packet[] | undefined;
+  private backlogBytes = 0;
   private busy = false;
-  private connectTimer: NodeJS.Timeout | undefined;
-  private watchdog: Watchdog | undefined;
+  private readPaused = false;
+  /** Sessions over their bound that this connection feeds (flow control). */
+  private holders: Set<Holder> | undefined;
+  /** A DISCONNECT is waiting behind held PUBLISH packets: handle them all now. */
+  private leaving = false;
   private will: ConnectDecision['will'];
-  private connectSessionExpiry = 0;
   private requestProblemInformation = true;
-  private publishEncoder = new PublishEncoder(
-    4,
-    { topicAliasMaximum: 0, maximumPacketSize: Infinity },
-    () => false,
-  );
-  private readonly inboundAliases = new Map<number, string>();
-  /** Outbound bytes of this event-loop turn, not yet handed to the socket (see output()). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private flushScheduled = false;
-  /** canWrite() said no since the last flush. */
-  private blocked = false;
+  private publishEncoder: PublishEncoder | undefined;
+  private aliases: Map<number, string> | undefined;
   /** The client's v5 Maximum Packet Size (Infinity when absent or before CONNECT). */
   private clientMaxPacketSize = Number.POSITIVE_INFINITY;
-  sendQuota: number;
-  private contexts: SessionContexts | undefined;
+  private services: SessionServices | undefined;
 
   constructor(
     private readonly stream: Duplex,
@@ -105,35 +124,31 @@ export class Connection implements OutboundSink {
   ) {
     const options = core.options;
     this.sendQuota = options.maxInflight;
-    const isOpen = (): boolean => !this.isClosed();
-    const agreedVersion = (): ProtocolLevel | undefined => (this.state === 'new' ? undefined : this.version);
-    this.inbound = new InboundPipeline(options.maxPacketSize, options.mutations, {
-      packet: (packet) => this.onPacket(packet),
-      error: (error, bytes) => this.onDecodeError(error, bytes),
-      get open() {
-        return isOpen();
-      },
-      get version() {
-        return agreedVersion();
-      },
-    });
-    this.closed = new Promise((resolve) => stream.once('close', () => resolve()));
+    this.silenceLimitMs = options.connectTimeoutMs;
+    this.inbound = new InboundPipeline(options.maxPacketSize, options.mutations, this);
+    this.output = new SocketOutput(stream, options.maxWriteBuffer, this);
     stream.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
     stream.on('error', (error) => {
       this.log('debug', 'socket error', { error: String(error) });
       this.guard(() => this.terminate({}));
     });
     // The peer went away without DISCONNECT: an abnormal end (the will is published).
-    stream.on('end', () => this.guard(() => this.terminate({})));
-    stream.on('close', () => this.guard(() => this.terminate({})));
-    stream.on('drain', () => this.guard(() => this.session?.drain(Date.now())));
-    this.connectTimer = setTimeout(() => {
-      if (this.state === 'new') {
-        this.log('info', 'no CONNECT in time', { timeoutMs: options.connectTimeoutMs });
-        this.guard(() => this.terminate({}));
-      }
-    }, options.connectTimeoutMs);
-    this.connectTimer.unref();
+    const ended = (): void => this.guard(() => this.terminate({}));
+    stream.on('end', ended);
+    stream.on('close', ended);
+    core.keepAlive.watch(this); // the CONNECT timeout until CONNACK, then the keep-alive
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.info.remoteAddress;
+  }
+
+  get accepting(): boolean {
+    return this.state !== 'closed';
+  }
+
+  get agreedVersion(): ProtocolLevel | undefined {
+    return this.state === 'new' ? undefined : this.version;
   }
 
   // ---- inbound -------------------------------------------------------------------------------
@@ -141,16 +156,21 @@ export class Connection implements OutboundSink {
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.core.stats.bytesReceived += chunk.length;
-    this.watchdog?.touch();
+    this.lastActivity = Date.now();
     this.inbound.push(chunk);
   }
 
-  private onPacket(packet: Packet): void {
-    if (this.busy) this.backlog.push(packet);
-    else this.dispatch(packet);
+  onPacket(packet: Packet): void {
+    if (this.holders !== undefined && !this.busy && passesFlowControl(packet.type)) {
+      this.dispatch(packet); // acknowledgements overtake held PUBLISH packets
+    } else if (this.busy || this.holders !== undefined || this.backlog !== undefined) {
+      this.defer(packet);
+    } else {
+      this.dispatch(packet);
+    }
   }
 
-  private onDecodeError(error: MqttDecodeError, frame: Buffer): void {
+  onDecodeError(error: MqttDecodeError, frame: Buffer): void {
     this.log('info', 'malformed packet', {
       code: error.code,
       statement: error.statement,
@@ -165,7 +185,9 @@ export class Connection implements OutboundSink {
       // [MQTT-3.1.2-2] CONNACK 0x01 (3.1.1) / 0x84 (5.0), then close.
       const level = error.protocolLevel ?? 4;
       this.version = level >= 5 ? 5 : 4;
-      this.refuse(level >= 5 ? 0x84 : 0x01);
+      this.refuse(
+        level >= 5 ? ReasonCode.UnsupportedProtocolVersion : ConnectReturnCode311.UnacceptableProtocolVersion,
+      );
       return;
     }
     const connect = (frame[0] ?? 0) >> 4 === 1 ? peekConnect(frame) : undefined;
@@ -174,11 +196,20 @@ export class Connection implements OutboundSink {
       this.version = 5;
       // No reason string: the client's Maximum Packet Size and Request Problem Information are
       // unknown when its CONNECT could not be read [MQTT-3.2.2-19].
-      this.refuse(CONNACK_ERROR_CODES.has(error.reasonCode) ? error.reasonCode : 0x80);
+      this.refuse(CONNACK_ERROR_CODES.has(error.reasonCode) ? error.reasonCode : ReasonCode.UnspecifiedError);
       return;
     }
     // 3.1.1 [MQTT-3.1.4-1]: close without CONNACK.
     this.terminate({});
+  }
+
+  private defer(packet: Packet): void {
+    (this.backlog ??= []).push(packet);
+    this.backlogBytes += packetWeight(packet);
+    // A client leaving gracefully gets what it already sent handled first, whatever the bound.
+    if (packet.type === 'disconnect' && this.holders !== undefined) this.leaving = true;
+    this.updateReading();
+    if (this.leaving) this.drainBacklog();
   }
 
   private dispatch(packet: Packet): void {
@@ -188,11 +219,10 @@ export class Connection implements OutboundSink {
       const result = this.route(packet);
       if (result instanceof Promise) {
         this.busy = true;
-        this.stream.pause();
+        this.updateReading();
         result.then(
           () => {
             this.busy = false;
-            this.stream.resume();
             this.drainBacklog();
           },
           (error: unknown) => this.crash(error),
@@ -204,10 +234,31 @@ export class Connection implements OutboundSink {
   }
 
   private drainBacklog(): void {
-    while (!this.busy && this.backlog.length > 0 && this.state !== 'closed') {
-      const packet = this.backlog.shift();
-      if (packet !== undefined) this.dispatch(packet);
+    const backlog = this.backlog;
+    if (backlog !== undefined) {
+      while (!this.busy && backlog.length > 0 && this.state !== 'closed') {
+        const packet = backlog[0]!;
+        if (this.holders !== undefined && !this.leaving && !passesFlowControl(packet.type)) break;
+        backlog.shift();
+        this.backlogBytes -= packetWeight(packet);
+        this.dispatch(packet);
+      }
+      if (backlog.length === 0 && this.backlog === backlog) {
+        this.backlog = undefined;
+        this.backlogBytes = 0;
+      }
     }
+    this.updateReading();
+  }
+
+  /** Reads the socket unless a CONNECT is being decided or too much waits behind a hold. */
+  private updateReading(): void {
+    if (this.state === 'closed') return;
+    const pause = this.busy || this.backlogBytes > HELD_BYTES_LIMIT;
+    if (pause === this.readPaused) return;
+    this.readPaused = pause;
+    if (pause) this.stream.pause();
+    else this.stream.resume();
   }
 
   /** Runs event-driven work so that an exception closes this connection instead of the process. */
@@ -225,7 +276,7 @@ export class Connection implements OutboundSink {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
     try {
-      this.terminate({ reasonCode: 0x80, reason: 'internal error' });
+      this.terminate({ reasonCode: ReasonCode.UnspecifiedError, reason: 'internal error' });
     } catch (again) {
       this.log('error', 'close after failure failed', { error: String(again) });
       this.stream.destroy();
@@ -236,7 +287,7 @@ export class Connection implements OutboundSink {
     if (packet.type === 'connect') {
       if (this.state !== 'new') {
         if (this.has('accept-second-connect')) return;
-        return this.fail(0x82, 'second CONNECT', 'MQTT-3.1.0-2');
+        return this.fail(ReasonCode.ProtocolError, 'second CONNECT', 'MQTT-3.1.0-2');
       }
       return handleConnect(
         connectContext(this, {
@@ -249,37 +300,32 @@ export class Connection implements OutboundSink {
         packet,
       );
     }
-    const contexts = this.contexts;
-    if (contexts === undefined) return; // not connected (yet): ignore
-    switch (packet.type) {
-      case 'publish':
-        return handlePublish(contexts.publish, packet);
-      case 'puback':
-        return handlePuback(contexts.ack, packet);
-      case 'pubrec':
-        return handlePubrec(contexts.ack, packet);
-      case 'pubrel':
-        return handlePubrel(contexts.ack, packet);
-      case 'pubcomp':
-        return handlePubcomp(contexts.ack, packet);
-      case 'subscribe':
-        return handleSubscribe(contexts.subscribe, packet);
-      case 'unsubscribe':
-        return handleUnsubscribe(contexts.subscribe, packet);
-      case 'pingreq':
-        return handlePingreq(contexts.ack, packet);
-      case 'disconnect':
-        return handleDisconnect(contexts.disconnect, packet);
-      case 'auth':
-        return handleAuth(contexts.ack, packet);
-      case 'connack':
-      case 'suback':
-      case 'unsuback':
-      case 'pingresp':
-        return this.fail(0x82, `${packet.type} sent by a client`);
-      default:
-        return assertNever(packet);
+    if (this.services === undefined) return; // not connected (yet): ignore
+    return dispatchSessionPacket(this.services, packet);
+  }
+
+  // ---- flow control from publishers (Publisher) ----------------------------------------------
+
+  hold(holder: Holder): void {
+    if (this.state === 'closed') return;
+    if (this.holders === undefined) {
+      this.holders = new Set();
+      this.core.stats.publishersHeld++;
     }
+    this.holders.add(holder);
+  }
+
+  release(holder: Holder): void {
+    if (this.holders?.delete(holder) !== true || this.holders.size > 0) return;
+    this.holders = undefined;
+    this.core.stats.publishersHeld--;
+    // resumed outside the releasing session's own drain, which must not see new deliveries mid-way
+    process.nextTick(resumeHeld, this);
+  }
+
+  /** Flow control lifted: handle what waited (see release()). */
+  resumeAfterHold(): void {
+    this.guard(() => this.drainBacklog());
   }
 
   // ---- outbound ------------------------------------------------------------------------------
@@ -302,71 +348,18 @@ export class Connection implements OutboundSink {
       bytes = encode({ ...packet, properties } as Packet, this.version);
     }
     this.core.stats.bytesSent += bytes.length;
-    this.output(bytes);
+    this.output.push(bytes);
   }
 
-  /**
-   * Outbound bytes are collected for the rest of the event-loop turn and leave in one socket write
-   * (a fan-out burst of hundreds of PUBLISH packets costs one syscall, not one each). Order is kept:
-   * every outbound packet goes through this queue.
-   */
-  private output(bytes: Buffer): void {
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(this.flushTick);
-    }
+  canWrite(): boolean {
+    return this.state !== 'closed' && this.output.canWrite();
   }
 
-  private readonly flushTick = (): void => this.guard(() => this.flush());
-
-  /** Hands the collected bytes to the socket: one Buffer when small, otherwise a corked writev. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const chunks = this.pending;
-    const size = this.pendingBytes;
-    if (chunks.length === 0) chunks.push(EMPTY); // only to be told when the socket's own buffer is out
-    this.pending = [];
-    this.pendingBytes = 0;
-    const stream = this.stream;
-    if (stream.destroyed || stream.writableEnded) return;
-    if (size === 0 && !this.blocked) return;
-    // Held back by the write bound since the last flush: resume the session's queue once these
-    // bytes reached the kernel (the socket emits 'drain' only past its own high-water mark).
-    const resume = this.blocked ? this.resumeAfterFlush : undefined;
-    this.blocked = false;
-    if (chunks.length === 1) {
-      stream.write(chunks[0], resume);
-    } else if (size <= COALESCE_LIMIT) {
-      stream.write(Buffer.concat(chunks, size), resume);
-    } else {
-      // Large payloads: no copy, the socket gets every chunk in one writev.
-      stream.cork();
-      const last = chunks.length - 1;
-      for (let i = 0; i < last; i++) stream.write(chunks[i]);
-      stream.write(chunks[last], resume);
-      stream.uncork();
-    }
-  }
-
-  private readonly resumeAfterFlush = (): void =>
+  /** The socket caught up with what was written before the write bound was hit. */
+  onWritable(): void {
     this.guard(() => {
       if (this.state !== 'closed') this.session?.drain(Date.now());
     });
-
-  canWrite(): boolean {
-    if (this.state === 'closed') return false;
-    const ok = this.stream.writableLength + this.pendingBytes < this.core.options.maxWriteBuffer;
-    if (!ok && !this.blocked) {
-      this.blocked = true;
-      // a flush will come, even with nothing of ours pending, to resume the session afterwards
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        process.nextTick(this.flushTick);
-      }
-    }
-    return ok;
   }
 
   writePubrel(packetId: number): void {
@@ -374,7 +367,7 @@ export class Connection implements OutboundSink {
   }
 
   writePublish(publish: OutboundPublish): boolean {
-    if (this.state === 'closed') return false;
+    if (this.state === 'closed' || this.publishEncoder === undefined) return false;
     const bytes = this.publishEncoder.encode(publish, Date.now());
     if (bytes === undefined) {
       this.core.stats.messagesDropped++;
@@ -382,11 +375,41 @@ export class Connection implements OutboundSink {
     }
     this.core.stats.bytesSent += bytes.length;
     this.core.stats.messagesSent++;
-    this.output(bytes);
+    this.output.push(bytes);
     return true;
   }
 
+  /** Our session held its publishers and made no progress for the stall timeout. */
+  stalled(): void {
+    this.guard(() => {
+      this.log('warn', 'subscriber made no progress while publishers waited: disconnected', {
+        queued: this.session?.queuedCount,
+        timeoutMs: this.core.options.stalledSubscriberTimeoutMs,
+      });
+      this.core.stats.slowSubscribersDisconnected++;
+      this.terminate({ reasonCode: ReasonCode.QuotaExceeded, reason: 'subscriber too slow' });
+    });
+  }
+
+  inboundAliases(): Map<number, string> {
+    return (this.aliases ??= new Map());
+  }
+
   // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Keep-alive (or CONNECT timeout) passed without a byte from the client. */
+  silent(): void {
+    this.guard(() => {
+      if (this.state === 'new') {
+        this.log('info', 'no CONNECT in time', { timeoutMs: this.silenceLimitMs });
+        this.terminate({});
+        return;
+      }
+      // 3.1.1 [MQTT-3.1.2-24] / 5.0 [MQTT-3.1.2-22]: silent for 1.5x keep-alive; v5 DISCONNECT 0x8D.
+      this.log('info', 'keep-alive timeout', { silenceLimitMs: this.silenceLimitMs });
+      this.terminate({ reasonCode: ReasonCode.KeepAliveTimeout, reason: 'keep alive timeout' });
+    });
+  }
 
   /** Protocol error found by a handler: v5 DISCONNECT with the reason code, then close. */
   fail(reasonCode: number, reason: string, statement?: string): void {
@@ -410,7 +433,11 @@ export class Connection implements OutboundSink {
 
   /** Session taken over by a new connection with the same client id (v5 DISCONNECT 0x8E). */
   takeover(): void {
-    this.terminate({ reasonCode: 0x8e, reason: 'session taken over' });
+    this.terminate({ reasonCode: ReasonCode.SessionTakenOver, reason: 'session taken over' });
+  }
+
+  disconnectByClient(keepWill: boolean): void {
+    this.terminate({ graceful: !keepWill });
   }
 
   /**
@@ -421,10 +448,11 @@ export class Connection implements OutboundSink {
     if (this.state === 'closed') return;
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
-    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
-    this.watchdog?.stop();
-    this.backlog = [];
+    this.core.keepAlive.unwatch(this);
+    this.backlog = undefined;
+    this.backlogBytes = 0;
     this.inbound.clear();
+    this.stopBeingHeld();
     if (
       options.reasonCode !== undefined &&
       this.version === 5 &&
@@ -442,7 +470,7 @@ export class Connection implements OutboundSink {
         this.log('error', 'could not write DISCONNECT', { error: String(error) });
       }
     }
-    this.flush(); // what was written before the close leaves first
+    this.output.flush(); // what was written before the close leaves first
     this.stream.end();
     const killer = setTimeout(() => this.stream.destroy(), 2000);
     killer.unref();
@@ -452,18 +480,25 @@ export class Connection implements OutboundSink {
       this.core.detachSession(this.session, this, keepWill ? this.will : undefined);
     }
     this.will = undefined;
-    this.contexts = undefined;
+    this.services = undefined;
     this.core.forget(this);
   }
 
   /** Broker shutdown: v5 DISCONNECT 0x8B Server shutting down, then close. */
   shutdown(): Promise<void> {
-    this.terminate({ reasonCode: 0x8b, reason: 'server shutting down' });
-    return this.closed;
+    const closed = this.stream.closed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.stream.once('close', () => resolve()));
+    this.terminate({ reasonCode: ReasonCode.ServerShuttingDown, reason: 'server shutting down' });
+    return closed;
   }
 
-  private isClosed(): boolean {
-    return this.state === 'closed';
+  private stopBeingHeld(): void {
+    const holders = this.holders;
+    if (holders === undefined) return;
+    this.holders = undefined;
+    this.core.stats.publishersHeld--;
+    for (const holder of holders) holder.forgetPublisher(this);
   }
 
   // ---- contexts ------------------------------------------------------------------------------
@@ -472,11 +507,7 @@ export class Connection implements OutboundSink {
     return this.core.options.mutations.has(mutation);
   }
 
-  log(
-    level: 'debug' | 'info' | 'warn' | 'error',
-    message: string,
-    fields: Record<string, unknown> = {},
-  ): void {
+  log(level: LogLevel, message: string, fields: Record<string, unknown> = {}): void {
     this.core.options.log(level, message, {
       clientId: this.clientId,
       remoteAddress: this.info.remoteAddress,
@@ -501,57 +532,64 @@ export class Connection implements OutboundSink {
         topicAliasMaximum: decision.clientTopicAliasMaximum,
         maximumPacketSize: decision.clientMaximumPacketSize,
       },
-      (mutation) => this.has(mutation),
+      this.core.options.mutations,
     );
     this.requestProblemInformation = decision.requestProblemInformation;
     this.sendQuota = this.has('ignore-receive-maximum')
       ? this.core.options.maxInflight
       : Math.min(decision.clientReceiveMaximum, this.core.options.maxInflight);
     const cleanStart = decision.cleanStart && !this.has('clean-start-keeps-session');
-    const { session, present } = this.core.openSession(decision.clientId, cleanStart, this);
+    const opened = this.core.openSession(decision.clientId, cleanStart, this);
+    if (opened === undefined) {
+      // The client id's session belongs to another identity: neither resumed nor taken over.
+      this.log('info', 'session of another identity: CONNECT refused', { username: this.username });
+      const code = this.version === 5 ? ReasonCode.NotAuthorized : ConnectReturnCode311.NotAuthorized;
+      return this.refuse(code, 'client identifier in use by another identity');
+    }
     if (this.state !== 'new') return; // closed while taking over (should not happen)
+    const { session, present } = opened;
     session.expiryInterval = decision.sessionExpiry;
     this.session = session;
     this.will = decision.will;
     this.state = 'connected';
-    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     const client =
       this.username === undefined
         ? { clientId: this.clientId }
         : { clientId: this.clientId, username: this.username };
-    this.contexts = sessionContexts(this, session, client, {
-      topicAliases: this.inboundAliases,
-      connectSessionExpiry: this.connectSessionExpiry,
-      disconnect: (keepWill) => this.terminate({ graceful: !keepWill }),
-    });
+    this.services = new SessionServices(this, session, client);
 
     const properties = decision.connackProperties;
     // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present: 1 only when a stored session is resumed.
     // MQTT 3.1 has no Session Present flag (the byte is reserved).
     const sessionPresent = present && this.version !== 3 && !this.has('session-present-always-false');
-    this.write({ type: 'connack', sessionPresent, reasonCode: 0, ...(properties ? { properties } : {}) });
+    this.write({
+      type: 'connack',
+      sessionPresent,
+      reasonCode: ReasonCode.Success,
+      ...(properties ? { properties } : {}),
+    });
     this.connackSent = true;
     const serverKeepAlive = this.version === 5 ? this.core.options.serverKeepAlive : undefined;
-    const keepAlive = serverKeepAlive ?? decision.keepAlive;
-    if (!this.has('no-keepalive-timeout')) {
-      this.watchdog = Watchdog.forKeepAlive(keepAlive, () =>
-        this.guard(() => {
-          // 3.1.1 [MQTT-3.1.2-24] / 5.0 [MQTT-3.1.2-22]: silent for 1.5x keep-alive; v5 DISCONNECT 0x8D.
-          this.log('info', 'keep-alive timeout', { keepAlive });
-          this.terminate({ reasonCode: 0x8d, reason: 'keep alive timeout' });
-        }),
-      );
-      this.watchdog?.start();
-    }
+    const limit = this.has('no-keepalive-timeout')
+      ? 0
+      : KeepAliveMonitor.limitFor(serverKeepAlive ?? decision.keepAlive);
+    this.silenceLimitMs = limit;
+    this.lastActivity = Date.now();
+    if (limit === 0) this.core.keepAlive.unwatch(this);
     this.core.stats.clientsConnected++;
     this.core.stats.clientsTotal++;
-    session.sink = this;
+    session.attach(this);
     // [MQTT-4.4.0-1] resume: resend unacknowledged messages, then what was queued while offline.
     session.resend();
     session.drain(Date.now());
   }
 }
 
-function assertNever(value: never): never {
-  throw new Error(`unexpected packet ${JSON.stringify(value)}`);
+function resumeHeld(connection: Connection): void {
+  connection.resumeAfterHold();
+}
+
+/** Bytes a deferred packet keeps in memory, roughly (payload and topic dominate). */
+function packetWeight(packet: Packet): number {
+  return packet.type === 'publish' ? packet.payload.length + packet.topic.length + 64 : 64;
 }

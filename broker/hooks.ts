@@ -37,6 +37,21 @@ export class Hooks {
     }
   }
 
+  /** True without a hook: the hot path of every delivery pays nothing then. */
+  authorizeRead(client: ClientIdentity, topic: string): boolean {
+    const hook = this.options.authorizeRead;
+    if (hook === undefined) return true;
+    try {
+      return hook(client, topic) === true;
+    } catch (error) {
+      this.options.log('error', 'authorizeRead hook failed', {
+        clientId: client.clientId,
+        error: String(error),
+      });
+      return false;
+    }
+  }
+
   authorizeSubscribe(client: ClientIdentity, topicFilter: string): boolean {
     const hook = this.options.authorizeSubscribe;
     if (hook === undefined) return true;

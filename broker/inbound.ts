@@ -7,13 +7,14 @@ import { Framer } from './framing.js';
 import { decodeLeniently, decoderAfterConnect } from './lenient.js';
 import type { MutationName } from './mutations.js';
 
+/** Implemented by the connection itself (no per-connection adapter object). */
 export interface InboundSink {
-  packet(packet: Packet): void;
-  error(error: MqttDecodeError, bytes: Buffer): void;
+  onPacket(packet: Packet): void;
+  onDecodeError(error: MqttDecodeError, bytes: Buffer): void;
   /** False once the connection is closing: no further packets are read. */
-  readonly open: boolean;
+  readonly accepting: boolean;
   /** Protocol version once CONNECT was accepted, undefined before. */
-  readonly version: ProtocolLevel | undefined;
+  readonly agreedVersion: ProtocolLevel | undefined;
 }
 
 export class InboundPipeline {
@@ -31,18 +32,18 @@ export class InboundPipeline {
 
   push(chunk: Buffer): void {
     this.framer.push(chunk);
-    while (this.sink.open) {
+    while (this.sink.accepting) {
       const next = this.framer.next();
       if (next.kind === 'incomplete') return;
       if (next.kind === 'bad-length') {
         const error = new MqttDecodeError('MALFORMED_PACKET', 'remaining length longer than 4 bytes');
-        this.sink.error(error, this.framer.rest());
+        this.sink.onDecodeError(error, this.framer.rest());
         return;
       }
       if (next.kind === 'too-large') {
-        const statement = this.sink.version === 5 ? 'MQTT-3.2.2-15' : undefined;
+        const statement = this.sink.agreedVersion === 5 ? 'MQTT-3.2.2-15' : undefined;
         const message = `packet of ${next.size} bytes exceeds ${this.maxPacketSize}`;
-        this.sink.error(new MqttDecodeError('PACKET_TOO_LARGE', message, { statement }), next.header);
+        this.sink.onDecodeError(new MqttDecodeError('PACKET_TOO_LARGE', message, { statement }), next.header);
         return;
       }
       this.decode(next.frame);
@@ -61,7 +62,7 @@ export class InboundPipeline {
       if (!(error instanceof MqttDecodeError)) throw error;
       packet = this.recover(frame, error);
     }
-    if (packet !== undefined) this.sink.packet(packet);
+    if (packet !== undefined) this.sink.onPacket(packet);
   }
 
   private freshDecoder(): PacketDecoder {
@@ -72,7 +73,7 @@ export class InboundPipeline {
   private recover(frame: Buffer, error: MqttDecodeError): Packet | undefined {
     if (this.mutations.size > 0) {
       const has = (mutation: MutationName): boolean => this.mutations.has(mutation);
-      const version = this.sink.version;
+      const version = this.sink.agreedVersion;
       if (error.statement === 'MQTT-3.1.0-1' && has('accept-first-packet-not-connect')) {
         this.decoder = this.freshDecoder();
         return undefined; // packet ignored
@@ -88,7 +89,7 @@ export class InboundPipeline {
         return packet;
       }
     }
-    this.sink.error(error, frame);
+    this.sink.onDecodeError(error, frame);
     return undefined;
   }
 }

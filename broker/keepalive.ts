@@ -1,48 +1,59 @@
-// Keep-alive: a client silent for one and a half times its keep-alive is disconnected
-// [MQTT-3.1.2-24] (3.1.1) [MQTT-3.1.2-22] (5.0). Also used for the CONNECT timeout.
+// Keep-alive and CONNECT timeout: a client silent for one and a half times its keep-alive is
+// disconnected [MQTT-3.1.2-24] (3.1.1) [MQTT-3.1.2-22] (5.0); a socket without CONNECT in time too.
+// One monitor per broker checks every watched connection on a coarse tick instead of a timer per
+// connection (a timer and its closures cost more memory than an idle connection should). A client
+// is never closed early: the deadline is measured from its last inbound byte, and the tick only
+// adds up to TICK_MS of lateness.
 
-export class Watchdog {
+const TICK_MS = 250;
+
+export interface Watched {
+  /** Epoch ms of the last inbound byte (or of the connection's start). */
+  readonly lastActivity: number;
+  /** Silence allowed, in ms. */
+  readonly silenceLimitMs: number;
+  /** The limit passed: the monitor stopped watching; close the connection. */
+  silent(): void;
+}
+
+export class KeepAliveMonitor {
+  private readonly watched = new Set<Watched>();
   private timer: NodeJS.Timeout | undefined;
-  private lastActivity = Date.now();
 
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly onExpire: () => void,
-  ) {}
-
-  /** Keep-alive in seconds → watchdog of 1.5× that; 0 disables it. */
-  static forKeepAlive(keepAliveSeconds: number, onExpire: () => void): Watchdog | undefined {
-    if (keepAliveSeconds <= 0) return undefined;
-    return new Watchdog(Math.ceil(keepAliveSeconds * 1500), onExpire);
+  /** Keep-alive seconds → allowed silence in ms (1.5×); 0 turns the check off. */
+  static limitFor(keepAliveSeconds: number): number {
+    return keepAliveSeconds <= 0 ? 0 : Math.ceil(keepAliveSeconds * 1500);
   }
 
-  start(): void {
-    this.lastActivity = Date.now();
-    this.arm(this.timeoutMs);
+  get size(): number {
+    return this.watched.size;
   }
 
-  /** Called on every inbound packet; cheap (no timer churn per packet). */
-  touch(): void {
-    this.lastActivity = Date.now();
+  watch(connection: Watched): void {
+    this.watched.add(connection);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => this.check(), TICK_MS);
+      this.timer.unref();
+    }
+  }
+
+  unwatch(connection: Watched): void {
+    this.watched.delete(connection);
+    if (this.watched.size === 0) this.stop();
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }
 
-  private arm(delay: number): void {
-    this.timer = setTimeout(() => this.check(), Math.max(1, delay));
-    this.timer.unref();
-  }
-
   private check(): void {
-    const idle = Date.now() - this.lastActivity;
-    if (idle >= this.timeoutMs) {
-      this.timer = undefined;
-      this.onExpire();
-      return;
+    const now = Date.now();
+    for (const connection of this.watched) {
+      if (now - connection.lastActivity < connection.silenceLimitMs) continue;
+      this.watched.delete(connection);
+      connection.silent();
     }
-    this.arm(this.timeoutMs - idle);
+    if (this.watched.size === 0) this.stop();
   }
 }

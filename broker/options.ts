@@ -15,6 +15,8 @@ export interface AuthenticateRequest {
   clientId: string;
   username?: string;
   password?: Buffer;
+  /** The client's address, when the transport knows it (sources with failed logins wait longer). */
+  remoteAddress?: string;
 }
 
 export interface BrokerOptions {
@@ -28,8 +30,16 @@ export interface BrokerOptions {
   receiveMaximum?: number;
   /** Outbound QoS 1/2 messages in flight per session (further capped by the client's receive maximum). Default 64. */
   maxInflight?: number;
-  /** Messages queued per offline or slow session; overflow is dropped and counted. Default 1000. */
+  /**
+   * QoS 1/2 messages queued per session. Offline: overflow is dropped and counted. Connected: at the
+   * bound the publishers feeding the session are held (flow control) instead. Default 1000.
+   */
   maxQueuedMessages?: number;
+  /**
+   * A connected session that holds publishers and sends nothing from its queue for this long is
+   * disconnected (v5 DISCONNECT 0x97 Quota exceeded). 0: never. Default 10000.
+   */
+  stalledSubscriberTimeoutMs?: number;
   /** Longest topic name or filter in bytes. Default 65535. */
   maxTopicLength?: number;
   /** Most levels in a topic name or filter. Default 128. */
@@ -50,6 +60,11 @@ export interface BrokerOptions {
   authenticate?: (req: AuthenticateRequest) => boolean | Promise<boolean>;
   authorizePublish?: (client: ClientIdentity, topic: string) => boolean;
   authorizeSubscribe?: (client: ClientIdentity, topicFilter: string) => boolean;
+  /**
+   * Read rights on a topic, checked for every message delivered (and every retained message sent)
+   * to a session of `client`. Absent: whatever SUBSCRIBE granted is delivered.
+   */
+  authorizeRead?: (client: ClientIdentity, topic: string) => boolean;
   log?: LogFunction;
   /** Test-only: deliberate rule violations, see broker/mutations.ts. */
   mutations?: Iterable<MutationName>;
@@ -62,6 +77,7 @@ export interface ResolvedBrokerOptions {
   receiveMaximum: number;
   maxInflight: number;
   maxQueuedMessages: number;
+  stalledSubscriberTimeoutMs: number;
   maxTopicLength: number;
   maxTopicLevels: number;
   topicAliasMaximum: number;
@@ -76,6 +92,7 @@ export interface ResolvedBrokerOptions {
   authenticate: ((req: AuthenticateRequest) => boolean | Promise<boolean>) | undefined;
   authorizePublish: ((client: ClientIdentity, topic: string) => boolean) | undefined;
   authorizeSubscribe: ((client: ClientIdentity, topicFilter: string) => boolean) | undefined;
+  authorizeRead: ((client: ClientIdentity, topic: string) => boolean) | undefined;
   log: LogFunction;
   mutations: ReadonlySet<MutationName>;
 }
@@ -87,6 +104,7 @@ export const DEFAULTS = {
   receiveMaximum: 64,
   maxInflight: 64,
   maxQueuedMessages: 1000,
+  stalledSubscriberTimeoutMs: 10_000,
   maxTopicLength: 65_535,
   maxTopicLevels: 128,
   topicAliasMaximum: 16,
@@ -109,6 +127,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedBrokerOptio
     receiveMaximum: options.receiveMaximum ?? DEFAULTS.receiveMaximum,
     maxInflight: options.maxInflight ?? DEFAULTS.maxInflight,
     maxQueuedMessages: options.maxQueuedMessages ?? DEFAULTS.maxQueuedMessages,
+    stalledSubscriberTimeoutMs: options.stalledSubscriberTimeoutMs ?? DEFAULTS.stalledSubscriberTimeoutMs,
     maxTopicLength: options.maxTopicLength ?? DEFAULTS.maxTopicLength,
     maxTopicLevels: options.maxTopicLevels ?? DEFAULTS.maxTopicLevels,
     topicAliasMaximum: options.topicAliasMaximum ?? DEFAULTS.topicAliasMaximum,
@@ -125,6 +144,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedBrokerOptio
     authenticate: options.authenticate,
     authorizePublish: options.authorizePublish,
     authorizeSubscribe: options.authorizeSubscribe,
+    authorizeRead: options.authorizeRead,
     log: options.log ?? silent,
     mutations: new Set(options.mutations ?? []),
   };

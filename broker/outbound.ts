@@ -57,14 +57,18 @@ export interface ClientLimits {
 }
 
 export class PublishEncoder {
-  /** Topic name → alias; scoped to the connection [MQTT-3.3.2-10]. */
-  private readonly aliases = new Map<string, number>();
+  /** Topic name → alias; scoped to the connection [MQTT-3.3.2-10]; created on first use. */
+  private aliases: Map<string, number> | undefined;
 
   constructor(
     private readonly version: ProtocolLevel,
     private readonly limits: ClientLimits,
-    private readonly has: (mutation: MutationName) => boolean,
+    private readonly mutations: ReadonlySet<MutationName>,
   ) {}
+
+  private has(mutation: MutationName): boolean {
+    return this.mutations.has(mutation);
+  }
 
   /** The encoded PUBLISH, or undefined when it is too large for the client and must be dropped. */
   encode(publish: OutboundPublish, now: number): Buffer | undefined {
@@ -158,7 +162,7 @@ export class PublishEncoder {
     const bytes = encode(packet, this.version);
     if (bytes.length > this.limits.maximumPacketSize && !this.has('ignore-maximum-packet-size')) {
       // Dropped by encode(): the alias mapped for it is not kept.
-      if (newAlias !== undefined) this.aliases.delete(newAlias);
+      if (newAlias !== undefined) this.aliases?.delete(newAlias);
       return undefined;
     }
     return bytes;
@@ -168,15 +172,16 @@ export class PublishEncoder {
   private applyAlias(packet: PublishPacket, properties: Properties): string | undefined {
     if (this.limits.topicAliasMaximum <= 0) return undefined;
     const topic = packet.topic;
-    const alias = this.aliases.get(topic);
+    const aliases = (this.aliases ??= new Map());
+    const alias = aliases.get(topic);
     if (alias !== undefined) {
       properties.topicAlias = alias;
       packet.topic = '';
       return undefined;
     }
-    if (this.aliases.size >= this.limits.topicAliasMaximum) return undefined;
-    properties.topicAlias = this.aliases.size + 1;
-    this.aliases.set(topic, properties.topicAlias);
+    if (aliases.size >= this.limits.topicAliasMaximum) return undefined;
+    properties.topicAlias = aliases.size + 1;
+    aliases.set(topic, properties.topicAlias);
     return topic;
   }
 }

@@ -19,20 +19,38 @@ export class RetainedStore {
     return this.messages.delete(topic);
   }
 
-  /** Retained messages matching a filter, dropping the expired ones on the way [MQTT-3.3.2-5]. */
-  match(filter: string, now: number, options: { dollarRule: boolean; honourExpiry: boolean }): Message[] {
-    const found: Message[] = [];
+  /** Topics of the retained messages matching a filter, dropping the expired ones on the way [MQTT-3.3.2-5]. */
+  matchTopics(
+    filter: string,
+    now: number,
+    options: { dollarRule: boolean; honourExpiry: boolean },
+  ): string[] {
+    const found: string[] = [];
     for (const [topic, message] of this.messages) {
-      if (options.honourExpiry && message.expiresAt !== undefined && message.expiresAt <= now) {
+      if (options.honourExpiry && expired(message, now)) {
         this.messages.delete(topic);
         continue;
       }
-      if (topicMatches(filter, topic, options)) found.push(message);
+      if (topicMatches(filter, topic, options)) found.push(topic);
     }
     return found;
+  }
+
+  /** The retained message of a topic now, unless it expired (then it is deleted). */
+  get(topic: string, now: number, honourExpiry: boolean): Message | undefined {
+    const message = this.messages.get(topic);
+    if (message !== undefined && honourExpiry && expired(message, now)) {
+      this.messages.delete(topic);
+      return undefined;
+    }
+    return message;
   }
 
   clear(): void {
     this.messages.clear();
   }
+}
+
+function expired(message: Message, now: number): boolean {
+  return message.expiresAt !== undefined && message.expiresAt <= now;
 }

@@ -16,6 +16,12 @@ export interface BrokerStats {
   retainedCount: number;
   /** Messages not delivered because of a bound (queue full, slow socket, packet too large for the client, expired). */
   messagesDropped: number;
+  /** Of those, QoS 1/2 messages for an offline session whose queue was full (maxQueuedMessages). */
+  messagesDroppedOffline: number;
+  /** Client connections whose PUBLISH packets wait now because a subscriber they feed is over its bound. */
+  publishersHeld: number;
+  /** Subscribers closed because they made no progress while publishers waited for them. */
+  slowSubscribersDisconnected: number;
   /** Outbound QoS 1/2 messages awaiting acknowledgement (all sessions). */
   inflight: number;
   /** Epoch milliseconds of broker creation. */
@@ -33,6 +39,9 @@ export function createStats(now: number): BrokerStats {
     subscriptions: 0,
     retainedCount: 0,
     messagesDropped: 0,
+    messagesDroppedOffline: 0,
+    publishersHeld: 0,
+    slowSubscribersDisconnected: 0,
     inflight: 0,
     startedAt: now,
   };

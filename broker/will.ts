@@ -1,33 +1,40 @@
 // Will messages: published when a connection ends abnormally, after the v5 Will Delay Interval
 // (or at once when the session ends first), cancelled when the client comes back in time.
+import type { ClientIdentity } from './options.js';
 import type { Message } from './session/message.js';
 
-interface PendingWill {
+/** A will and the identity it is published as (its rights are checked when it is due). */
+export interface Will {
   message: Message;
+  owner: ClientIdentity;
+}
+
+interface PendingWill {
+  will: Will;
   timer: NodeJS.Timeout | undefined;
 }
 
 export class WillScheduler {
   private readonly pending = new Map<string, PendingWill>();
 
-  constructor(private readonly publish: (message: Message) => void) {}
+  constructor(private readonly publish: (will: Will) => void) {}
 
   get size(): number {
     return this.pending.size;
   }
 
   /** Publishes at once when `delayMs` is 0, else after the delay (replacing any pending will of the client). */
-  schedule(clientId: string, message: Message, delayMs: number): void {
+  schedule(clientId: string, will: Will, delayMs: number): void {
     this.cancel(clientId);
     if (delayMs <= 0) {
-      this.publish(message);
+      this.publish(will);
       return;
     }
-    const entry: PendingWill = { message, timer: undefined };
+    const entry: PendingWill = { will, timer: undefined };
     entry.timer = setTimeout(
       () => {
         this.pending.delete(clientId);
-        this.publish(message);
+        this.publish(will);
       },
       Math.min(delayMs, 2_147_483_647),
     );
@@ -49,7 +56,7 @@ export class WillScheduler {
     const entry = this.pending.get(clientId);
     if (entry === undefined) return;
     this.cancel(clientId);
-    this.publish(entry.message);
+    this.publish(entry.will);
   }
 
   clear(): void {

@@ -2,9 +2,12 @@
 //   # comment
 //   topic [read|write|readwrite] <pattern>      rule for the current section
 //   user <username>                              following topic lines apply to this username
-//   client <client id>                           following topic lines apply to this client id
+//   client <client id> user <username>           following topic lines apply to this client id when
+//                                                it connected as this (authenticated) username
 //   pattern [read|write|readwrite] <pattern>     rule for everyone; %u = username, %c = client id
 // Topic lines before any user/client line apply to every client. Anything not granted is refused.
+// A client id alone is whatever the client chose to send: a rule bound to it alone would hand its
+// rights to anyone, so `client` must name the username the id belongs to.
 import { readFile } from 'node:fs/promises';
 import { AuthFileError } from './errors.js';
 import { patternCoversFilter, patternMatchesTopic, stripSharePrefix } from './topic-patterns.js';
@@ -15,7 +18,7 @@ export interface AclRule {
   appliesTo:
     | { kind: 'everyone' }
     | { kind: 'user'; name: string }
-    | { kind: 'client'; id: string }
+    | { kind: 'client'; id: string; user: string }
     | { kind: 'pattern' };
   access: Access;
   pattern: string;
@@ -60,7 +63,16 @@ function substitute(pattern: string, client: AclClient): string | undefined {
   return unusable ? undefined : out;
 }
 
+interface CachedPatterns {
+  clientId: string;
+  username: string | undefined;
+  patterns: readonly string[];
+}
+
 export class AclFile {
+  private readonly readCache = new WeakMap<AclClient, CachedPatterns>();
+  private readonly writeCache = new WeakMap<AclClient, CachedPatterns>();
+
   private constructor(readonly rules: readonly AclRule[]) {}
 
   static parse(text: string, file = '<acl file>'): AclFile {
@@ -80,10 +92,15 @@ export class AclFile {
           if (rest === '') fail("'user' needs a username");
           section = { kind: 'user', name: rest };
           return;
-        case 'client':
-          if (rest === '') fail("'client' needs a client id");
-          section = { kind: 'client', id: rest };
+        case 'client': {
+          const [, id = '', user = ''] =
+            /^(\S+)\s+user\s+(\S.*)$/.exec(rest) ??
+            fail(
+              `'client' needs a client id and the user it belongs to ('client ${rest || '<id>'} user <username>'): a client id alone proves nothing`,
+            );
+          section = { kind: 'client', id, user: user.trim() };
           return;
+        }
         case 'topic':
         case 'pattern': {
           const args = parseRuleArgs(rest) ?? fail(`'${keyword}' needs a topic pattern`);
@@ -102,22 +119,35 @@ export class AclFile {
     return AclFile.parse(await readFile(path, 'utf8'), path);
   }
 
-  /** The patterns that grant `wanted` access to this client, with %u/%c substituted. */
-  private patternsFor(client: AclClient, wanted: 'read' | 'write'): string[] {
-    const out: string[] = [];
+  /**
+   * The patterns that grant `wanted` access to this client, with %u/%c substituted. Remembered per
+   * identity object (the broker keeps one per session or connection), since every delivery asks.
+   */
+  private patternsFor(client: AclClient, wanted: 'read' | 'write'): readonly string[] {
+    const cache = wanted === 'read' ? this.readCache : this.writeCache;
+    const known = cache.get(client);
+    if (known !== undefined && known.clientId === client.clientId && known.username === client.username)
+      return known.patterns;
+    const patterns: string[] = [];
     for (const rule of this.rules) {
       if (rule.access !== 'readwrite' && rule.access !== wanted) continue;
       const who = rule.appliesTo;
       if (who.kind === 'user' && who.name !== client.username) continue;
-      if (who.kind === 'client' && who.id !== client.clientId) continue;
+      if (who.kind === 'client' && (who.id !== client.clientId || who.user !== client.username)) continue;
       const pattern = who.kind === 'pattern' ? substitute(rule.pattern, client) : rule.pattern;
-      if (pattern !== undefined) out.push(pattern);
+      if (pattern !== undefined) patterns.push(pattern);
     }
-    return out;
+    cache.set(client, { clientId: client.clientId, username: client.username, patterns });
+    return patterns;
   }
 
   canPublish(client: AclClient, topic: string): boolean {
     return this.patternsFor(client, 'write').some((pattern) => patternMatchesTopic(pattern, topic));
+  }
+
+  /** Checked for every delivery: the topic must match a readable pattern. */
+  canRead(client: AclClient, topic: string): boolean {
+    return this.patternsFor(client, 'read').some((pattern) => patternMatchesTopic(pattern, topic));
   }
 
   /** Decided when subscribing: the filter must lie entirely inside one readable pattern. */

@@ -29,6 +29,7 @@ export interface AuthHooks {
   }) => boolean | Promise<boolean>;
   authorizePublish?: (client: { clientId: string; username?: string }, topic: string) => boolean;
   authorizeSubscribe?: (client: { clientId: string; username?: string }, topicFilter: string) => boolean;
+  authorizeRead?: (client: { clientId: string; username?: string }, topic: string) => boolean;
 }
 
 export async function loadFileAuth(options: FileAuthOptions): Promise<AuthHooks> {
@@ -43,6 +44,7 @@ export async function loadFileAuth(options: FileAuthOptions): Promise<AuthHooks>
     const acl = await AclFile.load(options.aclFile);
     hooks.authorizePublish = (client, topic) => acl.canPublish(client, topic);
     hooks.authorizeSubscribe = (client, filter) => acl.canSubscribe(client, filter);
+    hooks.authorizeRead = (client, topic) => acl.canRead(client, topic);
   }
   return hooks;
 }

@@ -1,8 +1,9 @@
 // CONNECT: validation (what the strict decoder has not already refused), authentication, then the
 // decision applied by the connection: session, will, keep-alive, CONNACK.
-import { validateTopicName } from '../../wire/index.js';
+import { ConnectReturnCode311, ReasonCode, validateTopicName } from '../../wire/index.js';
 import type { ConnectPacket, Properties, ProtocolLevel } from '../../wire/types.js';
 import { forwardedProperties } from '../session/message.js';
+import type { AuthenticateRequest } from '../options.js';
 import type { ConnectContext, ConnectDecision } from './context.js';
 
 const MQTT31_MAX_CLIENT_ID = 23;
@@ -27,12 +28,16 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
 
   if (v5 && properties.authenticationMethod !== undefined) {
     // [MQTT-4.12.0-1] no enhanced authentication method is supported.
-    return refuse(0x8c, 'authentication method not supported');
+    return refuse(ReasonCode.BadAuthenticationMethod, 'authentication method not supported');
   }
   if (v5 && (properties.receiveMaximum === 0 || properties.maximumPacketSize === 0)) {
-    return refuse(0x82, 'receive maximum and maximum packet size must not be 0');
+    return refuse(ReasonCode.ProtocolError, 'receive maximum and maximum packet size must not be 0');
   }
-  if (ctx.atConnectionLimit()) return refuse(v5 ? 0x89 : 0x03, 'too many connections');
+  if (ctx.atConnectionLimit())
+    return refuse(
+      v5 ? ReasonCode.ServerBusy : ConnectReturnCode311.ServerUnavailable,
+      'too many connections',
+    );
 
   let clientId = packet.clientId;
   let assignedClientId = false;
@@ -42,27 +47,28 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
       (version === 4 && !packet.cleanStart && !ctx.has('accept-empty-clientid-persistent'))
     ) {
       // [MQTT-3.1.3-8] a zero-length client id needs clean session 1 (and MQTT 3.1 has no such case).
-      return refuse(0x02);
+      return refuse(ConnectReturnCode311.IdentifierRejected);
     }
     // [MQTT-3.1.3-6] (3.1.1) / [MQTT-3.1.3-6] [MQTT-3.1.3-7] (5.0): assign a unique id.
     clientId = ctx.newClientId();
     assignedClientId = true;
   } else if (version === 3 && Buffer.byteLength(clientId) > MQTT31_MAX_CLIENT_ID) {
-    return refuse(0x02);
+    return refuse(ConnectReturnCode311.IdentifierRejected);
   }
 
   const will = packet.will;
   if (will !== undefined) {
     const responseTopic = will.properties?.responseTopic;
     if (responseTopic !== undefined && validateTopicName(responseTopic) !== undefined) {
-      return refuse(v5 ? 0x82 : undefined, 'invalid will response topic'); // [MQTT-3.3.2-14]
+      return refuse(v5 ? ReasonCode.ProtocolError : undefined, 'invalid will response topic'); // [MQTT-3.3.2-14]
     }
     if (validateTopicName(will.topic) !== undefined)
-      return refuse(v5 ? 0x90 : undefined, 'invalid will topic');
+      return refuse(v5 ? ReasonCode.TopicNameInvalid : undefined, 'invalid will topic');
     // [MQTT-3.2.2-12] [MQTT-3.2.2-13] a will beyond what the server supports is refused.
-    if (will.qos > ctx.options.maximumQoS) return refuse(v5 ? 0x9b : undefined, 'will QoS not supported');
+    if (will.qos > ctx.options.maximumQoS)
+      return refuse(v5 ? ReasonCode.QoSNotSupported : undefined, 'will QoS not supported');
     if (will.retain && !ctx.options.retainAvailable)
-      return refuse(v5 ? 0x9a : undefined, 'retain not supported');
+      return refuse(v5 ? ReasonCode.RetainNotSupported : undefined, 'retain not supported');
   }
 
   const decide = (): void => {
@@ -121,17 +127,33 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
     });
   };
 
-  if (!ctx.needsAuthentication) return decide();
-  const request: { clientId: string; username?: string; password?: Buffer } = { clientId };
+  // The will is published as this client: it must pass the same check as a PUBLISH of the client
+  // would. Refused at CONNECT (Not authorized), so the client learns at once; checked again when
+  // it is due (Broker.publishWill), as a hook's answer may change.
+  const willAllowed = (): boolean => {
+    if (will === undefined) return true;
+    const client = packet.username === undefined ? { clientId } : { clientId, username: packet.username };
+    return ctx.authorizePublish(client, will.topic);
+  };
+  const refuseWill = (): void =>
+    refuse(v5 ? ReasonCode.NotAuthorized : ConnectReturnCode311.NotAuthorized, 'will topic not authorized');
+
+  if (!ctx.needsAuthentication) return willAllowed() ? decide() : refuseWill();
+  const request: AuthenticateRequest = { clientId };
   if (packet.username !== undefined) request.username = packet.username;
   if (packet.password !== undefined) request.password = packet.password;
+  if (ctx.remoteAddress !== undefined) request.remoteAddress = ctx.remoteAddress;
   return ctx.authenticate(request).then((ok) => {
-    // 3.1.1 return code 4 / 5.0 0x86: bad user name or password.
-    if (!ok) return refuse(v5 ? 0x86 : 0x04, 'not authorized');
+    if (!ok) {
+      return refuse(
+        v5 ? ReasonCode.BadUserNameOrPassword : ConnectReturnCode311.BadUserNameOrPassword,
+        'bad user name or password',
+      );
+    }
+    if (!willAllowed()) return refuseWill();
     decide();
   });
 }
-
 /** What the server tells a v5 client about its limits and capabilities in CONNACK. */
 function connackProperties(
   ctx: ConnectContext,

@@ -3,9 +3,10 @@
 // It never sees the connection object or the socket.
 import type { Packet, ProtocolLevel, Properties } from '../../wire/types.js';
 import type { MutationName } from '../mutations.js';
-import type { ClientIdentity, LogFunction, ResolvedBrokerOptions } from '../options.js';
+import type { AuthenticateRequest, ClientIdentity, LogFunction, ResolvedBrokerOptions } from '../options.js';
 import type { Router } from '../router/router.js';
 import type { RetainedStore } from '../retained.js';
+import type { Subscription } from '../router/subscription.js';
 import type { Message } from '../session/message.js';
 import type { Session } from '../session/session.js';
 
@@ -47,8 +48,8 @@ export interface SubscribeContext extends SessionContext {
   readonly router: Router;
   readonly retained: RetainedStore;
   authorizeSubscribe(topicFilter: string): boolean;
-  /** Sends a retained message to this session because of a new subscription. */
-  deliverRetained(message: Message, qos: 0 | 1 | 2, subscriptionId: number | undefined): void;
+  /** Sends every retained message matching a new subscription, paced by the socket. */
+  sendRetained(subscription: Subscription): void;
   subscriptionsChanged(): void;
 }
 
@@ -84,7 +85,11 @@ export interface ConnectContext extends PacketContext {
   refuse(code: number | undefined, reason?: string): void;
   /** True when an authenticate hook is configured (the handler then awaits it). */
   readonly needsAuthentication: boolean;
-  authenticate(request: { clientId: string; username?: string; password?: Buffer }): Promise<boolean>;
+  /** The client's address (sources with failed logins wait behind the others). */
+  readonly remoteAddress: string | undefined;
+  authenticate(request: AuthenticateRequest): Promise<boolean>;
+  /** The same publish check as a PUBLISH, for the will of this CONNECT. */
+  authorizePublish(client: ClientIdentity, topic: string): boolean;
   atConnectionLimit(): boolean;
   /** Takes over / creates the session, starts keep-alive, sends CONNACK 0x00. */
   accept(decision: ConnectDecision): void;

@@ -3,7 +3,7 @@ import type { AckPacket } from '../../wire/types.js';
 import type { AckContext } from './context.js';
 
 export function handlePubcomp(ctx: AckContext, packet: AckPacket): void {
-  const entry = ctx.session.inflight.get(packet.packetId);
+  const entry = ctx.session.inflightEntry(packet.packetId);
   if (entry === undefined || entry.qos !== 2) {
     ctx.log('debug', 'PUBCOMP for an unknown packet id', { packetId: packet.packetId });
     return;

@@ -1,11 +1,12 @@
 // SUBSCRIBE: validate and store each filter (as if each were its own packet [MQTT-3.8.4-4]),
 // answer SUBACK with one code per filter in order, then send the matching retained messages.
-import { validateTopicFilter } from '../../wire/index.js';
+import { ReasonCode, validateTopicFilter } from '../../wire/index.js';
 import type { QoS, SubscribePacket, SubscriptionRequest } from '../../wire/types.js';
 import { splitSharedFilter } from '../router/subscription.js';
 import type { Subscription } from '../router/subscription.js';
 import type { SubscribeContext } from './context.js';
 
+/** 3.1.1 knows one failure return code [MQTT-3.9.3-2]. */
 const FAILURE_311 = 0x80;
 
 export function handleSubscribe(ctx: SubscribeContext, packet: SubscribePacket): void {
@@ -18,7 +19,6 @@ export function handleSubscribe(ctx: SubscribeContext, packet: SubscribePacket):
   for (const request of packet.subscriptions) {
     const outcome = subscribeOne(ctx, request, id);
     if (typeof outcome === 'number') {
-      // 3.1.1 knows one failure code, 0x80 [MQTT-3.9.3-2].
       reasonCodes.push(v5 ? outcome : FAILURE_311);
       continue;
     }
@@ -28,25 +28,18 @@ export function handleSubscribe(ctx: SubscribeContext, packet: SubscribePacket):
 
   // [MQTT-3.8.4-1] [MQTT-3.8.4-2] SUBACK with the same packet id; [MQTT-3.9.3-1] codes in order.
   const packetId = ctx.has('wrong-suback-packet-id') ? (packet.packetId % 65535) + 1 : packet.packetId;
-  const failed = v5 && reasonCodes.some((code) => code >= 0x80);
+  const failed = v5 && reasonCodes.some((code) => code >= ReasonCode.UnspecifiedError);
   const problem = failed ? ctx.problem('one or more subscriptions were refused') : undefined;
   ctx.send({ type: 'suback', packetId, reasonCodes, ...(problem ? { properties: problem } : {}) });
 
-  const now = ctx.now();
   for (const { subscription, existed, request } of retainedToSend) {
     // Retained messages are not sent for shared subscriptions.
     if (subscription.shareGroup !== undefined) continue;
     const handling = ctx.has('ignore-retain-handling') ? 0 : (request.retainHandling ?? 0);
-    // 5.0 [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11]; 3.1.1 [MQTT-3.3.1-6] always.
+    // 5.0 [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11]; 3.1.1 [MQTT-3.3.1-6] always: every
+    // matching retained message, paced by the socket, none dropped.
     if (handling === 2 || (handling === 1 && existed)) continue;
-    const dollarRule = !ctx.has('dollar-topics-match-wildcards');
-    const honourExpiry = !ctx.has('ignore-message-expiry');
-    for (const message of ctx.retained.match(subscription.topicFilter, now, { dollarRule, honourExpiry })) {
-      const qos = ctx.has('deliver-at-publisher-qos')
-        ? message.qos
-        : (Math.min(message.qos, subscription.qos) as QoS);
-      ctx.deliverRetained(message, qos, subscription.subscriptionId);
-    }
+    ctx.sendRetained(subscription);
   }
 }
 
@@ -59,21 +52,23 @@ function subscribeOne(
   const filter = request.topicFilter;
   const shared = splitSharedFilter(filter);
   if (validateTopicFilter(filter) !== undefined || (filter.startsWith('$share/') && shared === undefined)) {
-    return 0x8f; // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.8.2-1]
+    return ReasonCode.TopicFilterInvalid; // [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.8.2-1]
   }
   const topicFilter = shared?.topicFilter ?? filter;
   if (
     Buffer.byteLength(filter) > options.maxTopicLength ||
     topicFilter.split('/').length > options.maxTopicLevels
   ) {
-    return 0x8f;
+    return ReasonCode.TopicFilterInvalid;
   }
-  if (shared !== undefined && !options.sharedSubscriptionAvailable) return 0x9e;
+  if (shared !== undefined && !options.sharedSubscriptionAvailable)
+    return ReasonCode.SharedSubscriptionsNotSupported;
   if (!options.wildcardSubscriptionAvailable && (topicFilter.includes('+') || topicFilter.includes('#'))) {
-    return 0xa2; // [MQTT-3.8.3-2] (3.1.1)
+    return ReasonCode.WildcardSubscriptionsNotSupported; // [MQTT-3.8.3-2] (3.1.1)
   }
-  if (subscriptionId !== undefined && !options.subscriptionIdentifiersAvailable) return 0xa1;
-  if (!ctx.authorizeSubscribe(filter)) return 0x87;
+  if (subscriptionId !== undefined && !options.subscriptionIdentifiersAvailable)
+    return ReasonCode.SubscriptionIdentifiersNotSupported;
+  if (!ctx.authorizeSubscribe(filter)) return ReasonCode.NotAuthorized;
 
   // [MQTT-3.2.2-10] granted QoS never above the server maximum.
   const qos = Math.min(request.qos, options.maximumQoS) as QoS;

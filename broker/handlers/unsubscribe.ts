@@ -1,5 +1,6 @@
 // UNSUBSCRIBE: remove each filter compared character by character [MQTT-3.10.4-1], answer UNSUBACK
 // even when nothing was removed [MQTT-3.10.4-5]. Messages already in flight still complete [MQTT-3.10.4-3].
+import { ReasonCode } from '../../wire/index.js';
 import type { UnsubscribePacket } from '../../wire/types.js';
 import type { SubscribeContext } from './context.js';
 
@@ -8,7 +9,7 @@ export function handleUnsubscribe(ctx: SubscribeContext, packet: UnsubscribePack
   for (const filter of packet.topicFilters) {
     const subscription = ctx.session.subscriptions.get(filter);
     if (subscription === undefined) {
-      reasonCodes.push(0x11); // No subscription existed
+      reasonCodes.push(ReasonCode.NoSubscriptionExisted);
       continue;
     }
     if (!ctx.has('unsubscribe-ignored')) {
@@ -17,7 +18,7 @@ export function handleUnsubscribe(ctx: SubscribeContext, packet: UnsubscribePack
       ctx.session.subscriptions.delete(filter);
       ctx.subscriptionsChanged();
     }
-    reasonCodes.push(0x00);
+    reasonCodes.push(ReasonCode.Success);
   }
   if (ctx.has('no-unsuback')) return;
   // [MQTT-3.10.4-4] same packet id; v5 one reason code per filter [MQTT-3.11.3-1].

@@ -1,7 +1,11 @@
-// Session state of one client id: subscriptions, outbound QoS 1/2 in flight and queued, inbound
-// QoS 2 packet ids awaiting PUBREL, the will. It outlives connections when the session is persistent.
+// Session state of one client id: subscriptions, outbound QoS 1/2 in flight and queued, retained
+// messages still to send for new subscriptions, inbound QoS 2 packet ids awaiting PUBREL. It outlives
+// connections when the session is persistent. Collections other than the subscriptions are created
+// on first use: most connections never need them, and an idle connection should cost little memory.
 import type { QoS } from '../../wire/types.js';
+import type { ClientIdentity } from '../options.js';
 import type { Subscription } from '../router/subscription.js';
+import { PublisherHolds, type Holder, type Publisher } from './flow-control.js';
 import type { Message } from './message.js';
 import { Queue } from './queue.js';
 
@@ -31,6 +35,19 @@ export interface QueuedEntry {
   subscriptionIds: number[];
 }
 
+/**
+ * Retained messages to send because of a new subscription, paced by the socket: topic names, looked
+ * up when their turn comes (a newer retained message of the topic is sent, a deleted one is not).
+ */
+export interface Replay {
+  /** The subscription's filter: subscribing again restarts its replay instead of adding one. */
+  readonly key: string;
+  readonly topics: readonly string[];
+  next: number;
+  /** What to send for `topic` now, or undefined to skip it (gone, expired, not readable). */
+  entry(topic: string, now: number): QueuedEntry | undefined;
+}
+
 /** What a session needs from the connection currently attached to it. */
 export interface OutboundSink {
   /** Maximum QoS 1/2 messages in flight (client receive maximum capped by the broker's maxInflight). */
@@ -40,15 +57,21 @@ export interface OutboundSink {
   /** Writes a PUBLISH; false when it was discarded (e.g. larger than the client's maximum packet size). */
   writePublish(publish: OutboundPublish): boolean;
   writePubrel(packetId: number): void;
+  /** The session held publishers and made no progress for the stall timeout: close the connection. */
+  stalled(): void;
 }
 
 export interface SessionCounters {
   messagesDropped: number;
+  /** QoS 1/2 messages dropped because an offline session's queue was full. */
+  messagesDroppedOffline: number;
   inflight: number;
 }
 
 export interface SessionLimits {
   maxQueuedMessages: number;
+  /** Close a connected session that held publishers this long without progress; 0 = never. */
+  stalledSubscriberTimeoutMs: number;
   /** Mutation 'offline-messages-dropped'. */
   dropOffline: boolean;
   /** Mutation 'ignore-message-expiry'. */
@@ -59,62 +82,290 @@ export interface SessionLimits {
   reusePacketIds: boolean;
 }
 
-export class Session {
+export class Session implements Holder {
   readonly subscriptions = new Map<string, Subscription>();
-  readonly inflight = new Map<number, InflightEntry>();
-  readonly queue = new Queue<QueuedEntry>();
-  /** Inbound QoS 2 packet ids PUBREC'd and awaiting PUBREL [MQTT-4.3.3-2]. */
-  readonly inboundQos2 = new Set<number>();
   /** Seconds; Infinity for a 3.1.1 persistent session; 0 ends with the connection. */
   expiryInterval = 0;
-  sink: OutboundSink | undefined;
   /** Epoch ms when the session was last disconnected (undefined while connected). */
   disconnectedAt: number | undefined;
   expiryTimer: NodeJS.Timeout | undefined;
+  private currentSink: OutboundSink | undefined;
+  private inflightMap: Map<number, InflightEntry> | undefined;
+  private queue: Queue<QueuedEntry> | undefined;
+  private replays: Replay[] | undefined;
+  /** Inbound QoS 2 packet ids PUBREC'd and awaiting PUBREL [MQTT-4.3.3-2]. */
+  private incomingQos2: Set<number> | undefined;
+  private holds: PublisherHolds | undefined;
   private nextPacketId = 1;
 
   constructor(
     readonly clientId: string,
+    /** Who created the session: only the same identity may resume or take it over. */
+    readonly owner: ClientIdentity,
     private readonly counters: SessionCounters,
     private readonly limits: SessionLimits,
   ) {}
 
   get connected(): boolean {
-    return this.sink !== undefined;
+    return this.currentSink !== undefined;
   }
 
-  /** Hands one message to this session: send now, queue, or drop. */
-  deliver(entry: QueuedEntry, now: number): void {
-    const sink = this.sink;
+  get sink(): OutboundSink | undefined {
+    return this.currentSink;
+  }
+
+  attach(sink: OutboundSink): void {
+    this.currentSink = sink;
+  }
+
+  /** The connection went away: an offline session drops over its bound instead of holding publishers. */
+  detach(): void {
+    this.currentSink = undefined;
+    this.releasePublishers();
+  }
+
+  /** Messages waiting in the queue (not counting retained messages still to replay). */
+  get queuedCount(): number {
+    return this.queue?.length ?? 0;
+  }
+
+  get inflightCount(): number {
+    return this.inflightMap?.size ?? 0;
+  }
+
+  /** True while this session holds publishers (its queue is over its bound). */
+  get holdingPublishers(): boolean {
+    return this.holds !== undefined;
+  }
+
+  inflightEntry(packetId: number): InflightEntry | undefined {
+    return this.inflightMap?.get(packetId);
+  }
+
+  hasIncomingQos2(packetId: number): boolean {
+    return this.incomingQos2?.has(packetId) ?? false;
+  }
+
+  get incomingQos2Count(): number {
+    return this.incomingQos2?.size ?? 0;
+  }
+
+  addIncomingQos2(packetId: number): void {
+    (this.incomingQos2 ??= new Set()).add(packetId);
+  }
+
+  /** Returns false when the id was not awaiting PUBREL. */
+  deleteIncomingQos2(packetId: number): boolean {
+    return this.incomingQos2?.delete(packetId) ?? false;
+  }
+
+  /**
+   * Hands one message to this session: send now, queue, or (QoS 0 at the socket bound, offline
+   * overflow) drop. `publisher`: the connection that published it, held while this session is over
+   * its bound; broker-internal messages (wills, $SYS) have none.
+   */
+  deliver(entry: QueuedEntry, now: number, publisher?: Publisher): void {
+    const sink = this.currentSink;
+    const replaying = this.replays !== undefined;
     if (entry.qos === 0) {
-      // QoS 0 is never queued: sent if the socket keeps up, otherwise dropped and counted.
+      // QoS 0 is not kept for an offline session, and not queued: sent if the socket keeps up,
+      // otherwise dropped and counted. Only while retained messages of a new subscription are still
+      // going out does it wait behind them (in order), within the queue bound.
       if (sink === undefined) return;
-      if (!sink.canWrite()) {
+      if (!replaying) {
+        if (sink.canWrite()) sink.writePublish({ ...entry, dup: false, packetId: undefined });
+        else this.counters.messagesDropped++;
+      } else if (this.queuedCount < this.limits.maxQueuedMessages) {
+        this.queueOf().push(entry);
+      } else {
         this.counters.messagesDropped++;
-        return;
       }
-      sink.writePublish({ ...entry, dup: false, packetId: undefined });
       return;
     }
-    if (sink === undefined && this.limits.dropOffline) return;
-    if (sink !== undefined && this.queue.length === 0 && this.hasQuota(sink) && sink.canWrite()) {
+    if (sink === undefined) {
+      if (this.limits.dropOffline) return;
+      // Offline: bounded queue, the newest message that does not fit is dropped and counted.
+      if (this.queuedCount >= this.limits.maxQueuedMessages) {
+        this.counters.messagesDropped++;
+        this.counters.messagesDroppedOffline++;
+        return;
+      }
+      this.queueOf().push(entry);
+      return;
+    }
+    if (!replaying && this.queuedCount === 0 && this.hasQuota(sink) && sink.canWrite()) {
       this.send(entry, sink, now);
       return;
     }
-    this.enqueue(entry);
+    // Connected: an acknowledged QoS 1/2 message is never dropped here; past the bound the
+    // publisher is held instead (flow control), so the queue stays near its bound.
+    const queue = this.queueOf();
+    queue.push(entry);
+    if (publisher !== undefined && queue.length >= this.limits.maxQueuedMessages) this.hold(publisher);
   }
 
-  private enqueue(entry: QueuedEntry): void {
-    // Bounded queue: a slow or offline subscriber cannot grow memory without bound.
-    if (this.queue.length >= this.limits.maxQueuedMessages) {
-      this.counters.messagesDropped++;
-      return;
+  /** Starts (or restarts, for the same subscription) sending retained messages, paced by the socket. */
+  replay(replay: Replay): void {
+    const replays = (this.replays ??= []);
+    const index = replays.findIndex((r) => r.key === replay.key);
+    if (index >= 0) replays.splice(index, 1);
+    replays.push(replay);
+  }
+
+  /** Sends replayed retained messages, then queued messages, while quota and socket allow. */
+  drain(now: number): void {
+    const sink = this.currentSink;
+    if (sink === undefined) return;
+    let progressed = false;
+    if (this.replays !== undefined) {
+      const sent = this.drainReplays(this.replays, sink, now);
+      progressed = sent > 0;
+      if (this.replays.length > 0) {
+        if (progressed) this.holds?.progressed(now);
+        return;
+      }
+      this.replays = undefined;
     }
-    this.queue.push(entry);
+    const queue = this.queue;
+    if (queue !== undefined) {
+      while (queue.length > 0 && sink.canWrite()) {
+        const next = queue.peek();
+        if (next === undefined || (next.qos > 0 && !this.hasQuota(sink))) break;
+        queue.shift();
+        this.send(next, sink, now);
+        progressed = true;
+      }
+    }
+    if (this.holds === undefined) return;
+    if (progressed) this.holds.progressed(now);
+    if (this.queuedCount <= this.lowWater()) this.releasePublishers();
+  }
+
+  /** On session resume: resend every unacknowledged PUBLISH (DUP 1) and PUBREL, in original order [MQTT-4.4.0-1]. */
+  resend(): void {
+    const sink = this.currentSink;
+    if (sink === undefined || this.inflightMap === undefined) return;
+    const requeue: QueuedEntry[] = [];
+    let sent = 0;
+    for (const entry of [...this.inflightMap.values()]) {
+      if (entry.state === 'pubrel') {
+        sink.writePubrel(entry.packetId);
+        sent++;
+        continue;
+      }
+      if (sent >= sink.sendQuota) {
+        // The new connection allows fewer messages in flight: the rest wait in the queue, in order.
+        this.release(entry.packetId);
+        const { message, qos, retain, subscriptionIds } = entry;
+        requeue.push({ message, qos, retain, subscriptionIds });
+        continue;
+      }
+      sent++;
+      // [MQTT-3.3.1-1] DUP set on redelivery; [MQTT-2.3.1-4] same packet id.
+      const written = sink.writePublish({
+        message: entry.message,
+        qos: entry.qos,
+        retain: entry.retain,
+        subscriptionIds: entry.subscriptionIds,
+        dup: !this.limits.noDupOnResend,
+        packetId: entry.packetId,
+      });
+      if (!written) this.release(entry.packetId);
+    }
+    if (requeue.length > 0) this.queueOf().unshift(...requeue);
+  }
+
+  /** PUBACK, PUBCOMP or failed PUBREC: the packet id is free again. Returns false if it was unknown. */
+  release(packetId: number): boolean {
+    if (this.inflightMap?.delete(packetId) !== true) return false;
+    this.counters.inflight--;
+    return true;
+  }
+
+  allocatePacketId(): number | undefined {
+    if (this.limits.reusePacketIds) return 1;
+    // [MQTT-2.2.1-4] [MQTT-2.3.1-4] a non-zero identifier not in use by a message still in flight.
+    for (let attempts = 0; attempts < 65535; attempts++) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id >= 65535 ? 1 : id + 1;
+      if (this.inflightMap?.has(id) !== true) return id;
+    }
+    return undefined;
+  }
+
+  /** A held publisher's connection closed: forget it. */
+  forgetPublisher(publisher: Publisher): void {
+    this.holds?.forget(publisher);
+    if (this.holds?.size === 0) this.stopHolding();
+  }
+
+  /** Frees everything the session holds (it is ending). */
+  clear(): void {
+    this.counters.inflight -= this.inflightCount;
+    this.inflightMap = undefined;
+    this.queue = undefined;
+    this.replays = undefined;
+    this.incomingQos2 = undefined;
+    this.subscriptions.clear();
+    this.releasePublishers();
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+  }
+
+  private queueOf(): Queue<QueuedEntry> {
+    return (this.queue ??= new Queue());
   }
 
   private hasQuota(sink: OutboundSink): boolean {
-    return this.inflight.size < sink.sendQuota;
+    return this.inflightCount < sink.sendQuota;
+  }
+
+  /** Publishers are released once the queue is a quarter below its bound (no hold/release per message). */
+  private lowWater(): number {
+    const bound = this.limits.maxQueuedMessages;
+    return bound - Math.max(1, Math.floor(bound / 4));
+  }
+
+  private hold(publisher: Publisher): void {
+    this.holds ??= new PublisherHolds(this, this.limits.stalledSubscriberTimeoutMs, () => this.stall());
+    this.holds.add(publisher);
+  }
+
+  private stall(): void {
+    const sink = this.currentSink;
+    if (sink !== undefined) sink.stalled(); // closing the connection detaches it (releasing the publishers)
+    this.releasePublishers();
+  }
+
+  private releasePublishers(): void {
+    const holds = this.holds;
+    if (holds === undefined) return;
+    this.holds = undefined;
+    holds.releaseAll();
+  }
+
+  private stopHolding(): void {
+    this.holds?.stop();
+    this.holds = undefined;
+  }
+
+  /** Sends the next retained messages of new subscriptions; returns how many left. */
+  private drainReplays(replays: Replay[], sink: OutboundSink, now: number): number {
+    let sent = 0;
+    while (replays.length > 0) {
+      const replay = replays[0]!;
+      while (replay.next < replay.topics.length) {
+        if (!sink.canWrite()) return sent;
+        const entry = replay.entry(replay.topics[replay.next]!, now);
+        if (entry !== undefined && entry.qos > 0 && !this.hasQuota(sink)) return sent;
+        replay.next++;
+        if (entry === undefined) continue;
+        this.send(entry, sink, now);
+        sent++;
+      }
+      replays.shift();
+    }
+    return sent;
   }
 
   private send(entry: QueuedEntry, sink: OutboundSink, now: number): void {
@@ -133,7 +384,7 @@ export class Session {
     }
     const packetId = this.allocatePacketId();
     if (packetId === undefined) {
-      this.enqueue(entry);
+      this.queueOf().push(entry);
       return;
     }
     const inflight: InflightEntry = {
@@ -144,7 +395,7 @@ export class Session {
       subscriptionIds: entry.subscriptionIds,
       state: 'publish',
     };
-    this.inflight.set(packetId, inflight);
+    (this.inflightMap ??= new Map()).set(packetId, inflight);
     this.counters.inflight++;
     // [MQTT-4.3.2-1] [MQTT-4.3.3-1] a fresh unused packet id; DUP 0 on first delivery [MQTT-4.3.2-2].
     const written = sink.writePublish({ ...entry, dup: false, packetId });
@@ -152,83 +403,5 @@ export class Session {
       // [MQTT-3.1.2-25] too large for the client: discarded, behave as if delivery completed.
       this.release(packetId);
     }
-  }
-
-  /** Sends queued messages while quota and socket allow. */
-  drain(now: number): void {
-    const sink = this.sink;
-    if (sink === undefined) return;
-    while (this.queue.length > 0 && this.hasQuota(sink) && sink.canWrite()) {
-      const entry = this.queue.shift();
-      if (entry === undefined) break;
-      this.send(entry, sink, now);
-    }
-  }
-
-  /** On session resume: resend every unacknowledged PUBLISH (DUP 1) and PUBREL, in original order [MQTT-4.4.0-1]. */
-  resend(): void {
-    const sink = this.sink;
-    if (sink === undefined) return;
-    const requeue: QueuedEntry[] = [];
-    let sent = 0;
-    for (const entry of [...this.inflight.values()]) {
-      if (entry.state === 'pubrel') {
-        sink.writePubrel(entry.packetId);
-        sent++;
-        continue;
-      }
-      if (sent >= sink.sendQuota) {
-        // The new connection allows fewer messages in flight: the rest wait in the queue, in order.
-        this.release(entry.packetId);
-        requeue.push({
-          message: entry.message,
-          qos: entry.qos,
-          retain: entry.retain,
-          subscriptionIds: entry.subscriptionIds,
-        });
-        continue;
-      }
-      sent++;
-      // [MQTT-3.3.1-1] DUP set on redelivery; [MQTT-2.3.1-4] same packet id.
-      const written = sink.writePublish({
-        message: entry.message,
-        qos: entry.qos,
-        retain: entry.retain,
-        subscriptionIds: entry.subscriptionIds,
-        dup: !this.limits.noDupOnResend,
-        packetId: entry.packetId,
-      });
-      if (!written) this.release(entry.packetId);
-    }
-    this.queue.unshift(...requeue);
-  }
-
-  /** PUBACK, PUBCOMP or failed PUBREC: the packet id is free again. Returns false if it was unknown. */
-  release(packetId: number): boolean {
-    if (!this.inflight.delete(packetId)) return false;
-    this.counters.inflight--;
-    return true;
-  }
-
-  allocatePacketId(): number | undefined {
-    if (this.limits.reusePacketIds) return 1;
-    // [MQTT-2.2.1-4] [MQTT-2.3.1-4] a non-zero identifier not in use by a message still in flight.
-    for (let attempts = 0; attempts < 65535; attempts++) {
-      const id = this.nextPacketId;
-      this.nextPacketId = id >= 65535 ? 1 : id + 1;
-      if (!this.inflight.has(id)) return id;
-    }
-    return undefined;
-  }
-
-  /** Frees everything the session holds (it is ending). */
-  clear(): void {
-    this.counters.inflight -= this.inflight.size;
-    this.inflight.clear();
-    this.queue.clear();
-    this.inboundQos2.clear();
-    this.subscriptions.clear();
-    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
   }
 }

@@ -75,14 +75,14 @@ describe('ACL file', () => {
       'user u1',
       'topic write u1/out',
       'topic sensors/#',
-      'client c9',
+      'client c9 user dev9',
       'topic read c9/in',
       'pattern read inbox/%c/#',
       '',
     ].join('\n'),
   );
   const u1 = { clientId: 'x', username: 'u1' };
-  const c9 = { clientId: 'c9' };
+  const c9 = { clientId: 'c9', username: 'dev9' };
 
   it('applies global, per-user, per-client and pattern rules', () => {
     expect(acl.canSubscribe(c9, 'public/news')).toBe(true); // global
@@ -96,6 +96,37 @@ describe('ACL file', () => {
     expect(acl.canSubscribe(c9, 'inbox/c9/+')).toBe(true); // %c substituted
     expect(acl.canSubscribe(c9, 'inbox/x/+')).toBe(false);
     expect(acl.canSubscribe(u1, '$share/g/sensors/+')).toBe(true); // decided on the inner filter
+  });
+
+  it('[issue 13 item 3] a client rule binds the id to its user: another user choosing the id gets nothing', () => {
+    const impostor = { clientId: 'c9', username: 'u1' };
+    const anonymous = { clientId: 'c9' };
+    expect(acl.canSubscribe(c9, 'c9/in')).toBe(true);
+    expect(acl.canSubscribe(impostor, 'c9/in')).toBe(false);
+    expect(acl.canSubscribe(anonymous, 'c9/in')).toBe(false);
+    expect(acl.canRead(impostor, 'c9/in')).toBe(false);
+  });
+
+  it('[issue 13 item 3] a client line without the user it belongs to is refused with its line', () => {
+    const error = (() => {
+      try {
+        AclFile.parse('topic read a/#\nclient gateway-1\ntopic read cmd/#\n', 'acl');
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(AuthFileError);
+    expect((error as AuthFileError).code).toBe('ACL_FILE_INVALID');
+    expect((error as AuthFileError).message).toMatch(/^acl:2: 'client' needs a client id and the user/);
+  });
+
+  it('read rights per topic (checked for every delivery) follow the same rules as subscriptions', () => {
+    expect(acl.canRead(u1, 'sensors/a/b')).toBe(true);
+    expect(acl.canRead(u1, 'u1/out')).toBe(false); // write only
+    expect(acl.canRead(c9, 'inbox/c9/x')).toBe(true);
+    expect(acl.canRead(c9, 'inbox/other/x')).toBe(false);
+    expect(acl.canRead(u1, '$SYS/x')).toBe(false);
   });
 
   it('a %u rule does not apply to a client without a username or with wildcards in it', () => {

@@ -25,7 +25,7 @@ describe('slow subscribers', () => {
     }
   });
 
-  it('QoS 1 to a slow subscriber is queued up to maxQueuedMessages, then dropped', async () => {
+  it('QoS 1 to a connected slow subscriber is never dropped: at maxQueuedMessages the publisher is held, then resumed', async () => {
     const target = await startTestBroker({ maxQueuedMessages: 5, maxInflight: 2 });
     try {
       const slow = await TestClient.connect(target.port);
@@ -43,22 +43,117 @@ describe('slow subscribers', () => {
           packetId: i,
         });
       }
-      for (let i = 1; i <= 20; i++) await pub.next('puback');
-      // 2 in flight (never acknowledged), 5 queued, 13 dropped.
+      // 2 in flight (not yet acknowledged by the subscriber) and 5 queued: the publisher is held
+      await pub.next('puback');
+      await waitUntil(() => target.broker.stats.publishersHeld === 1, 'publisher held');
       expect(target.broker.stats.inflight).toBe(2);
-      expect(target.broker.stats.messagesDropped).toBe(13);
-      const first = await slow.next('publish');
-      slow.send({ type: 'puback', packetId: first.packetId! });
-      const second = await slow.next('publish');
-      const next = await slow.next('publish');
-      expect([first, second, next].map((p) => p.payload.toString())).toEqual(['1', '2', '3']);
+      expect(target.broker.stats.messagesDropped).toBe(0);
+      // the subscriber acknowledges as it reads: everything arrives, in order, nothing dropped
+      const payloads: string[] = [];
+      while (payloads.length < 20) {
+        const message = await slow.next('publish');
+        payloads.push(message.payload.toString());
+        slow.send({ type: 'puback', packetId: message.packetId! });
+      }
+      expect(payloads).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+      for (let i = 2; i <= 20; i++) await pub.next('puback');
+      expect(target.broker.stats.messagesDropped).toBe(0);
+      expect(target.broker.stats.publishersHeld).toBe(0);
       slow.close();
       pub.close();
     } finally {
       await target.stop();
     }
   });
+
+  it('acknowledgements pass a held publisher: a client subscribed to its own topic keeps flowing', async () => {
+    const target = await startTestBroker({ maxQueuedMessages: 2, maxInflight: 1 });
+    try {
+      const self = await TestClient.connect(target.port);
+      self.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'self', qos: 1 }] });
+      await self.next('suback');
+      for (let i = 1; i <= 10; i++) {
+        const payload = Buffer.from(String(i));
+        self.send({
+          type: 'publish',
+          topic: 'self',
+          payload,
+          qos: 1,
+          retain: false,
+          dup: false,
+          packetId: i,
+        });
+      }
+      const payloads: string[] = [];
+      while (payloads.length < 10) {
+        const message = await self.next('publish');
+        payloads.push(message.payload.toString());
+        self.send({ type: 'puback', packetId: message.packetId! });
+      }
+      expect(payloads).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
+      expect(target.broker.stats.messagesDropped).toBe(0);
+      self.close();
+    } finally {
+      await target.stop();
+    }
+  });
+
+  it('a subscriber that makes no progress while holding a publisher is disconnected (v5 0x97) and the publisher resumes', async () => {
+    const target = await startTestBroker({
+      maxQueuedMessages: 3,
+      maxInflight: 1,
+      stalledSubscriberTimeoutMs: 300,
+    });
+    try {
+      const stuck = await TestClient.connect(target.port, {}, 5);
+      stuck.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 's', qos: 1 }] });
+      await stuck.next('suback');
+      const pub = await TestClient.connect(target.port);
+      for (let i = 1; i <= 10; i++) {
+        const payload = Buffer.from(String(i));
+        pub.send({ type: 'publish', topic: 's', payload, qos: 1, retain: false, dup: false, packetId: i });
+      }
+      const disconnect = await stuck.next('disconnect');
+      expect(disconnect.reasonCode).toBe(0x97);
+      await stuck.waitClosed();
+      for (let i = 1; i <= 10; i++) await pub.next('puback');
+      expect(target.broker.stats.slowSubscribersDisconnected).toBe(1);
+      expect(target.broker.stats.publishersHeld).toBe(0);
+      pub.close();
+    } finally {
+      await target.stop();
+    }
+  });
+
+  it('an offline session queues up to maxQueuedMessages; the overflow is dropped and counted apart', async () => {
+    const target = await startTestBroker({ maxQueuedMessages: 5 });
+    try {
+      const away = await TestClient.connect(target.port, { clientId: 'away', cleanStart: false });
+      away.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'o', qos: 1 }] });
+      await away.next('suback');
+      await away.disconnect();
+      const pub = await TestClient.connect(target.port);
+      for (let i = 1; i <= 12; i++) {
+        const payload = Buffer.from(String(i));
+        pub.send({ type: 'publish', topic: 'o', payload, qos: 1, retain: false, dup: false, packetId: i });
+      }
+      for (let i = 1; i <= 12; i++) await pub.next('puback');
+      expect(target.broker.stats.messagesDroppedOffline).toBe(7);
+      expect(target.broker.stats.messagesDropped).toBe(7);
+      pub.close();
+    } finally {
+      await target.stop();
+    }
+  });
 });
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timeout: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('freeing', () => {
   it('sessions, subscriptions, wills and counters return to zero when clean sessions end', async () => {

@@ -6,7 +6,7 @@ import type { Message } from '../../../broker/session/message.js';
 import type { OutboundPublish } from '../../../broker/session/session.js';
 
 const plainLimits = { topicAliasMaximum: 0, maximumPacketSize: Infinity };
-const none = (): boolean => false;
+const none: ReadonlySet<never> = new Set();
 
 function message(topic: string, payload: Buffer, properties?: Message['properties']): Message {
   return {
