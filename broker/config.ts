@@ -5,7 +5,7 @@
 //   listeners: [{ type: tcp|tls|ws|wss, host, port, path (ws/wss), cert, key, ca, requestCert (tls/wss) }]
 //   limits:    { connectTimeoutMs, maxPacketSize, maxConnections, receiveMaximum, maxInflight, ... }
 //   features:  { retainAvailable, maximumQoS, wildcardSubscriptionAvailable, ... }
-//   auth:      { passwordFile, aclFile, allowAnonymous }
+//   auth:      { passwordFile, aclFile, allowAnonymous, loginCacheSeconds }
 //   sys:       { intervalSeconds }        # 0 turns $SYS off
 //   log:       { level: debug|info|warn|error|silent }
 import { readFile } from 'node:fs/promises';
@@ -60,7 +60,10 @@ const LIMIT_KEYS = [
   'serverKeepAlive',
   'maxSessionExpiryInterval',
   'maxWriteBuffer',
+  'stalledSubscriberTimeoutMs',
 ] as const;
+/** Limits where 0 means "off" rather than being out of range. */
+const ZERO_ALLOWED: ReadonlySet<string> = new Set(['serverKeepAlive', 'stalledSubscriberTimeoutMs']);
 const FEATURE_FLAGS = [
   'retainAvailable',
   'wildcardSubscriptionAvailable',
@@ -205,7 +208,7 @@ function checkConfig(
   }
   const limits = c.object(top['limits'], ['limits'], LIMIT_KEYS);
   for (const key of LIMIT_KEYS) {
-    const value = c.integer(limits?.[key], ['limits', key], key === 'serverKeepAlive' ? 0 : 1, 0xffff_ffff);
+    const value = c.integer(limits?.[key], ['limits', key], ZERO_ALLOWED.has(key) ? 0 : 1, 0xffff_ffff);
     if (value !== undefined) options[key] = value;
   }
   const features = c.object(top['features'], ['features'], [...FEATURE_FLAGS, 'maximumQoS']);
@@ -215,13 +218,19 @@ function checkConfig(
   }
   const maximumQoS = c.integer(features?.['maximumQoS'], ['features', 'maximumQoS'], 0, 2);
   if (maximumQoS !== undefined) options.maximumQoS = maximumQoS as 0 | 1 | 2;
-  const auth = c.object(top['auth'], ['auth'], ['passwordFile', 'aclFile', 'allowAnonymous']);
+  const auth = c.object(
+    top['auth'],
+    ['auth'],
+    ['passwordFile', 'aclFile', 'allowAnonymous', 'loginCacheSeconds'],
+  );
   const passwordFile = c.string(auth?.['passwordFile'], ['auth', 'passwordFile']);
   const aclFile = c.string(auth?.['aclFile'], ['auth', 'aclFile']);
   const allowAnonymous = c.boolean(auth?.['allowAnonymous'], ['auth', 'allowAnonymous']);
   if (passwordFile !== undefined) options.passwordFile = passwordFile;
   if (aclFile !== undefined) options.aclFile = aclFile;
   if (allowAnonymous !== undefined) options.allowAnonymous = allowAnonymous;
+  const loginCache = c.integer(auth?.['loginCacheSeconds'], ['auth', 'loginCacheSeconds'], 0, 86_400);
+  if (loginCache !== undefined) options.loginCacheSeconds = loginCache;
   const sys = c.object(top['sys'], ['sys'], ['intervalSeconds']);
   const interval = c.integer(sys?.['intervalSeconds'], ['sys', 'intervalSeconds'], 0, 86_400);
   if (interval !== undefined) options.sysIntervalMs = interval * 1000;

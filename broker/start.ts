@@ -37,11 +37,20 @@ function splitOptions(options: StartBrokerOptions): {
   listeners: readonly ListenerConfig[];
   sysIntervalMs: number;
 } {
-  const { listeners, sysIntervalMs, passwordFile, aclFile, allowAnonymous, ...brokerOptions } = options;
+  const {
+    listeners,
+    sysIntervalMs,
+    passwordFile,
+    aclFile,
+    allowAnonymous,
+    loginCacheSeconds,
+    ...brokerOptions
+  } = options;
   const auth: FileAuthOptions = {
     ...(passwordFile === undefined ? {} : { passwordFile }),
     ...(aclFile === undefined ? {} : { aclFile }),
     ...(allowAnonymous === undefined ? {} : { allowAnonymous }),
+    ...(loginCacheSeconds === undefined ? {} : { loginCacheSeconds }),
   };
   return {
     brokerOptions,

@@ -2,6 +2,8 @@
 // authorizePublish / authorizeSubscribe. Both are optional and independent.
 import { AclFile } from './acl-file.js';
 import { PasswordFile } from './password-file.js';
+import { PasswordLogin } from './password-login.js';
+import type { AuthenticateRequest } from '../options.js';
 
 export { AclFile, type Access, type AclRule, type AclClient } from './acl-file.js';
 export {
@@ -12,6 +14,8 @@ export {
   type ScryptParameters,
 } from './password-file.js';
 export { AuthFileError, type AuthFileErrorCode } from './errors.js';
+export { PasswordLogin, type PasswordLoginOptions } from './password-login.js';
+export { LoginGate, THROTTLED, type LoginGateOptions } from './login-gate.js';
 export { patternCoversFilter, patternMatchesTopic } from './topic-patterns.js';
 
 export interface FileAuthOptions {
@@ -19,14 +23,12 @@ export interface FileAuthOptions {
   aclFile?: string;
   /** Let clients without a username in (only when a password file is set; default false then). */
   allowAnonymous?: boolean;
+  /** How long a successful login is remembered (same credentials, no new hash); 0 = off. Default 300. */
+  loginCacheSeconds?: number;
 }
 
 export interface AuthHooks {
-  authenticate?: (req: {
-    clientId: string;
-    username?: string;
-    password?: Buffer;
-  }) => boolean | Promise<boolean>;
+  authenticate?: (req: AuthenticateRequest) => boolean | Promise<boolean>;
   authorizePublish?: (client: { clientId: string; username?: string }, topic: string) => boolean;
   authorizeSubscribe?: (client: { clientId: string; username?: string }, topicFilter: string) => boolean;
   authorizeRead?: (client: { clientId: string; username?: string }, topic: string) => boolean;
@@ -35,10 +37,11 @@ export interface AuthHooks {
 export async function loadFileAuth(options: FileAuthOptions): Promise<AuthHooks> {
   const hooks: AuthHooks = {};
   if (options.passwordFile !== undefined) {
-    const passwords = await PasswordFile.load(options.passwordFile);
-    const allowAnonymous = options.allowAnonymous ?? false;
-    hooks.authenticate = (req) =>
-      req.username === undefined ? allowAnonymous : passwords.verify(req.username, req.password);
+    const login = new PasswordLogin(await PasswordFile.load(options.passwordFile), {
+      allowAnonymous: options.allowAnonymous ?? false,
+      ...(options.loginCacheSeconds === undefined ? {} : { cacheSeconds: options.loginCacheSeconds }),
+    });
+    hooks.authenticate = (req) => login.authenticate(req);
   }
   if (options.aclFile !== undefined) {
     const acl = await AclFile.load(options.aclFile);

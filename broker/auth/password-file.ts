@@ -68,8 +68,34 @@ function parseHash(text: string): PasswordHash | undefined {
   return { N, r, p, salt, digest };
 }
 
+/** What an unknown user's login is checked against: the same work as a known user's. */
+function decoyFor(users: ReadonlyMap<string, PasswordHash>): PasswordHash {
+  const first = users.values().next();
+  const params = first.done === true ? DEFAULT_SCRYPT : first.value;
+  const digestBytes = first.done === true ? DIGEST_BYTES : first.value.digest.length;
+  return {
+    N: params.N,
+    r: params.r,
+    p: params.p,
+    salt: randomBytes(SALT_BYTES),
+    digest: randomBytes(digestBytes),
+  };
+}
+
+const NO_PASSWORD = Buffer.alloc(0);
+
 export class PasswordFile {
-  private constructor(private readonly users: ReadonlyMap<string, PasswordHash>) {}
+  private readonly decoy: PasswordHash;
+  private hashes = 0;
+
+  private constructor(private readonly users: ReadonlyMap<string, PasswordHash>) {
+    this.decoy = decoyFor(users);
+  }
+
+  /** Hashes computed by verify() so far (every call computes exactly one). */
+  get hashCount(): number {
+    return this.hashes;
+  }
 
   static parse(text: string, file = '<password file>'): PasswordFile {
     const users = new Map<string, PasswordHash>();
@@ -103,11 +129,17 @@ export class PasswordFile {
     return this.users.has(username);
   }
 
-  /** True when the user exists and the password matches; compares digests in constant time. */
+  /**
+   * True when the user exists and the password matches; compares digests in constant time. An
+   * unknown user or a missing password costs the same hash (against a decoy), so the time of the
+   * answer does not tell which users exist. The hash runs on Node's thread pool, not the event loop.
+   */
   async verify(username: string, password: Buffer | undefined): Promise<boolean> {
-    const hash = this.users.get(username);
-    if (hash === undefined || password === undefined) return false;
-    const digest = await derive(password, hash.salt, hash.digest.length, hash);
-    return timingSafeEqual(digest, hash.digest);
+    const known = this.users.get(username);
+    const hash = known ?? this.decoy;
+    this.hashes++;
+    const digest = await derive(password ?? NO_PASSWORD, hash.salt, hash.digest.length, hash);
+    const match = timingSafeEqual(digest, hash.digest);
+    return match && known !== undefined && password !== undefined;
   }
 }

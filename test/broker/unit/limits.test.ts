@@ -1,5 +1,48 @@
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { Broker } from '../../../broker/broker.js';
 import { TestClient, startTestBroker } from './helpers.js';
+
+/**
+ * A broker whose server-side sockets count their unfinished writes (entries in the socket's write
+ * queue: handed to write() and not yet taken by the kernel).
+ */
+async function brokerCountingWrites(options: ConstructorParameters<typeof Broker>[0]): Promise<{
+  broker: Broker;
+  port: number;
+  pendingWrites: number[];
+  stop(): Promise<void>;
+}> {
+  const broker = new Broker(options);
+  const pendingWrites: number[] = [];
+  const server = net.createServer((socket) => {
+    const index = pendingWrites.push(0) - 1;
+    const write = socket.write.bind(socket) as (
+      chunk: Buffer,
+      cb?: (error?: Error | null) => void,
+    ) => boolean;
+    socket.write = ((chunk: Buffer, cb?: (error?: Error | null) => void) => {
+      pendingWrites[index]!++;
+      return write(chunk, (error) => {
+        pendingWrites[index]!--;
+        cb?.(error);
+      });
+    }) as typeof socket.write;
+    broker.handleConnection(socket, { remoteAddress: socket.remoteAddress ?? '', transport: 'tcp' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    broker,
+    port: (server.address() as AddressInfo).port,
+    pendingWrites,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await broker.close();
+      await closed;
+    },
+  };
+}
 
 describe('slow subscribers', () => {
   it('QoS 0 beyond the write bound is dropped and counted; the socket buffer stays bounded', async () => {
@@ -18,6 +61,40 @@ describe('slow subscribers', () => {
       await pub.next('pingresp', 10_000);
       expect(target.broker.stats.messagesDropped).toBeGreaterThan(0);
       expect(target.broker.stats.messagesReceived).toBe(400);
+      slow.close();
+      pub.close();
+    } finally {
+      await target.stop();
+    }
+  });
+
+  it('[issue 13 item 5] QoS 0 to a subscriber that never reads: the socket write queue stays bounded', async () => {
+    const target = await brokerCountingWrites({ maxWriteBuffer: 64 * 1024 });
+    try {
+      const slow = await TestClient.connect(target.port);
+      slow.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'stall', qos: 0 }] });
+      await slow.next('suback');
+      slow.socket.pause(); // never reads again
+      const subscriberSocket = 0; // the first connection the broker accepted
+      const pub = await TestClient.connect(target.port);
+      const payload = Buffer.alloc(16 * 1024, 1); // 48 MB in all: more than the kernel buffers hold
+      const burst = async (turns: number): Promise<void> => {
+        // one message per event-loop turn: each turn past the bound drops one and asks to be resumed
+        for (let i = 0; i < turns; i++) {
+          pub.send({ type: 'publish', topic: 'stall', payload, qos: 0, retain: false, dup: false });
+          await new Promise((r) => setImmediate(r));
+        }
+        pub.send({ type: 'pingreq' });
+        await pub.next('pingresp', 10_000);
+      };
+      await burst(1500);
+      const middle = target.pendingWrites[subscriberSocket]!;
+      await burst(1500);
+      const end = target.pendingWrites[subscriberSocket]!;
+      expect(target.broker.stats.messagesDropped).toBeGreaterThan(1000);
+      // bounded by the write bound (64 KiB), not by how long the flood lasts
+      expect(end).toBeLessThanOrEqual(80);
+      expect(end - middle).toBeLessThanOrEqual(2);
       slow.close();
       pub.close();
     } finally {

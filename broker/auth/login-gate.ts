@@ -1,0 +1,112 @@
+// Fair scheduling of password hashes. A login costs one scrypt (tens of ms of a thread); a flood of
+// wrong passwords must neither queue up every hash on the thread pool (good logins would wait
+// behind all of them) nor cost more than a bounded share of the machine. Sources (remote
+// addresses) with a failed login in the last `penaltyMs` are "suspect": their hashes run one at a
+// time, in a bounded queue, and a hash slot is always left for the others. What does not fit is
+// refused at once, whatever the user name: the refusal tells nothing about which users exist.
+
+export const THROTTLED = Symbol('throttled');
+
+export interface LoginGateOptions {
+  /** Hashes running at once (each on a thread of Node's pool, which has 4 by default). */
+  concurrency?: number;
+  /** Of those, at most this many for suspect sources. */
+  suspectConcurrency?: number;
+  /** Suspect logins waiting beyond this many are refused without a hash. */
+  maxSuspectWaiting?: number;
+  /** Other logins waiting beyond this many are refused without a hash. */
+  maxWaiting?: number;
+  /** How long a failed login marks its source as suspect. */
+  penaltyMs?: number;
+  /** Sources remembered (oldest forgotten first). */
+  maxSources?: number;
+}
+
+interface Job {
+  suspect: boolean;
+  start(): void;
+}
+
+export class LoginGate {
+  private readonly concurrency: number;
+  private readonly suspectConcurrency: number;
+  private readonly maxSuspectWaiting: number;
+  private readonly maxWaiting: number;
+  private readonly penaltyMs: number;
+  private readonly maxSources: number;
+  private running = 0;
+  private runningSuspect = 0;
+  private readonly waiting: Job[] = [];
+  private readonly waitingSuspect: Job[] = [];
+  /** Source → epoch ms of its last failed login, oldest first. */
+  private readonly failures = new Map<string, number>();
+  /** Logins refused without a hash because their queue was full. */
+  throttled = 0;
+
+  constructor(options: LoginGateOptions = {}) {
+    this.concurrency = options.concurrency ?? 2;
+    this.suspectConcurrency = Math.min(options.suspectConcurrency ?? 1, Math.max(1, this.concurrency - 1));
+    this.maxSuspectWaiting = options.maxSuspectWaiting ?? 64;
+    this.maxWaiting = options.maxWaiting ?? 1024;
+    this.penaltyMs = options.penaltyMs ?? 60_000;
+    this.maxSources = options.maxSources ?? 10_000;
+  }
+
+  /** Runs `hash` when its turn comes; THROTTLED when its queue was full (no hash ran). */
+  run<T>(source: string | undefined, hash: () => Promise<T>): Promise<T | typeof THROTTLED> {
+    const suspect = this.isSuspect(source ?? '', Date.now());
+    const queue = suspect ? this.waitingSuspect : this.waiting;
+    if (queue.length >= (suspect ? this.maxSuspectWaiting : this.maxWaiting)) {
+      this.throttled++;
+      return Promise.resolve(THROTTLED);
+    }
+    return new Promise<T | typeof THROTTLED>((resolve, reject) => {
+      queue.push({
+        suspect,
+        start: () => {
+          hash()
+            .then(resolve, reject)
+            .finally(() => this.done(suspect));
+        },
+      });
+      this.pump();
+    });
+  }
+
+  /** A login from `source` failed: its next ones wait in the suspect queue for a while. */
+  recordFailure(source: string | undefined): void {
+    const key = source ?? '';
+    this.failures.delete(key); // re-inserted last: the map stays ordered by time
+    this.failures.set(key, Date.now());
+    if (this.failures.size > this.maxSources) {
+      const oldest = this.failures.keys().next();
+      if (oldest.done !== true) this.failures.delete(oldest.value);
+    }
+  }
+
+  private isSuspect(source: string, now: number): boolean {
+    const at = this.failures.get(source);
+    if (at === undefined) return false;
+    if (now - at < this.penaltyMs) return true;
+    this.failures.delete(source);
+    return false;
+  }
+
+  private done(suspect: boolean): void {
+    this.running--;
+    if (suspect) this.runningSuspect--;
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency) {
+      let job = this.waiting.shift();
+      if (job === undefined && this.runningSuspect < this.suspectConcurrency)
+        job = this.waitingSuspect.shift();
+      if (job === undefined) return;
+      this.running++;
+      if (job.suspect) this.runningSuspect++;
+      job.start();
+    }
+  }
+}
