@@ -15,7 +15,7 @@ import { RetainedStore } from './retained.js';
 import { Router } from './router/router.js';
 import type { Publisher } from './session/flow-control.js';
 import type { Message } from './session/message.js';
-import { Session } from './session/session.js';
+import { Session, type SessionLimits } from './session/session.js';
 import { createStats } from './stats.js';
 import type { BrokerStats } from './stats.js';
 import { WillScheduler } from './will.js';
@@ -33,12 +33,22 @@ export class Broker implements BrokerCore {
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   private readonly wills: WillScheduler;
+  /** One object for every session (a session is created per client id: memory counts). */
+  private readonly sessionLimits: SessionLimits;
   private closing = false;
 
   constructor(options?: BrokerOptions) {
     this.options = resolveOptions(options);
     this.stats = createStats(Date.now());
     this.hooks = new Hooks(this.options);
+    this.sessionLimits = Object.freeze({
+      maxQueuedMessages: this.options.maxQueuedMessages,
+      stalledSubscriberTimeoutMs: this.options.stalledSubscriberTimeoutMs,
+      dropOffline: this.has('offline-messages-dropped'),
+      ignoreExpiry: this.has('ignore-message-expiry'),
+      noDupOnResend: this.has('no-dup-on-redelivery'),
+      reusePacketIds: this.has('reuse-inflight-packet-id'),
+    });
     this.wills = new WillScheduler((will) => this.safely('will', () => this.publishWill(will)));
   }
 
@@ -164,8 +174,7 @@ export class Broker implements BrokerCore {
     owner: Connection,
   ): { session: Session; present: boolean } | undefined {
     let session = this.sessions.get(clientId);
-    const identity: ClientIdentity =
-      owner.username === undefined ? { clientId } : { clientId, username: owner.username };
+    const identity = owner.identity;
     // A session (its subscriptions, queued messages, and the connection using it) belongs to the
     // identity that created it: another one may neither resume it nor take it over.
     if (session !== undefined && session.owner.username !== identity.username) return undefined;
@@ -185,14 +194,7 @@ export class Broker implements BrokerCore {
     }
     const present = session !== undefined;
     if (session === undefined) {
-      session = new Session(clientId, identity, this.stats, {
-        maxQueuedMessages: this.options.maxQueuedMessages,
-        stalledSubscriberTimeoutMs: this.options.stalledSubscriberTimeoutMs,
-        dropOffline: this.has('offline-messages-dropped'),
-        ignoreExpiry: this.has('ignore-message-expiry'),
-        noDupOnResend: this.has('no-dup-on-redelivery'),
-        reusePacketIds: this.has('reuse-inflight-packet-id'),
-      });
+      session = new Session(clientId, identity, this.stats, this.sessionLimits);
       this.sessions.set(clientId, session);
     }
     if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
@@ -229,7 +231,8 @@ export class Broker implements BrokerCore {
   private endSession(session: Session, fireWill: boolean): void {
     if (fireWill) this.wills.fireNow(session.clientId);
     else this.wills.cancel(session.clientId);
-    for (const subscription of session.subscriptions.values()) this.router.remove(subscription);
+    if (session.subscriptions.size > 0)
+      for (const subscription of session.subscriptions.values()) this.router.remove(subscription);
     session.clear();
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
     this.stats.subscriptions = this.router.size;

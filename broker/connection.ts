@@ -15,7 +15,7 @@ import type { Hooks } from './hooks.js';
 import { InboundPipeline, type InboundSink } from './inbound.js';
 import { KeepAliveMonitor, type Watched } from './keepalive.js';
 import type { MutationName } from './mutations.js';
-import type { LogLevel, ResolvedBrokerOptions } from './options.js';
+import type { ClientIdentity, LogLevel, ResolvedBrokerOptions } from './options.js';
 import { PublishEncoder } from './outbound.js';
 import { SocketOutput, type OutputOwner } from './output.js';
 import type { RetainedStore } from './retained.js';
@@ -87,10 +87,14 @@ const CONNACK_ERROR_CODES: ReadonlySet<number> = new Set([
  */
 const HELD_BYTES_LIMIT = 64 * 1024;
 
+const NO_IDENTITY: ClientIdentity = Object.freeze({ clientId: '' });
+
 export class Connection implements OutboundSink, SessionHost, InboundSink, Watched, OutputOwner, Publisher {
   version: ProtocolLevel = 4;
   clientId = '';
   username: string | undefined;
+  /** Client id and user name once CONNECT was accepted (shared with the session it creates). */
+  identity: ClientIdentity = NO_IDENTITY;
   session: Session | undefined;
   sendQuota: number;
   lastActivity = Date.now();
@@ -127,15 +131,14 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     this.silenceLimitMs = options.connectTimeoutMs;
     this.inbound = new InboundPipeline(options.maxPacketSize, options.mutations, this);
     this.output = new SocketOutput(stream, options.maxWriteBuffer, this);
-    stream.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
-    stream.on('error', (error) => {
-      this.log('debug', 'socket error', { error: String(error) });
-      this.guard(() => this.terminate({}));
-    });
+    // One set of listener functions for every connection (found again through the stream), rather
+    // than closures per connection: part of keeping an idle connection small.
+    (stream as OwnedStream)[OWNER] = this;
+    stream.on('data', onStreamData);
+    stream.on('error', onStreamError);
     // The peer went away without DISCONNECT: an abnormal end (the will is published).
-    const ended = (): void => this.guard(() => this.terminate({}));
-    stream.on('end', ended);
-    stream.on('close', ended);
+    stream.on('end', onStreamEnd);
+    stream.on('close', onStreamEnd);
     core.keepAlive.watch(this); // the CONNECT timeout until CONNACK, then the keep-alive
   }
 
@@ -152,6 +155,16 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
   }
 
   // ---- inbound -------------------------------------------------------------------------------
+
+  /** Stream events, through the shared listeners below. */
+  streamEvent(event: 'data' | 'error' | 'end', payload?: Buffer | Error): void {
+    if (event === 'data') {
+      if (payload instanceof Buffer) this.guard(() => this.onData(payload));
+      return;
+    }
+    if (event === 'error') this.log('debug', 'socket error', { error: String(payload) });
+    this.guard(() => this.terminate({}));
+  }
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
@@ -524,6 +537,10 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     if (this.state !== 'new') return;
     this.clientId = decision.clientId;
     this.username = decision.username;
+    this.identity =
+      decision.username === undefined
+        ? { clientId: decision.clientId }
+        : { clientId: decision.clientId, username: decision.username };
     this.connectSessionExpiry = decision.sessionExpiry;
     this.clientMaxPacketSize = decision.clientMaximumPacketSize;
     this.publishEncoder = new PublishEncoder(
@@ -552,11 +569,8 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     this.session = session;
     this.will = decision.will;
     this.state = 'connected';
-    const client =
-      this.username === undefined
-        ? { clientId: this.clientId }
-        : { clientId: this.clientId, username: this.username };
-    this.services = new SessionServices(this, session, client);
+    // the session's owner is this identity (or an equal one that created the session)
+    this.services = new SessionServices(this, session, session.owner);
 
     const properties = decision.connackProperties;
     // [MQTT-3.2.2-2] [MQTT-3.2.2-3] Session Present: 1 only when a stored session is resumed.
@@ -583,6 +597,21 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     session.resend();
     session.drain(Date.now());
   }
+}
+
+const OWNER = Symbol('connection');
+type OwnedStream = Duplex & { [OWNER]?: Connection };
+
+function onStreamData(this: OwnedStream, chunk: Buffer): void {
+  this[OWNER]?.streamEvent('data', chunk);
+}
+
+function onStreamError(this: OwnedStream, error: Error): void {
+  this[OWNER]?.streamEvent('error', error);
+}
+
+function onStreamEnd(this: OwnedStream): void {
+  this[OWNER]?.streamEvent('end');
 }
 
 function resumeHeld(connection: Connection): void {

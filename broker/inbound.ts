@@ -17,9 +17,13 @@ export interface InboundSink {
   readonly agreedVersion: ProtocolLevel | undefined;
 }
 
+const NOTHING = Buffer.alloc(0);
+
 export class InboundPipeline {
   private readonly framer: Framer;
   private decoder: PacketDecoder;
+  /** The decoder threw: it is dead (and throws on every push). */
+  private failed = false;
 
   constructor(
     private readonly maxPacketSize: number,
@@ -34,7 +38,10 @@ export class InboundPipeline {
     this.framer.push(chunk);
     while (this.sink.accepting) {
       const next = this.framer.next();
-      if (next.kind === 'incomplete') return;
+      if (next.kind === 'incomplete') {
+        this.releaseLastFrame();
+        return;
+      }
       if (next.kind === 'bad-length') {
         const error = new MqttDecodeError('MALFORMED_PACKET', 'remaining length longer than 4 bytes');
         this.sink.onDecodeError(error, this.framer.rest());
@@ -52,6 +59,16 @@ export class InboundPipeline {
 
   clear(): void {
     this.framer.clear();
+    this.releaseLastFrame();
+  }
+
+  /**
+   * The decoder keeps the bytes of the packets it decoded last (its lastRaw) until it decodes more.
+   * Those bytes are a slice of the socket's read buffer: kept by an idle connection, they would pin
+   * that buffer's memory page for as long as the connection lives. An empty push lets them go.
+   */
+  private releaseLastFrame(): void {
+    if (!this.failed) this.decoder.push(NOTHING);
   }
 
   private decode(frame: Buffer): void {
@@ -60,9 +77,15 @@ export class InboundPipeline {
       packet = this.decoder.push(frame)[0];
     } catch (error) {
       if (!(error instanceof MqttDecodeError)) throw error;
+      this.failed = true;
       packet = this.recover(frame, error);
     }
     if (packet !== undefined) this.sink.onPacket(packet);
+  }
+
+  private replaceDecoder(decoder: PacketDecoder): void {
+    this.decoder = decoder;
+    this.failed = false;
   }
 
   private freshDecoder(): PacketDecoder {
@@ -75,17 +98,17 @@ export class InboundPipeline {
       const has = (mutation: MutationName): boolean => this.mutations.has(mutation);
       const version = this.sink.agreedVersion;
       if (error.statement === 'MQTT-3.1.0-1' && has('accept-first-packet-not-connect')) {
-        this.decoder = this.freshDecoder();
+        this.replaceDecoder(this.freshDecoder());
         return undefined; // packet ignored
       }
       if (error.statement === 'MQTT-3.1.0-2' && has('accept-second-connect')) {
-        this.decoder = decoderAfterConnect(version ?? 4, this.maxPacketSize);
+        this.replaceDecoder(decoderAfterConnect(version ?? 4, this.maxPacketSize));
         return undefined; // packet ignored
       }
       const packet = decodeLeniently(frame, error, has, version, this.maxPacketSize);
       if (packet !== undefined) {
         const level = packet.type === 'connect' ? (packet.protocolLevel as ProtocolLevel) : (version ?? 4);
-        this.decoder = decoderAfterConnect(level, this.maxPacketSize);
+        this.replaceDecoder(decoderAfterConnect(level, this.maxPacketSize));
         return packet;
       }
     }

@@ -1,7 +1,7 @@
 // Session state of one client id: subscriptions, outbound QoS 1/2 in flight and queued, retained
 // messages still to send for new subscriptions, inbound QoS 2 packet ids awaiting PUBREL. It outlives
-// connections when the session is persistent. Collections other than the subscriptions are created
-// on first use: most connections never need them, and an idle connection should cost little memory.
+// connections when the session is persistent. Its collections are created on first use: most
+// connections never need most of them, and an idle connection should cost little memory.
 import type { QoS } from '../../wire/types.js';
 import type { ClientIdentity } from '../options.js';
 import type { Subscription } from '../router/subscription.js';
@@ -83,7 +83,7 @@ export interface SessionLimits {
 }
 
 export class Session implements Holder {
-  readonly subscriptions = new Map<string, Subscription>();
+  private subscriptionMap: Map<string, Subscription> | undefined;
   /** Seconds; Infinity for a 3.1.1 persistent session; 0 ends with the connection. */
   expiryInterval = 0;
   /** Epoch ms when the session was last disconnected (undefined while connected). */
@@ -105,6 +105,11 @@ export class Session implements Holder {
     private readonly counters: SessionCounters,
     private readonly limits: SessionLimits,
   ) {}
+
+  /** The session's subscriptions by filter as written (created on first use). */
+  get subscriptions(): Map<string, Subscription> {
+    return (this.subscriptionMap ??= new Map());
+  }
 
   get connected(): boolean {
     return this.currentSink !== undefined;
@@ -306,7 +311,7 @@ export class Session implements Holder {
     this.queue = undefined;
     this.replays = undefined;
     this.incomingQos2 = undefined;
-    this.subscriptions.clear();
+    this.subscriptionMap = undefined;
     this.releasePublishers();
     if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
