@@ -192,7 +192,13 @@ try {
       results[name] = 'not installed';
       continue;
     }
-    const broker = await start();
+    let broker: PeerBroker;
+    try {
+      broker = await start();
+    } catch (error) {
+      results[name] = `did not start: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`;
+      continue;
+    }
     try {
       log(
         `${name}: enumeration probe, then ${seconds} s of ${attackRate} bad logins/s (pid ${broker.pid}) ...`,

@@ -109,7 +109,13 @@ for (const name of pick(process.env['BENCH_BROKERS'])) {
     results[name] = 'not installed';
     continue;
   }
-  const broker = await start();
+  let broker: PeerBroker;
+  try {
+    broker = await start();
+  } catch (error) {
+    results[name] = `did not start: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`;
+    continue;
+  }
   try {
     log(`${name}: ${wanted} idle connections (pid ${broker.pid}) ...`);
     results[name] = await measure(broker);

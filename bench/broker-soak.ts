@@ -109,7 +109,14 @@ for (const caseName of caseNames) {
       results[caseName][brokerName] = 'not installed';
       continue;
     }
-    const broker = await start();
+    let broker: PeerBroker;
+    try {
+      broker = await start();
+    } catch (error) {
+      results[caseName][brokerName] =
+        `did not start: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`;
+      continue;
+    }
     try {
       log(`${caseName} on ${brokerName} for ${seconds} s (pid ${broker.pid}) ...`);
       results[caseName][brokerName] = await runCase(caseName, broker);

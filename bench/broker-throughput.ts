@@ -44,7 +44,14 @@ for (const caseName of caseNames) {
       continue;
     }
     // a fresh broker process per case: no state carried from one load to the next
-    const broker = await start();
+    let broker: PeerBroker;
+    try {
+      broker = await start();
+    } catch (error) {
+      results[caseName][brokerName] =
+        `did not start: ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`;
+      continue;
+    }
     try {
       log(`${caseName} on ${brokerName} (port ${broker.port}, pid ${broker.pid}) ...`);
       let cpuStart: number | undefined;

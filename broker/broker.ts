@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { QoS } from '../wire/types.js';
 import { Connection } from './connection.js';
-import type { BrokerCore } from './connection.js';
+import type { BrokerCore } from './core.js';
 import type { ConnectDecision } from './handlers/context.js';
 import { Hooks } from './hooks.js';
 import { KeepAliveMonitor } from './keepalive.js';

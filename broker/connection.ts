@@ -7,89 +7,28 @@ import { ConnectReturnCode311, encode, ReasonCode } from '../wire/index.js';
 import type { MqttDecodeError } from '../wire/index.js';
 import type { Packet, Properties, ProtocolLevel } from '../wire/types.js';
 import { connectContext, SessionServices, type SessionHost } from './contexts.js';
-import { peekConnect } from './framing.js';
+import type { BrokerCore } from './core.js';
+import { answerToMalformed } from './malformed.js';
 import { handleConnect } from './handlers/connect.js';
 import type { ConnectDecision } from './handlers/context.js';
-import { dispatchSessionPacket, passesFlowControl } from './handlers/dispatch.js';
-import type { Hooks } from './hooks.js';
+import { dispatchSessionPacket } from './handlers/dispatch.js';
+import { InboundGate, type GateOwner } from './inbound-gate.js';
 import { InboundPipeline, type InboundSink } from './inbound.js';
 import { KeepAliveMonitor, type Watched } from './keepalive.js';
 import type { MutationName } from './mutations.js';
-import type { ClientIdentity, LogLevel, ResolvedBrokerOptions } from './options.js';
+import type { ClientIdentity, LogLevel } from './options.js';
 import { PublishEncoder } from './outbound.js';
 import { SocketOutput, type OutputOwner } from './output.js';
-import type { RetainedStore } from './retained.js';
-import type { Router } from './router/router.js';
-import type { Holder, Publisher } from './session/flow-control.js';
-import type { Message } from './session/message.js';
+import { listen, type StreamListener } from './stream-events.js';
 import type { OutboundPublish, OutboundSink, Session } from './session/session.js';
-import type { BrokerStats } from './stats.js';
-
-/** The broker services a connection uses. Implemented by Broker. */
-export interface BrokerCore {
-  readonly options: ResolvedBrokerOptions;
-  readonly stats: BrokerStats;
-  readonly hooks: Hooks;
-  readonly router: Router;
-  readonly retained: RetainedStore;
-  readonly keepAlive: KeepAliveMonitor;
-  has(mutation: MutationName): boolean;
-  /** Routes a message; `publisher` is held while a subscriber it feeds is over its bound. */
-  publish(message: Message, publisher?: Publisher): number;
-  /** Read rights of the session's owner on a topic, checked for every delivery. */
-  mayRead(session: Session, topic: string): boolean;
-  connectedCount(): number;
-  newClientId(): string;
-  /**
-   * Takeover, clean start, session creation [MQTT-3.1.2-4] [MQTT-3.1.4-2]. Undefined when the
-   * client id's session belongs to another identity (the CONNECT is refused).
-   */
-  openSession(
-    clientId: string,
-    cleanStart: boolean,
-    owner: Connection,
-  ): { session: Session; present: boolean } | undefined;
-  /** The connection attached to `session` ended; `will` is set when it must be published. */
-  detachSession(session: Session, owner: Connection, will: ConnectDecision['will']): void;
-  forget(connection: Connection): void;
-}
 
 type State = 'new' | 'connected' | 'closed';
 
-/** Reason codes a v5 CONNACK may carry for a refused CONNECT found malformed by the decoder. */
-const CONNACK_ERROR_CODES: ReadonlySet<number> = new Set([
-  ReasonCode.UnspecifiedError,
-  ReasonCode.MalformedPacket,
-  ReasonCode.ProtocolError,
-  ReasonCode.UnsupportedProtocolVersion,
-  ReasonCode.ClientIdentifierNotValid,
-  ReasonCode.BadUserNameOrPassword,
-  ReasonCode.NotAuthorized,
-  ReasonCode.ServerUnavailable,
-  ReasonCode.ServerBusy,
-  ReasonCode.Banned,
-  ReasonCode.BadAuthenticationMethod,
-  ReasonCode.TopicNameInvalid,
-  ReasonCode.PacketTooLarge,
-  ReasonCode.QuotaExceeded,
-  ReasonCode.PayloadFormatInvalid,
-  ReasonCode.RetainNotSupported,
-  ReasonCode.QoSNotSupported,
-  ReasonCode.UseAnotherServer,
-  ReasonCode.ServerMoved,
-  ReasonCode.ConnectionRateExceeded,
-]);
-
-/**
- * While held by flow control, a publisher's packets wait unread in memory up to this many bytes;
- * beyond it the socket is no longer read. Acknowledgements pass the hold (they free subscribers),
- * so a client subscribed to its own publications keeps them flowing below this limit.
- */
-const HELD_BYTES_LIMIT = 64 * 1024;
-
 const NO_IDENTITY: ClientIdentity = Object.freeze({ clientId: '' });
 
-export class Connection implements OutboundSink, SessionHost, InboundSink, Watched, OutputOwner, Publisher {
+export class Connection
+  implements OutboundSink, SessionHost, InboundSink, Watched, OutputOwner, GateOwner, StreamListener
+{
   version: ProtocolLevel = 4;
   clientId = '';
   username: string | undefined;
@@ -104,15 +43,8 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
   private connackSent = false;
   private readonly inbound: InboundPipeline;
   private readonly output: SocketOutput;
-  /** Packets not yet handled: during an asynchronous CONNECT, or while held by flow control. */
-  private backlog: Packet[] | undefined;
-  private backlogBytes = 0;
-  private busy = false;
-  private readPaused = false;
-  /** Sessions over their bound that this connection feeds (flow control). */
-  private holders: Set<Holder> | undefined;
-  /** A DISCONNECT is waiting behind held PUBLISH packets: handle them all now. */
-  private leaving = false;
+  /** Packets wait here during an asynchronous CONNECT, and while flow control holds this publisher. */
+  readonly gate: InboundGate;
   private will: ConnectDecision['will'];
   private requestProblemInformation = true;
   private publishEncoder: PublishEncoder | undefined;
@@ -131,14 +63,8 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     this.silenceLimitMs = options.connectTimeoutMs;
     this.inbound = new InboundPipeline(options.maxPacketSize, options.mutations, this);
     this.output = new SocketOutput(stream, options.maxWriteBuffer, this);
-    // One set of listener functions for every connection (found again through the stream), rather
-    // than closures per connection: part of keeping an idle connection small.
-    (stream as OwnedStream)[OWNER] = this;
-    stream.on('data', onStreamData);
-    stream.on('error', onStreamError);
-    // The peer went away without DISCONNECT: an abnormal end (the will is published).
-    stream.on('end', onStreamEnd);
-    stream.on('close', onStreamEnd);
+    this.gate = new InboundGate(this);
+    listen(stream, this);
     core.keepAlive.watch(this); // the CONNECT timeout until CONNACK, then the keep-alive
   }
 
@@ -156,7 +82,7 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
 
   // ---- inbound -------------------------------------------------------------------------------
 
-  /** Stream events, through the shared listeners below. */
+  /** Stream events (see stream-events.ts); 'end' also stands for 'close'. */
   streamEvent(event: 'data' | 'error' | 'end', payload?: Buffer | Error): void {
     if (event === 'data') {
       if (payload instanceof Buffer) this.guard(() => this.onData(payload));
@@ -174,13 +100,7 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
   }
 
   onPacket(packet: Packet): void {
-    if (this.holders !== undefined && !this.busy && passesFlowControl(packet.type)) {
-      this.dispatch(packet); // acknowledgements overtake held PUBLISH packets
-    } else if (this.busy || this.holders !== undefined || this.backlog !== undefined) {
-      this.defer(packet);
-    } else {
-      this.dispatch(packet);
-    }
+    this.gate.offer(packet);
   }
 
   onDecodeError(error: MqttDecodeError, frame: Buffer): void {
@@ -189,89 +109,37 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
       statement: error.statement,
       error: error.message,
     });
-    if (this.state !== 'new') {
+    const answer = answerToMalformed(error, frame, this.state !== 'new');
+    if (answer.kind === 'disconnect') {
       // After CONNACK: v5 DISCONNECT with the decoder's reason code, then close [MQTT-4.13.1-1].
-      this.terminate({ reasonCode: error.reasonCode, reason: error.message });
-      return;
+      this.terminate({ reasonCode: answer.reasonCode, reason: error.message });
+    } else if (answer.kind === 'connack') {
+      this.version = answer.version;
+      this.refuse(answer.code);
+    } else {
+      this.terminate({});
     }
-    if (error.code === 'UNSUPPORTED_PROTOCOL_VERSION') {
-      // [MQTT-3.1.2-2] CONNACK 0x01 (3.1.1) / 0x84 (5.0), then close.
-      const level = error.protocolLevel ?? 4;
-      this.version = level >= 5 ? 5 : 4;
-      this.refuse(
-        level >= 5 ? ReasonCode.UnsupportedProtocolVersion : ConnectReturnCode311.UnacceptableProtocolVersion,
-      );
-      return;
-    }
-    const connect = (frame[0] ?? 0) >> 4 === 1 ? peekConnect(frame) : undefined;
-    if (connect?.level === 5 && connect.name === 'MQTT' && error.code !== 'INVALID_PROTOCOL_NAME') {
-      // v5: a refused CONNECT may be answered with a CONNACK carrying the reason code.
-      this.version = 5;
-      // No reason string: the client's Maximum Packet Size and Request Problem Information are
-      // unknown when its CONNECT could not be read [MQTT-3.2.2-19].
-      this.refuse(CONNACK_ERROR_CODES.has(error.reasonCode) ? error.reasonCode : ReasonCode.UnspecifiedError);
-      return;
-    }
-    // 3.1.1 [MQTT-3.1.4-1]: close without CONNACK.
-    this.terminate({});
   }
 
-  private defer(packet: Packet): void {
-    (this.backlog ??= []).push(packet);
-    this.backlogBytes += packetWeight(packet);
-    // A client leaving gracefully gets what it already sent handled first, whatever the bound.
-    if (packet.type === 'disconnect' && this.holders !== undefined) this.leaving = true;
-    this.updateReading();
-    if (this.leaving) this.drainBacklog();
-  }
-
-  private dispatch(packet: Packet): void {
+  /** GateOwner: handles one packet now; a Promise while an asynchronous CONNECT completes. */
+  handle(packet: Packet): void | Promise<void> {
     if (this.state === 'closed') return; // [MQTT-3.1.4-5] nothing is processed after a refused CONNECT
     if (packet.type === 'publish') this.core.stats.messagesReceived++;
     try {
-      const result = this.route(packet);
-      if (result instanceof Promise) {
-        this.busy = true;
-        this.updateReading();
-        result.then(
-          () => {
-            this.busy = false;
-            this.drainBacklog();
-          },
-          (error: unknown) => this.crash(error),
-        );
-      }
+      return this.route(packet);
     } catch (error) {
       this.crash(error);
     }
   }
 
-  private drainBacklog(): void {
-    const backlog = this.backlog;
-    if (backlog !== undefined) {
-      while (!this.busy && backlog.length > 0 && this.state !== 'closed') {
-        const packet = backlog[0]!;
-        if (this.holders !== undefined && !this.leaving && !passesFlowControl(packet.type)) break;
-        backlog.shift();
-        this.backlogBytes -= packetWeight(packet);
-        this.dispatch(packet);
-      }
-      if (backlog.length === 0 && this.backlog === backlog) {
-        this.backlog = undefined;
-        this.backlogBytes = 0;
-      }
-    }
-    this.updateReading();
+  setReading(reading: boolean): void {
+    if (this.state === 'closed') return;
+    if (reading) this.stream.resume();
+    else this.stream.pause();
   }
 
-  /** Reads the socket unless a CONNECT is being decided or too much waits behind a hold. */
-  private updateReading(): void {
-    if (this.state === 'closed') return;
-    const pause = this.busy || this.backlogBytes > HELD_BYTES_LIMIT;
-    if (pause === this.readPaused) return;
-    this.readPaused = pause;
-    if (pause) this.stream.pause();
-    else this.stream.resume();
+  heldChanged(delta: 1 | -1): void {
+    this.core.stats.publishersHeld += delta;
   }
 
   /** Runs event-driven work so that an exception closes this connection instead of the process. */
@@ -284,7 +152,7 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
   }
 
   /** Never crash the broker: a handler exception closes this connection only, and is logged. */
-  private crash(error: unknown): void {
+  crash(error: unknown): void {
     this.log('error', 'handler failed', {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
@@ -315,30 +183,6 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     }
     if (this.services === undefined) return; // not connected (yet): ignore
     return dispatchSessionPacket(this.services, packet);
-  }
-
-  // ---- flow control from publishers (Publisher) ----------------------------------------------
-
-  hold(holder: Holder): void {
-    if (this.state === 'closed') return;
-    if (this.holders === undefined) {
-      this.holders = new Set();
-      this.core.stats.publishersHeld++;
-    }
-    this.holders.add(holder);
-  }
-
-  release(holder: Holder): void {
-    if (this.holders?.delete(holder) !== true || this.holders.size > 0) return;
-    this.holders = undefined;
-    this.core.stats.publishersHeld--;
-    // resumed outside the releasing session's own drain, which must not see new deliveries mid-way
-    process.nextTick(resumeHeld, this);
-  }
-
-  /** Flow control lifted: handle what waited (see release()). */
-  resumeAfterHold(): void {
-    this.guard(() => this.drainBacklog());
   }
 
   // ---- outbound ------------------------------------------------------------------------------
@@ -405,7 +249,7 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
   }
 
   inboundAliases(): Map<number, string> {
-    return (this.aliases ??= new Map());
+    return (this.aliases ??= new Map<number, string>());
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -462,10 +306,8 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
     this.core.keepAlive.unwatch(this);
-    this.backlog = undefined;
-    this.backlogBytes = 0;
     this.inbound.clear();
-    this.stopBeingHeld();
+    this.gate.close();
     if (
       options.reasonCode !== undefined &&
       this.version === 5 &&
@@ -504,14 +346,6 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
       : new Promise<void>((resolve) => this.stream.once('close', () => resolve()));
     this.terminate({ reasonCode: ReasonCode.ServerShuttingDown, reason: 'server shutting down' });
     return closed;
-  }
-
-  private stopBeingHeld(): void {
-    const holders = this.holders;
-    if (holders === undefined) return;
-    this.holders = undefined;
-    this.core.stats.publishersHeld--;
-    for (const holder of holders) holder.forgetPublisher(this);
   }
 
   // ---- contexts ------------------------------------------------------------------------------
@@ -597,28 +431,4 @@ export class Connection implements OutboundSink, SessionHost, InboundSink, Watch
     session.resend();
     session.drain(Date.now());
   }
-}
-
-const OWNER = Symbol('connection');
-type OwnedStream = Duplex & { [OWNER]?: Connection };
-
-function onStreamData(this: OwnedStream, chunk: Buffer): void {
-  this[OWNER]?.streamEvent('data', chunk);
-}
-
-function onStreamError(this: OwnedStream, error: Error): void {
-  this[OWNER]?.streamEvent('error', error);
-}
-
-function onStreamEnd(this: OwnedStream): void {
-  this[OWNER]?.streamEvent('end');
-}
-
-function resumeHeld(connection: Connection): void {
-  connection.resumeAfterHold();
-}
-
-/** Bytes a deferred packet keeps in memory, roughly (payload and topic dominate). */
-function packetWeight(packet: Packet): number {
-  return packet.type === 'publish' ? packet.payload.length + packet.topic.length + 64 : 64;
 }

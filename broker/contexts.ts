@@ -3,7 +3,7 @@
 // serves all four session contexts, with its methods on the prototype: per connection it costs one
 // small object instead of four objects and some twenty closures.
 import type { Packet, Properties, ProtocolLevel } from '../wire/types.js';
-import type { BrokerCore } from './connection.js';
+import type { BrokerCore } from './core.js';
 import type {
   AckContext,
   ConnectContext,
@@ -22,8 +22,10 @@ import type { Message } from './session/message.js';
 import type { QueuedEntry, Session } from './session/session.js';
 
 /** What the connection lends to the contexts. */
-export interface ContextHost extends Publisher {
+export interface ContextHost {
   readonly version: ProtocolLevel;
+  /** The connection as a publisher: held back when a subscriber it feeds is over its bound. */
+  readonly gate: Publisher;
   readonly core: BrokerCore;
   readonly remoteAddress: string | undefined;
   has(mutation: MutationName): boolean;
@@ -136,8 +138,7 @@ export class SessionServices implements PublishContext, AckContext, SubscribeCon
   }
 
   publish(message: Message): number {
-    // the connection is the publisher held back when a subscriber it feeds is over its bound
-    return this.host.core.publish(message, this.host);
+    return this.host.core.publish(message, this.host.gate);
   }
 
   drain(): void {

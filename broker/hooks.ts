@@ -2,6 +2,8 @@
 // the request and is logged; it never takes the broker down.
 import type { AuthenticateRequest, ClientIdentity, ResolvedBrokerOptions } from './options.js';
 
+type Check = ((client: ClientIdentity, subject: string) => boolean) | undefined;
+
 export class Hooks {
   constructor(private readonly options: ResolvedBrokerOptions) {}
 
@@ -24,44 +26,25 @@ export class Hooks {
   }
 
   authorizePublish(client: ClientIdentity, topic: string): boolean {
-    const hook = this.options.authorizePublish;
-    if (hook === undefined) return true;
-    try {
-      return hook(client, topic) === true;
-    } catch (error) {
-      this.options.log('error', 'authorizePublish hook failed', {
-        clientId: client.clientId,
-        error: String(error),
-      });
-      return false;
-    }
-  }
-
-  /** True without a hook: the hot path of every delivery pays nothing then. */
-  authorizeRead(client: ClientIdentity, topic: string): boolean {
-    const hook = this.options.authorizeRead;
-    if (hook === undefined) return true;
-    try {
-      return hook(client, topic) === true;
-    } catch (error) {
-      this.options.log('error', 'authorizeRead hook failed', {
-        clientId: client.clientId,
-        error: String(error),
-      });
-      return false;
-    }
+    return this.check('authorizePublish', this.options.authorizePublish, client, topic);
   }
 
   authorizeSubscribe(client: ClientIdentity, topicFilter: string): boolean {
-    const hook = this.options.authorizeSubscribe;
+    return this.check('authorizeSubscribe', this.options.authorizeSubscribe, client, topicFilter);
+  }
+
+  /** Asked for every delivery; true without a hook, so the hot path pays nothing then. */
+  authorizeRead(client: ClientIdentity, topic: string): boolean {
+    return this.check('authorizeRead', this.options.authorizeRead, client, topic);
+  }
+
+  /** No hook allows; a hook allows with `true` only; one that throws denies (and is logged). */
+  private check(name: string, hook: Check, client: ClientIdentity, subject: string): boolean {
     if (hook === undefined) return true;
     try {
-      return hook(client, topicFilter) === true;
+      return hook(client, subject) === true;
     } catch (error) {
-      this.options.log('error', 'authorizeSubscribe hook failed', {
-        clientId: client.clientId,
-        error: String(error),
-      });
+      this.options.log('error', `${name} hook failed`, { clientId: client.clientId, error: String(error) });
       return false;
     }
   }

@@ -172,7 +172,7 @@ export class PublishEncoder {
   private applyAlias(packet: PublishPacket, properties: Properties): string | undefined {
     if (this.limits.topicAliasMaximum <= 0) return undefined;
     const topic = packet.topic;
-    const aliases = (this.aliases ??= new Map());
+    const aliases = (this.aliases ??= new Map<string, number>());
     const alias = aliases.get(topic);
     if (alias !== undefined) {
       properties.topicAlias = alias;
