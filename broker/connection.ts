@@ -40,6 +40,8 @@ export class Connection
   silenceLimitMs: number;
   connectSessionExpiry = 0;
   private state: State = 'new';
+  /** False while the gate stopped reading the socket (asynchronous CONNECT, flow control). */
+  private reading = true;
   private connackSent = false;
   private readonly inbound: InboundPipeline;
   private readonly output: SocketOutput;
@@ -95,7 +97,8 @@ export class Connection
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.core.stats.bytesReceived += chunk.length;
-    this.lastActivity = Date.now();
+    // Before CONNACK the limit runs from the connection's start: trickling bytes buys no time.
+    if (this.state === 'connected') this.lastActivity = Date.now();
     this.inbound.push(chunk);
   }
 
@@ -134,6 +137,7 @@ export class Connection
 
   setReading(reading: boolean): void {
     if (this.state === 'closed') return;
+    this.reading = reading;
     if (reading) this.stream.resume();
     else this.stream.pause();
   }
@@ -255,7 +259,12 @@ export class Connection
   // ---- lifecycle -----------------------------------------------------------------------------
 
   /** Keep-alive (or CONNECT timeout) passed without a byte from the client. */
-  silent(): void {
+  silent(): boolean {
+    if (this.state === 'connected' && !this.reading) {
+      // We stopped reading (flow control): the client's bytes wait unread, it is not silent.
+      this.lastActivity = Date.now();
+      return false;
+    }
     this.guard(() => {
       if (this.state === 'new') {
         this.log('info', 'no CONNECT in time', { timeoutMs: this.silenceLimitMs });
@@ -266,6 +275,7 @@ export class Connection
       this.log('info', 'keep-alive timeout', { silenceLimitMs: this.silenceLimitMs });
       this.terminate({ reasonCode: ReasonCode.KeepAliveTimeout, reason: 'keep alive timeout' });
     });
+    return true;
   }
 
   /** Protocol error found by a handler: v5 DISCONNECT with the reason code, then close. */

@@ -12,8 +12,8 @@ export interface Watched {
   readonly lastActivity: number;
   /** Silence allowed, in ms. */
   readonly silenceLimitMs: number;
-  /** The limit passed: the monitor stopped watching; close the connection. */
-  silent(): void;
+  /** The limit passed: close the connection and return true, or return false to be watched on. */
+  silent(): boolean;
 }
 
 export class KeepAliveMonitor {
@@ -51,8 +51,7 @@ export class KeepAliveMonitor {
     const now = Date.now();
     for (const connection of this.watched) {
       if (now - connection.lastActivity < connection.silenceLimitMs) continue;
-      this.watched.delete(connection);
-      connection.silent();
+      if (connection.silent()) this.watched.delete(connection);
     }
     if (this.watched.size === 0) this.stop();
   }

@@ -14,6 +14,8 @@ export interface PeerBroker {
   port: number;
   pid: number | undefined;
   close(): Promise<void>;
+  /** The tail of the broker's stdout and stderr, where the starter keeps it. */
+  output?(): string;
 }
 
 export async function startMosquitto(extraConfig: string[] = []): Promise<PeerBroker> {

@@ -4,15 +4,19 @@ import { spawnChild } from './child.js';
 import { freePort, waitForPort } from './ports.js';
 import type { PeerBroker } from './mosquitto.js';
 
-/** `options`: JSON-serialisable broker options handed to the script (serve-ours.ts reads them). */
+/**
+ * `options`: JSON-serialisable broker options handed to the script (serve-ours.ts reads them).
+ * `nodeFlags`: flags for the child's node (e.g. --expose-gc).
+ */
 export async function startNodeBroker(
   name: string,
   script: 'serve-ours.ts' | 'serve-aedes.ts',
   options?: Record<string, unknown>,
+  nodeFlags: string[] = [],
 ): Promise<PeerBroker> {
   const port = await freePort();
   const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const args = ['--import', 'tsx', file, String(port)];
+  const args = [...nodeFlags, '--import', 'tsx', file, String(port)];
   if (options !== undefined) args.push(JSON.stringify(options));
   const child = spawnChild(process.execPath, args);
   try {
@@ -23,5 +27,12 @@ export async function startNodeBroker(
       cause: error,
     });
   }
-  return { name, host: '127.0.0.1', port, pid: child.process.pid, close: () => child.stop() };
+  return {
+    name,
+    host: '127.0.0.1',
+    port,
+    pid: child.process.pid,
+    close: () => child.stop(),
+    output: () => child.output(),
+  };
 }

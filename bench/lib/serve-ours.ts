@@ -31,6 +31,17 @@ const running = await startBroker({
   listeners: [{ type: 'tcp', host: '127.0.0.1', port }],
 });
 process.stdout.write(`ready ${running.address.port}\n`);
+// Under --expose-gc (the soak bench): SIGUSR2 collects garbage and reports the live heap, so a leak
+// shows as a rising line rather than hiding in the steps by which V8 grows its heap.
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect !== undefined) {
+  process.on('SIGUSR2', () => {
+    collect();
+    collect();
+    const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
+    process.stdout.write(`memory ${JSON.stringify({ heapUsed, arrayBuffers, rss })}\n`);
+  });
+}
 const stop = (): void => void running.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -16,6 +16,7 @@ export function handleUnsubscribe(ctx: SubscribeContext, packet: UnsubscribePack
       // [MQTT-3.10.4-2] no new messages for this filter from now on.
       ctx.router.remove(subscription);
       ctx.session.subscriptions.delete(filter);
+      ctx.session.cancelReplay(filter);
       ctx.subscriptionsChanged();
     }
     reasonCodes.push(ReasonCode.Success);

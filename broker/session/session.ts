@@ -217,6 +217,13 @@ export class Session implements Holder {
     replays.push(replay);
   }
 
+  /** The subscription was removed: its retained messages not sent yet are not sent [MQTT-3.10.4-2]. */
+  cancelReplay(key: string): void {
+    if (this.replays === undefined) return;
+    this.replays = this.replays.filter((replay) => replay.key !== key);
+    if (this.replays.length === 0) this.replays = undefined;
+  }
+
   /** Sends replayed retained messages, then queued messages, while quota and socket allow. */
   drain(now: number): void {
     const sink = this.currentSink;

@@ -163,6 +163,23 @@ describe('CONNECT / CONNACK', () => {
     }
   });
 
+  it('a CONNECT trickled byte by byte does not extend the CONNECT timeout', async () => {
+    const quick = await startTestBroker({ connectTimeoutMs: 300 });
+    try {
+      const client = await TestClient.open(quick.port, 4);
+      const bytes = encode(connectPacket({ clientId: 'slow-loris' }, 4), 4);
+      // one byte every 100 ms: the whole CONNECT would take longer than ten timeouts
+      for (let i = 0; i < bytes.length - 1 && !client.closed; i++) {
+        client.raw(bytes.subarray(i, i + 1));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(client.closed).toBe(true);
+      expect(client.packets.some((p) => p.type === 'connack')).toBe(false);
+    } finally {
+      await quick.stop();
+    }
+  });
+
   it('[MQTT-3.1.2-24] closes a client silent for 1.5x keep-alive', async () => {
     const client = await TestClient.connect(target.port, { keepAlive: 1 }, 5);
     expect(await client.next('disconnect', 5000)).toMatchObject({ reasonCode: 0x8d });

@@ -202,6 +202,38 @@ describe('slow subscribers', () => {
     }
   });
 
+  it('a publisher whose socket is not read because of flow control is not closed for keep-alive', async () => {
+    const target = await startTestBroker({
+      maxQueuedMessages: 2,
+      maxInflight: 1,
+      stalledSubscriberTimeoutMs: 0,
+    });
+    try {
+      const slow = await TestClient.connect(target.port);
+      slow.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'k', qos: 1 }] });
+      await slow.next('suback');
+      const pub = await TestClient.connect(target.port, { keepAlive: 1 });
+      const payload = Buffer.alloc(8 * 1024, 2);
+      // 160 KiB: the broker holds the publisher, reads 64 KiB of it, then stops reading
+      for (let i = 1; i <= 20; i++)
+        pub.send({ type: 'publish', topic: 'k', payload, qos: 1, retain: false, dup: false, packetId: i });
+      await waitUntil(() => target.broker.stats.publishersHeld === 1, 'publisher held');
+      await new Promise((r) => setTimeout(r, 2500)); // past 1.5 x keep-alive without a byte read
+      expect(pub.closed).toBe(false);
+      let received = 0;
+      while (received < 20) {
+        const message = await slow.next('publish', 5000);
+        slow.send({ type: 'puback', packetId: message.packetId! });
+        received++;
+      }
+      for (let i = 1; i <= 20; i++) await pub.next('puback');
+      slow.close();
+      pub.close();
+    } finally {
+      await target.stop();
+    }
+  });
+
   it('an offline session queues up to maxQueuedMessages; the overflow is dropped and counted apart', async () => {
     const target = await startTestBroker({ maxQueuedMessages: 5 });
     try {

@@ -143,6 +143,33 @@ describe('SUBSCRIBE / UNSUBSCRIBE', () => {
 });
 
 describe('retained messages', () => {
+  it('[MQTT-3.10.4-2] retained messages not yet sent for a subscription are not sent after its UNSUBSCRIBE', async () => {
+    const paced = await startTestBroker({ maxWriteBuffer: 16 * 1024 });
+    try {
+      const pub = await TestClient.connect(paced.port);
+      const payload = Buffer.alloc(10 * 1024, 0x61);
+      for (let i = 1; i <= 1000; i++)
+        pub.send(publish(`bulk/${i}`, '', { payload, qos: 1, retain: true, packetId: i }));
+      for (let i = 1; i <= 1000; i++) await pub.next('puback');
+      const sub = await TestClient.connect(paced.port);
+      sub.socket.pause(); // 10 MB of retained messages wait for this reader
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'bulk/#', qos: 0 }] });
+      sub.send({ type: 'unsubscribe', packetId: 2, topicFilters: ['bulk/#'] });
+      await new Promise((r) => setTimeout(r, 200));
+      sub.socket.resume();
+      await sub.next('unsuback', 10_000);
+      const before = sub.packets.filter((p) => p.type === 'publish').length;
+      await sub.none('publish', 300).catch(() => undefined);
+      const after = sub.packets.filter((p) => p.type === 'publish').length;
+      expect(after).toBe(before); // nothing for the removed subscription once UNSUBACK arrived
+      expect(after).toBeLessThan(1000);
+      sub.close();
+      pub.close();
+    } finally {
+      await paced.stop();
+    }
+  });
+
   it('[MQTT-3.3.1-5] stored, replaced, sent on subscribe with RETAIN=1, deleted by an empty payload', async () => {
     const pub = await TestClient.connect(target.port);
     pub.send(publish('r/1', 'old', { retain: true }));
