@@ -2,8 +2,9 @@
 // wrong passwords must neither queue up every hash on the thread pool (good logins would wait
 // behind all of them) nor cost more than a bounded share of the machine. Sources (remote
 // addresses) with a failed login in the last `penaltyMs` are "suspect": their hashes run one at a
-// time, in a bounded queue, and a hash slot is always left for the others. What does not fit is
-// refused at once, whatever the user name: the refusal tells nothing about which users exist.
+// time, taking turns source by source, each source with a short queue of its own, and a hash slot is
+// always left for the others. What does not fit is refused at once, whatever the user name: the
+// refusal tells nothing about which users exist.
 
 export const THROTTLED = Symbol('throttled');
 
@@ -12,8 +13,10 @@ export interface LoginGateOptions {
   concurrency?: number;
   /** Of those, at most this many for suspect sources. */
   suspectConcurrency?: number;
-  /** Suspect logins waiting beyond this many are refused without a hash. */
+  /** Suspect logins waiting beyond this many (all sources) are refused without a hash. */
   maxSuspectWaiting?: number;
+  /** Logins of one suspect source waiting beyond this many are refused without a hash. */
+  maxWaitingPerSource?: number;
   /** Other logins waiting beyond this many are refused without a hash. */
   maxWaiting?: number;
   /** How long a failed login marks its source as suspect. */
@@ -31,13 +34,16 @@ export class LoginGate {
   private readonly concurrency: number;
   private readonly suspectConcurrency: number;
   private readonly maxSuspectWaiting: number;
+  private readonly maxWaitingPerSource: number;
   private readonly maxWaiting: number;
   private readonly penaltyMs: number;
   private readonly maxSources: number;
   private running = 0;
   private runningSuspect = 0;
   private readonly waiting: Job[] = [];
-  private readonly waitingSuspect: Job[] = [];
+  /** Suspect logins by source, in turn order (a source goes to the back after each of its turns). */
+  private readonly waitingSuspect = new Map<string, Job[]>();
+  private suspectCount = 0;
   /** Source → epoch ms of its last failed login, oldest first. */
   private readonly failures = new Map<string, number>();
   /** Logins refused without a hash because their queue was full. */
@@ -46,7 +52,8 @@ export class LoginGate {
   constructor(options: LoginGateOptions = {}) {
     this.concurrency = options.concurrency ?? 2;
     this.suspectConcurrency = Math.min(options.suspectConcurrency ?? 1, Math.max(1, this.concurrency - 1));
-    this.maxSuspectWaiting = options.maxSuspectWaiting ?? 64;
+    this.maxSuspectWaiting = options.maxSuspectWaiting ?? 256;
+    this.maxWaitingPerSource = options.maxWaitingPerSource ?? 8;
     this.maxWaiting = options.maxWaiting ?? 1024;
     this.penaltyMs = options.penaltyMs ?? 60_000;
     this.maxSources = options.maxSources ?? 10_000;
@@ -54,9 +61,13 @@ export class LoginGate {
 
   /** Runs `hash` when its turn comes; THROTTLED when its queue was full (no hash ran). */
   run<T>(source: string | undefined, hash: () => Promise<T>): Promise<T | typeof THROTTLED> {
-    const suspect = this.isSuspect(source ?? '', Date.now());
-    const queue = suspect ? this.waitingSuspect : this.waiting;
-    if (queue.length >= (suspect ? this.maxSuspectWaiting : this.maxWaiting)) {
+    const key = source ?? '';
+    const suspect = this.isSuspect(key, Date.now());
+    const queue = suspect ? (this.waitingSuspect.get(key) ?? []) : this.waiting;
+    const full = suspect
+      ? queue.length >= this.maxWaitingPerSource || this.suspectCount >= this.maxSuspectWaiting
+      : queue.length >= this.maxWaiting;
+    if (full) {
       this.throttled++;
       return Promise.resolve(THROTTLED);
     }
@@ -69,6 +80,10 @@ export class LoginGate {
             .finally(() => this.done(suspect));
         },
       });
+      if (suspect) {
+        this.suspectCount++;
+        if (queue.length === 1) this.waitingSuspect.set(key, queue);
+      }
       this.pump();
     });
   }
@@ -101,12 +116,23 @@ export class LoginGate {
   private pump(): void {
     while (this.running < this.concurrency) {
       let job = this.waiting.shift();
-      if (job === undefined && this.runningSuspect < this.suspectConcurrency)
-        job = this.waitingSuspect.shift();
+      if (job === undefined && this.runningSuspect < this.suspectConcurrency) job = this.nextSuspect();
       if (job === undefined) return;
       this.running++;
       if (job.suspect) this.runningSuspect++;
       job.start();
     }
+  }
+
+  /** The next suspect login, sources taking turns. */
+  private nextSuspect(): Job | undefined {
+    const first = this.waitingSuspect.entries().next();
+    if (first.done === true) return undefined;
+    const [key, queue] = first.value;
+    const job = queue.shift();
+    this.waitingSuspect.delete(key);
+    if (queue.length > 0) this.waitingSuspect.set(key, queue); // to the back of the line
+    if (job !== undefined) this.suspectCount--;
+    return job;
   }
 }

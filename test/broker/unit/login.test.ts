@@ -47,7 +47,8 @@ describe('password file: every attempt costs one hash', () => {
 describe('PasswordLogin', () => {
   it('[issue 13 item 4] a good login from another source does not wait behind a flood of wrong passwords', async () => {
     const file = await passwords(SLOWER);
-    const login = new PasswordLogin(file, { cacheSeconds: 0 });
+    // the attacker's attempts all wait (none refused outright): what is tested is the order of the hashes
+    const login = new PasswordLogin(file, { cacheSeconds: 0, gate: { maxWaitingPerSource: 64 } });
     const attempt = (username: string, password: string, remoteAddress: string): Promise<boolean> =>
       Promise.resolve(
         login.authenticate({ clientId: 'c', username, password: Buffer.from(password), remoteAddress }),
@@ -70,7 +71,7 @@ describe('PasswordLogin', () => {
 
   it('a suspect source over its queue bound is refused without a hash, for known and unknown users alike', async () => {
     const file = await passwords(SLOWER);
-    const login = new PasswordLogin(file, { cacheSeconds: 0, gate: { maxSuspectWaiting: 4 } });
+    const login = new PasswordLogin(file, { cacheSeconds: 0, gate: { maxWaitingPerSource: 4 } });
     const attempt = (username: string): Promise<boolean> =>
       Promise.resolve(
         login.authenticate({ clientId: 'c', username, password: Buffer.from('x'), remoteAddress: 'a' }),
@@ -84,6 +85,24 @@ describe('PasswordLogin', () => {
     // one running + four waiting were hashed; the other seven were refused at once
     expect(file.hashCount - before).toBe(5);
     expect(login.gate.throttled).toBe(7);
+  });
+
+  it('suspect sources take turns: one flooding source cannot crowd out another with a failed login', async () => {
+    const file = await passwords(SLOWER);
+    const login = new PasswordLogin(file, { cacheSeconds: 0, gate: { maxWaitingPerSource: 64 } });
+    const attempt = (username: string, password: string, remoteAddress: string): Promise<boolean> =>
+      Promise.resolve(
+        login.authenticate({ clientId: 'c', username, password: Buffer.from(password), remoteAddress }),
+      );
+    await attempt('alice', 'typo', '10.0.0.8'); // a user's typo: this source is suspect too
+    await attempt('alice', 'wrong', '10.0.0.66');
+    let attackerDone = 0;
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      attempt('alice', `wrong-${i}`, '10.0.0.66').then(() => attackerDone++),
+    );
+    expect(await attempt('bob', 'bob-pw', '10.0.0.8')).toBe(true); // hashed in its turn, not refused
+    expect(attackerDone).toBeLessThan(4);
+    await Promise.all(flood);
   });
 
   it('remembers a good login: the same credentials again need no hash, other ones still do', async () => {
