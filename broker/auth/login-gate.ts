@@ -2,8 +2,8 @@
 // wrong passwords must neither queue up every hash on the thread pool (good logins would wait
 // behind all of them) nor cost more than a bounded share of the machine. Sources (remote
 // addresses) with a failed login in the last `penaltyMs` are "suspect": their hashes run one at a
-// time, taking turns source by source, each source with a short queue of its own, and a hash slot is
-// always left for the others. What does not fit is refused at once, whatever the user name: the
+// time and at a bounded rate, taking turns source by source, each source with a short queue of its
+// own, and a hash slot is always left for the others. What does not fit is refused at once, whatever the user name: the
 // refusal tells nothing about which users exist.
 
 export const THROTTLED = Symbol('throttled');
@@ -13,6 +13,8 @@ export interface LoginGateOptions {
   concurrency?: number;
   /** Of those, at most this many for suspect sources. */
   suspectConcurrency?: number;
+  /** Suspect hashes started per second at most, all sources together (what a flood may cost). */
+  suspectPerSecond?: number;
   /** Suspect logins waiting beyond this many (all sources) are refused without a hash. */
   maxSuspectWaiting?: number;
   /** Logins of one suspect source waiting beyond this many are refused without a hash. */
@@ -33,6 +35,10 @@ interface Job {
 export class LoginGate {
   private readonly concurrency: number;
   private readonly suspectConcurrency: number;
+  private readonly suspectIntervalMs: number;
+  /** Epoch ms before which no suspect hash starts; a timer pumps again then. */
+  private suspectNotBefore = 0;
+  private suspectTimer: NodeJS.Timeout | undefined;
   private readonly maxSuspectWaiting: number;
   private readonly maxWaitingPerSource: number;
   private readonly maxWaiting: number;
@@ -52,6 +58,7 @@ export class LoginGate {
   constructor(options: LoginGateOptions = {}) {
     this.concurrency = options.concurrency ?? 2;
     this.suspectConcurrency = Math.min(options.suspectConcurrency ?? 1, Math.max(1, this.concurrency - 1));
+    this.suspectIntervalMs = 1000 / (options.suspectPerSecond ?? 10);
     this.maxSuspectWaiting = options.maxSuspectWaiting ?? 256;
     this.maxWaitingPerSource = options.maxWaitingPerSource ?? 8;
     this.maxWaiting = options.maxWaiting ?? 1024;
@@ -116,12 +123,26 @@ export class LoginGate {
   private pump(): void {
     while (this.running < this.concurrency) {
       let job = this.waiting.shift();
-      if (job === undefined && this.runningSuspect < this.suspectConcurrency) job = this.nextSuspect();
+      if (job === undefined && this.runningSuspect < this.suspectConcurrency && this.suspectDue())
+        job = this.nextSuspect();
       if (job === undefined) return;
       this.running++;
       if (job.suspect) this.runningSuspect++;
       job.start();
     }
+  }
+
+  /** A suspect hash may start now; otherwise the gate pumps again when one may. */
+  private suspectDue(): boolean {
+    if (this.suspectCount === 0) return false;
+    const now = Date.now();
+    if (now >= this.suspectNotBefore) return true;
+    this.suspectTimer ??= setTimeout(() => {
+      this.suspectTimer = undefined;
+      this.pump();
+    }, this.suspectNotBefore - now);
+    this.suspectTimer.unref();
+    return false;
   }
 
   /** The next suspect login, sources taking turns. */
@@ -132,7 +153,10 @@ export class LoginGate {
     const job = queue.shift();
     this.waitingSuspect.delete(key);
     if (queue.length > 0) this.waitingSuspect.set(key, queue); // to the back of the line
-    if (job !== undefined) this.suspectCount--;
+    if (job !== undefined) {
+      this.suspectCount--;
+      this.suspectNotBefore = Date.now() + this.suspectIntervalMs;
+    }
     return job;
   }
 }
