@@ -408,7 +408,11 @@ export class Connection
       return this.refuse(code, 'client identifier in use by another identity');
     }
     if (this.state !== 'new') return; // closed while taking over (should not happen)
-    const { session, present } = opened;
+    this.startSession(opened.session, opened.present, decision);
+  }
+
+  /** CONNACK, keep-alive, then the session's unacknowledged and queued messages. */
+  private startSession(session: Session, present: boolean, decision: ConnectDecision): void {
     session.expiryInterval = decision.sessionExpiry;
     this.session = session;
     this.will = decision.will;
