@@ -55,6 +55,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
       stepTimeout: plan.settings.timeouts.step,
       scenarioTimeout: plan.settings.timeouts.scenario,
       signal,
+      transcripts: plan.transcripts,
       onResult: (result) => reporter.onScenarioEnd?.(result),
     });
     scenarios.push(...outcome.results);

@@ -3,6 +3,7 @@
 // scenarios built in memory. Defaults come from harness/config/defaults.ts, nowhere else.
 import { applyOptions, resolveConfig, type ResolvedConfig, type RunOptions } from '../config/index.js';
 import type { Reporter, ReporterContext } from '../reporters/types.js';
+import type { DiffOptions } from '../diff/index.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 
 /** Streams and environment for built-in reporters (a name in `reporters` needs them). */
@@ -28,12 +29,27 @@ export interface HarnessOptions extends Omit<RunOptions, 'reporters'> {
   output?: ReporterOutput;
   signal?: AbortSignal;
   cwd?: string;
+  /** Keep every packet sent and received, by step, in each scenario result (`transcript`). */
+  transcripts?: boolean;
+  /**
+   * A differential run: transcripts are kept and the result gets a `diff` part comparing every
+   * target with the baseline (the first target unless named). Needs two targets or more.
+   */
+  diff?: DiffOptions;
 }
 
 /** Every setting of the run resolved: defaults ← config ← options. Throws ConfigError on a bad value. */
 export function resolveSettings(options: HarnessOptions, cwd: string): ResolvedConfig {
   const base = options.config ?? resolveConfig({}, {}, { cwd, isTTY: false, env: {} });
-  const { config: _config, scenarios, reporters: _reporters, output: _output, ...settings } = options;
+  const {
+    config: _config,
+    scenarios,
+    reporters: _reporters,
+    output: _output,
+    transcripts: _transcripts,
+    diff: _diff,
+    ...settings
+  } = options;
   const withPaths =
     scenarios !== undefined && settings.paths === undefined ? { ...settings, paths: [] } : settings;
   return applyOptions(base, withPaths, cwd);

@@ -4,6 +4,7 @@
 // Every problem is a coded HarnessError; several are reported together (PlanError). Nothing is
 // started and nothing is written: a failed plan leaves no broker, proxy or file behind.
 import type { ResolvedConfig, TargetSpec } from '../config/index.js';
+import { DIFF_DEFAULTS, type DiffOptions, type DiffSettings } from '../diff/index.js';
 import { HarnessError, PlanError } from '../errors.js';
 import { validateLoadSection } from '../load/validate.js';
 import { loadProfile, NetworkError, type ResolvedProfile } from '../network/index.js';
@@ -53,6 +54,10 @@ export interface RunPlan {
   resultProfiles: readonly string[];
   runs: readonly PlannedRun[];
   reporter: Reporter;
+  /** Keep per-step packet transcripts in the scenario results. */
+  transcripts: boolean;
+  /** A differential run: compare every target with the baseline once the result is assembled. */
+  diff?: DiffSettings;
 }
 
 export async function planRun(options: HarnessOptions): Promise<RunPlan> {
@@ -84,6 +89,7 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
     const own = await attempt(() => planScenarioProfile(scenario, name, cwd));
     if (own) ownProfiles.set(scenario, own);
   }
+  const diff = targets && options.diff ? await attempt(() => planDiff(options.diff!, targets)) : undefined;
   throwAll(problems);
   if (reporter === undefined || targets === undefined || runProfiles === undefined)
     throw new Error('plan: a step failed without a problem'); // unreachable: throwAll threw
@@ -119,7 +125,34 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
     resultProfiles,
     runs,
     reporter,
+    transcripts: options.transcripts === true || diff !== undefined,
+    ...(diff && { diff }),
   };
+}
+
+/** The diff settings: two targets or more, a baseline among them, positive tolerances. */
+function planDiff(options: DiffOptions, targets: readonly PlannedTarget[]): DiffSettings {
+  const names = targets.map((target) => target.name);
+  if (names.length < 2)
+    throw new HarnessError(
+      'HARNESS_OPTIONS_INVALID',
+      `a diff needs two targets or more (got ${names.join(', ') || 'none'})`,
+    );
+  const baseline = options.baseline ?? names[0]!;
+  if (!names.includes(baseline)) {
+    throw new HarnessError(
+      'HARNESS_OPTIONS_INVALID',
+      `diff baseline '${baseline}' is not one of the targets (${names.join(', ')})`,
+    );
+  }
+  const timingToleranceMs = options.timingToleranceMs ?? DIFF_DEFAULTS.timingToleranceMs;
+  const timingFactor = options.timingFactor ?? DIFF_DEFAULTS.timingFactor;
+  if (!(timingToleranceMs >= 0) || !(timingFactor >= 1))
+    throw new HarnessError(
+      'HARNESS_OPTIONS_INVALID',
+      'diff timing tolerance must be ≥ 0 ms and its factor ≥ 1',
+    );
+  return { baseline, timingToleranceMs, timingFactor };
 }
 
 async function planTargets(settings: ResolvedConfig, cwd: string): Promise<PlannedTarget[]> {

@@ -1,5 +1,6 @@
 // runHarness: plan → execute → assemble, then the reporters' onEnd with the canonical result.
 // Every command that runs something (run, bench) goes through here.
+import { diffRun } from '../diff/index.js';
 import { assembleResult } from '../result/assemble.js';
 import type { RunResult } from '../result/model.js';
 import { toolVersion } from '../version.js';
@@ -10,11 +11,13 @@ import { planRun } from './plan.js';
 export async function runHarness(options: HarnessOptions = {}): Promise<RunResult> {
   const plan = await planRun(options); // throws a coded HarnessError before anything starts
   const execution = await executePlan(plan);
-  const result = assembleResult({
+  const assembled = assembleResult({
     toolVersion: toolVersion(),
     ...execution,
     profiles: plan.resultProfiles,
   });
+  // A differential run compares the assembled scenario results: a pure function of them.
+  const result = plan.diff ? { ...assembled, diff: diffRun(assembled, plan.diff) } : assembled;
   await plan.reporter.onEnd?.(result);
   return result;
 }

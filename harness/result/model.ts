@@ -2,8 +2,12 @@
 // the JSON reporter writes it as is. Bump RESULT_SCHEMA_VERSION on any breaking change.
 
 import type { Level, LoadVerdict, MqttVersion, Verdict } from '../vocabulary.js';
+import type { DiffReport } from './diff-model.js';
+import type { Transcript } from './transcript.js';
 
 export type { Level, LoadVerdict, MqttVersion, Verdict };
+export type * from './diff-model.js';
+export type * from './transcript.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -19,6 +23,8 @@ export interface RunResult {
   scenarios: ScenarioResult[];
   loads: LoadResult[];
   summary: RunSummary;
+  /** Differential run (`harness diff`): where the targets behaved differently. */
+  diff?: DiffReport;
 }
 
 export interface TargetInfo {
@@ -82,6 +88,8 @@ export interface ScenarioResult {
   failure?: FailureEvidence;
   /** Per-step timing, for the list reporter and HTML. */
   steps?: StepResult[];
+  /** Every packet sent and received, by step, when the run keeps transcripts (`harness diff`). */
+  transcript?: Transcript;
 }
 
 export interface StepResult {

@@ -17,6 +17,7 @@ import {
 } from '../steps/index.js';
 import type { MqttVersion } from '../vocabulary.js';
 import { buildEvidence } from './evidence.js';
+import { TranscriptRecorder } from './transcript.js';
 
 export interface ScenarioInstance {
   scenario: ResolvedScenario;
@@ -40,6 +41,8 @@ export interface InstanceOptions {
   scenarioTimeout: number;
   /** The run's signal (Ctrl-C, bail). */
   signal: AbortSignal;
+  /** Keep every packet sent and received, by step, in the result (`harness diff`). */
+  transcripts?: boolean;
 }
 
 export function instanceId(
@@ -135,6 +138,7 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
   const onRunAbort = (): void => controller.abort(new Error('interrupted'));
   options.signal.addEventListener('abort', onRunAbort, { once: true });
   const steps: StepResult[] = [];
+  const transcript = options.transcripts === true ? new TranscriptRecorder(clock) : undefined;
   const credentials = {
     ...(instance.endpoint.username !== undefined && { username: instance.endpoint.username }),
     ...(instance.endpoint.password !== undefined && { password: instance.endpoint.password }),
@@ -159,6 +163,7 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
           version: settings?.version ?? version,
           autoAck: settings?.autoAck ?? false,
           clock,
+          ...(transcript && { observer: transcript }),
         });
         clients.set(name, client);
       }
@@ -187,6 +192,7 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
         durationMs: 0,
       };
       steps.push(record);
+      transcript?.stepStarted(step, startMs);
       try {
         await runStep(context, step, runSteps);
         record.durationMs = Math.round((clock() - startMs) * 10) / 10;
@@ -194,6 +200,8 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
         record.status = 'failed';
         record.durationMs = Math.round((clock() - startMs) * 10) / 10;
         throw error instanceof FailedStep ? error : new FailedStep(step, error, startMs);
+      } finally {
+        transcript?.stepEnded(step);
       }
     }
   };
@@ -208,6 +216,11 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onRunAbort);
     for (const client of clients.values()) client.destroy();
+  }
+  if (transcript) {
+    const names: Record<string, string> = { prefix };
+    for (const name of clients.keys()) names[`clientId.${name}`] = idOf(name);
+    result = { ...result, transcript: transcript.toJSON(names) };
   }
   if (ctx.retainedTopics.size > 0 && target.isAlive()) {
     await clearRetained({

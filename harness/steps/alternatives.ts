@@ -2,6 +2,7 @@
 // Resolving checks each outcome names exactly one of packet / closed; running waits for the next
 // event of a client and matches it against the outcomes.
 import { Type } from '@sinclair/typebox';
+import type { Packet, Properties } from '../../wire/index.js';
 import type { DataObject } from './data.js';
 import type { ResolveContext } from './define.js';
 import type { PathSegment } from '../validation/index.js';
@@ -16,7 +17,26 @@ import { closed, packetPattern } from './schema-parts.js';
 export type Alternative = { readonly packet: DataObject } | { readonly closed: true };
 
 /** Packet field → variable name: the matched packet's value is kept for later steps. */
-export type Capture = Readonly<Partial<Record<'packetId', string>>>;
+export type Capture = Readonly<Partial<Record<CaptureField, string>>>;
+
+/** Where each capturable field is read, and whether the packet must have it. */
+const CAPTURE_FIELDS = {
+  packetId: { read: (packet: Packet) => ('packetId' in packet ? packet.packetId : undefined), required: true },
+  assignedClientIdentifier: {
+    read: (packet: Packet) => propertiesOf(packet)?.assignedClientIdentifier,
+    required: false,
+  },
+  topicAlias: { read: (packet: Packet) => propertiesOf(packet)?.topicAlias, required: false },
+} as const;
+type CaptureField = keyof typeof CAPTURE_FIELDS;
+
+function propertiesOf(packet: Packet): Properties | undefined {
+  return 'properties' in packet ? packet.properties : undefined;
+}
+
+function isCaptureField(field: string): field is CaptureField {
+  return Object.hasOwn(CAPTURE_FIELDS, field);
+}
 
 /** An outcome as written: exactly one of `packet` / `closed` (checked when resolving). */
 export const AlternativeSchema = Type.Object(
@@ -74,13 +94,19 @@ export function describeAlternative(alternative: Alternative): Alternative {
   return 'closed' in alternative ? { closed: true } : { packet: alternative.packet };
 }
 
-/** Waits for the next event of `client` that matches one of `given`; fails on anything else. */
+/**
+ * What to do with a received event that matches none of the alternatives: fail the step (`strict`),
+ * discard it (`skip`), or leave it in the inbox for later steps and look further (`unordered`).
+ */
+export type UnmatchedPolicy = 'strict' | 'skip' | 'unordered';
+
+/** Waits for the next event of `client` that matches one of `given`; others are handled by `unmatched`. */
 export async function expectOne(
   ctx: RunContext,
   client: ScenarioClient,
   given: readonly Alternative[],
   timeoutMs: number,
-  skipUnmatched: boolean,
+  unmatched: UnmatchedPolicy,
 ): Promise<InboxEvent> {
   const alternatives = interpolate(given, ctx.vars);
   const started = ctx.clock();
@@ -93,10 +119,12 @@ export async function expectOne(
           client.consume(event);
           return event;
         }
-        if (skipUnmatched && event.kind === 'packet') {
+        if (unmatched === 'skip' && event.kind === 'packet') {
           client.consume(event);
           continue;
         }
+        // Nothing can follow a close or bytes that cannot be framed: waiting further is pointless.
+        if (unmatched === 'unordered' && event.kind === 'packet') continue;
         throw new StepFailure(`unexpected ${describeEvent(event)}: ${reasons.filter(Boolean).join('; ')}`, {
           client: client.name,
           expected: alternatives.map(describeAlternative),
@@ -127,19 +155,19 @@ export function captureFields(
 ): void {
   if (capture === undefined) return;
   for (const [field, name] of Object.entries(capture)) {
-    if (name === undefined) continue;
-    const value = event.kind === 'packet' ? fieldOf(event.packet, field) : undefined;
-    if (typeof value !== 'number' && typeof value !== 'string') {
+    if (name === undefined || !isCaptureField(field)) continue;
+    const { read, required } = CAPTURE_FIELDS[field];
+    const value = event.kind === 'packet' ? read(event.packet) : undefined;
+    if (typeof value === 'number' || typeof value === 'string') {
+      ctx.vars[name] = value;
+      continue;
+    }
+    if (required || event.kind !== 'packet') {
       throw new StepFailure(`cannot capture ${field}: the matched ${describeEvent(event)} has none`, {
         client: clientName,
       });
     }
-    ctx.vars[name] = value;
   }
-}
-
-function fieldOf(packet: object, field: string): unknown {
-  return Object.entries(packet).find(([key]) => key === field)?.[1];
 }
 
 /** The variables a `capture` sets. */

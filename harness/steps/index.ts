@@ -29,6 +29,6 @@ export {
   PACKET_TYPES,
   ref,
 } from './packet-schema.js';
-export { ScenarioClient, describeEvent, type InboxEvent } from './runtime/client.js';
+export { ScenarioClient, describeEvent, type ClientObserver, type InboxEvent } from './runtime/client.js';
 export { ScenarioSkip, StepFailure, type RunContext } from './runtime/context.js';
 export { AbortedError, waitFor } from './runtime/wait.js';

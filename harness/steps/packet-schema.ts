@@ -28,14 +28,14 @@ const byte = Type.Integer({ minimum: 0, maximum: 255 });
 const uint16 = Type.Integer({ minimum: 0, maximum: 65535 });
 const uint32 = Type.Integer({ minimum: 0, maximum: 4294967295 });
 const varint = Type.Integer({ minimum: 0, maximum: 268435455 });
+const capturedVariable = Type.String({
+  pattern: '^\\$\\{[A-Za-z][A-Za-z0-9_]*\\}$',
+  description: "a variable set by an earlier expect's capture, e.g. '${pid}'",
+});
 /** A packet identifier: a number, or a variable captured from an earlier packet (`'${pid}'`). */
-const packetIdValue = Type.Union([
-  uint16,
-  Type.String({
-    pattern: '^\\$\\{[A-Za-z][A-Za-z0-9_]*\\}$',
-    description: "a variable set by an earlier expect's capture, e.g. '${pid}'",
-  }),
-]);
+const packetIdValue = Type.Union([uint16, capturedVariable]);
+/** A topic alias: a number, or a variable captured from an earlier packet (`'${alias}'`). */
+const topicAliasValue = Type.Union([uint16, capturedVariable]);
 const qos = Type.Integer({ minimum: 0, maximum: 3, description: '0, 1, 2 (3 only to send invalid packets)' });
 
 /** Wraps a field schema so a pattern may also use `{ anyOf: [...] }`, `{ noneOf: [...] }`, `{ absent: true }` or `{ present: true }`. */
@@ -72,7 +72,7 @@ function propertiesSchema(w: Wrap, $id: string): TSchema {
       reasonString: Type.Optional(w(Type.String())),
       receiveMaximum: Type.Optional(w(uint16)),
       topicAliasMaximum: Type.Optional(w(uint16)),
-      topicAlias: Type.Optional(w(uint16)),
+      topicAlias: Type.Optional(w(topicAliasValue)),
       maximumQoS: Type.Optional(w(byte)),
       retainAvailable: Type.Optional(w(byte)),
       userProperties: Type.Optional(

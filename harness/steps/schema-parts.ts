@@ -39,15 +39,22 @@ export const sendProperties = dataRef(SendProperties);
 export const sendWill = dataRef(SendWill);
 export const encoding = dataRef(Encoding);
 
-/** Fields of the matched packet kept in variables for later steps: `{ packetId: pid }` → `'${pid}'`. */
+const variableName = (what: string) =>
+  Type.String({
+    pattern: '^[A-Za-z][A-Za-z0-9_]*$',
+    description: `variable that receives ${what} (later written as '\${name}')`,
+  });
+
+/**
+ * Fields of the matched packet kept in variables for later steps: `{ packetId: pid }` → `'${pid}'`.
+ * `packetId` must be in the packet; the property fields (`assignedClientIdentifier`, `topicAlias`)
+ * are kept when present and leave the variable unset otherwise (a server may choose not to send them).
+ */
 export const Capture = Type.Object(
   {
-    packetId: Type.Optional(
-      Type.String({
-        pattern: '^[A-Za-z][A-Za-z0-9_]*$',
-        description: "variable that receives the packet identifier (later written as '${name}')",
-      }),
-    ),
+    packetId: Type.Optional(variableName('the packet identifier')),
+    assignedClientIdentifier: Type.Optional(variableName('the Assigned Client Identifier property')),
+    topicAlias: Type.Optional(variableName('the Topic Alias property')),
   },
   { ...closed, minProperties: 1, description: 'keep fields of the matched packet in variables' },
 );

@@ -79,7 +79,7 @@ export function connectStep(reopen: boolean) {
       if (step.expect === 'none') return;
       // A CONNACK that denies a required capability skips the scenario, whatever else it says.
       const timeoutMs = step.timeout ?? ctx.stepTimeout;
-      const event = await expectOne(ctx, client, step.expect, timeoutMs, false).catch((error: unknown) => {
+      const event = await expectOne(ctx, client, step.expect, timeoutMs, 'strict').catch((error: unknown) => {
         const seen = client.log.findLast((e) => e.kind === 'packet' && e.packet.type === 'connack');
         if (seen?.kind === 'packet' && seen.packet.type === 'connack')
           checkCapabilities(ctx, seen.packet.properties);

@@ -18,6 +18,13 @@ export type InboxEvent =
   | { seq: number; atMs: number; kind: 'garbage'; raw: Buffer; error: string }
   | { seq: number; atMs: number; kind: 'closed'; close: CloseInfo };
 
+/** Sees every packet a client sends, every event it receives and every event a step consumes (transcripts). */
+export interface ClientObserver {
+  sent(client: ScenarioClient, bytes: Buffer, packet: Packet | undefined): void;
+  received(client: ScenarioClient, event: InboxEvent): void;
+  consumed(client: ScenarioClient, event: InboxEvent): void;
+}
+
 export interface ClientOptions {
   name: string;
   clientId: string;
@@ -25,6 +32,7 @@ export interface ClientOptions {
   autoAck: boolean;
   /** Milliseconds since scenario start, for event times. */
   clock: () => number;
+  observer?: ClientObserver;
 }
 
 const MAX_LOG = 200;
@@ -45,6 +53,7 @@ export class ScenarioClient {
   private waiters = new Set<() => void>();
   private nextPacketId = 1;
   private readonly clock: () => number;
+  private readonly observer: ClientObserver | undefined;
   /** Set once the stream cannot be framed any more (bad remaining length). */
   private broken = false;
 
@@ -54,6 +63,7 @@ export class ScenarioClient {
     this.version = options.version;
     this.autoAck = options.autoAck;
     this.clock = options.clock;
+    this.observer = options.observer;
     this.decoder = this.newDecoder();
   }
 
@@ -90,13 +100,18 @@ export class ScenarioClient {
 
   send(packet: Packet, overrides?: EncodeOverrides, level: ProtocolLevel = this.level): Buffer {
     const bytes = encode(packet, level, overrides);
-    this.writeRaw(bytes);
+    this.write(bytes, packet);
     return bytes;
   }
 
   writeRaw(bytes: Buffer): void {
+    this.write(bytes, undefined);
+  }
+
+  private write(bytes: Buffer, packet: Packet | undefined): void {
     if (!this.connection || this.connection.closed) throw new Error(`client '${this.name}' is not connected`);
     this.connection.write(bytes);
+    this.observer?.sent(this, bytes, packet);
   }
 
   /** Graceful close (FIN). */
@@ -117,7 +132,9 @@ export class ScenarioClient {
   /** Remove an event from the inbox (a step consumed it). */
   consume(event: InboxEvent): void {
     const index = this.inbox.indexOf(event);
-    if (index >= 0) this.inbox.splice(index, 1);
+    if (index < 0) return;
+    this.inbox.splice(index, 1);
+    this.observer?.consumed(this, event);
   }
 
   /** Call `listener` whenever a new event arrives; returns the unsubscribe function. */
@@ -135,6 +152,7 @@ export class ScenarioClient {
     this.inbox.push(full);
     this.log.push(full);
     if (this.log.length > MAX_LOG) this.log.shift();
+    this.observer?.received(this, full);
     for (const waiter of [...this.waiters]) waiter();
   }
 
