@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ command: CommandModule }>> = {
   report: () => import('./commands/report.js'),
   compare: () => import('./commands/compare.js'),
   proxy: () => import('./commands/proxy.js'),
+  diff: () => import('./commands/diff.js'),
 };
 
 export async function main(argv: string[], partialIO: Partial<CliIO> = {}): Promise<number> {

@@ -13,6 +13,7 @@ export { renderMarkdown } from './render/markdown.js';
 export { renderJUnit } from './render/junit.js';
 export { renderHtml, type HtmlOptions } from './render/html/index.js';
 export { renderLoadDetails } from './render/load-details.js';
+export { renderDiff } from './render/diff.js';
 export { formatMicros } from './render/format.js';
 export { multiplex, type NamedReporter } from './multiplexer.js';
 

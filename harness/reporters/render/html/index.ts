@@ -7,6 +7,7 @@ import { runOutcome } from '../aggregate.js';
 import { formatMillis } from '../format.js';
 import { comparisonSection } from './comparison.js';
 import { conformanceSection, evidenceSection, overviewSection } from './conformance.js';
+import { diffSection } from './diff.js';
 import { loadSection } from './load.js';
 import { esc } from './shared.js';
 import { STYLE } from './style.js';
@@ -27,6 +28,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
       ? [['failures', 'Failures']]
       : []),
     ...(result.loads.length ? [['load', 'Load']] : []),
+    ...(result.diff ? [['diff', 'Differences']] : []),
     ...(options.comparison ? [['comparison', 'Comparison']] : []),
   ];
   return `<!doctype html>
@@ -56,6 +58,7 @@ ${overviewSection(result)}
 ${conformanceSection(result)}
 ${evidenceSection(result)}
 ${loadSection(result)}
+${diffSection(result.diff)}
 ${comparisonSection(options.comparison)}
 </main>
 <script type="application/json" id="run-result">${inlineJson(result)}</script>
