@@ -18,6 +18,8 @@ export interface ProxyOptions {
   /** How to reach the upstream (the kernel backend passes connections through its namespaces). */
   connectUpstream?: (client: Socket) => Socket;
   connectTimeoutMs?: number;
+  /** Sees each proxied connection's two sockets before any byte passes (`harness record` listens on them). */
+  onConnection?: (client: Socket, upstream: Socket) => void;
 }
 
 export interface RunningProxy {
@@ -48,6 +50,7 @@ export async function startTcpProxy(options: ProxyOptions): Promise<RunningProxy
       });
     upstream.setTimeout(connectTimeoutMs, () => upstream.destroy(new Error('upstream connect timeout')));
     upstream.once('connect', () => upstream.setTimeout(0));
+    options.onConnection?.(client, upstream);
     const connection = new ProxiedConnection({
       client,
       upstream,

@@ -1,0 +1,204 @@
+// Recorded packets as scenario data: what a client sent becomes a `send` packet (values as sent,
+// topics under the prefix, identifiers the broker chose written as the variables that captured
+// them); what the broker sent becomes an `expect` pattern that names what a conforming broker must
+// reproduce and leaves out what each broker may choose (packet identifiers of its own, server
+// capabilities in CONNACK, the text of reason strings, dup on redelivery).
+import type { Packet, Properties, PublishPacket } from '../../../wire/index.js';
+import { bytes, prefixed, properties, type Data, type DataMap, type IdNames } from './values.js';
+
+export interface PacketContext {
+  ids: IdNames;
+  redactPayloads: boolean;
+  redactCredentials: boolean;
+  /** The variable holding a packet identifier the broker chose, if it is one. */
+  brokerPacketId(packetId: number): string | undefined;
+}
+
+/** A client's packet as `send` data. */
+export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
+  switch (packet.type) {
+    case 'connect': {
+      const out: DataMap = {
+        type: 'connect',
+        protocolName: packet.protocolName,
+        protocolLevel: packet.protocolLevel,
+        cleanStart: packet.cleanStart,
+        keepAlive: packet.keepAlive,
+        clientId: packet.clientId === '' ? '' : (ctx.ids.variableFor(packet.clientId) ?? packet.clientId),
+      };
+      if (packet.will !== undefined) {
+        const will = packet.will;
+        out['will'] = {
+          topic: prefixed(will.topic, ctx.ids),
+          payload: bytes(will.payload, ctx.redactPayloads),
+          qos: will.qos,
+          retain: will.retain,
+          ...withProperties(will.properties, ctx),
+        };
+      }
+      if (!ctx.redactCredentials) {
+        if (packet.username !== undefined) out['username'] = packet.username;
+        if (packet.password !== undefined) out['password'] = bytes(packet.password, false);
+      }
+      return { ...out, ...withProperties(packet.properties, ctx) };
+    }
+    case 'publish':
+      return {
+        type: 'publish',
+        topic: prefixed(packet.topic, ctx.ids),
+        payload: bytes(packet.payload, ctx.redactPayloads),
+        qos: packet.qos,
+        retain: packet.retain,
+        ...(packet.dup && { dup: true }),
+        ...(packet.packetId !== undefined && { packetId: packet.packetId }),
+        ...withProperties(packet.properties, ctx),
+      };
+    case 'puback':
+    case 'pubrec':
+    case 'pubcomp':
+      // Acknowledging a message the broker sent: its packet identifier is the broker's choice.
+      return ack(packet.type, ctx.brokerPacketId(packet.packetId) ?? packet.packetId, packet, ctx);
+    case 'pubrel':
+      return ack('pubrel', packet.packetId, packet, ctx);
+    case 'subscribe':
+      return {
+        type: 'subscribe',
+        packetId: packet.packetId,
+        subscriptions: packet.subscriptions.map((s) => ({
+          topicFilter: prefixed(s.topicFilter, ctx.ids),
+          qos: s.qos,
+          ...(s.noLocal !== undefined && { noLocal: s.noLocal }),
+          ...(s.retainAsPublished !== undefined && { retainAsPublished: s.retainAsPublished }),
+          ...(s.retainHandling !== undefined && { retainHandling: s.retainHandling }),
+        })),
+        ...withProperties(packet.properties, ctx),
+      };
+    case 'unsubscribe':
+      return {
+        type: 'unsubscribe',
+        packetId: packet.packetId,
+        topicFilters: packet.topicFilters.map((filter) => prefixed(filter, ctx.ids)),
+        ...withProperties(packet.properties, ctx),
+      };
+    case 'pingreq':
+      return { type: 'pingreq' };
+    case 'disconnect':
+    case 'auth':
+      return {
+        type: packet.type,
+        ...(packet.reasonCode !== undefined && { reasonCode: packet.reasonCode }),
+        ...withProperties(packet.properties, ctx),
+      };
+    default:
+      // A server-to-client packet sent by a client: written as it came (the broker's answer is the test).
+      return { type: packet.type };
+  }
+}
+
+function ack(
+  type: string,
+  packetId: number | string,
+  packet: { reasonCode?: number; properties?: Properties },
+  ctx: PacketContext,
+): DataMap {
+  return {
+    type,
+    packetId: typeof packetId === 'string' ? `\${${packetId}}` : packetId,
+    ...(packet.reasonCode !== undefined && { reasonCode: packet.reasonCode }),
+    ...withProperties(packet.properties, ctx),
+  };
+}
+
+function withProperties(given: Properties | undefined, ctx: PacketContext): { properties?: DataMap } {
+  if (given === undefined) return {};
+  const out = properties(given, ctx.ids);
+  return Object.keys(out).length > 0 ? { properties: out } : {};
+}
+
+/** Properties of a forwarded PUBLISH that the publisher chose: a conforming broker passes them on. */
+const FORWARDED = [
+  'payloadFormatIndicator',
+  'contentType',
+  'responseTopic',
+  'correlationData',
+  'userProperties',
+  'subscriptionIdentifier',
+] as const;
+
+/** The pattern of a PUBLISH the broker sent (topic given separately: it may be an alias). */
+export function publishPattern(packet: PublishPacket, topic: string, ctx: PacketContext): DataMap {
+  const given = packet.properties ?? {};
+  const kept: Properties = {};
+  for (const key of FORWARDED) if (given[key] !== undefined) Object.assign(kept, { [key]: given[key] });
+  const props: DataMap = properties(kept, ctx.ids);
+  // The broker lowers the expiry by the time the message waited: only its presence is certain.
+  if (given.messageExpiryInterval !== undefined) props['messageExpiryInterval'] = { present: true };
+  return {
+    type: 'publish',
+    topic,
+    payload: bytes(packet.payload, ctx.redactPayloads),
+    qos: packet.qos,
+    retain: packet.retain,
+    ...(Object.keys(props).length > 0 && { properties: props }),
+  };
+}
+
+/** Reason codes a broker may choose between for the same outcome (MQTT 5.0 3.4.2.1, 3.5.2.1). */
+function successCode(type: string, code: number | undefined): Data | undefined {
+  if (code === undefined) return undefined;
+  if ((type === 'puback' || type === 'pubrec') && (code === 0x00 || code === 0x10))
+    return { anyOf: [0x00, 0x10] };
+  return code;
+}
+
+/** The pattern of a reply the broker sent (not PUBLISH, not CONNACK). */
+export function replyPattern(packet: Packet, ctx: PacketContext): DataMap {
+  switch (packet.type) {
+    case 'puback':
+    case 'pubrec':
+    case 'pubcomp': {
+      const reason = successCode(packet.type, packet.reasonCode);
+      return {
+        type: packet.type,
+        packetId: packet.packetId,
+        ...(reason !== undefined && { reasonCode: reason }),
+      };
+    }
+    case 'pubrel': {
+      const variable = ctx.brokerPacketId(packet.packetId);
+      return {
+        type: 'pubrel',
+        packetId: variable !== undefined ? `\${${variable}}` : packet.packetId,
+        ...(packet.reasonCode !== undefined && packet.reasonCode !== 0 && { reasonCode: packet.reasonCode }),
+      };
+    }
+    case 'suback':
+      return { type: 'suback', packetId: packet.packetId, reasonCodes: [...packet.reasonCodes] };
+    case 'unsuback':
+      return {
+        type: 'unsuback',
+        packetId: packet.packetId,
+        ...(packet.reasonCodes !== undefined && { reasonCodes: unsubackCodes(packet.reasonCodes) }),
+      };
+    case 'disconnect':
+    case 'auth':
+      return { type: packet.type, ...(packet.reasonCode !== undefined && { reasonCode: packet.reasonCode }) };
+    default:
+      return { type: packet.type };
+  }
+}
+
+/**
+ * UNSUBACK codes: 0x00 and 0x11 (No subscription existed) are both success, and whether a broker
+ * says 0x11 is its own choice; every combination is accepted for up to four filters.
+ */
+function unsubackCodes(codes: readonly number[]): Data {
+  const success = (code: number): boolean => code === 0x00 || code === 0x11;
+  if (codes.length > 4 || !codes.some(success)) return [...codes];
+  let combinations: number[][] = [[]];
+  for (const code of codes) {
+    const choices = success(code) ? [0x00, 0x11] : [code];
+    combinations = combinations.flatMap((head) => choices.map((choice) => [...head, choice]));
+  }
+  return { anyOf: combinations };
+}

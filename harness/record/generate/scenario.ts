@@ -1,0 +1,316 @@
+// A recording → one scenario. Each recorded connection becomes a scenario client; in the order the
+// proxy saw them, what a client sent becomes `send` steps (`raw` for bytes that did not decode,
+// `disconnect` / `drop` for how it ended) and what the broker sent becomes `expect` steps (unordered:
+// a broker may interleave its packets differently), `expectClosed` when it closed the connection.
+// Values the broker chose are captured (packet ids, assigned client ids, topic aliases); messages
+// no recorded client published (from clients outside the filter, `$SYS`, retained before the
+// recording) are left out with a note; `wait` steps only where order between clients needs one.
+import { hex, type ConnackPacket, type Packet, type PublishPacket } from '../../../wire/index.js';
+import type { RecordedConnection, RecordedEvent, Recording } from '../model.js';
+import { publishPattern, replyPattern, sendPacket, type PacketContext } from './packets.js';
+import { SyncTracker, type Action } from './sync.js';
+import { prefixed, type Data, type DataMap } from './values.js';
+import { GenerationState, type ClientState } from './state.js';
+
+export interface GenerateOptions {
+  /** Scenario name (kebab-case). */
+  name: string;
+  description?: string;
+  redact?: { payloads?: boolean; credentials?: boolean };
+  /** Only connections whose client id matches one of these (`*` matches any run of characters). */
+  clientIds?: readonly string[];
+}
+
+export interface GeneratedStep {
+  step: DataMap;
+  /** A comment written above the step. */
+  note?: string;
+}
+
+export interface GeneratedScenario {
+  /** The scenario without its steps (name, description, mqtt, tags, timeout, clients). */
+  head: DataMap;
+  steps: GeneratedStep[];
+  /** Lines for the comment at the top of the file. */
+  header: string[];
+}
+
+/** Waits longer than this (ms) since the previous step get an explicit timeout on their expect. */
+const LONG_GAP_MS = 2500;
+const DEFAULT_STEP_TIMEOUT_MS = 5000;
+
+export function generateScenario(recording: Recording, options: GenerateOptions): GeneratedScenario {
+  const kept = recording.connections.filter((connection) =>
+    included(connection, recording, options.clientIds),
+  );
+  const state = new GenerationState(recording, kept);
+  const generator = new Generator(state, options);
+  for (const event of state.events) generator.event(event);
+  return generator.finish(recording, kept);
+}
+
+function included(
+  connection: RecordedConnection,
+  recording: Recording,
+  patterns: readonly string[] | undefined,
+): boolean {
+  if (!recording.events.some((event) => event.connection === connection.id && event.from === 'client'))
+    return false;
+  if (patterns === undefined || patterns.length === 0) return true;
+  const id = connection.clientId;
+  return id !== undefined && patterns.some((pattern) => globMatches(pattern, id));
+}
+
+function globMatches(pattern: string, text: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 's').test(text);
+}
+
+class Generator {
+  private readonly steps: GeneratedStep[] = [];
+  private readonly sync = new SyncTracker();
+  private pendingNote: string | undefined;
+  private lastAtMs = 0;
+  private waitedMs = 0;
+  private extraTimeoutMs = 0;
+  private omitted = 0;
+
+  constructor(
+    private readonly state: GenerationState,
+    private readonly options: GenerateOptions,
+  ) {}
+
+  event(event: RecordedEvent): void {
+    const client = this.state.client(event.connection);
+    if (event.from === 'client') this.fromClient(client, event);
+    else this.fromBroker(client, event);
+  }
+
+  private fromClient(client: ClientState, event: RecordedEvent): void {
+    switch (event.kind) {
+      case 'end':
+        if (client.brokerEnded || client.disconnected) return;
+        client.clientEnded = true;
+        this.act(client, event, { drop: { client: client.name } }, client.ending(client.will));
+        return;
+      case 'malformed':
+        this.note(`${client.name} sent bytes that do not decode (${event.error}): sent as recorded`);
+        this.act(client, event, { raw: { client: client.name, hex: hex(event.raw) } }, { kind: 'other' });
+        return;
+      case 'packet':
+        this.clientPacket(client, event.packet, event);
+    }
+  }
+
+  private clientPacket(client: ClientState, packet: Packet, event: RecordedEvent): void {
+    if (client.acknowledgesOmitted(packet)) return;
+    if (packet.type === 'disconnect' && this.state.next(event)?.kind === 'end') {
+      client.disconnected = true;
+      const data = sendPacket(packet, this.context(client));
+      const { type: _type, ...fields } = data;
+      // A normal DISCONNECT discards the will [MQTT-3.1.2-10].
+      this.act(client, event, { disconnect: { client: client.name, ...fields } }, client.ending(undefined));
+      return;
+    }
+    const action = actionOf(client, packet);
+    const data = sendPacket(packet, this.context(client));
+    this.act(client, event, { send: { client: client.name, packet: data } }, action);
+  }
+
+  private fromBroker(client: ClientState, event: RecordedEvent): void {
+    switch (event.kind) {
+      case 'end': {
+        if (client.clientEnded || client.disconnected || client.brokerEnded) return;
+        client.brokerEnded = true;
+        const codes = client.brokerDisconnect;
+        this.expect(client, event, {
+          expectClosed: {
+            client: client.name,
+            ...(codes !== undefined && { disconnectReasonCodes: [codes] }),
+          },
+        });
+        this.sync.answered(client.name);
+        return;
+      }
+      case 'malformed':
+        this.note(`the broker sent ${client.name} bytes that do not decode (${event.error}): not checked`);
+        return;
+      case 'packet':
+        this.brokerPacket(client, event.packet, event);
+    }
+  }
+
+  private brokerPacket(client: ClientState, packet: Packet, event: RecordedEvent): void {
+    if (packet.type === 'disconnect' && this.state.next(event)?.kind === 'end') {
+      client.brokerDisconnect = packet.reasonCode ?? 0; // checked by the expectClosed that follows
+      return;
+    }
+    if (packet.type === 'publish') {
+      this.brokerPublish(client, packet, event);
+      return;
+    }
+    if (packet.type === 'pubrel' && client.isOmitted(packet.packetId)) return;
+    const body: DataMap =
+      packet.type === 'connack'
+        ? this.connack(client, packet)
+        : { packet: replyPattern(packet, this.context(client)) };
+    this.expect(client, event, { expect: { client: client.name, ...body, unordered: true } });
+    this.sync.answered(client.name);
+  }
+
+  private connack(client: ClientState, packet: ConnackPacket): DataMap {
+    const assigned = packet.properties?.assignedClientIdentifier;
+    const pattern: DataMap = {
+      type: 'connack',
+      reasonCode: packet.reasonCode,
+      // A client id used for the first time in the recording is new on a fresh replay as well.
+      sessionPresent: client.firstOfItsId ? false : packet.sessionPresent,
+      ...(assigned !== undefined && { properties: { assignedClientIdentifier: { present: true } } }),
+    };
+    if (assigned === undefined) return { packet: pattern };
+    return { packet: pattern, capture: { assignedClientIdentifier: this.state.assign(assigned) } };
+  }
+
+  private brokerPublish(client: ClientState, packet: PublishPacket, event: RecordedEvent): void {
+    const topic = client.receivedTopic(packet);
+    if (!this.state.wasPublished(topic, packet.payload, event.atMs)) {
+      this.omitted++;
+      if (packet.packetId !== undefined) client.omit(packet.packetId);
+      this.note(
+        `${client.name} received a message on '${topic}' that no recorded client published: not replayed`,
+      );
+      return;
+    }
+    const ctx = this.context(client);
+    const capture: Record<string, Data> = {};
+    if (packet.packetId !== undefined)
+      capture['packetId'] = this.state.brokerPacketId(client, packet.packetId);
+    const alias = packet.properties?.topicAlias;
+    const full = publishPattern(packet, prefixed(topic, this.state.ids), ctx);
+    let body: DataMap;
+    if (alias !== undefined && packet.topic !== '') {
+      capture['topicAlias'] = client.mapAlias(alias, this.state.nextVariable('alias'));
+      body = { packet: full };
+    } else if (alias !== undefined) {
+      // Either the topic again or the alias this broker set up: both are a broker's choice.
+      const variable = client.aliasVariable(alias);
+      const viaAlias: DataMap = { ...full, topic: '' };
+      viaAlias['properties'] = {
+        ...asMap(full['properties']),
+        topicAlias: `\${${variable ?? 'unknownAlias'}}`,
+      };
+      body = { oneOf: [{ packet: full }, { packet: viaAlias }] };
+    } else body = { packet: full };
+    const captured = Object.keys(capture).length > 0 ? { capture } : {};
+    this.expect(client, event, { expect: { client: client.name, ...body, unordered: true, ...captured } });
+    this.sync.delivered(topic);
+  }
+
+  private context(client: ClientState): PacketContext {
+    return {
+      ids: this.state.ids,
+      redactPayloads: this.options.redact?.payloads === true,
+      redactCredentials: this.options.redact?.credentials === true,
+      brokerPacketId: (packetId) => this.state.knownBrokerPacketId(client, packetId),
+    };
+  }
+
+  /** A client's action: a `wait` first when it depends on another client's action not proven handled yet. */
+  private act(client: ClientState, event: RecordedEvent, step: DataMap, action: Action): void {
+    const wait = this.sync.before(client.name, action, event.atMs);
+    if (wait !== undefined) {
+      this.push({ wait });
+      this.waitedMs += wait;
+    }
+    this.push(step);
+    this.sync.acted(client.name, action, event.atMs);
+    this.lastAtMs = event.atMs;
+  }
+
+  /** Something the broker sent: long gaps (a will delay, a keep-alive) get a longer timeout. */
+  private expect(_client: ClientState, event: RecordedEvent, step: DataMap): void {
+    const gap = event.atMs - this.lastAtMs;
+    if (gap > LONG_GAP_MS) {
+      const timeout = Math.ceil(gap * 2 + DEFAULT_STEP_TIMEOUT_MS);
+      const [kind] = Object.keys(step);
+      if (kind !== undefined) step[kind] = { ...asMap(step[kind]), timeout };
+      this.extraTimeoutMs += timeout;
+    }
+    this.push(step);
+    this.lastAtMs = event.atMs;
+  }
+
+  private note(text: string): void {
+    this.pendingNote = this.pendingNote === undefined ? text : `${this.pendingNote}\n${text}`;
+  }
+
+  private push(step: DataMap): void {
+    const note = this.pendingNote;
+    this.pendingNote = undefined;
+    this.steps.push({ step, ...(note !== undefined && { note }) });
+  }
+
+  finish(recording: Recording, kept: readonly RecordedConnection[]): GeneratedScenario {
+    if (this.pendingNote !== undefined) this.push({ wait: 0 }); // carries the last note
+    const versions = this.state.clients().map((client) => client.version);
+    const mqtt = mostCommon(versions) ?? '3.1.1';
+    const clients: DataMap = {};
+    for (const client of this.state.clients())
+      clients[client.name] = client.version === mqtt ? {} : { version: client.version };
+    const timeout = 30_000 + this.waitedMs + this.extraTimeoutMs + 100 * this.steps.length;
+    const packets = recording.events.filter((event) => event.kind === 'packet').length;
+    const head: DataMap = {
+      name: this.options.name,
+      description:
+        this.options.description ??
+        `Recorded from ${recording.upstream} on ${recording.startedAt.toISOString()}: ${kept.length} connection(s), ${packets} packet(s).`,
+      mqtt,
+      tags: ['recorded'],
+      timeout,
+      clients,
+    };
+    const redacted = [
+      ...(this.options.redact?.payloads === true
+        ? ['payloads (replaced by generated bytes of the same size)']
+        : []),
+      ...(this.options.redact?.credentials === true ? ['credentials (the target URL supplies them)'] : []),
+    ];
+    const header = [
+      `Recorded by 'harness record' from ${recording.upstream} (${Math.round(recording.durationMs / 100) / 10} s).`,
+      `${kept.length} of ${recording.connections.length} connection(s) kept${this.options.clientIds?.length ? ` (client ids ${this.options.clientIds.join(', ')})` : ''}; topics under \${prefix}.`,
+      ...(redacted.length > 0 ? [`Redacted: ${redacted.join('; ')}.`] : []),
+      ...(this.omitted > 0 ? [`${this.omitted} message(s) no recorded client published were left out.`] : []),
+    ];
+    return { head, steps: this.steps, header };
+  }
+}
+
+/** What a client's packet means for other clients' later actions (see sync.ts). */
+function actionOf(client: ClientState, packet: Packet): Action {
+  switch (packet.type) {
+    case 'connect':
+      if (packet.will !== undefined) client.will = { topic: packet.will.topic, retain: packet.will.retain };
+      return { kind: 'connect', clientId: packet.clientId, ...(client.will && { will: client.will }) };
+    case 'publish':
+      return { kind: 'publish', topic: client.publishedTopic(packet), retain: packet.retain };
+    case 'subscribe':
+      return { kind: 'subscribe', filters: packet.subscriptions.map((s) => s.topicFilter) };
+    case 'unsubscribe':
+      return { kind: 'subscribe', filters: packet.topicFilters };
+    default:
+      return { kind: 'other' };
+  }
+}
+
+function asMap(value: Data | undefined): DataMap {
+  return value !== undefined && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+function mostCommon<T extends string>(values: readonly T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
