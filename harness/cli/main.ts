@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ command: CommandModule }>> = {
   compare: () => import('./commands/compare.js'),
   proxy: () => import('./commands/proxy.js'),
   diff: () => import('./commands/diff.js'),
+  record: () => import('./commands/record.js'),
 };
 
 export async function main(argv: string[], partialIO: Partial<CliIO> = {}): Promise<number> {

@@ -13,3 +13,4 @@ export { parseUpstream, type Upstream } from './upstream.js';
 export function recordingToYaml(recording: Recording, options: GenerateOptions): string {
   return renderScenarioYaml(generateScenario(recording, options));
 }
+export { recordSession, type RecordSessionOptions, type RecordSessionResult } from './session.js';

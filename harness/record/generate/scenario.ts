@@ -8,6 +8,7 @@
 import { hex, type ConnackPacket, type Packet, type PublishPacket } from '../../../wire/index.js';
 import type { RecordedConnection, RecordedEvent, Recording } from '../model.js';
 import { publishPattern, replyPattern, sendPacket, type PacketContext } from './packets.js';
+import { asMap, StepWriter, type GeneratedStep } from './phases.js';
 import { SyncTracker, type Action } from './sync.js';
 import { prefixed, type Data, type DataMap } from './values.js';
 import { GenerationState, type ClientState } from './state.js';
@@ -21,12 +22,6 @@ export interface GenerateOptions {
   clientIds?: readonly string[];
 }
 
-export interface GeneratedStep {
-  step: DataMap;
-  /** A comment written above the step. */
-  note?: string;
-}
-
 export interface GeneratedScenario {
   /** The scenario without its steps (name, description, mqtt, tags, timeout, clients). */
   head: DataMap;
@@ -34,10 +29,6 @@ export interface GeneratedScenario {
   /** Lines for the comment at the top of the file. */
   header: string[];
 }
-
-/** Waits longer than this (ms) since the previous step get an explicit timeout on their expect. */
-const LONG_GAP_MS = 2500;
-const DEFAULT_STEP_TIMEOUT_MS = 5000;
 
 export function generateScenario(recording: Recording, options: GenerateOptions): GeneratedScenario {
   const kept = recording.connections.filter((connection) =>
@@ -70,12 +61,8 @@ function globMatches(pattern: string, text: string): boolean {
 }
 
 class Generator {
-  private readonly steps: GeneratedStep[] = [];
+  private readonly writer = new StepWriter();
   private readonly sync = new SyncTracker();
-  private pendingNote: string | undefined;
-  private lastAtMs = 0;
-  private waitedMs = 0;
-  private extraTimeoutMs = 0;
   private omitted = 0;
 
   constructor(
@@ -97,7 +84,7 @@ class Generator {
         this.act(client, event, { drop: { client: client.name } }, client.ending(client.will));
         return;
       case 'malformed':
-        this.note(`${client.name} sent bytes that do not decode (${event.error}): sent as recorded`);
+        this.note(client, `${client.name} sent bytes that do not decode (${event.error}): sent as recorded`);
         this.act(client, event, { raw: { client: client.name, hex: hex(event.raw) } }, { kind: 'other' });
         return;
       case 'packet':
@@ -136,7 +123,10 @@ class Generator {
         return;
       }
       case 'malformed':
-        this.note(`the broker sent ${client.name} bytes that do not decode (${event.error}): not checked`);
+        this.note(
+          client,
+          `the broker sent ${client.name} bytes that do not decode (${event.error}): not checked`,
+        );
         return;
       case 'packet':
         this.brokerPacket(client, event.packet, event);
@@ -180,6 +170,7 @@ class Generator {
       this.omitted++;
       if (packet.packetId !== undefined) client.omit(packet.packetId);
       this.note(
+        client,
         `${client.name} received a message on '${topic}' that no recorded client published: not replayed`,
       );
       return;
@@ -188,22 +179,19 @@ class Generator {
     const capture: Record<string, Data> = {};
     if (packet.packetId !== undefined)
       capture['packetId'] = this.state.brokerPacketId(client, packet.packetId);
-    const alias = packet.properties?.topicAlias;
     const full = publishPattern(packet, prefixed(topic, this.state.ids), ctx);
-    let body: DataMap;
-    if (alias !== undefined && packet.topic !== '') {
-      capture['topicAlias'] = client.mapAlias(alias, this.state.nextVariable('alias'));
-      body = { packet: full };
-    } else if (alias !== undefined) {
-      // Either the topic again or the alias this broker set up: both are a broker's choice.
-      const variable = client.aliasVariable(alias);
-      const viaAlias: DataMap = { ...full, topic: '' };
-      viaAlias['properties'] = {
-        ...asMap(full['properties']),
-        topicAlias: `\${${variable ?? 'unknownAlias'}}`,
-      };
-      body = { oneOf: [{ packet: full }, { packet: viaAlias }] };
-    } else body = { packet: full };
+    let body: DataMap = { packet: full };
+    if (client.aliasesAllowed) {
+      // Whether a broker sends the topic or an alias it set up earlier is its choice [MQTT-3.3.2-12]:
+      // the first message on a topic may set one up, later ones may use it.
+      const { variable, known } = client.aliasVariable(topic, () => this.state.nextVariable('alias'));
+      capture['topicAlias'] = variable;
+      if (known) {
+        const viaAlias: DataMap = { ...full, topic: '' };
+        viaAlias['properties'] = { ...asMap(full['properties']), topicAlias: `\${${variable}}` };
+        body = { oneOf: [{ packet: full }, { packet: viaAlias }] };
+      }
+    }
     const captured = Object.keys(capture).length > 0 ? { capture } : {};
     this.expect(client, event, { expect: { client: client.name, ...body, unordered: true, ...captured } });
     this.sync.delivered(topic);
@@ -218,49 +206,29 @@ class Generator {
     };
   }
 
-  /** A client's action: a `wait` first when it depends on another client's action not proven handled yet. */
+  /** A client's action, after the barrier (and wait) its dependencies on other clients ask for. */
   private act(client: ClientState, event: RecordedEvent, step: DataMap, action: Action): void {
-    const wait = this.sync.before(client.name, action, event.atMs);
-    if (wait !== undefined) {
-      this.push({ wait });
-      this.waitedMs += wait;
-    }
-    this.push(step);
+    const ordering = this.sync.before(client.name, action, event.atMs);
+    this.writer.action(client.name, event.atMs, step, ordering);
     this.sync.acted(client.name, action, event.atMs);
-    this.lastAtMs = event.atMs;
   }
 
-  /** Something the broker sent: long gaps (a will delay, a keep-alive) get a longer timeout. */
-  private expect(_client: ClientState, event: RecordedEvent, step: DataMap): void {
-    const gap = event.atMs - this.lastAtMs;
-    if (gap > LONG_GAP_MS) {
-      const timeout = Math.ceil(gap * 2 + DEFAULT_STEP_TIMEOUT_MS);
-      const [kind] = Object.keys(step);
-      if (kind !== undefined) step[kind] = { ...asMap(step[kind]), timeout };
-      this.extraTimeoutMs += timeout;
-    }
-    this.push(step);
-    this.lastAtMs = event.atMs;
+  private expect(client: ClientState, event: RecordedEvent, step: DataMap): void {
+    this.writer.expect(client.name, event.atMs, step);
   }
 
-  private note(text: string): void {
-    this.pendingNote = this.pendingNote === undefined ? text : `${this.pendingNote}\n${text}`;
-  }
-
-  private push(step: DataMap): void {
-    const note = this.pendingNote;
-    this.pendingNote = undefined;
-    this.steps.push({ step, ...(note !== undefined && { note }) });
+  private note(client: ClientState, text: string): void {
+    this.writer.note(client.name, text);
   }
 
   finish(recording: Recording, kept: readonly RecordedConnection[]): GeneratedScenario {
-    if (this.pendingNote !== undefined) this.push({ wait: 0 }); // carries the last note
+    const { steps, leftoverNotes } = this.writer.finish();
     const versions = this.state.clients().map((client) => client.version);
     const mqtt = mostCommon(versions) ?? '3.1.1';
     const clients: DataMap = {};
     for (const client of this.state.clients())
       clients[client.name] = client.version === mqtt ? {} : { version: client.version };
-    const timeout = 30_000 + this.waitedMs + this.extraTimeoutMs + 100 * this.steps.length;
+    const timeout = 30_000 + this.writer.waitedMs + this.writer.extraTimeoutMs + 100 * this.writer.count;
     const packets = recording.events.filter((event) => event.kind === 'packet').length;
     const head: DataMap = {
       name: this.options.name,
@@ -283,8 +251,9 @@ class Generator {
       `${kept.length} of ${recording.connections.length} connection(s) kept${this.options.clientIds?.length ? ` (client ids ${this.options.clientIds.join(', ')})` : ''}; topics under \${prefix}.`,
       ...(redacted.length > 0 ? [`Redacted: ${redacted.join('; ')}.`] : []),
       ...(this.omitted > 0 ? [`${this.omitted} message(s) no recorded client published were left out.`] : []),
+      ...leftoverNotes,
     ];
-    return { head, steps: this.steps, header };
+    return { head, steps, header };
   }
 }
 
@@ -293,6 +262,7 @@ function actionOf(client: ClientState, packet: Packet): Action {
   switch (packet.type) {
     case 'connect':
       if (packet.will !== undefined) client.will = { topic: packet.will.topic, retain: packet.will.retain };
+      client.aliasesAllowed = (packet.properties?.topicAliasMaximum ?? 0) > 0;
       return { kind: 'connect', clientId: packet.clientId, ...(client.will && { will: client.will }) };
     case 'publish':
       return { kind: 'publish', topic: client.publishedTopic(packet), retain: packet.retain };
@@ -303,10 +273,6 @@ function actionOf(client: ClientState, packet: Packet): Action {
     default:
       return { kind: 'other' };
   }
-}
-
-function asMap(value: Data | undefined): DataMap {
-  return value !== undefined && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
 
 function mostCommon<T extends string>(values: readonly T[]): T | undefined {

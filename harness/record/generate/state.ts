@@ -23,7 +23,11 @@ export class ClientState {
   /** The will of the connection's CONNECT. */
   will: { topic: string; retain: boolean } | undefined;
   private readonly clientAliases = new Map<number, string>();
-  private readonly serverAliases = new Map<number, { topic: string; variable?: string }>();
+  private readonly serverAliases = new Map<number, string>();
+  /** Topic → the variable capturing the alias a broker may give it (clients that allow aliases). */
+  private readonly aliasVariables = new Map<string, string>();
+  /** The client's CONNECT allowed the broker topic aliases (Topic Alias Maximum > 0). */
+  aliasesAllowed = false;
   /** Packet ids of messages left out: the client's acknowledgements of them are left out too. */
   private readonly omitted = new Set<number>();
 
@@ -49,23 +53,16 @@ export class ClientState {
 
   /** The topic of a PUBLISH the broker sent this client (resolving the broker's aliases). */
   receivedTopic(packet: PublishPacket): string {
-    const alias = packet.properties?.topicAlias;
-    if (alias === undefined) return packet.topic;
-    if (packet.topic !== '') {
-      this.serverAliases.set(alias, { topic: packet.topic });
-      return packet.topic;
-    }
-    return this.serverAliases.get(alias)?.topic ?? '';
+    return resolveAlias(this.serverAliases, packet);
   }
 
-  mapAlias(alias: number, variable: string): string {
-    const entry = this.serverAliases.get(alias);
-    if (entry !== undefined) entry.variable = variable;
-    return variable;
-  }
-
-  aliasVariable(alias: number): string | undefined {
-    return this.serverAliases.get(alias)?.variable;
+  /** The variable for the alias of `topic`, and whether an earlier expect captures it already. */
+  aliasVariable(topic: string, fresh: () => string): { variable: string; known: boolean } {
+    const known = this.aliasVariables.get(topic);
+    if (known !== undefined) return { variable: known, known: true };
+    const variable = fresh();
+    this.aliasVariables.set(topic, variable);
+    return { variable, known: false };
   }
 
   omit(packetId: number): void {

@@ -1,8 +1,9 @@
-// Where a recorded scenario needs a `wait`. Steps run in order, but the broker handles each
-// connection on its own: an action of one client is certainly handled before another client's next
-// action only when something the broker sent proves it (a reply on that client, the delivery of what
-// it published, its connection closing). A wait is written only when the later action depends on an
-// earlier, unproven one of another client:
+// Where order between clients matters in a recorded scenario. Each client's steps run as its own
+// branch, so that a broker may order its work differently (deliver a QoS 2 message at PUBLISH or at
+// PUBREL) without the replay waiting on a step that comes later in another client's list. Branches
+// are joined (a barrier) only before an action that depends on another client's earlier action, and
+// a `wait` follows the barrier only when nothing the broker sent proves that earlier action handled
+// (a reply on that client, the delivery of what it published, its connection closing). Dependencies:
 //   - a PUBLISH after a SUBSCRIBE / UNSUBSCRIBE whose filter matches its topic;
 //   - a SUBSCRIBE after a retained PUBLISH (or a retained will falling due) its filter matches;
 //   - a CONNECT with a client id after a CONNECT, DISCONNECT or drop of that client id (session).
@@ -26,27 +27,44 @@ interface Unproven {
   action: Action;
 }
 
+/** Before an action: whether the steps so far must finish first (`barrier`), and a wait after them. */
+export interface Ordering {
+  barrier: boolean;
+  waitMs?: number;
+}
+
+/**
+ * Clients' steps run as parallel branches within a phase; a new phase starts (all branches finish
+ * first) when an action depends on another client's action of the current phase. When that earlier
+ * action is not proven handled by anything the broker sent, a wait follows the barrier.
+ */
 export class SyncTracker {
+  private phase = new Map<string, Action[]>();
   private readonly unproven = new Map<string, Unproven[]>();
 
-  /** Before `client` does `action` at `atMs`: the wait to write first (ms), or undefined. */
-  before(client: string, action: Action, atMs: number): number | undefined {
+  /** Before `client` does `action` at `atMs`. */
+  before(client: string, action: Action, atMs: number): Ordering {
+    let barrier = false;
+    for (const [other, list] of this.phase) {
+      if (other !== client && list.some((earlier) => dependsOn(action, earlier))) barrier = true;
+    }
     let gap: number | undefined;
     for (const [other, list] of this.unproven) {
       if (other === client) continue;
       for (const entry of list)
         if (dependsOn(action, entry.action)) gap = Math.max(gap ?? 0, atMs - entry.atMs);
     }
-    if (gap === undefined) return undefined;
+    if (!barrier && gap === undefined) return { barrier: false };
+    this.phase = new Map();
+    if (gap === undefined) return { barrier: true };
     for (const other of [...this.unproven.keys()]) if (other !== client) this.unproven.delete(other);
-    return Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, Math.round(gap)));
+    return { barrier: true, waitMs: Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, Math.round(gap))) };
   }
 
   acted(client: string, action: Action, atMs: number): void {
     if (action.kind === 'other') return;
-    const list = this.unproven.get(client) ?? [];
-    list.push({ atMs, action });
-    this.unproven.set(client, list);
+    this.phase.set(client, [...(this.phase.get(client) ?? []), action]);
+    this.unproven.set(client, [...(this.unproven.get(client) ?? []), { atMs, action }]);
   }
 
   /** The broker answered `client` (or closed its connection): what it sent before is handled. */
