@@ -43,6 +43,7 @@ export const MUTATION_NAMES = [
   'shared-delivers-to-all',
   'ignore-topic-alias',
   'reuse-inflight-packet-id',
+  'success-without-subscribers',
 ] as const;
 
 export type MutationName = (typeof MUTATION_NAMES)[number];
@@ -217,5 +218,10 @@ export const MUTATIONS: Record<MutationName, MutationInfo> = {
   'reuse-inflight-packet-id': {
     description: 'Every outgoing QoS 1/2 PUBLISH gets packet identifier 1, even while 1 is still in flight.',
     statements: ['MQTT-2.2.1-4', 'MQTT-2.3.1-4'],
+  },
+  'success-without-subscribers': {
+    description:
+      'v5: PUBACK/PUBREC say 0x00 (Success) instead of 0x10 (No matching subscribers) when no subscription matched; both are legal, so only `harness diff` and the may-level scenario see it.',
+    statements: ['MQTT-3.4.2-1'],
   },
 };

@@ -78,7 +78,11 @@ export function handlePublish(ctx: PublishContext, packet: PublishPacket): void 
     publisherId: ctx.client.clientId,
   };
   const matched = ctx.publish(message);
-  acknowledge(ctx, packet, matched === 0 ? ReasonCode.NoMatchingSubscribers : ReasonCode.Success, true);
+  // [MQTT-3.4.2-1] 0x10 MAY replace 0x00 when nothing matched; the test-only mutation says 0x00.
+  const noSubscribers = ctx.has('success-without-subscribers')
+    ? ReasonCode.Success
+    : ReasonCode.NoMatchingSubscribers;
+  acknowledge(ctx, packet, matched === 0 ? noSubscribers : ReasonCode.Success, true);
 }
 
 /** PUBACK for QoS 1, PUBREC for QoS 2 [MQTT-3.3.4-1]; the reason code only in v5. */
