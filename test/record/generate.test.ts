@@ -1,0 +1,157 @@
+// Scenario generation from recordings built in memory: every generated file must validate, and the
+// rules of docs/record.md hold (prefixed topics, captured broker values, left-out messages, branches
+// joined only where order between clients matters, how connections end, redaction, client filter).
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { generateScenario, recordingToYaml } from '../../harness/record/index.js';
+import { parseScenario } from '../../harness/scenario/index.js';
+import { connect, FakeSession, publish } from './helpers.js';
+
+function generate(session: FakeSession, options: Parameters<typeof recordingToYaml>[1] = { name: 'rec' }) {
+  const yaml = recordingToYaml(session.recording(), options);
+  const { issues } = parseScenario(yaml, 'rec.yaml');
+  expect(issues.map((issue) => `${issue.line}: ${issue.path}: ${issue.message}`)).toEqual([]);
+  return { yaml, doc: parse(yaml) as { steps: Record<string, unknown>[]; clients: Record<string, unknown> } };
+}
+
+/** Two clients: a subscriber, then a publisher whose QoS 1 message it receives. */
+function pubSub(): FakeSession {
+  const s = new FakeSession();
+  const sub = s.open();
+  s.packet(sub, 'client', connect('sub'));
+  s.packet(sub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+  s.packet(sub, 'client', {
+    type: 'subscribe',
+    packetId: 3,
+    subscriptions: [{ topicFilter: 'home/#', qos: 1 }],
+  });
+  s.packet(sub, 'broker', { type: 'suback', packetId: 3, reasonCodes: [1] });
+  const pub = s.open();
+  s.packet(pub, 'client', connect('pub'));
+  s.packet(pub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+  s.packet(pub, 'client', publish('home/t', 'on', { qos: 1, packetId: 9 }));
+  s.packet(sub, 'broker', publish('home/t', 'on', { qos: 1, packetId: 42 }));
+  s.packet(pub, 'broker', { type: 'puback', packetId: 9 });
+  s.packet(sub, 'client', { type: 'puback', packetId: 42 });
+  s.packet(pub, 'client', { type: 'disconnect' });
+  s.end(pub, 'client');
+  s.end(pub, 'broker');
+  return s;
+}
+
+describe('generateScenario', () => {
+  it('writes sends and unordered expects, prefixes topics and captures the broker packet id', () => {
+    const { yaml, doc } = generate(pubSub());
+    expect(Object.keys(doc.clients)).toEqual(['sub', 'pub']);
+    expect(yaml).toContain('topicFilter: "${prefix}home/#"');
+    expect(yaml).toContain('clientId: "${clientId.pub}"');
+    expect(yaml).toContain('capture: { packetId: pid1 }');
+    expect(yaml).toContain('packet: { type: puback, packetId: "${pid1}" }');
+    expect(yaml).toContain('disconnect: { client: pub }');
+    expect(yaml).not.toContain('expectClosed');
+    expect(yaml).not.toContain('wait:');
+    // The publish depends on the subscription: the subscriber's steps end before the publisher acts.
+    expect(doc.steps[0]).toHaveProperty('parallel');
+    expect(doc.steps[1]).toHaveProperty('parallel');
+  });
+
+  it('leaves out messages no recorded client published, and the acknowledgements of them', () => {
+    const s = new FakeSession();
+    const sub = s.open();
+    s.packet(sub, 'client', connect('sub'));
+    s.packet(sub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+    s.packet(sub, 'client', {
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [{ topicFilter: 'x', qos: 2 }],
+    });
+    s.packet(sub, 'broker', { type: 'suback', packetId: 1, reasonCodes: [2] });
+    s.packet(sub, 'broker', publish('x', 'old retained', { qos: 2, packetId: 5, retain: true }));
+    s.packet(sub, 'client', { type: 'pubrec', packetId: 5 });
+    s.packet(sub, 'broker', { type: 'pubrel', packetId: 5 });
+    s.packet(sub, 'client', { type: 'pubcomp', packetId: 5 });
+    const { yaml } = generate(s);
+    expect(yaml).toContain("received a message on 'x' that no recorded client published");
+    expect(yaml).not.toMatch(/pubrec|pubrel|pubcomp|old retained/);
+  });
+
+  it('writes a wait only when a dependency is not proven by the broker (retained QoS 0, then a subscriber)', () => {
+    const s = new FakeSession();
+    const pub = s.open();
+    s.packet(pub, 'client', connect('pub'));
+    s.packet(pub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+    s.packet(pub, 'client', publish('cfg', 'v1', { retain: true }));
+    s.end(pub, 'client', 'fin', 5);
+    const sub = s.open();
+    s.packet(sub, 'client', connect('sub'), 4, 300);
+    s.packet(sub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+    s.packet(sub, 'client', {
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [{ topicFilter: 'cfg', qos: 0 }],
+    });
+    s.packet(sub, 'broker', { type: 'suback', packetId: 1, reasonCodes: [0] });
+    s.packet(sub, 'broker', publish('cfg', 'v1', { retain: true }));
+    const { doc } = generate(s);
+    const kinds = doc.steps.map((step) => Object.keys(step)[0]);
+    // The publisher and the subscriber's CONNECT run side by side; the SUBSCRIBE waits for both and
+    // then for the recorded gap, since nothing proves the retained QoS 0 message was stored.
+    expect(kinds).toEqual(['parallel', 'wait', 'send', 'expect', 'expect']);
+    expect(doc.steps[1]).toEqual({ wait: 307 }); // publish at 3 ms, SUBSCRIBE at 310 ms (fake clock)
+  });
+
+  it('replays malformed bytes raw, and a broker close as expectClosed with its DISCONNECT reason', () => {
+    const s = new FakeSession();
+    const id = s.open();
+    s.packet(id, 'client', connect('dev', { protocolLevel: 5 }), 5);
+    s.packet(id, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 }, 5);
+    s.bytes(id, 'client', Buffer.from('3605000174787a', 'hex')); // PUBLISH with QoS 3
+    s.packet(id, 'broker', { type: 'disconnect', reasonCode: 0x81 }, 5);
+    s.end(id, 'broker');
+    s.end(id, 'client');
+    const { yaml, doc } = generate(s);
+    expect(yaml).toMatch(/# dev sent bytes that do not decode \(MALFORMED_PACKET: PUBLISH with QoS 3/);
+    expect(doc.steps.slice(2)).toEqual([
+      { raw: { client: 'dev', hex: '36 05 00 01 74 78 7a' } },
+      { expectClosed: { client: 'dev', disconnectReasonCodes: [0x81] } },
+    ]);
+  });
+
+  it('captures an assigned client id and accepts 0x00 or 0x10 on PUBACK', () => {
+    const s = new FakeSession();
+    const id = s.open();
+    s.packet(id, 'client', connect('', { protocolLevel: 5 }), 5);
+    s.packet(
+      id,
+      'broker',
+      {
+        type: 'connack',
+        sessionPresent: false,
+        reasonCode: 0,
+        properties: { assignedClientIdentifier: 'auto-7' },
+      },
+      5,
+    );
+    s.packet(id, 'client', publish('nobody', 'x', { qos: 1, packetId: 1 }), 5);
+    s.packet(id, 'broker', { type: 'puback', packetId: 1, reasonCode: 0x10 }, 5);
+    const { yaml } = generate(s);
+    expect(yaml).toContain('capture: { assignedClientIdentifier: assigned1 }');
+    expect(yaml).toContain('reasonCode: { anyOf: [ 0, 16 ] }');
+    expect(yaml).toMatch(/mqtt: "5.0"/);
+  });
+
+  it('redacts payloads and credentials, and keeps only the clients the filter names', () => {
+    const s = pubSub();
+    const other = s.open();
+    s.packet(other, 'client', connect('noise', { username: 'u', password: Buffer.from('secret') }));
+    const generated = generateScenario(s.recording(), {
+      name: 'rec',
+      clientIds: ['sub', 'p*'],
+      redact: { payloads: true, credentials: true },
+    });
+    expect(Object.keys(generated.head['clients'] as object)).toEqual(['sub', 'pub']);
+    const { yaml } = generate(s, { name: 'rec', redact: { payloads: true, credentials: true } });
+    expect(yaml).not.toMatch(/secret|username|"on"|payload: on/);
+    expect(yaml).toContain('payload: { size: 2 }');
+  });
+});
