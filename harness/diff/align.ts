@@ -144,6 +144,15 @@ export function label(token: string): string {
   return token === 'closed' ? 'close' : token === 'garbage' ? 'undecodable bytes' : token.toUpperCase();
 }
 
+/** `PUBREC ×64, DISCONNECT, close`: runs of one type written once with their length. */
 function sequence(tokens: readonly string[]): string {
-  return tokens.length === 0 ? 'nothing' : tokens.map(label).join(', ');
+  if (tokens.length === 0) return 'nothing';
+  const runs: string[] = [];
+  for (let i = 0; i < tokens.length;) {
+    let j = i;
+    while (j < tokens.length && tokens[j] === tokens[i]) j++;
+    runs.push(j - i > 1 ? `${label(tokens[i]!)} ×${j - i}` : label(tokens[i]!));
+    i = j;
+  }
+  return runs.join(', ');
 }

@@ -96,6 +96,8 @@ function summaryOf(row: DifferenceRow, baseline: string): string {
       return `packets in another order: ${baseline} ${row.baseline}; ${row.target} ${row.other}`;
     case 'packet':
       return `${baseline}: ${row.baseline}; ${row.target}: ${row.other}`;
+    case 'close':
+      return `connection closed: ${baseline} ${row.baseline}, ${row.target} ${row.other}`;
     default:
       return `${what}: ${baseline} ${row.baseline}, ${row.target} ${row.other}`;
   }

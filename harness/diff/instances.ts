@@ -39,7 +39,7 @@ export function compareInstance(
     .sort((x, y) => x.step - y.step || x.client.localeCompare(y.client));
   const findings: Finding[] = [];
   for (const { key, step, client } of keys) {
-    const found = alignSequences(a.get(key) ?? [], b.get(key) ?? [], timing);
+    const found = collapse(alignSequences(a.get(key) ?? [], b.get(key) ?? [], timing));
     for (const finding of found) {
       const cls: DifferenceClass =
         finding.aspect === 'timing'
@@ -60,6 +60,28 @@ export function compareInstance(
     if (!explained) findings.push(verdictFinding(baseline, other, failing));
   }
   return findings;
+}
+
+/**
+ * The same difference several times at one step of one client (64 PUBREC only one side sent) is one
+ * occurrence, with how many times in its detail; timing differences stay one per packet.
+ */
+function collapse(findings: readonly PairFinding[]): PairFinding[] {
+  const out = new Map<string, { finding: PairFinding; times: number }>();
+  findings.forEach((finding, i) => {
+    const key =
+      finding.aspect === 'timing'
+        ? `#${i}`
+        : [finding.aspect, finding.packet, finding.field, finding.baseline, finding.other].join('\u0000');
+    const known = out.get(key);
+    if (known === undefined) out.set(key, { finding, times: 1 });
+    else known.times++;
+  });
+  return [...out.values()].map(({ finding, times }) =>
+    times === 1
+      ? finding
+      : { ...finding, detail: `×${times}${finding.detail === undefined ? '' : `: ${finding.detail}`}` },
+  );
 }
 
 function verdictFinding(baseline: ScenarioResult, other: ScenarioResult, step: number): Finding {

@@ -1,8 +1,12 @@
 // Values as the diff compares and shows them: strings with the run's own values (topic prefix, client
 // ids) replaced by their variable names, so that two targets' packets compare equal when they differ
 // only there; and short renderings for the report.
-import { reasonCodeName, type PacketTypeName } from '../../wire/index.js';
-import { PACKET_TYPE_CODES } from '../../wire/index.js';
+import {
+  connectReturnCodeName,
+  PACKET_TYPE_CODES,
+  reasonCodeName,
+  type PacketTypeName,
+} from '../../wire/index.js';
 
 /** Replaces each variable's value by `${name}` in every string of `value` (longest values first). */
 export function normalize(value: unknown, variables: Readonly<Record<string, string>>): unknown {
@@ -48,7 +52,11 @@ function isPacketType(type: string): type is PacketTypeName {
 /** A reason code as `0x10 (No matching subscribers)`. */
 export function renderReasonCode(code: unknown, packetType: string): string {
   if (typeof code !== 'number') return render(code);
-  const name = reasonCodeName(code, isPacketType(packetType) ? packetType : undefined);
+  // A CONNACK code from 1 to 5 is a 3.1.1 return code (a 5.0 CONNACK never uses them).
+  const name =
+    packetType === 'connack' && code >= 1 && code <= 5
+      ? connectReturnCodeName(code)
+      : reasonCodeName(code, isPacketType(packetType) ? packetType : undefined);
   return `0x${code.toString(16).padStart(2, '0')} (${name})`;
 }
 

@@ -86,8 +86,12 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
     });
     const diff = result.diff;
     if (diff === undefined) throw new Error('the run returned no diff');
-    io.stdout.write(getFlag(values, 'json') ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff));
-    written.print();
+    // With --json, stdout is the differences only (the report files are where -o says).
+    if (getFlag(values, 'json')) io.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
+    else {
+      io.stdout.write(renderDiff(diff));
+      written.print();
+    }
     if (result.interrupted !== undefined) return EXIT.failed;
     return diff.rows.length > 0 ? EXIT.failed : EXIT.ok;
   } catch (error) {
