@@ -46,13 +46,76 @@ describe('generateScenario', () => {
     expect(yaml).toContain('topicFilter: "${prefix}home/#"');
     expect(yaml).toContain('clientId: "${clientId.pub}"');
     expect(yaml).toContain('capture: { packetId: pid1 }');
-    expect(yaml).toContain('packet: { type: puback, packetId: "${pid1}" }');
+    // The subscriber acknowledged in the usual way: its scenario client does it by itself.
+    expect(doc.clients).toEqual({ sub: { autoAck: true }, pub: {} });
+    expect(yaml).not.toContain('type: puback, packetId: "${pid1}"');
     expect(yaml).toContain('disconnect: { client: pub }');
     expect(yaml).not.toContain('expectClosed');
     expect(yaml).not.toContain('wait:');
     // The publish depends on the subscription: the subscriber's steps end before the publisher acts.
     expect(doc.steps[0]).toHaveProperty('parallel');
     expect(doc.steps[1]).toHaveProperty('parallel');
+  });
+
+  it('keeps the acknowledgements of a client that held one back, after the expect that captures the id', () => {
+    const s = pubSub();
+    const sub = 1;
+    s.packet(sub, 'broker', publish('home/t', 'second', { qos: 1, packetId: 43 }));
+    s.end(sub, 'client', 'reset'); // never acknowledged: the broker would send it again to the session
+    const { doc, yaml } = generate(s);
+    expect(doc.clients).toEqual({ sub: {}, pub: {} });
+    const lines = yaml.split('\n');
+    const capture = lines.findIndex((line) => line.includes('capture: { packetId: pid1 }'));
+    const ack = lines.findIndex((line) => line.includes('packet: { type: puback, packetId: "${pid1}" }'));
+    expect(capture).toBeGreaterThan(0);
+    expect(ack).toBeGreaterThan(capture);
+  });
+
+  it('expects a delivery only where the client needs it, so a broker may deliver later', () => {
+    // Recorded on a broker that delivers QoS 2 at PUBLISH: the delivery came before the PUBREC.
+    const s = new FakeSession();
+    const id = s.open();
+    s.packet(id, 'client', connect('self'));
+    s.packet(id, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+    s.packet(id, 'client', {
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [{ topicFilter: 'me', qos: 2 }],
+    });
+    s.packet(id, 'broker', { type: 'suback', packetId: 1, reasonCodes: [2] });
+    s.packet(id, 'client', publish('me', 'x', { qos: 2, packetId: 2 }));
+    s.packet(id, 'broker', publish('me', 'x', { qos: 2, packetId: 1 }));
+    s.packet(id, 'broker', { type: 'pubrec', packetId: 2 });
+    s.packet(id, 'client', { type: 'pubrec', packetId: 1 });
+    s.packet(id, 'client', { type: 'pubrel', packetId: 2 });
+    s.packet(id, 'broker', { type: 'pubrel', packetId: 1 });
+    s.packet(id, 'broker', { type: 'pubcomp', packetId: 2 });
+    s.packet(id, 'client', { type: 'pubcomp', packetId: 1 });
+    s.packet(id, 'client', { type: 'disconnect' });
+    s.end(id, 'client');
+    const { doc } = generate(s);
+    const shape = doc.steps.map((step) => {
+      const [kind, body] = Object.entries(step)[0] as [
+        string,
+        { packet?: { type: string; packetId?: unknown } },
+      ];
+      return `${kind}:${body.packet?.type ?? ''}`;
+    });
+    // The PUBREL follows the PUBREC it answers; the delivery is expected after it (a broker that
+    // delivers at PUBREL passes too), then everything else before the DISCONNECT.
+    expect(shape).toEqual([
+      'send:connect',
+      'expect:connack',
+      'send:subscribe',
+      'send:publish',
+      'expect:pubrec',
+      'send:pubrel',
+      'expect:suback',
+      'expect:publish',
+      'expect:pubrel',
+      'expect:pubcomp',
+      'disconnect:',
+    ]);
   });
 
   it('leaves out messages no recorded client published, and the acknowledgements of them', () => {

@@ -8,7 +8,7 @@
 import { hex, type ConnackPacket, type Packet, type PublishPacket } from '../../../wire/index.js';
 import type { RecordedConnection, RecordedEvent, Recording } from '../model.js';
 import { publishPattern, replyPattern, sendPacket, type PacketContext } from './packets.js';
-import { asMap, StepWriter, type GeneratedStep } from './phases.js';
+import { asMap, StepWriter, type ActionNeeds, type ExpectMeta, type GeneratedStep } from './phases.js';
 import { SyncTracker, type Action } from './sync.js';
 import { prefixed, type Data, type DataMap } from './values.js';
 import { GenerationState, type ClientState } from './state.js';
@@ -81,11 +81,17 @@ class Generator {
       case 'end':
         if (client.brokerEnded || client.disconnected) return;
         client.clientEnded = true;
-        this.act(client, event, { drop: { client: client.name } }, client.ending(client.will));
+        this.act(client, event, { drop: { client: client.name } }, client.ending(client.will), FINAL);
         return;
       case 'malformed':
         this.note(client, `${client.name} sent bytes that do not decode (${event.error}): sent as recorded`);
-        this.act(client, event, { raw: { client: client.name, hex: hex(event.raw) } }, { kind: 'other' });
+        this.act(
+          client,
+          event,
+          { raw: { client: client.name, hex: hex(event.raw) } },
+          { kind: 'other' },
+          FINAL,
+        );
         return;
       case 'packet':
         this.clientPacket(client, event.packet, event);
@@ -94,17 +100,26 @@ class Generator {
 
   private clientPacket(client: ClientState, packet: Packet, event: RecordedEvent): void {
     if (client.acknowledgesOmitted(packet)) return;
+    // With autoAck the scenario client acknowledges what the broker delivers by itself.
+    if (client.autoAck && this.isDeliveryAck(client, packet)) return;
     if (packet.type === 'disconnect' && this.state.next(event)?.kind === 'end') {
       client.disconnected = true;
       const data = sendPacket(packet, this.context(client));
       const { type: _type, ...fields } = data;
       // A normal DISCONNECT discards the will [MQTT-3.1.2-10].
-      this.act(client, event, { disconnect: { client: client.name, ...fields } }, client.ending(undefined));
+      const step = { disconnect: { client: client.name, ...fields } };
+      this.act(client, event, step, client.ending(undefined), FINAL);
       return;
     }
     const action = actionOf(client, packet);
-    const data = sendPacket(packet, this.context(client));
-    this.act(client, event, { send: { client: client.name, packet: data } }, action);
+    const step = { send: { client: client.name, packet: sendPacket(packet, this.context(client)) } };
+    const replies = packet.type === 'pubrel' ? [`pubrec:${packet.packetId}`] : [];
+    this.act(client, event, step, action, { variables: variablesIn(step), replies, final: false });
+  }
+
+  private isDeliveryAck(client: ClientState, packet: Packet): boolean {
+    if (packet.type !== 'puback' && packet.type !== 'pubrec' && packet.type !== 'pubcomp') return false;
+    return this.state.knownBrokerPacketId(client, packet.packetId) !== undefined;
   }
 
   private fromBroker(client: ClientState, event: RecordedEvent): void {
@@ -113,7 +128,7 @@ class Generator {
         if (client.clientEnded || client.disconnected || client.brokerEnded) return;
         client.brokerEnded = true;
         const codes = client.brokerDisconnect;
-        this.expect(client, event, {
+        this.writer.closed(client.name, {
           expectClosed: {
             client: client.name,
             ...(codes !== undefined && { disconnectReasonCodes: [codes] }),
@@ -147,7 +162,12 @@ class Generator {
       packet.type === 'connack'
         ? this.connack(client, packet)
         : { packet: replyPattern(packet, this.context(client)) };
-    this.expect(client, event, { expect: { client: client.name, ...body, unordered: true } });
+    const meta: ExpectMeta = {
+      captures: capturesIn(body),
+      ...(packet.type === 'connack' && { connack: true }),
+      ...('packetId' in packet && { answers: `${packet.type}:${packet.packetId}` }),
+    };
+    this.expect(client, event, { expect: { client: client.name, ...body, unordered: true } }, meta);
     this.sync.answered(client.name);
   }
 
@@ -193,7 +213,8 @@ class Generator {
       }
     }
     const captured = Object.keys(capture).length > 0 ? { capture } : {};
-    this.expect(client, event, { expect: { client: client.name, ...body, unordered: true, ...captured } });
+    const step = { expect: { client: client.name, ...body, unordered: true, ...captured } };
+    this.expect(client, event, step, { captures: capturesIn(captured) });
     this.sync.delivered(topic);
   }
 
@@ -207,14 +228,20 @@ class Generator {
   }
 
   /** A client's action, after the barrier (and wait) its dependencies on other clients ask for. */
-  private act(client: ClientState, event: RecordedEvent, step: DataMap, action: Action): void {
+  private act(
+    client: ClientState,
+    event: RecordedEvent,
+    step: DataMap,
+    action: Action,
+    needs: ActionNeeds,
+  ): void {
     const ordering = this.sync.before(client.name, action, event.atMs);
-    this.writer.action(client.name, event.atMs, step, ordering);
+    this.writer.action(client.name, event.atMs, step, ordering, needs);
     this.sync.acted(client.name, action, event.atMs);
   }
 
-  private expect(client: ClientState, event: RecordedEvent, step: DataMap): void {
-    this.writer.expect(client.name, event.atMs, step);
+  private expect(client: ClientState, event: RecordedEvent, step: DataMap, meta: ExpectMeta): void {
+    this.writer.expect(client.name, event.atMs, step, meta);
   }
 
   private note(client: ClientState, text: string): void {
@@ -226,8 +253,12 @@ class Generator {
     const versions = this.state.clients().map((client) => client.version);
     const mqtt = mostCommon(versions) ?? '3.1.1';
     const clients: DataMap = {};
-    for (const client of this.state.clients())
-      clients[client.name] = client.version === mqtt ? {} : { version: client.version };
+    for (const client of this.state.clients()) {
+      clients[client.name] = {
+        ...(client.version !== mqtt && { version: client.version }),
+        ...(client.autoAck && { autoAck: true }),
+      };
+    }
     const timeout = 30_000 + this.writer.waitedMs + this.writer.extraTimeoutMs + 100 * this.writer.count;
     const packets = recording.events.filter((event) => event.kind === 'packet').length;
     const head: DataMap = {
@@ -255,6 +286,20 @@ class Generator {
     ];
     return { head, steps, header };
   }
+}
+
+/** The connection ends (or may end) with the step: everything expected before it comes first. */
+const FINAL: ActionNeeds = { variables: [], replies: [], final: true };
+
+/** The `${name}` variables a step uses. */
+function variablesIn(step: DataMap): string[] {
+  return [...JSON.stringify(step).matchAll(/\$\{([A-Za-z][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? '');
+}
+
+/** The variables a `capture` in `body` sets. */
+function capturesIn(body: DataMap): string[] {
+  const capture = asMap(body['capture']);
+  return Object.values(capture).filter((name): name is string => typeof name === 'string');
 }
 
 /** What a client's packet means for other clients' later actions (see sync.ts). */

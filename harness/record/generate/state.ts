@@ -28,6 +28,8 @@ export class ClientState {
   private readonly aliasVariables = new Map<string, string>();
   /** The client's CONNECT allowed the broker topic aliases (Topic Alias Maximum > 0). */
   aliasesAllowed = false;
+  /** The client acknowledged every message delivered to it in the usual way: the scenario client does it itself. */
+  autoAck = false;
   /** Packet ids of messages left out: the client's acknowledgements of them are left out too. */
   private readonly omitted = new Set<number>();
 
@@ -118,7 +120,9 @@ export class GenerationState {
       if (id !== '' && first) this.nameOfId.set(id, name);
       const version = connection.level === 5 ? '5.0' : '3.1.1';
       const session = id === '' ? `#${connection.id}` : id;
-      this.byConnection.set(connection.id, new ClientState(name, connection, version, first, session));
+      const client = new ClientState(name, connection, version, first, session);
+      client.autoAck = acknowledgesEverything(recording.events.filter((e) => e.connection === connection.id));
+      this.byConnection.set(connection.id, client);
     }
     this.ids = {
       variableFor: (clientId) => {
@@ -196,4 +200,31 @@ export class GenerationState {
     this.counters.set(prefix, n);
     return `${prefix}${n}`;
   }
+}
+
+/**
+ * True when every QoS 1/2 message delivered on the connection was acknowledged in the usual way
+ * (PUBACK; PUBREC, then PUBCOMP after the broker's PUBREL; reason code 0) before it ended, and there
+ * was at least one. A client that holds back or refuses an acknowledgement keeps its own steps.
+ */
+function acknowledgesEverything(events: readonly RecordedEvent[]): boolean {
+  const open = new Map<number, 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'>();
+  let deliveries = 0;
+  for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+    if (event.kind !== 'packet') continue;
+    const packet = event.packet;
+    if (event.from === 'broker') {
+      if (packet.type === 'publish' && packet.packetId !== undefined) {
+        deliveries++;
+        open.set(packet.packetId, packet.qos === 1 ? 'puback' : 'pubrec');
+      } else if (packet.type === 'pubrel' && open.get(packet.packetId) === 'pubrel')
+        open.set(packet.packetId, 'pubcomp');
+      continue;
+    }
+    if (packet.type !== 'puback' && packet.type !== 'pubrec' && packet.type !== 'pubcomp') continue;
+    if (open.get(packet.packetId) !== packet.type || (packet.reasonCode ?? 0) !== 0) return false;
+    if (packet.type === 'pubrec') open.set(packet.packetId, 'pubrel');
+    else open.delete(packet.packetId);
+  }
+  return deliveries > 0 && open.size === 0;
 }
