@@ -118,6 +118,21 @@ describe('generateScenario', () => {
     ]);
   });
 
+  it('expects what was delivered before an UNSUBSCRIBE of its topic, and before a DISCONNECT', () => {
+    const s = pubSub();
+    s.packet(1, 'client', { type: 'unsubscribe', packetId: 4, topicFilters: ['home/#'] });
+    s.packet(1, 'broker', { type: 'unsuback', packetId: 4 });
+    s.packet(1, 'client', { type: 'disconnect' }); // the recording stopped before the close
+    const { doc } = generate(s);
+    const branch =
+      (doc.steps[1] as { parallel: Record<string, { packet?: { type: string } }>[][] }).parallel[1] ?? [];
+    const shape = branch.map((step) => {
+      const [kind, body] = Object.entries(step)[0]!;
+      return `${kind}:${body.packet?.type ?? ''}`;
+    });
+    expect(shape).toEqual(['expect:publish', 'send:unsubscribe', 'expect:unsuback', 'send:disconnect']);
+  });
+
   it('leaves out messages no recorded client published, and the acknowledgements of them', () => {
     const s = new FakeSession();
     const sub = s.open();

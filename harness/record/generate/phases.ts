@@ -4,9 +4,11 @@
 //
 // What the broker sent is expected as late as the client allows: an expect waits (pending) until a
 // later step of its client needs it (a variable it captures, the PUBREC a PUBREL follows, the
-// CONNACK before anything else), until the connection ends, or until a barrier. A broker may send
+// CONNACK before anything else, the messages on topics a SUBSCRIBE / UNSUBSCRIBE changes), until
+// the connection ends, or until a barrier. A broker may send
 // its packets in another legal order (a QoS 2 message delivered at PUBREL instead of at PUBLISH);
 // an expect that waited at its recorded place could then wait for a step that comes after it.
+import { topicMatches } from '../../../wire/index.js';
 import type { Data, DataMap } from './values.js';
 import type { Ordering } from './sync.js';
 
@@ -25,6 +27,8 @@ export interface ExpectMeta {
   /** `pubrec:5`: the broker's reply to the client's own packet 5. */
   answers?: string;
   connack?: boolean;
+  /** A delivered message: its topic (a later change of the client's subscriptions needs it first). */
+  topic?: string;
 }
 
 /** What an action needs to have been expected before it. */
@@ -34,6 +38,8 @@ export interface ActionNeeds {
   replies: readonly string[];
   /** The connection ends (or may end) with it: everything expected so far comes first. */
   final: boolean;
+  /** Filters it subscribes or unsubscribes: messages on matching topics delivered before come first. */
+  filters?: readonly string[];
 }
 
 interface Pending {
@@ -68,7 +74,9 @@ export class StepWriter {
         needs.final ||
         meta.connack === true ||
         meta.captures.some((name) => needs.variables.includes(name)) ||
-        (meta.answers !== undefined && needs.replies.includes(meta.answers)),
+        (meta.answers !== undefined && needs.replies.includes(meta.answers)) ||
+        (meta.topic !== undefined &&
+          (needs.filters ?? []).some((filter) => topicMatches(filter, meta.topic ?? ''))),
     );
     this.add(client, step);
     this.lastAtMs.set(client, atMs);

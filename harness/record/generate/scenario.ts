@@ -114,7 +114,10 @@ class Generator {
     const action = actionOf(client, packet);
     const step = { send: { client: client.name, packet: sendPacket(packet, this.context(client)) } };
     const replies = packet.type === 'pubrel' ? [`pubrec:${packet.packetId}`] : [];
-    this.act(client, event, step, action, { variables: variablesIn(step), replies, final: false });
+    const filters = action.kind === 'subscribe' ? action.filters : [];
+    // A DISCONNECT ends the connection even when the recording stopped before the close.
+    const final = packet.type === 'disconnect';
+    this.act(client, event, step, action, { variables: variablesIn(step), replies, final, filters });
   }
 
   private isDeliveryAck(client: ClientState, packet: Packet): boolean {
@@ -214,7 +217,7 @@ class Generator {
     }
     const captured = Object.keys(capture).length > 0 ? { capture } : {};
     const step = { expect: { client: client.name, ...body, unordered: true, ...captured } };
-    this.expect(client, event, step, { captures: capturesIn(captured) });
+    this.expect(client, event, step, { captures: capturesIn(captured), topic });
     this.sync.delivered(topic);
   }
 
