@@ -40,6 +40,13 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
   const stoppedBy = await stopCondition(options.signal, options.durationMs);
   const recording = await recorder.stop();
   const generated = generateScenario(recording, { ...options, name });
+  if (generated.steps.length === 0) {
+    const filtered = options.clientIds !== undefined && options.clientIds.length > 0;
+    throw new HarnessError(
+      'HARNESS_RECORD_FAILED',
+      `nothing to write: ${recording.connections.length} connection(s) recorded${filtered ? ', none with a client id the filter names' : ''}`,
+    );
+  }
   try {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, renderScenarioYaml(generated));
