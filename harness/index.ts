@@ -45,3 +45,17 @@ export type { Reporter, ReporterContext, RunBeginInfo, LoadProgress } from './re
 export type { Capability, Endpoint, StartedTarget, KnownDeviation, Transport } from './targets/types.js';
 export { openConnection, type Connection, type CloseInfo } from './transport/index.js';
 export { STATEMENTS, findStatement, type Statement } from './spec/index.js';
+export {
+  startRecorder,
+  recordSession,
+  recordingToYaml,
+  generateScenario,
+  type RecorderOptions,
+  type RunningRecorder,
+  type Recording,
+  type RecordSessionOptions,
+  type GenerateOptions,
+} from './record/index.js';
+export { diffRun, DIFF_DEFAULTS, type DiffOptions } from './diff/index.js';
+export { DIFF_SCHEMA_VERSION } from './result/diff-model.js';
+export { TRANSCRIPT_VERSION } from './result/transcript.js';

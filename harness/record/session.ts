@@ -40,7 +40,7 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
   const stoppedBy = await stopCondition(options.signal, options.durationMs);
   const recording = await recorder.stop();
   const generated = generateScenario(recording, { ...options, name });
-  if (generated.steps.length === 0) {
+  if (generated.stepCount === 0) {
     const filtered = options.clientIds !== undefined && options.clientIds.length > 0;
     throw new HarnessError(
       'HARNESS_RECORD_FAILED',
@@ -58,7 +58,7 @@ export async function recordSession(options: RecordSessionOptions): Promise<Reco
     );
   }
   const clients = Object.keys(generated.head['clients'] ?? {}).length;
-  return { file, recording, clients, steps: generated.steps.length, stoppedBy };
+  return { file, recording, clients, steps: generated.stepCount, stoppedBy };
 }
 
 function stopCondition(

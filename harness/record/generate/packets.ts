@@ -29,7 +29,7 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
       if (packet.will !== undefined) {
         const will = packet.will;
         out['will'] = {
-          topic: prefixed(will.topic, ctx.ids),
+          topic: prefixed(will.topic),
           payload: bytes(will.payload, ctx.redactPayloads),
           qos: will.qos,
           retain: will.retain,
@@ -45,7 +45,7 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
     case 'publish':
       return {
         type: 'publish',
-        topic: prefixed(packet.topic, ctx.ids),
+        topic: prefixed(packet.topic),
         payload: bytes(packet.payload, ctx.redactPayloads),
         qos: packet.qos,
         retain: packet.retain,
@@ -65,7 +65,7 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
         type: 'subscribe',
         packetId: packet.packetId,
         subscriptions: packet.subscriptions.map((s) => ({
-          topicFilter: prefixed(s.topicFilter, ctx.ids),
+          topicFilter: prefixed(s.topicFilter),
           qos: s.qos,
           ...(s.noLocal !== undefined && { noLocal: s.noLocal }),
           ...(s.retainAsPublished !== undefined && { retainAsPublished: s.retainAsPublished }),
@@ -77,7 +77,7 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
       return {
         type: 'unsubscribe',
         packetId: packet.packetId,
-        topicFilters: packet.topicFilters.map((filter) => prefixed(filter, ctx.ids)),
+        topicFilters: packet.topicFilters.map((filter) => prefixed(filter)),
         ...withProperties(packet.properties, ctx),
       };
     case 'pingreq':
@@ -111,7 +111,7 @@ function ack(
 
 function withProperties(given: Properties | undefined, ctx: PacketContext): { properties?: DataMap } {
   if (given === undefined) return {};
-  const out = properties(given, ctx.ids);
+  const out = properties(given);
   return Object.keys(out).length > 0 ? { properties: out } : {};
 }
 
@@ -130,7 +130,7 @@ export function publishPattern(packet: PublishPacket, topic: string, ctx: Packet
   const given = packet.properties ?? {};
   const kept: Properties = {};
   for (const key of FORWARDED) if (given[key] !== undefined) Object.assign(kept, { [key]: given[key] });
-  const props: DataMap = properties(kept, ctx.ids);
+  const props: DataMap = properties(kept);
   // The broker lowers the expiry by the time the message waited: only its presence is certain.
   if (given.messageExpiryInterval !== undefined) props['messageExpiryInterval'] = { present: true };
   return {

@@ -26,6 +26,8 @@ export interface GeneratedScenario {
   /** The scenario without its steps (name, description, mqtt, tags, timeout, clients). */
   head: DataMap;
   steps: GeneratedStep[];
+  /** Steps in all, those inside `parallel` included. */
+  stepCount: number;
   /** Lines for the comment at the top of the file. */
   header: string[];
 }
@@ -202,7 +204,7 @@ class Generator {
     const capture: Record<string, Data> = {};
     if (packet.packetId !== undefined)
       capture['packetId'] = this.state.brokerPacketId(client, packet.packetId);
-    const full = publishPattern(packet, prefixed(topic, this.state.ids), ctx);
+    const full = publishPattern(packet, prefixed(topic), ctx);
     let body: DataMap = { packet: full };
     if (client.aliasesAllowed) {
       // Whether a broker sends the topic or an alias it set up earlier is its choice [MQTT-3.3.2-12]:
@@ -287,7 +289,7 @@ class Generator {
       ...(this.omitted > 0 ? [`${this.omitted} message(s) no recorded client published were left out.`] : []),
       ...leftoverNotes,
     ];
-    return { head, steps, header };
+    return { head, steps, stepCount: this.writer.count, header };
   }
 }
 

@@ -1,6 +1,6 @@
 // How recorded values are written in the scenario: topics under the scenario's prefix (so the
-// recording replays on a shared broker), client ids as the per-run ids of scenario clients, bytes as
-// text or hex (or just their size when payloads are redacted), properties as plain data.
+// recording replays on a shared broker), bytes as text or hex (or just their size when payloads are
+// redacted), properties as plain data, client names from client ids.
 import { checkMqttUtf8, hex, type Properties } from '../../../wire/index.js';
 
 export type Data = string | number | boolean | Data[] | { [key: string]: Data };
@@ -14,22 +14,15 @@ export interface IdNames {
 
 /**
  * A topic name or filter under `${prefix}`: `$share/G/F` keeps its group, `$` topics (`$SYS/...`)
- * stay as they are (the broker owns them), the empty topic (alias only) stays empty. Levels equal
- * to a recorded client id become that client's per-run id.
+ * stay as they are (the broker owns them), the empty topic (alias only) stays empty. The prefix
+ * alone keeps replays apart, so topic levels are written as recorded.
  */
-export function prefixed(topic: string, ids: IdNames): string {
+export function prefixed(topic: string): string {
   if (topic === '') return '';
   const share = /^\$share\/([^/]*)\/(.*)$/s.exec(topic);
-  if (share !== null) return `$share/${share[1]}/\${prefix}${levels(share[2] ?? '', ids)}`;
+  if (share !== null) return `$share/${share[1]}/\${prefix}${share[2] ?? ''}`;
   if (topic.startsWith('$')) return topic;
-  return `\${prefix}${levels(topic, ids)}`;
-}
-
-function levels(topic: string, ids: IdNames): string {
-  return topic
-    .split('/')
-    .map((level) => (level.length >= 3 ? (ids.variableFor(level) ?? level) : level))
-    .join('/');
+  return `\${prefix}${topic}`;
 }
 
 /**
@@ -48,12 +41,12 @@ export function bytes(buffer: Buffer, redact: boolean): Data {
 }
 
 /** Properties as plain data (binary ones as bytes, topics under the prefix). */
-export function properties(given: Properties, ids: IdNames): DataMap {
+export function properties(given: Properties): DataMap {
   const out: DataMap = {};
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
     if (Buffer.isBuffer(value)) out[key] = bytes(value, false);
-    else if (key === 'responseTopic' && typeof value === 'string') out[key] = prefixed(value, ids);
+    else if (key === 'responseTopic' && typeof value === 'string') out[key] = prefixed(value);
     else if (key === 'userProperties' && Array.isArray(value))
       out[key] = value.map(([name, text]) => [name, text]);
     else if (typeof value === 'string' || typeof value === 'number') out[key] = value;
