@@ -98,7 +98,10 @@ function summaryOf(row: DifferenceRow, baseline: string): string {
       return `${baseline}: ${row.baseline}; ${row.target}: ${row.other}`;
     case 'close':
       return `connection closed: ${baseline} ${row.baseline}, ${row.target} ${row.other}`;
-    default:
+    case 'reason code':
+    case 'flag':
+    case 'property':
+    case 'field':
       return `${what}: ${baseline} ${row.baseline}, ${row.target} ${row.other}`;
   }
 }

@@ -66,7 +66,7 @@ export function render(value: unknown): string {
   if (typeof value === 'string') return clip(JSON.stringify(value));
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const fields = new Map(Object.entries(value));
+    const fields = new Map<string, unknown>(Object.entries(value));
     const utf8 = fields.get('utf8');
     const hex = fields.get('hex');
     const size = fields.get('size');
@@ -74,7 +74,7 @@ export function render(value: unknown): string {
     if (typeof hex === 'string') return clip(`<${hex.length / 2} bytes ${hex}>`);
     if (typeof size === 'number') return `<${size} bytes>`;
   }
-  return clip(JSON.stringify(value) ?? String(value));
+  return clip(JSON.stringify(value) ?? 'undefined');
 }
 
 function clip(text: string): string {

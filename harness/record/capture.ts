@@ -4,6 +4,7 @@
 // frame; bytes that cannot even be framed (a remaining length longer than 4 bytes) are kept as they
 // come until the connection ends.
 import { MqttDecodeError, PacketDecoder, type Packet, type ProtocolLevel } from '../../wire/index.js';
+import { frameSize } from '../steps/runtime/client.js';
 import type { RecordedConnection, RecordedEvent, Side } from './model.js';
 
 export interface CaptureSink {
@@ -170,22 +171,4 @@ class Framer {
     this.buffer = Buffer.alloc(0);
     return rest;
   }
-}
-
-/**
- * Total size of the packet at the start of `buffer`; undefined while its header is incomplete. Lenient
- * on purpose (unlike wire's readVarint): a non-minimal remaining length still frames the packet, so
- * its exact bytes can be kept and replayed.
- */
-function frameSize(buffer: Buffer): number | 'invalid' | undefined {
-  let value = 0;
-  let multiplier = 1;
-  for (let i = 1; i <= 4; i += 1) {
-    const byte = buffer[i];
-    if (byte === undefined) return undefined;
-    value += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return 1 + i + value;
-    multiplier *= 128;
-  }
-  return 'invalid';
 }

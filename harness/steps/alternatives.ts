@@ -21,7 +21,10 @@ export type Capture = Readonly<Partial<Record<CaptureField, string>>>;
 
 /** Where each capturable field is read, and whether the packet must have it. */
 const CAPTURE_FIELDS = {
-  packetId: { read: (packet: Packet) => ('packetId' in packet ? packet.packetId : undefined), required: true },
+  packetId: {
+    read: (packet: Packet) => ('packetId' in packet ? packet.packetId : undefined),
+    required: true,
+  },
   assignedClientIdentifier: {
     read: (packet: Packet) => propertiesOf(packet)?.assignedClientIdentifier,
     required: false,

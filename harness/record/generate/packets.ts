@@ -33,14 +33,14 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
           payload: bytes(will.payload, ctx.redactPayloads),
           qos: will.qos,
           retain: will.retain,
-          ...withProperties(will.properties, ctx),
+          ...withProperties(will.properties),
         };
       }
       if (!ctx.redactCredentials) {
         if (packet.username !== undefined) out['username'] = packet.username;
         if (packet.password !== undefined) out['password'] = bytes(packet.password, false);
       }
-      return { ...out, ...withProperties(packet.properties, ctx) };
+      return { ...out, ...withProperties(packet.properties) };
     }
     case 'publish':
       return {
@@ -51,15 +51,15 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
         retain: packet.retain,
         ...(packet.dup && { dup: true }),
         ...(packet.packetId !== undefined && { packetId: packet.packetId }),
-        ...withProperties(packet.properties, ctx),
+        ...withProperties(packet.properties),
       };
     case 'puback':
     case 'pubrec':
     case 'pubcomp':
       // Acknowledging a message the broker sent: its packet identifier is the broker's choice.
-      return ack(packet.type, ctx.brokerPacketId(packet.packetId) ?? packet.packetId, packet, ctx);
+      return ack(packet.type, ctx.brokerPacketId(packet.packetId) ?? packet.packetId, packet);
     case 'pubrel':
-      return ack('pubrel', packet.packetId, packet, ctx);
+      return ack('pubrel', packet.packetId, packet);
     case 'subscribe':
       return {
         type: 'subscribe',
@@ -71,14 +71,14 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
           ...(s.retainAsPublished !== undefined && { retainAsPublished: s.retainAsPublished }),
           ...(s.retainHandling !== undefined && { retainHandling: s.retainHandling }),
         })),
-        ...withProperties(packet.properties, ctx),
+        ...withProperties(packet.properties),
       };
     case 'unsubscribe':
       return {
         type: 'unsubscribe',
         packetId: packet.packetId,
         topicFilters: packet.topicFilters.map((filter) => prefixed(filter)),
-        ...withProperties(packet.properties, ctx),
+        ...withProperties(packet.properties),
       };
     case 'pingreq':
       return { type: 'pingreq' };
@@ -87,10 +87,13 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
       return {
         type: packet.type,
         ...(packet.reasonCode !== undefined && { reasonCode: packet.reasonCode }),
-        ...withProperties(packet.properties, ctx),
+        ...withProperties(packet.properties),
       };
-    default:
-      // A server-to-client packet sent by a client: written as it came (the broker's answer is the test).
+    case 'connack':
+    case 'suback':
+    case 'unsuback':
+    case 'pingresp':
+      // A server-to-client packet sent by a client: its type only (the broker's answer is the test).
       return { type: packet.type };
   }
 }
@@ -99,17 +102,16 @@ function ack(
   type: string,
   packetId: number | string,
   packet: { reasonCode?: number; properties?: Properties },
-  ctx: PacketContext,
 ): DataMap {
   return {
     type,
     packetId: typeof packetId === 'string' ? `\${${packetId}}` : packetId,
     ...(packet.reasonCode !== undefined && { reasonCode: packet.reasonCode }),
-    ...withProperties(packet.properties, ctx),
+    ...withProperties(packet.properties),
   };
 }
 
-function withProperties(given: Properties | undefined, ctx: PacketContext): { properties?: DataMap } {
+function withProperties(given: Properties | undefined): { properties?: DataMap } {
   if (given === undefined) return {};
   const out = properties(given);
   return Object.keys(out).length > 0 ? { properties: out } : {};
@@ -183,7 +185,13 @@ export function replyPattern(packet: Packet, ctx: PacketContext): DataMap {
     case 'disconnect':
     case 'auth':
       return { type: packet.type, ...(packet.reasonCode !== undefined && { reasonCode: packet.reasonCode }) };
-    default:
+    case 'pingresp':
+    case 'connack':
+    case 'publish':
+    case 'connect':
+    case 'pingreq':
+    case 'subscribe':
+    case 'unsubscribe':
       return { type: packet.type };
   }
 }

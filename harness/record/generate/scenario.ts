@@ -320,7 +320,17 @@ function actionOf(client: ClientState, packet: Packet): Action {
       return { kind: 'subscribe', filters: packet.subscriptions.map((s) => s.topicFilter) };
     case 'unsubscribe':
       return { kind: 'subscribe', filters: packet.topicFilters };
-    default:
+    case 'connack':
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp':
+    case 'suback':
+    case 'unsuback':
+    case 'pingreq':
+    case 'pingresp':
+    case 'disconnect':
+    case 'auth':
       return { kind: 'other' };
   }
 }

@@ -106,7 +106,8 @@ function dependsOn(later: Action, earlier: Action): boolean {
         earlier.clientId === later.clientId &&
         later.clientId !== ''
       );
-    default:
+    case 'end':
+    case 'other':
       return false;
   }
 }

@@ -34,10 +34,13 @@ export function bytes(buffer: Buffer, redact: boolean): Data {
   if (redact) return buffer.length === 0 ? '' : { size: buffer.length };
   const text = buffer.toString('utf8');
   const printable =
-    checkMqttUtf8(buffer, 0, buffer.length) === undefined &&
-    !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) &&
-    !text.includes('${');
+    checkMqttUtf8(buffer, 0, buffer.length) === undefined && !buffer.some(isControl) && !text.includes('${');
   return printable ? text : { hex: hex(buffer) };
+}
+
+/** Control bytes other than tab, line feed and carriage return: unreadable in YAML text. */
+function isControl(byte: number): boolean {
+  return (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f;
 }
 
 /** Properties as plain data (binary ones as bytes, topics under the prefix). */
@@ -47,13 +50,16 @@ export function properties(given: Properties): DataMap {
     if (value === undefined) continue;
     if (Buffer.isBuffer(value)) out[key] = bytes(value, false);
     else if (key === 'responseTopic' && typeof value === 'string') out[key] = prefixed(value);
-    else if (key === 'userProperties' && Array.isArray(value))
-      out[key] = value.map(([name, text]) => [name, text]);
+    else if (key === 'userProperties' && Array.isArray(value)) out[key] = userProperties(given);
     else if (typeof value === 'string' || typeof value === 'number') out[key] = value;
     else if (Array.isArray(value))
       out[key] = value.filter((item): item is number => typeof item === 'number');
   }
   return out;
+}
+
+function userProperties(given: Properties): Data[] {
+  return (given.userProperties ?? []).map(([name, text]) => [name, text]);
 }
 
 /** A client name from a client id: letters, digits, `-` and `_`, at most 24 characters. */

@@ -227,8 +227,12 @@ export class ScenarioClient {
   }
 }
 
-/** Total size of the packet at the start of `buffer`, undefined when the header is incomplete. */
-function frameSize(buffer: Buffer): number | 'invalid' | undefined {
+/**
+ * Total size of the packet at the start of `buffer`, undefined when the header is incomplete,
+ * 'invalid' when the remaining length runs past 4 bytes. Lenient on purpose (unlike wire's
+ * readVarint): a non-minimal remaining length still frames the packet, so its bytes can be kept.
+ */
+export function frameSize(buffer: Buffer): number | 'invalid' | undefined {
   let value = 0;
   let multiplier = 1;
   for (let i = 1; i <= 4; i += 1) {
