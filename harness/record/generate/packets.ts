@@ -3,7 +3,7 @@
 // them); what the broker sent becomes an `expect` pattern that names what a conforming broker must
 // reproduce and leaves out what each broker may choose (packet identifiers of its own, server
 // capabilities in CONNACK, the text of reason strings, dup on redelivery).
-import type { Packet, Properties, PublishPacket } from '../../../wire/index.js';
+import type { ConnectPacket, Packet, Properties, PublishPacket } from '../../../wire/index.js';
 import { bytes, prefixed, properties, type Data, type DataMap, type IdNames } from './values.js';
 
 export interface PacketContext {
@@ -17,31 +17,8 @@ export interface PacketContext {
 /** A client's packet as `send` data. */
 export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
   switch (packet.type) {
-    case 'connect': {
-      const out: DataMap = {
-        type: 'connect',
-        protocolName: packet.protocolName,
-        protocolLevel: packet.protocolLevel,
-        cleanStart: packet.cleanStart,
-        keepAlive: packet.keepAlive,
-        clientId: packet.clientId === '' ? '' : (ctx.ids.variableFor(packet.clientId) ?? packet.clientId),
-      };
-      if (packet.will !== undefined) {
-        const will = packet.will;
-        out['will'] = {
-          topic: prefixed(will.topic),
-          payload: bytes(will.payload, ctx.redactPayloads),
-          qos: will.qos,
-          retain: will.retain,
-          ...withProperties(will.properties),
-        };
-      }
-      if (!ctx.redactCredentials) {
-        if (packet.username !== undefined) out['username'] = packet.username;
-        if (packet.password !== undefined) out['password'] = bytes(packet.password, false);
-      }
-      return { ...out, ...withProperties(packet.properties) };
-    }
+    case 'connect':
+      return connectData(packet, ctx);
     case 'publish':
       return {
         type: 'publish',
@@ -96,6 +73,33 @@ export function sendPacket(packet: Packet, ctx: PacketContext): DataMap {
       // A server-to-client packet sent by a client: its type only (the broker's answer is the test).
       return { type: packet.type };
   }
+}
+
+/** A CONNECT as `send` data: the client id as its scenario client's, credentials unless redacted. */
+function connectData(packet: ConnectPacket, ctx: PacketContext): DataMap {
+  const out: DataMap = {
+    type: 'connect',
+    protocolName: packet.protocolName,
+    protocolLevel: packet.protocolLevel,
+    cleanStart: packet.cleanStart,
+    keepAlive: packet.keepAlive,
+    clientId: packet.clientId === '' ? '' : (ctx.ids.variableFor(packet.clientId) ?? packet.clientId),
+  };
+  if (packet.will !== undefined) {
+    const will = packet.will;
+    out['will'] = {
+      topic: prefixed(will.topic),
+      payload: bytes(will.payload, ctx.redactPayloads),
+      qos: will.qos,
+      retain: will.retain,
+      ...withProperties(will.properties),
+    };
+  }
+  if (!ctx.redactCredentials) {
+    if (packet.username !== undefined) out['username'] = packet.username;
+    if (packet.password !== undefined) out['password'] = bytes(packet.password, false);
+  }
+  return { ...out, ...withProperties(packet.properties) };
 }
 
 function ack(
