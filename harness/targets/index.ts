@@ -26,12 +26,15 @@ const KINDS: Record<string, () => Promise<AnyKind>> = {
   reference: async () => (await import('./reference.js')).referenceTarget as AnyKind,
   mosquitto: async () => (await import('./mosquitto.js')).mosquittoTarget as AnyKind,
   aedes: async () => (await import('./aedes.js')).aedesTarget as AnyKind,
+  rabbitmq: async () => (await import('./rabbitmq.js')).rabbitmqTarget as AnyKind,
+  activemq: async () => (await import('./activemq.js')).activemqTarget as AnyKind,
+  ejabberd: async () => (await import('./ejabberd.js')).ejabberdTarget as AnyKind,
   url: async () => (await import('./url.js')).urlTarget as AnyKind,
   command: async () => (await import('./command.js')).commandTarget as AnyKind,
 };
 
 /** Kinds that can be named on the command line without options. */
-export const BUILT_IN_TARGETS = ['reference', 'mosquitto', 'aedes'] as const;
+export const BUILT_IN_TARGETS = Object.keys(KINDS).filter((kind) => kind !== 'url' && kind !== 'command');
 export const TARGET_KINDS = Object.keys(KINDS);
 
 /** A target from the config file, with the directory its relative option paths refer to. */

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const OUTPUT_LIMIT = 64 * 1024;
-const running = new Set<ChildProcess>();
+const running = new Map<ChildProcess, (signal: NodeJS.Signals) => void>();
 let exitHookInstalled = false;
 
 export interface BrokerProcess {
@@ -23,6 +23,11 @@ export interface SpawnOptions {
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Own process group: a terminal's Ctrl-C reaches the harness only (which then stops the broker in
+   * order), and stop() signals the whole group, so helpers the broker started in it end too.
+   */
+  processGroup?: boolean;
 }
 
 /** Spawns the process; rejects with the spawn error (ENOENT for a missing binary). */
@@ -33,7 +38,19 @@ export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.processGroup === true,
     });
+    const sendSignal = (name: NodeJS.Signals): void => {
+      if (options.processGroup === true && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, name);
+          return;
+        } catch {
+          // the group is gone already; fall through to the process itself
+        }
+      }
+      child.kill(name);
+    };
     let output = '';
     let exit: string | undefined;
     let lineBuffer = '';
@@ -68,7 +85,7 @@ export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
     child.once('spawn', () => {
       const pid = child.pid;
       if (pid === undefined) return reject(new Error('process has no pid'));
-      running.add(child);
+      running.set(child, sendSignal);
       let stopping: Promise<void> | undefined;
       resolve({
         child,
@@ -78,12 +95,17 @@ export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
         onLine: (listener) => lineListeners.push(listener),
         stop(graceMs = 5000) {
           stopping ??= (async () => {
-            if (exit !== undefined) return;
+            if (exit !== undefined) {
+              if (options.processGroup === true) killGroup(pid);
+              return;
+            }
             child.stdin?.end();
-            child.kill('SIGTERM');
-            const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            sendSignal('SIGTERM');
+            const timer = setTimeout(() => sendSignal('SIGKILL'), graceMs);
             await exited;
             clearTimeout(timer);
+            // Whatever the broker left in its group (helpers it forked) goes with it.
+            if (options.processGroup === true) killGroup(pid);
           })();
           return stopping;
         },
@@ -97,6 +119,14 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const kill of running.values()) kill('SIGKILL');
   });
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left in the group
+  }
 }
