@@ -20,6 +20,12 @@ export const CAPABILITIES = [
   'topic-aliases',
   'will-delay',
   'sys-topics',
+  // Behaviour the specs allow a broker to do without, which some scenarios need in order to observe
+  // a rule at all:
+  'multiple-in-flight', // sends a client further QoS 1/2 messages while earlier ones are unacknowledged
+  'dollar-topic-routing', // routes messages clients publish on topic names starting with $
+  'receive-maximum-limit', // advertises a Receive Maximum below 65,535, so a client can exceed it
+  'any-credentials', // accepts a CONNECT with any user name and password
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

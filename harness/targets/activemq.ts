@@ -72,6 +72,8 @@ export const ACTIVEMQ_CAPABILITIES: readonly Capability[] = [
   'qos2',
   'retain',
   'wildcards',
+  'multiple-in-flight',
+  'any-credentials',
 ];
 export const ACTIVEMQ_MISSING: Partial<Record<Capability, string>> = {
   'mqtt-5.0': 'ActiveMQ 5.17 speaks MQTT 3.1 and 3.1.1 only',
@@ -80,6 +82,9 @@ export const ACTIVEMQ_MISSING: Partial<Record<Capability, string>> = {
   'topic-aliases': 'MQTT 5 only',
   'will-delay': 'MQTT 5 only',
   'sys-topics': 'ActiveMQ publishes no $SYS topics',
+  'receive-maximum-limit': 'MQTT 5 only',
+  'dollar-topic-routing':
+    'ActiveMQ 5.17 acknowledges a PUBLISH on a topic name starting with $ but delivers it to no subscriber',
 };
 
 function brokerXml(host: string, port: number, query: string | undefined): string {

@@ -35,6 +35,9 @@ export const AEDES_CAPABILITIES: readonly Capability[] = [
   'retain',
   'wildcards',
   'sys-topics',
+  'multiple-in-flight',
+  'dollar-topic-routing',
+  'any-credentials',
 ];
 export const AEDES_MISSING: Partial<Record<Capability, string>> = {
   'mqtt-5.0': 'Aedes 1.x has no MQTT 5',

@@ -60,11 +60,18 @@ export const EJABBERD_CAPABILITIES: readonly Capability[] = [
   'subscription-identifiers',
   'topic-aliases',
   'will-delay',
+  'any-credentials',
 ];
 export const EJABBERD_MISSING: Partial<Record<Capability, string>> = {
   'shared-subscriptions':
     "ejabberd 23.01 refuses $share/ filters (CONNACK says 'Shared Subscription Available' 0)",
   'sys-topics': 'ejabberd publishes no $SYS topics',
+  'multiple-in-flight':
+    'mod_mqtt sends one QoS 1/2 message at a time and queues the next until it is acknowledged',
+  'dollar-topic-routing':
+    'mod_mqtt refuses a PUBLISH on a topic name starting with $ (PUBACK 0x90 in 5.0, dropped in 3.1.1)',
+  'receive-maximum-limit':
+    'ejabberd advertises no Receive Maximum (65,535), more than the packet identifiers a client can leave open',
 };
 
 function baseConfig(host: string, port: number, mqtt: Record<string, unknown> | undefined): string {

@@ -46,15 +46,20 @@ export const RABBITMQ_CAPABILITIES: readonly Capability[] = [
   'qos1',
   'retain',
   'wildcards',
+  'multiple-in-flight',
+  'dollar-topic-routing',
 ];
 export const RABBITMQ_MISSING: Partial<Record<Capability, string>> = {
   'mqtt-5.0': 'RabbitMQ 3.10 speaks MQTT 3.1.1 only (MQTT 5 came in 3.13)',
-  qos2: 'RabbitMQ 3.10 has no QoS 2: it grants QoS 1 for a QoS 2 subscription',
+  qos2: 'RabbitMQ 3.10 has no QoS 2: it grants QoS 1 for a QoS 2 subscription and answers a QoS 2 PUBLISH with PUBACK',
   'shared-subscriptions': 'RabbitMQ 3.10 has no shared subscriptions',
   'subscription-identifiers': 'MQTT 5 only',
   'topic-aliases': 'MQTT 5 only',
   'will-delay': 'MQTT 5 only',
   'sys-topics': 'RabbitMQ publishes no $SYS topics',
+  'receive-maximum-limit': 'MQTT 5 only',
+  'any-credentials':
+    'RabbitMQ checks a user name and password against its users (anonymous clients send none)',
 };
 
 function paths(options: RabbitmqOptions): { script: string } {
