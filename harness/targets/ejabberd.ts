@@ -13,13 +13,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { findExecutable } from './executable.js';
 import { parseWithSchema, type TargetKind } from './kind.js';
-import {
-  cleanEnv,
-  notInstalled,
-  startPackaged,
-  type Launch,
-  type PackagedBroker,
-} from './packaged.js';
+import { cleanEnv, notInstalled, startPackaged, type Launch, type PackagedBroker } from './packaged.js';
 import type { Capability } from './types.js';
 
 export const EjabberdOptionsSchema = Type.Object(

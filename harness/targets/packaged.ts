@@ -219,4 +219,3 @@ function tail(output: string, lines = 40): string {
   const all = output.split('\n');
   return all.length <= lines ? output : `…\n${all.slice(-lines).join('\n')}`;
 }
-

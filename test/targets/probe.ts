@@ -1,4 +1,5 @@
-// Test helper: one real MQTT CONNECT → CONNACK exchange over TCP or WebSocket, with a timeout.
+// Test helper: one real MQTT CONNECT → CONNACK exchange over TCP or WebSocket, with a timeout
+// (with the endpoint's credentials when it has any).
 import { connect as connectTcp } from 'node:net';
 import { WebSocket } from 'ws';
 import { encode, PacketDecoder, type Packet, type ProtocolLevel } from '../../wire/index.js';
@@ -17,6 +18,8 @@ export async function connectOnce(
       cleanStart: true,
       keepAlive: 60,
       clientId: `probe-${process.pid}`,
+      ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+      ...(endpoint.password === undefined ? {} : { password: Buffer.from(endpoint.password) }),
     },
     version,
   );
