@@ -52,6 +52,7 @@ function targetInfo(target: StartedTarget): TargetInfo {
     kind: target.kind,
     url: target.url,
     ...(target.version !== undefined && { version: target.version }),
+    ...(target.startupMs !== undefined && { startupMs: target.startupMs }),
     ...(target.knownDeviations.length > 0 && {
       knownDeviations: target.knownDeviations.map((d) => ({
         scenario: d.scenario,

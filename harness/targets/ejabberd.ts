@@ -198,7 +198,4 @@ export const ejabberdTarget: TargetKind<EjabberdOptions> = {
       context,
     );
   },
-  start(name, options, signal) {
-    return this.startWith(name, options, { baseDir: process.cwd(), signal });
-  },
 };

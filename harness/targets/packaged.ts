@@ -12,6 +12,7 @@ import { throwIfAborted, type StartContext } from './kind.js';
 import { waitForMqtt } from './mqtt-ready.js';
 import { freePort, waitForPort } from './network.js';
 import { spawnBroker, type BrokerProcess, type SpawnOptions } from './process.js';
+import { sweepMarked } from './sweep.js';
 import type { Capability, StartedTarget } from './types.js';
 
 /** One process of a launch; `readyPort` makes the next one wait until this one listens there. */
@@ -51,6 +52,9 @@ export interface PackagedOptions {
 
 const START_ATTEMPTS = 3; // a free port can be taken between the check and the bind
 const EPMD_READY_MS = 10_000;
+/** Set to the run's temp dir in the environment of every process a packaged broker runs. */
+export const BROKER_RUN_MARK = 'HARNESS_BROKER_RUN';
+const SWEEP_MS = 5_000;
 
 /** The 'binary-missing' error, with the apt-get line that installs what is missing. */
 export function notInstalled(kind: string, name: string, what: string, packages: string[]): TargetError {
@@ -123,6 +127,7 @@ async function attemptStart(
   const started: BrokerProcess[] = [];
   const stopAll = async (): Promise<void> => {
     for (const child of [...started].reverse()) await child.stop(options.stopTimeoutMs);
+    await sweepMarked(BROKER_RUN_MARK, dir, SWEEP_MS);
   };
   const exited = (): string | undefined => {
     for (const child of started) {
@@ -136,7 +141,8 @@ async function attemptStart(
   let problem: string | undefined;
   for (const spec of launch.processes) {
     try {
-      started.push(await spawnBroker({ ...spec, processGroup: true }));
+      const env = { ...(spec.env ?? process.env), [BROKER_RUN_MARK]: dir };
+      started.push(await spawnBroker({ ...spec, env, processGroup: true }));
     } catch (error) {
       problem = `cannot spawn ${spec.command}: ${(error as Error).message}`;
       break;

@@ -154,7 +154,4 @@ export const rabbitmqTarget: TargetKind<RabbitmqOptions> = {
       context,
     );
   },
-  start(name, options, signal) {
-    return this.startWith(name, options, { baseDir: process.cwd(), signal });
-  },
 };

@@ -59,10 +59,16 @@ async function interruptedRun(ready: (output: string, commands: string[]) => boo
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const seen = new Set<string>();
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let running = true;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      running = false;
+      resolve(code);
+    }),
+  );
   const watchdog = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
   let interrupted = false;
-  while (!interrupted && child.exitCode === null) {
+  while (!interrupted && running) {
     const commands = await Promise.all(
       (await processesWithEnv(MARK, mark)).filter((pid) => pid !== child.pid).map(commandOf),
     );
@@ -87,15 +93,16 @@ async function interruptedRun(ready: (output: string, commands: string[]) => boo
 async function expectNothingLeft(run: Interrupted): Promise<void> {
   const left = await processesWithEnv(MARK, run.mark);
   expect(await Promise.all(left.map(async (pid) => `${pid} ${await commandOf(pid)}`))).toEqual([]);
-  expect(await readdir(run.tmp)).toEqual([]);
+  // Only what the harness made counts (tsx keeps a cache dir in TMPDIR too).
+  expect((await readdir(run.tmp)).filter((name) => name.startsWith('harness-'))).toEqual([]);
 }
 
 describe('Ctrl-C leaves no broker behind', () => {
   it(
     'while a scenario runs on all three brokers: every VM, JVM, epmd and temp dir is gone',
     async () => {
-      // `quick` reported for all three targets: they are all up and `slow` is running.
-      const run = await interruptedRun((output) => (output.match(/quick/g) ?? []).length >= 3);
+      // Targets all start before the first run; once `quick` is reported, `slow` is running.
+      const run = await interruptedRun((output) => /quick/.test(output));
       expect(run.output).toMatch(/interrupted/i);
       expect(run.seen).toEqual(expect.arrayContaining(['epmd', 'beam.smp', 'java']));
       await expectNothingLeft(run);

@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTarget, type StartedTarget } from '../../harness/targets/index.js';
-import { commandOf, envOf, processesWithEnv } from './leftovers.js';
+import { commandOf, envOf, processesWithEnv, zombie } from './leftovers.js';
 import { connectOnce, pidExists } from './probe.js';
 
 const START_MS = 240_000;
@@ -29,9 +29,10 @@ async function footprint(target: StartedTarget): Promise<{ dir: string; pids: nu
 }
 
 async function expectNothingLeft(footprintBefore: { dir: string; pids: number[] }): Promise<void> {
-  for (const pid of footprintBefore.pids)
-    expect(pidExists(pid) ? await commandOf(pid) : undefined).toBe(undefined);
-  expect(await processesWithEnv('HOME', footprintBefore.dir)).toEqual([]);
+  const left = await processesWithEnv('HOME', footprintBefore.dir);
+  expect(await Promise.all(left.map(commandOf))).toEqual([]);
+  // Each process seen while it ran is gone (a zombie waiting for its reaper holds nothing any more).
+  for (const pid of footprintBefore.pids) expect(!pidExists(pid) || (await zombie(pid))).toBe(true);
   await expect(access(footprintBefore.dir)).rejects.toThrow();
 }
 
