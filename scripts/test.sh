@@ -10,11 +10,15 @@ command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# The third-party brokers the harness starts itself (harness/targets/{rabbitmq,activemq,ejabberd}.ts).
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+[ -f /usr/share/activemq/bin/activemq.jar ] || need+=(activemq)
+[ -f /usr/share/java/mqtt-client.jar ] || need+=(libmqtt-client-java)
+compgen -G '/usr/lib/*/ejabberd-*/ebin' >/dev/null || compgen -G '/usr/lib/ejabberd-*/ebin' >/dev/null || need+=(ejabberd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "test.sh: installing ${need[*]} (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    bash scripts/apt-install.sh "${need[@]}"
   else
     echo "test.sh: the tests need ${need[*]}: run 'sudo apt-get install -y ${need[*]}' first" >&2
     exit 2
@@ -28,9 +32,14 @@ npm run lint
 npm run format:check
 npx vitest run
 
-# The conformance catalogue against the reference broker, a real Mosquitto and Aedes (3.1.1 only;
+# The basic set and the conformance catalogue against the reference broker, a real Mosquitto and Aedes (3.1.1 only;
 # known deviations are listed, not failed), then the proof that every scenario group can fail
 # (mutants).
 node bin/harness.js run scenarios/basic scenarios/conformance --target reference --target mosquitto --target aedes \
   --reporter dot --reporter junit --output-dir reports/ci
+# The basic set against the Debian-packaged RabbitMQ, ActiveMQ and ejabberd (harness-started, each in a
+# temp dir of its own), so a package update that changes behaviour shows up. The whole catalogue
+# against all six is `npm run matrix` (see README).
+node bin/harness.js run scenarios/basic --target rabbitmq --target activemq --target ejabberd \
+  --reporter dot --reporter junit --output-dir reports/ci-brokers
 npm run mutation
