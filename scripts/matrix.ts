@@ -36,6 +36,9 @@ const { values } = parseArgs({
 const outDir = join(ROOT, values['out-dir']);
 const targets = BROKERS.flatMap((broker) => ['-t', broker]);
 
+/** Each step is bounded: the catalogue takes ~4 min and a bench ~3 min on an idle 2-core machine. */
+const STEP_LIMIT_MS = 45 * 60_000;
+
 /** Runs the CLI; exit 0 (all passed) and 1 (something failed, shown in the matrix) are results. */
 function harness(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,10 +47,15 @@ function harness(args: string[]): Promise<number> {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    const limit = setTimeout(() => {
+      child.kill('SIGINT'); // the harness stops its brokers on SIGINT
+      setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
+    }, STEP_LIMIT_MS);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(limit);
       if (code === 0 || code === 1) resolve(code);
-      else reject(new Error(`harness ${args[0]} exited with ${code}`));
+      else reject(new Error(`harness ${args[0]} ended with ${signal ?? `exit code ${code}`}`));
     });
   });
 }
@@ -61,7 +69,9 @@ async function runAll(): Promise<RunInfo> {
     'scenarios/conformance',
     ...targets,
     '-r',
-    'json,dot',
+    'json',
+    '-r',
+    'dot',
     '-o',
     join(outDir, 'conformance'),
   ]);
@@ -70,7 +80,7 @@ async function runAll(): Promise<RunInfo> {
       'bench', load.preset, '--qos', String(load.qos), '--mqtt', '3.1.1',
       '--rate', values.rate, '--duration', values.duration,
       ...targets, ...PROFILES.flatMap((profile) => ['-p', profile]),
-      '-r', 'json,bench', '-o', join(outDir, load.id),
+      '-r', 'json', '-r', 'bench', '-o', join(outDir, load.id),
     ]); // prettier-ignore
   }
   const run: RunInfo = {

@@ -1,5 +1,6 @@
 // Public surface of targets: startTarget turns a spec into a running (or reachable) broker.
-// A spec is a built-in kind ('reference' | 'mosquitto' | 'aedes'), a URL (mqtt://, mqtts://, ws://,
+// A spec is a built-in kind (BUILT_IN_TARGETS: reference, mosquitto, aedes, rabbitmq, activemq,
+// ejabberd), a URL (mqtt://, mqtts://, ws://,
 // wss://), a target name from the config file, or a TargetConfig object.
 import { loadDeviations } from './deviations.js';
 import { TargetError } from './errors.js';

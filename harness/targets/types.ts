@@ -1,5 +1,5 @@
 // A target is a broker the harness runs scenarios against. Each kind (reference, mosquitto, aedes,
-// url, command) implements TargetKind (kind.ts) in its own file and is looked up by `kind`.
+// rabbitmq, activemq, ejabberd, url, command) implements TargetKind (kind.ts) in its own file and is looked up by `kind`.
 import type { Capability, MqttVersion } from '../vocabulary.js';
 
 export type Transport = 'tcp' | 'tls' | 'ws' | 'wss';

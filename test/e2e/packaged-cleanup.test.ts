@@ -5,11 +5,12 @@
 // inherits, so whatever survives is found even after it was reparented.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sweepMarked } from '../../harness/targets/sweep.js';
 import { commandOf, processesWithEnv } from '../targets/leftovers.js';
 
 const MAIN = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
@@ -17,6 +18,14 @@ const TSX = import.meta.resolve('tsx');
 const ENTRY = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv.slice(1))).then((code) => { process.exitCode = code; })`;
 const MARK = 'HARNESS_CLEANUP_TEST';
 const LIMIT_MS = 300_000; // three brokers starting on a busy 2-core machine
+
+const marks: { mark: string; dir: string }[] = [];
+afterEach(async () => {
+  for (const { mark, dir } of marks.splice(0)) {
+    await sweepMarked(MARK, mark, 10_000);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 interface Interrupted {
   code: number | null;
@@ -66,7 +75,12 @@ async function interruptedRun(ready: (output: string, commands: string[]) => boo
       resolve(code);
     }),
   );
-  const watchdog = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
+  marks.push({ mark, dir });
+  // A backstop only: SIGINT, then SIGKILL; afterEach sweeps whatever a failed run left.
+  const watchdog = setTimeout(() => {
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+  }, LIMIT_MS);
   let interrupted = false;
   while (!interrupted && running) {
     const commands = await Promise.all(

@@ -27,7 +27,7 @@ export const RUN_OPTIONS: OptionTable = {
     multiple: true,
     value: 'SPEC',
     description:
-      'reference, mosquitto, aedes, a URL (mqtt://, mqtts://, ws://, wss://) or a configured name (default: reference)',
+      'reference, mosquitto, aedes, rabbitmq, activemq, ejabberd, a URL (mqtt://, mqtts://, ws://, wss://) or a configured name (default: reference)',
   },
   profile: {
     type: 'string',
