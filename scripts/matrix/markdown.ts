@@ -57,6 +57,7 @@ function intro(matrix: Matrix): string[] {
     'instead and why). "Not reached": the only scenarios citing the statement stop earlier at another',
     'deviation of that broker. A skipped statement needs a capability the broker lacks (reasons at the end).',
     '',
+    ...(run.notes ?? []).map((note) => `Note on this run: ${note}.\n`),
   ];
 }
 
@@ -151,7 +152,7 @@ function loadTables(matrix: Matrix): string[] {
   const lines = [
     '## Load figures',
     '',
-    `Two loads from \`harness bench\`, MQTT 3.1.1 (the version all six speak), ${run.loadRate} messages/s for ${run.loadDuration}, one run each, side by side in the same run under two network profiles (\`lan\`: 1 ms RTT; \`lossy-5\`: 5% packet loss each way, 10 ms RTT). Latency is publish to delivery; broker CPU/RSS are sampled for brokers running in a process of their own (n/a for the in-process reference broker). Single runs on a shared machine: read differences of less than about 2× as noise.`,
+    `Two loads from \`harness bench\`, MQTT 3.1.1 (the version all six speak), ${run.loadRate} messages/s for ${run.loadDuration}, one run each, side by side in the same run under two network profiles (\`lan\`: 1 ms RTT; \`lossy-5\`: 5% packet loss each way, 10 ms RTT). Latency is publish to delivery; broker CPU/RSS are sampled for brokers running in a process of their own (n/a for the in-process reference broker). "Lost" counts messages not delivered by the end of the run (the schedule plus a 5 s drain), so a broker that is still working through a backlog then shows them as lost. Single runs on a shared machine: read differences of less than about 2× as noise.`,
     '',
   ];
   for (const group of loadGroups(matrix.loads)) {

@@ -47,6 +47,8 @@ export interface RunInfo {
   durationMs: number;
   loadDuration: string;
   loadRate: number;
+  /** What went wrong around the run itself (a CLI step that had to be ended). */
+  notes?: string[];
 }
 
 export interface Matrix {
