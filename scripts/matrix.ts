@@ -74,7 +74,7 @@ function harness(args: string[], notes: string[]): Promise<number> {
       clearTimeout(limit);
       if (grace !== undefined) clearTimeout(grace);
       if (hung) {
-        const note = `harness ${args.slice(0, 2).join(' ')} wrote its results but did not exit within ${EXIT_GRACE_MS / 1000} s and was killed`;
+        const note = `\`harness ${args.slice(0, 2).join(' ')}\` had written its results (its brokers already stopped) but did not exit within ${EXIT_GRACE_MS / 1000} s, so it was ended; its figures are complete`;
         process.stdout.write(`matrix: ${note}\n`);
         notes.push(note);
         resolve(1);

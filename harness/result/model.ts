@@ -32,7 +32,7 @@ export interface TargetInfo {
   kind: string; // reference | mosquitto | aedes | url | command
   url: string;
   version?: string;
-  /** Spawn to first CONNACK of a broker the harness started (not part of any measured figure). */
+  /** How long the target took to start (JVM/Erlang start-up included); not part of any measured figure. */
   startupMs?: number;
   /** Known deviations of this target, from its deviations file. */
   knownDeviations?: { scenario: string; statement: string; description: string }[];

@@ -2,6 +2,7 @@
 // A spec is a built-in kind (BUILT_IN_TARGETS: reference, mosquitto, aedes, rabbitmq, activemq,
 // ejabberd), a URL (mqtt://, mqtts://, ws://,
 // wss://), a target name from the config file, or a TargetConfig object.
+import { performance } from 'node:perf_hooks';
 import { loadDeviations } from './deviations.js';
 import { TargetError } from './errors.js';
 import type { TargetKind } from './kind.js';
@@ -102,7 +103,10 @@ export async function startTarget(
   const parsed = kind.parseOptions(config.options ?? {}, context);
   // Deviations first: a bad deviations file should fail before a broker process is started.
   const knownDeviations = await loadDeviations(config.deviations ?? config.kind, baseDir);
+  const begin = performance.now();
   const started = await kind.startWith(name, parsed as never, context);
+  // Kinds that know better (spawn to first CONNACK) set it themselves; otherwise the whole start.
+  started.startupMs ??= Math.round(performance.now() - begin);
   started.knownDeviations = knownDeviations;
   if (config.capabilities !== undefined) started.capabilities = new Set(config.capabilities);
   return started;

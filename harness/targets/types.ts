@@ -30,7 +30,7 @@ export interface StartedTarget {
   knownDeviations: KnownDeviation[];
   /** PID of a local broker process (for CPU/RSS sampling), if the harness started one. */
   pid?: number;
-  /** Spawn to first CONNACK of a broker the harness started (JVM/Erlang start-up); never part of a measured figure. */
+  /** How long the start took (spawn to first CONNACK for the packaged brokers); never part of a measured figure. */
   startupMs?: number;
   /** True while the target still accepts connections / its process is alive. */
   isAlive(): boolean;

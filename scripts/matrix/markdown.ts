@@ -65,7 +65,7 @@ function brokersTable(matrix: Matrix): string[] {
   const lines = [
     '## Brokers',
     '',
-    '| broker | version | start-up (spawn to first CONNACK; not part of any figure) | deviation entries |',
+    '| broker | version | start-up (not part of any figure) | deviation entries |',
     '| --- | --- | ---: | ---: |',
   ];
   for (const broker of matrix.brokers) {
