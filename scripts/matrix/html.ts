@@ -59,8 +59,7 @@ function legend(): string {
 
 function brokers(matrix: Matrix): string {
   const rows = matrix.brokers.map((broker) => {
-    const startup =
-      broker.startupMs === undefined ? 'in-process' : `${(broker.startupMs / 1000).toFixed(1)} s`;
+    const startup = broker.startupMs === undefined ? '-' : `${(broker.startupMs / 1000).toFixed(1)} s`;
     const cells = matrix.versions.map(({ rows: statementRows }) =>
       compactCounts(totals(statementRows, broker.name).counts),
     );

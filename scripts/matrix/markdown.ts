@@ -69,8 +69,7 @@ function brokersTable(matrix: Matrix): string[] {
     '| --- | --- | ---: | ---: |',
   ];
   for (const broker of matrix.brokers) {
-    const startup =
-      broker.startupMs === undefined ? 'in-process' : `${(broker.startupMs / 1000).toFixed(1)} s`;
+    const startup = broker.startupMs === undefined ? '-' : `${(broker.startupMs / 1000).toFixed(1)} s`;
     const count = matrix.deviations.filter((d) => d.broker === broker.name).length;
     lines.push(`| ${broker.name} | ${broker.version} | ${startup} | ${count} |`);
   }
@@ -115,7 +114,11 @@ function sectionTotals(matrix: Matrix): string[] {
 }
 
 const ms = (micros: number): string =>
-  micros >= 10_000 ? `${(micros / 1000).toFixed(0)} ms` : `${(micros / 1000).toFixed(1)} ms`;
+  micros >= 1_000_000
+    ? `${(micros / 1_000_000).toFixed(2)} s`
+    : micros >= 10_000
+      ? `${(micros / 1000).toFixed(0)} ms`
+      : `${(micros / 1000).toFixed(1)} ms`;
 
 /** The figures of one load run, in table order; '-' where the run is missing. */
 export const LOAD_METRICS: { label: string; value: (r: LoadResult) => string }[] = [
