@@ -1,7 +1,7 @@
 // Public surface of targets: startTarget turns a spec into a running (or reachable) broker.
 // A spec is a built-in kind (BUILT_IN_TARGETS: reference, mosquitto, aedes, rabbitmq, activemq,
-// ejabberd), a URL (mqtt://, mqtts://, ws://,
-// wss://), a target name from the config file, or a TargetConfig object.
+// ejabberd), a URL (mqtt://, mqtts://, ws://, wss://), a target name from the config file, or a
+// TargetConfig object.
 import { performance } from 'node:perf_hooks';
 import { loadDeviations } from './deviations.js';
 import { TargetError } from './errors.js';
