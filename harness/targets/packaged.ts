@@ -100,7 +100,10 @@ export async function startPackaged(
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     throwIfAborted(context.signal, `starting ${name}`);
     const dir = await mkdtemp(join(tmpdir(), `harness-${broker.kind}-`));
-    const outcome = await attemptStart(name, broker, options, context, dir);
+    const outcome = await attemptStart(name, broker, options, context, dir).catch(async (error: unknown) => {
+      await rm(dir, { recursive: true, force: true }); // e.g. the config could not be written
+      throw error;
+    });
     if ('target' in outcome) return outcome.target;
     await rm(dir, { recursive: true, force: true });
     lastFailure = outcome.failure;
