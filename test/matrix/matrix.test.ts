@@ -115,7 +115,7 @@ describe('matrix model', () => {
     expect(markdown).toContain('Generated 2026-12-07T10:00:00.000Z');
     expect(markdown).toContain('2 × test CPU');
     expect(markdown).toContain('[D](../harness/targets/deviations/b.yaml#L3 "closes late")');
-    expect(markdown).toContain("| MQTT-4.3.3-2 | MUST NOT | ✓ | – |");
+    expect(markdown).toContain('| MQTT-4.3.3-2 | MUST NOT | ✓ | – |');
     expect(markdown).toContain('qos2 (no QoS 2 here) (1 statement)');
   });
 
