@@ -101,6 +101,9 @@ describe('harness list', () => {
         { name: 'reference', kind: 'reference' },
         { name: 'mosquitto', kind: 'mosquitto' },
         { name: 'aedes', kind: 'aedes' },
+        { name: 'rabbitmq', kind: 'rabbitmq' },
+        { name: 'activemq', kind: 'activemq' },
+        { name: 'ejabberd', kind: 'ejabberd' },
         { name: 'local', kind: 'mosquitto' },
       ],
     });
