@@ -59,3 +59,12 @@ export {
 export { diffRun, DIFF_DEFAULTS, type DiffOptions } from './diff/index.js';
 export { DIFF_SCHEMA_VERSION } from './result/diff-model.js';
 export { TRANSCRIPT_VERSION } from './result/transcript.js';
+export { SWEEP_STEP_VERDICTS, SWEEP_BOUNDS } from './result/sweep.js';
+export {
+  estimate,
+  compareEstimates,
+  samplesAbove,
+  summarizeSweep,
+  tCritical95,
+  type EstimateComparison,
+} from './result/sweep-stats.js';

@@ -7,6 +7,7 @@ import {
   type ScenarioResult,
   type TargetInfo,
 } from './model.js';
+import type { SweepResult } from './sweep.js';
 import { summarize } from './summary.js';
 
 export interface RunRecord {
@@ -21,6 +22,7 @@ export interface RunRecord {
   measurements: readonly { target: string; profile: string; info: ProfileInfo }[];
   scenarios: readonly ScenarioResult[];
   loads: readonly LoadResult[];
+  sweeps?: readonly SweepResult[];
 }
 
 export function assembleResult(record: RunRecord): RunResult {
@@ -36,6 +38,7 @@ export function assembleResult(record: RunRecord): RunResult {
     profiles: record.profiles.map((name) => profileInfo(name, record.measurements)),
     scenarios,
     loads,
+    ...(record.sweeps !== undefined && record.sweeps.length > 0 && { sweeps: [...record.sweeps] }),
     summary: summarize(scenarios, loads),
   };
 }

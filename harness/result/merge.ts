@@ -46,6 +46,9 @@ export function combineRuns(results: readonly RunResult[], options: CombineOptio
     loads,
     summary: summarize([...scenarios.values()], loads),
   };
+  // Sweeps by cell key, a later file replacing an earlier one (as scenario results).
+  const sweeps = [...new Map(results.flatMap((r) => r.sweeps ?? []).map((s) => [s.key, s])).values()];
+  if (sweeps.length > 0) merged.sweeps = sweeps;
   if (interrupted) merged.interrupted = interrupted;
   return merged;
 }

@@ -3,11 +3,13 @@
 
 import type { Level, LoadVerdict, MqttVersion, Verdict } from '../vocabulary.js';
 import type { DiffReport } from './diff-model.js';
+import type { SweepResult } from './sweep.js';
 import type { Transcript } from './transcript.js';
 
 export type { Level, LoadVerdict, MqttVersion, Verdict };
 export type * from './diff-model.js';
 export type * from './transcript.js';
+export type * from './sweep.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -22,6 +24,8 @@ export interface RunResult {
   profiles: ProfileInfo[];
   scenarios: ScenarioResult[];
   loads: LoadResult[];
+  /** Rate sweeps (`rate-sweep` loads): one per cell, with its repetitions (harness/result/sweep.ts). */
+  sweeps?: SweepResult[];
   summary: RunSummary;
   /** Differential run (`harness diff`): where the targets behaved differently. */
   diff?: DiffReport;

@@ -1,0 +1,150 @@
+// Statistics over sweep repetitions, pure functions of the result model (reporters may call them):
+// an Estimate (mean and 95 % confidence interval, Student's t), the comparison of two estimates
+// (Δ % and Welch's t-test), the samples a percentile rests on, and the summary of a cell's
+// repetitions (per-rate estimates, maximum sustainable rate).
+//
+// Repetitions are few (3 to 5), so the interval uses Student's t with n − 1 degrees of freedom,
+// not the normal 1.96: with n = 3, t = 4.30 and the interval is more than twice as wide. The
+// two-sided 97.5 % quantiles are a table (exact to 3 decimals) rather than an inverted incomplete
+// beta: this module stays free of imports beyond the result model, as reporters need it.
+import type {
+  Estimate,
+  SweepBound,
+  SweepRepetition,
+  SweepResult,
+  SweepStep,
+  SweepStepSummary,
+  SweepStepVerdict,
+} from './sweep.js';
+
+/** t(0.975, df) for df = 1..30; beyond, interpolated in 1/df towards 1.960. */
+const T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** Two-sided 95 % critical value of Student's t; df rounded down (the conservative side). */
+export function tCritical95(df: number): number {
+  const whole = Math.floor(df);
+  if (!(whole >= 1)) return Infinity;
+  if (whole <= T_975.length) return T_975[whole - 1]!;
+  // 1.960 + (2.042 − 1.960) · 30 / df: exact at 30 and at infinity, within 0.002 between.
+  return 1.96 + ((T_975[T_975.length - 1]! - 1.96) * T_975.length) / whole;
+}
+
+export function estimate(values: readonly number[]): Estimate {
+  const n = values.length;
+  const mean = n === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / n;
+  const stddev = n < 2 ? 0 : Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1));
+  const result: Estimate = { values: [...values], n, mean, stddev };
+  if (n >= 2) {
+    const halfWidth = (tCritical95(n - 1) * stddev) / Math.sqrt(n);
+    result.ci = { low: mean - halfWidth, high: mean + halfWidth, halfWidth, level: 0.95 };
+  }
+  return result;
+}
+
+export interface EstimateComparison {
+  /** (other − baseline) / baseline × 100; undefined when the baseline mean is 0. */
+  deltaPercent: number | undefined;
+  /** Welch's t-test at α = 0.05 says the means differ; false when either side has n < 2. */
+  significant: boolean;
+  /** Why significance could not be judged (n < 2). */
+  note?: string;
+}
+
+/** How `other` differs from `baseline`; whether that is better depends on the metric (lower latency, higher rate). */
+export function compareEstimates(baseline: Estimate, other: Estimate): EstimateComparison {
+  const deltaPercent =
+    baseline.mean === 0 ? undefined : ((other.mean - baseline.mean) / Math.abs(baseline.mean)) * 100;
+  if (baseline.n < 2 || other.n < 2)
+    return { deltaPercent, significant: false, note: 'one repetition: significance not judged' };
+  const va = baseline.stddev ** 2 / baseline.n;
+  const vb = other.stddev ** 2 / other.n;
+  const diff = other.mean - baseline.mean;
+  if (va + vb === 0) return { deltaPercent, significant: diff !== 0 };
+  const t = diff / Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / (baseline.n - 1) + vb ** 2 / (other.n - 1));
+  return { deltaPercent, significant: Math.abs(t) > tCritical95(df) };
+}
+
+/** Samples above percentile p (e.g. 99.9) of `count`: what the percentile rests on. */
+export function samplesAbove(count: number, percentile: number): number {
+  return Math.floor(count * (1 - percentile / 100));
+}
+
+const SEVERITY: Record<SweepStepVerdict, number> = { ok: 0, knee: 1, inconclusive: 2 };
+
+/** Offered rate of the last ok step before the first step that is not ok, and what stopped the climb. */
+export function sustainable(steps: readonly SweepStep[]): { rate: number; bound: SweepBound } {
+  let rate = 0;
+  for (const step of steps) {
+    if (step.verdict === 'knee') return { rate, bound: 'knee' };
+    if (step.verdict === 'inconclusive') return { rate, bound: 'generator' };
+    rate = step.offeredRate;
+  }
+  return { rate, bound: 'last-rate' };
+}
+
+/** Per planned rate, each figure as an Estimate over the repetitions that reached it. */
+export function summarizeSteps(
+  rates: readonly number[],
+  repetitions: readonly SweepRepetition[],
+): SweepStepSummary[] {
+  const summaries: SweepStepSummary[] = [];
+  rates.forEach((offeredRate, index) => {
+    const steps = repetitions.flatMap((r) => r.steps.filter((step) => step.index === index));
+    if (steps.length === 0) return;
+    const verdicts: Record<SweepStepVerdict, number> = { ok: 0, knee: 0, inconclusive: 0 };
+    for (const step of steps) verdicts[step.verdict]++;
+    const worst = steps.reduce((a, b) => (SEVERITY[b.verdict] > SEVERITY[a.verdict] ? b : a));
+    const of = (pick: (step: SweepStep) => number): Estimate => estimate(steps.map(pick));
+    const brokers = steps.flatMap((step) => (step.broker ? [step.broker] : []));
+    summaries.push({
+      offeredRate,
+      reached: steps.length,
+      verdicts,
+      verdict: worst.verdict,
+      ...(worst.reason !== undefined && { reason: worst.reason }),
+      deliveredRate: of((step) => step.deliveredRate),
+      p50Us: of((step) => step.latencyUs.p50),
+      p99Us: of((step) => step.latencyUs.p99),
+      p999Us: of((step) => step.latencyUs.p999),
+      drops: of((step) => step.drops),
+      latencySamples: Math.min(...steps.map((step) => step.latencySamples)),
+      ...(brokers.length === steps.length && {
+        brokerCpuPercent: estimate(brokers.map((b) => b.cpuPercent)),
+        brokerRssBytes: estimate(brokers.map((b) => b.rssBytes)),
+        brokerSource: brokers[0]!.source,
+      }),
+    });
+  });
+  return summaries;
+}
+
+/** The cell-level figures of a SweepResult from its repetitions. */
+export function summarizeSweep(
+  rates: readonly number[],
+  repetitions: readonly SweepRepetition[],
+): Pick<SweepResult, 'steps' | 'maxSustainableRate' | 'bound' | 'verdict' | 'reason'> {
+  const bounds = repetitions.map((r) => r.bound);
+  const counts = new Map<SweepBound, number>();
+  for (const bound of bounds) counts.set(bound, (counts.get(bound) ?? 0) + 1);
+  const bound = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'last-rate';
+  const stopped = repetitions.filter((r) => r.bound === 'generator');
+  const firstInconclusive = stopped
+    .flatMap((r) => r.steps.filter((step) => step.verdict === 'inconclusive'))
+    .find((step) => step.reason !== undefined);
+  const summary: ReturnType<typeof summarizeSweep> = {
+    steps: summarizeSteps(rates, repetitions),
+    maxSustainableRate: estimate(repetitions.map((r) => r.maxSustainableRate)),
+    bound,
+    verdict: stopped.length === 0 && repetitions.length > 0 ? 'passed' : 'inconclusive',
+  };
+  if (repetitions.length === 0) summary.reason = 'no repetition ran';
+  else if (stopped.length > 0)
+    summary.reason =
+      `${stopped.length} of ${repetitions.length} repetitions stopped on an inconclusive step` +
+      (firstInconclusive?.reason === undefined ? '' : ` (${firstInconclusive.reason})`);
+  return summary;
+}
