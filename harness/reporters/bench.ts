@@ -1,6 +1,9 @@
 // The console reporter of `harness bench`: a live progress line on a terminal, every figure of each
 // load as it ends, and the totals line at the end.
 import type { LoadResult, RunResult } from '../result/model.js';
+import { baselineOf } from './file-reporters.js';
+import { comparativeConsole } from './render/comparative/plain.js';
+import { comparativeView } from './render/comparative/view.js';
 import { formatMicros, formatMillis, formatRate } from './render/format.js';
 import { renderLoadDetails } from './render/load-details.js';
 import { totalsLine } from './render/summary.js';
@@ -23,6 +26,9 @@ export class BenchReporter implements Reporter {
   }
 
   onEnd(result: RunResult): void {
+    // Several targets or profiles: the comparison tables before the totals.
+    const compared = comparativeView(result, baselineOf(this.ctx));
+    if (compared) this.write(`${comparativeConsole(compared)}\n\n`);
     if (result.interrupted) this.write(`Interrupted: ${result.interrupted.reason}\n`);
     this.write(`${totalsLine(result)}\n`);
   }

@@ -1,6 +1,7 @@
 // A compact reporter for CI logs: one character per scenario (. F - ! ~) and load (L, or X when it
 // failed), 80 per line, then the same summary as the list reporter.
 import type { LoadResult, RunResult, ScenarioResult, Verdict } from '../result/model.js';
+import { baselineOf } from './file-reporters.js';
 import { renderSummary } from './render/summary.js';
 import type { Reporter, ReporterContext } from './types.js';
 
@@ -20,7 +21,7 @@ export class DotReporter implements Reporter {
   }
 
   onEnd(result: RunResult): void {
-    this.ctx.stdout.write(`${this.column > 0 ? '\n' : ''}\n${renderSummary(result)}`);
+    this.ctx.stdout.write(`${this.column > 0 ? '\n' : ''}\n${renderSummary(result, baselineOf(this.ctx))}`);
     this.column = 0;
   }
 

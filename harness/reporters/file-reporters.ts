@@ -25,7 +25,7 @@ export class JUnitReporter implements Reporter {
 export class MarkdownReporter implements Reporter {
   constructor(private readonly ctx: ReporterContext) {}
   async onEnd(result: RunResult): Promise<void> {
-    const markdown = renderMarkdown(result);
+    const markdown = renderMarkdown(result, baselineOf(this.ctx));
     await writeReport(this.ctx, 'report.md', markdown);
     const summaryFile = this.ctx.env?.['GITHUB_STEP_SUMMARY'];
     if (summaryFile) await appendFile(summaryFile, markdown, 'utf8');
@@ -36,6 +36,11 @@ export class MarkdownReporter implements Reporter {
 export class HtmlReporter implements Reporter {
   constructor(private readonly ctx: ReporterContext) {}
   async onEnd(result: RunResult): Promise<void> {
-    await writeReport(this.ctx, 'report.html', renderHtml(result), 'reports');
+    await writeReport(this.ctx, 'report.html', renderHtml(result, baselineOf(this.ctx)), 'reports');
   }
+}
+
+/** The reporter option `baselineTarget`, as the renderers take it. */
+export function baselineOf(ctx: ReporterContext): { baselineTarget?: string } {
+  return ctx.baselineTarget === undefined ? {} : { baselineTarget: ctx.baselineTarget };
 }

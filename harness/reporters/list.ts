@@ -3,6 +3,7 @@
 import type { LoadResult, RunResult, ScenarioResult } from '../result/model.js';
 import { VERDICT_SYMBOL } from './render/aggregate.js';
 import { formatMicros, formatMillis, formatRate } from './render/format.js';
+import { baselineOf } from './file-reporters.js';
 import { renderSummary } from './render/summary.js';
 import type { LoadProgress, Reporter, ReporterContext, RunBeginInfo } from './types.js';
 
@@ -41,7 +42,7 @@ export class ListReporter implements Reporter {
   }
 
   onEnd(result: RunResult): void {
-    this.write(`\n${renderSummary(result)}`);
+    this.write(`\n${renderSummary(result, baselineOf(this.ctx))}`);
   }
 
   private write(text: string): void {

@@ -31,6 +31,8 @@ export interface ReporterContext {
   isTTY: boolean;
   /** Environment, for $GITHUB_STEP_SUMMARY (markdown reporter). Not read from process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The target the comparative views compare every other with (`--baseline`); default the first. */
+  baselineTarget?: string;
   /** Told the path of every report file written (the CLI names them at the end). */
   onWrite?(file: string): void;
 }

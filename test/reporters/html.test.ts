@@ -66,14 +66,27 @@ describe('HTML report in chromium', () => {
         const paths = [...svg.querySelectorAll('g.series path')].map((p) =>
           (p as unknown as { getTotalLength(): number }).getTotalLength(),
         );
-        return { title: svg.getAttribute('aria-label') ?? '', width: box.width, height: box.height, paths };
+        const dots = svg.querySelectorAll('g.series circle').length;
+        return {
+          title: svg.getAttribute('aria-label') ?? '',
+          width: box.width,
+          height: box.height,
+          paths,
+          dots,
+        };
       }),
     );
-    // 2 profiles with loads: lan (2 targets) and 3g: a percentile, a rate and a p99 chart each.
-    expect(charts.length).toBe(6);
+    // 2 profiles with loads: lan (2 targets) and 3g: a percentile, a rate and a p99 chart each, and
+    // in the comparison one latency-against-delivered-rate chart each (one rate: points, no lines).
+    expect(charts.length).toBe(8);
     for (const chart of charts) {
       expect(chart.width).toBeGreaterThan(100);
       expect(chart.height).toBeGreaterThan(100);
+      if (chart.title.startsWith('Latency against delivered rate')) {
+        expect(chart.paths).toEqual([]);
+        expect(chart.dots).toBeGreaterThanOrEqual(2); // p50 and p99 of each target
+        continue;
+      }
       expect(chart.paths.length).toBeGreaterThan(0);
       for (const length of chart.paths) expect(length).toBeGreaterThan(10);
     }

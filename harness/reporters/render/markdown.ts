@@ -11,11 +11,13 @@ import {
   targetNames,
   verdictMatrix,
 } from './aggregate.js';
+import { comparativeMarkdown } from './comparative/plain.js';
+import { comparativeView, type ComparativeOptions } from './comparative/view.js';
 import { evidenceLines } from './evidence.js';
 import { escapeMarkdownCell, formatMillis } from './format.js';
 import { LOAD_HEADER, loadProblems, loadRow } from './load-figures.js';
 
-export function renderMarkdown(result: RunResult): string {
+export function renderMarkdown(result: RunResult, options: ComparativeOptions = {}): string {
   const out: string[] = [];
   const outcome = runOutcome(result);
   const icon = outcome === 'passed' ? '✅' : outcome === 'failed' ? '❌' : '⚠️';
@@ -64,6 +66,8 @@ export function renderMarkdown(result: RunResult): string {
       );
     }
     if (troubled.length) out.push('');
+    const compared = comparativeView(result, options);
+    if (compared) out.push(comparativeMarkdown(compared), '');
   }
 
   const notes = noteworthy(result);

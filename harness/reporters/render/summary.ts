@@ -12,16 +12,20 @@ import {
   VERDICT_SYMBOL,
   verdictMatrix,
 } from './aggregate.js';
+import { comparativeConsole } from './comparative/plain.js';
+import { comparativeView, type ComparativeOptions } from './comparative/view.js';
 import { evidenceLines } from './evidence.js';
 import { formatMillis, textTable } from './format.js';
 import { LOAD_HEADER, loadProblems, loadRow } from './load-figures.js';
 
-export function renderSummary(result: RunResult): string {
+export function renderSummary(result: RunResult, options: ComparativeOptions = {}): string {
   const out: string[] = [];
   if (result.scenarios.length > 0) out.push(conformanceTable(result), '');
   const profiles = profileNames(result);
   if (result.scenarios.length > 0 && profiles.length > 1) out.push(matrixTable(result), '');
   if (result.loads.length > 0) out.push(loadTable(result), '');
+  const compared = comparativeView(result, options);
+  if (compared) out.push(comparativeConsole(compared), '');
   const notes = noteworthy(result);
   if (notes.length > 0) {
     out.push(`Failures, deviations and warnings (${notes.length})`);

@@ -4,6 +4,19 @@
 export interface ChartSeries {
   name: string;
   points: readonly (readonly [number, number])[];
+  /** Default: the palette colour of the series' position. */
+  color?: string;
+  /** SVG stroke-dasharray, e.g. '5 3'. */
+  dash?: string;
+  /** false: markers only, no line (single points per series). Default true. */
+  line?: boolean;
+}
+
+/** A horizontal reference line (an SLO, the offered rate), dashed, labelled at its right end. */
+export interface ReferenceLine {
+  y: number;
+  label: string;
+  color?: string;
 }
 
 export interface Axis {
@@ -27,6 +40,9 @@ export interface LineChartOptions {
   height?: number;
   /** Draw a dot with a tooltip on each point (off for dense curves). */
   markers?: boolean;
+  referenceLines?: readonly ReferenceLine[];
+  /** Legend entries when not one per series (e.g. one per target for paired p50/p99 series). */
+  legend?: readonly { name: string; color: string; dash?: string }[];
 }
 
 export const PALETTE = [
@@ -44,22 +60,29 @@ const MARGIN = { left: 64, right: 30, top: 44, bottom: 44 };
 
 export function lineChart(options: LineChartOptions): string {
   const width = options.width ?? 560;
-  const height = options.height ?? 300;
+  const legend = legendLayout(options, width);
+  const extraTop = (legend.rows - 1) * 14;
+  const height = (options.height ?? 300) + extraTop;
+  const top = MARGIN.top + extraTop;
   const plotW = width - MARGIN.left - MARGIN.right;
-  const plotH = height - MARGIN.top - MARGIN.bottom;
+  const plotH = height - top - MARGIN.bottom;
   const all = options.series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
   const xMin = options.x.min ?? (xs.length ? Math.min(...xs) : 0);
   const xMax = options.x.max ?? (xs.length ? Math.max(...xs) : 1);
+  const refs = options.referenceLines ?? [];
   const yTicks =
-    options.y.ticks ?? niceTicks(options.y.min ?? 0, options.y.max ?? (ys.length ? Math.max(...ys) : 1));
+    options.y.ticks ??
+    niceTicks(
+      options.y.min ?? 0,
+      options.y.max ?? (ys.length || refs.length ? Math.max(...ys, ...refs.map((r) => r.y)) : 1),
+    );
   const yMin = options.y.min ?? 0;
   const yMax = options.y.max ?? Math.max(yTicks[yTicks.length - 1]?.value ?? 1, 1e-9);
   const xTicks = options.x.ticks ?? niceTicks(xMin, xMax);
   const sx = (x: number): number => MARGIN.left + (xMax === xMin ? 0 : ((x - xMin) / (xMax - xMin)) * plotW);
-  const sy = (y: number): number =>
-    MARGIN.top + plotH - (yMax === yMin ? 0 : ((y - yMin) / (yMax - yMin)) * plotH);
+  const sy = (y: number): number => top + plotH - (yMax === yMin ? 0 : ((y - yMin) / (yMax - yMin)) * plotH);
   const fx = options.x.format ?? String;
   const fy = options.y.format ?? String;
 
@@ -80,49 +103,85 @@ export function lineChart(options: LineChartOptions): string {
   }
   for (const t of xTicks) {
     const x = sx(t.value).toFixed(1);
-    parts.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" class="grid"/>`);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${top + plotH}" class="grid"/>`);
     parts.push(
-      `<text x="${x}" y="${MARGIN.top + plotH + 14}" class="tick" text-anchor="middle">${esc(t.label)}</text>`,
+      `<text x="${x}" y="${top + plotH + 14}" class="tick" text-anchor="middle">${esc(t.label)}</text>`,
     );
   }
-  parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" class="frame"/>`);
+  parts.push(`<rect x="${MARGIN.left}" y="${top}" width="${plotW}" height="${plotH}" class="frame"/>`);
   parts.push(
     `<text x="${MARGIN.left + plotW / 2}" y="${height - 6}" class="axis-label" text-anchor="middle">${esc(options.x.label)}</text>`,
   );
   parts.push(
-    `<text transform="translate(12 ${MARGIN.top + plotH / 2}) rotate(-90)" class="axis-label" text-anchor="middle">${esc(options.y.label)}</text>`,
+    `<text transform="translate(12 ${top + plotH / 2}) rotate(-90)" class="axis-label" text-anchor="middle">${esc(options.y.label)}</text>`,
   );
+  for (const ref of refs) {
+    if (ref.y < yMin || ref.y > yMax) continue;
+    const y = sy(ref.y).toFixed(1);
+    const color = ref.color ?? '#57606a';
+    parts.push(
+      `<g class="reference"><line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="1.5" stroke-dasharray="6 4"><title>${esc(ref.label)}</title></line>` +
+        `<text x="${width - MARGIN.right - 4}" y="${Number(y) - 4}" class="legend" text-anchor="end">${esc(ref.label)}</text></g>`,
+    );
+  }
   options.series.forEach((series, i) => {
-    const color = PALETTE[i % PALETTE.length] ?? '#333';
+    const color = series.color ?? PALETTE[i % PALETTE.length] ?? '#333';
     if (series.points.length === 0) return;
     const d = series.points
       .map((p, j) => `${j === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)} ${sy(p[1]).toFixed(1)}`)
       .join(' ');
     parts.push(`<g class="series" data-series="${esc(series.name)}">`);
-    parts.push(
-      `<path d="${d}" fill="none" stroke="${color}" stroke-width="2"><title>${esc(series.name)}</title></path>`,
-    );
-    if (options.markers ?? series.points.length <= 60) {
+    if (series.line !== false)
+      parts.push(
+        `<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${series.dash ? ` stroke-dasharray="${series.dash}"` : ''}><title>${esc(series.name)}</title></path>`,
+      );
+    if (series.line === false || (options.markers ?? series.points.length <= 60)) {
+      const r = series.line === false ? 4 : 2.5;
       for (const p of series.points) {
         parts.push(
-          `<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.5" fill="${color}"><title>${esc(`${series.name}: ${fx(p[0])} → ${fy(p[1])}`)}</title></circle>`,
+          `<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="${r}" fill="${series.dash ? '#fff' : color}" stroke="${color}" stroke-width="1.5"><title>${esc(`${series.name}: ${fx(p[0])} → ${fy(p[1])}`)}</title></circle>`,
         );
       }
     }
     parts.push('</g>');
   });
-  // Legend: one row under the title, entries side by side.
-  let legendX = MARGIN.left;
-  options.series.forEach((series, i) => {
-    const color = PALETTE[i % PALETTE.length] ?? '#333';
-    parts.push(`<rect x="${legendX}" y="26" width="14" height="4" fill="${color}"/>`);
+  for (const entry of legend.entries) {
     parts.push(
-      `<text x="${legendX + 18}" y="28" class="legend" dominant-baseline="middle">${esc(series.name)}</text>`,
+      `<line x1="${entry.x}" x2="${entry.x + 14}" y1="${entry.y}" y2="${entry.y}" stroke="${entry.color}" stroke-width="3"${entry.dash ? ` stroke-dasharray="${entry.dash === '5 3' ? '3 2' : entry.dash}"` : ''}/>`,
     );
-    legendX += 30 + series.name.length * 6.5;
-  });
+    parts.push(
+      `<text x="${entry.x + 18}" y="${entry.y}" class="legend" dominant-baseline="middle">${esc(entry.name)}</text>`,
+    );
+  }
   parts.push('</svg>');
   return parts.join('');
+}
+
+/** Legend entries placed in rows under the title, wrapping at the chart's width. */
+function legendLayout(
+  options: LineChartOptions,
+  width: number,
+): { rows: number; entries: { name: string; color: string; dash?: string; x: number; y: number }[] } {
+  const items =
+    options.legend ??
+    options.series.map((s, i) => ({
+      name: s.name,
+      color: s.color ?? PALETTE[i % PALETTE.length] ?? '#333',
+      ...(s.dash === undefined ? {} : { dash: s.dash }),
+    }));
+  const entries: { name: string; color: string; dash?: string; x: number; y: number }[] = [];
+  let x = MARGIN.left;
+  let row = 0;
+  for (const item of items) {
+    const w = 30 + item.name.length * 6.5;
+    if (x + w > width - 4 && x > MARGIN.left) {
+      row += 1;
+      x = MARGIN.left;
+    }
+    entries.push({ ...item, x, y: 28 + row * 14 });
+    x += w;
+  }
+  return { rows: row + 1, entries };
 }
 
 /** 4–6 round tick values from min to at least max. */

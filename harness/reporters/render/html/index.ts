@@ -5,6 +5,8 @@ import type { Comparison } from '../../../compare/model.js';
 import type { RunResult } from '../../../result/model.js';
 import { runOutcome } from '../aggregate.js';
 import { formatMillis } from '../format.js';
+import { comparativeView } from '../comparative/view.js';
+import { comparativeSection } from './comparative.js';
 import { comparisonSection } from './comparison.js';
 import { conformanceSection, evidenceSection, overviewSection } from './conformance.js';
 import { diffSection } from './diff.js';
@@ -15,18 +17,26 @@ import { STYLE } from './style.js';
 export interface HtmlOptions {
   comparison?: Comparison;
   title?: string;
+  /** The target the comparative views compare every other with (default: the first target). */
+  baselineTarget?: string;
 }
 
 export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
   const outcome = runOutcome(result);
   const s = result.summary;
   const title = options.title ?? `MQTT harness report — ${outcome}`;
+  const compared = comparativeView(
+    result,
+    options.baselineTarget === undefined ? {} : { baselineTarget: options.baselineTarget },
+  );
+  const inconclusive = compared?.inconclusive.length ?? 0;
   const nav = [
     ['overview', 'Overview'],
     ...(result.scenarios.length ? [['conformance', 'Conformance']] : []),
     ...(result.scenarios.some((x) => x.verdict !== 'passed' && x.verdict !== 'skipped')
       ? [['failures', 'Failures']]
       : []),
+    ...(compared ? [['compare', 'Comparison of targets']] : []),
     ...(result.loads.length ? [['load', 'Load']] : []),
     ...(result.diff ? [['diff', 'Differences']] : []),
     ...(options.comparison ? [['comparison', 'Comparison']] : []),
@@ -42,7 +52,11 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
 </head>
 <body>
 <header>
-<h1>MQTT harness report <span class="badge ${outcome}">${outcome}</span></h1>
+<h1>MQTT harness report <span class="badge ${outcome}">${outcome}</span>${
+    inconclusive
+      ? ` <a class="badge inconclusive" href="#compare" title="load cells that could not be judged">${inconclusive} inconclusive</a>`
+      : ''
+  }</h1>
 <div>${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.warnings} warnings · ${s.deviations} deviations of ${s.total} scenario runs${
     result.loads.length ? ` · ${result.loads.length} loads (${s.loadsFailed} failed)` : ''
   }</div>
@@ -57,6 +71,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
 ${overviewSection(result)}
 ${conformanceSection(result)}
 ${evidenceSection(result)}
+${comparativeSection(compared)}
 ${loadSection(result)}
 ${diffSection(result.diff)}
 ${comparisonSection(options.comparison)}

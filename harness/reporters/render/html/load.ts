@@ -122,7 +122,18 @@ function charts(loads: LoadResult[], title: string): string[] {
         .filter((i) => i.latency.count > 0)
         .map((i) => [(i.startMs + i.durationMs) / 1000, i.latency.p99 / 1000] as const),
     }));
-    const rateMax = Math.max(1, ...rate.flatMap((s) => s.points.map((p) => p[1])));
+    // The chart plots what the subscribers received per interval (counted when delivered), so a
+    // broker that falls behind shows below the offered rate, drawn dashed for reference.
+    const offered = unique(withIntervals.map((l) => l.config['rate'])).filter(
+      (r): r is number => typeof r === 'number' && r > 0,
+    );
+    const offeredLine =
+      offered.length === 1 ? [{ y: offered[0]!, label: `offered ${formatRate(offered[0]!)}` }] : [];
+    const rateMax = Math.max(
+      1,
+      ...rate.flatMap((s) => s.points.map((p) => p[1])),
+      ...offeredLine.map((r) => r.y),
+    );
     const p99Max = Math.max(0.001, ...p99.flatMap((s) => s.points.map((p) => p[1])));
     const time = { label: 'time (s)', min: 0, format: (x: number) => `${x.toFixed(1)}s` };
     const shortened = withIntervals.some((l) => rateIntervals(l.intervals).length < l.intervals.length);
@@ -132,7 +143,13 @@ function charts(loads: LoadResult[], title: string): string[] {
         heading: 'Delivered messages/s over time',
         series: rate,
         x: time,
-        y: { label: 'messages/s', min: 0, ticks: niceTicks(0, rateMax), format: (v) => v.toFixed(0) },
+        y: {
+          label: 'delivered messages/s',
+          min: 0,
+          ticks: niceTicks(0, rateMax),
+          format: (v) => v.toFixed(0),
+        },
+        referenceLines: offeredLine,
       }),
       lineChart({
         title: `p99 latency over time: ${title}`,

@@ -30,4 +30,15 @@ svg.chart .grid { stroke: #eaeef2; } svg.chart .frame { fill: none; stroke: #8c9
 svg.chart .tick, svg.chart .legend { font-size: 11px; fill: #57606a; }
 svg.chart .axis-label { font-size: 12px; fill: #1f2328; } svg.chart .chart-title { font-size: 13px; font-weight: 600; fill: #1f2328; }
 .muted { color: #57606a; }
+.badge.inconclusive { background: var(--skip); color: #fff; text-decoration: none; font-size: 14px; vertical-align: middle; }
+table.compare td { min-width: 150px; }
+.cell .value { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.cell .delta { display: block; font-size: 12px; }
+.delta.better, .better { color: var(--ok); font-weight: 600; } .delta.worse, .worse { color: var(--bad); font-weight: 600; } .delta.same { color: #57606a; }
+.cell .why { display: block; font-size: 12px; color: #57606a; }
+.cell.failed { color: var(--bad); font-weight: normal; white-space: normal; }
+.cell.inconclusive, .inconclusive-key { color: #8c959f; background: repeating-linear-gradient(45deg, #f6f8fa, #f6f8fa 6px, #eaeef2 6px, #eaeef2 12px); }
+.cell.inconclusive .delta { color: #8c959f; font-weight: normal; }
+sup.caveat { color: var(--warn); font-weight: 600; cursor: help; }
+ul.notes { font-size: 13px; color: #57606a; }
 `;

@@ -1,0 +1,145 @@
+// The comparative tables as plain cells, for the console and Markdown (HTML decorates the same view):
+// per workload, one table per metric (profiles × rates as rows, targets as columns, value ± 95 %
+// interval and the change against the baseline), the maximum sustainable rate, and footnotes for
+// thin percentiles and cells that cannot be judged.
+import { formatMicros, formatRate } from '../format.js';
+import {
+  METRICS,
+  MIN_SAMPLES_ABOVE,
+  SUSTAINED_SHARE,
+  type CellView,
+  type ComparativeView,
+  type Delta,
+  type MaxRate,
+  type MetricSpec,
+  type MetricValue,
+  type WorkloadView,
+} from './view.js';
+
+export interface TextTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+}
+
+export interface WorkloadText {
+  title: string;
+  tables: TextTable[];
+  notes: string[];
+}
+
+export function formatMetric(metric: MetricSpec, value: number): string {
+  return metric.unit === 'us' ? formatMicros(value) : formatRate(value);
+}
+
+/** "12.3ms ±0.4ms" (symmetric t interval) or "12.3ms (11.9ms–13ms)" (order statistics). */
+export function valueText(metric: MetricSpec, v: MetricValue): string {
+  const main = formatMetric(metric, v.value);
+  if (!v.ci) return main;
+  if (v.method === 'order-statistics')
+    return `${main} (${formatMetric(metric, v.ci.low)}–${formatMetric(metric, v.ci.high)})`;
+  const half = (v.ci.high - v.ci.low) / 2;
+  return `${main} ±${metric.unit === 'us' ? formatMicros(half) : formatRate(half).replace('/s', '')}`;
+}
+
+/** "+12.3% worse", "−8.1% better", or "+2.0%" when the difference is not significant. */
+export function deltaText(delta: Delta): string {
+  const pct = delta.change * 100;
+  const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±';
+  const magnitude = Math.abs(pct);
+  const number = `${sign}${magnitude >= 100 ? magnitude.toFixed(0) : magnitude.toFixed(1)}%`;
+  return delta.significant ? `${number} ${delta.better ? 'better' : 'worse'}` : number;
+}
+
+export function rateLabel(rate: number | undefined): string {
+  return rate === undefined ? 'closed loop' : formatRate(rate);
+}
+
+export function maxRateText(m: MaxRate): string {
+  switch (m.bound) {
+    case 'exact':
+      return formatRate(m.value!);
+    case 'at-least':
+      return `≥ ${formatRate(m.value!)}`;
+    case 'below':
+      return `< ${formatRate(m.value!)}`;
+    case 'inconclusive':
+      return 'inconclusive';
+    case 'none':
+      return '–';
+  }
+}
+
+export function cellText(metric: MetricSpec, cell: CellView | undefined, caveatMark: string): string {
+  if (!cell) return '–';
+  const v = cell.metrics[metric.id];
+  const parts = [valueText(metric, v) + (v.caveat ? caveatMark : '')];
+  const delta = cell.delta?.[metric.id];
+  if (delta) parts.push(`Δ ${deltaText(delta)}`);
+  if (cell.status === 'inconclusive') parts.push('(inconclusive)');
+  else if (cell.status === 'failed') parts.push('(failed)');
+  if (cell.repetitions > 1) parts.push(`n=${cell.repetitions}`);
+  return parts.join(' ');
+}
+
+export function workloadText(view: ComparativeView, workload: WorkloadView): WorkloadText {
+  const header = ['profile', 'offered', ...workload.targets.map((t) => columnName(view, t))];
+  const tables: TextTable[] = METRICS.map((metric) => ({
+    title: metric.label,
+    header,
+    rows: workload.rows.map((row) => [
+      row.profile,
+      rateLabel(row.offeredPerSec),
+      ...workload.targets.map((t) => cellText(metric, row.cells.get(t), ' †')),
+    ]),
+  }));
+  const maxRows = workload.profiles
+    .map((profile) => [
+      profile,
+      ...workload.targets.map((t) => {
+        const m = workload.maxRate.get(profile)?.get(t);
+        return m ? maxRateText(m) : '–';
+      }),
+    ])
+    .filter((row) => row.slice(1).some((cell) => cell !== '–'));
+  if (maxRows.length)
+    tables.push({
+      title: `maximum sustainable rate (delivered ≥ ${SUSTAINED_SHARE * 100} % of offered${
+        workload.sloUs === undefined ? '' : `, p99 ≤ ${formatMicros(workload.sloUs)}`
+      })`,
+      header: ['profile', ...workload.targets.map((t) => columnName(view, t))],
+      rows: maxRows,
+    });
+  return { title: workload.name, tables, notes: workloadNotes(workload) };
+}
+
+function columnName(view: ComparativeView, target: string): string {
+  return target === view.baseline ? `${target} (baseline)` : target;
+}
+
+/** Thin percentiles (†, one note per metric), cells that cannot be judged, and knees found. */
+export function workloadNotes(workload: WorkloadView): string[] {
+  const notes: string[] = [];
+  const cells = workload.rows.flatMap((row) => [...row.cells.values()].map((cell) => ({ row, cell })));
+  for (const metric of METRICS) {
+    const thin = cells
+      .map(({ cell }) => cell.metrics[metric.id].samplesAbove)
+      .filter((n): n is number => n !== undefined && n < MIN_SAMPLES_ABOVE);
+    if (thin.length === 0) continue;
+    const low = Math.min(...thin);
+    const high = Math.max(...thin);
+    notes.push(
+      `† ${metric.label.split(' ')[0]} rests on fewer than ${MIN_SAMPLES_ABOVE} samples above it in ${thin.length} of ${cells.length} cells (${low === high ? low : `${low}–${high}`}): read it as a rough figure`,
+    );
+  }
+  for (const { row, cell } of cells) {
+    const at = `${cell.target} · ${row.profile} · ${rateLabel(row.offeredPerSec)}`;
+    if (cell.status === 'inconclusive') notes.push(`inconclusive ${at}: ${cell.reason ?? ''}`.trim());
+    else if (cell.status === 'failed') notes.push(`failed ${at}: ${cell.reason ?? ''}`.trim());
+  }
+  for (const [profile, perTarget] of workload.maxRate)
+    for (const [target, m] of perTarget)
+      if (m.next)
+        notes.push(`${target} · ${profile}: ${formatRate(m.next.rate)} not sustained (${m.next.why})`);
+  return notes;
+}

@@ -1,0 +1,295 @@
+// The comparative view of a run's loads, a pure function of the RunResult: per workload, a row per
+// profile (lan → 3g → lossy-5 → others) and offered rate, a cell per target with each metric's
+// value and 95 % interval, the change against the baseline target and whether it is significant,
+// the maximum sustainable rate per target and profile, and the cells that cannot be judged.
+import type { RunResult } from '../../../result/model.js';
+import { deliveredPerSecond, rateIntervals } from '../../../result/intervals.js';
+import { targetNames, unique } from '../aggregate.js';
+import { comparisonPoints, orderProfiles, type ComparisonPoint, type PointStatus } from './points.js';
+import { meanEstimate, readHistogram, significantlyDifferent, type Estimate } from './stats.js';
+
+export interface MetricSpec {
+  id: 'p50' | 'p99' | 'p999' | 'delivered';
+  label: string;
+  unit: 'us' | 'msg/s';
+  /** Quantile (0..1) for latency percentiles. */
+  quantile?: number;
+  lowerIsBetter: boolean;
+}
+
+export const METRICS: readonly MetricSpec[] = [
+  { id: 'p50', label: 'p50 latency', unit: 'us', quantile: 0.5, lowerIsBetter: true },
+  { id: 'p99', label: 'p99 latency', unit: 'us', quantile: 0.99, lowerIsBetter: true },
+  { id: 'p999', label: 'p99.9 latency', unit: 'us', quantile: 0.999, lowerIsBetter: true },
+  { id: 'delivered', label: 'delivered messages/s', unit: 'msg/s', lowerIsBetter: false },
+];
+
+export type MetricId = MetricSpec['id'];
+
+/** A percentile that rests on fewer samples above it than this gets a caveat. */
+export const MIN_SAMPLES_ABOVE = 100;
+
+/** Delivered below this share of the offered rate: not sustained. */
+export const SUSTAINED_SHARE = 0.99;
+
+export interface MetricValue extends Estimate {
+  /** "rests on 2 samples above it" when a percentile has fewer than MIN_SAMPLES_ABOVE above it. */
+  caveat?: string;
+  samplesAbove?: number;
+}
+
+export interface Delta {
+  /** (value − baseline) / baseline. */
+  change: number;
+  significant: boolean;
+  /** Meaningful only when significant. */
+  better: boolean;
+}
+
+export interface CellView {
+  target: string;
+  points: ComparisonPoint[];
+  repetitions: number;
+  status: PointStatus;
+  reason?: string;
+  metrics: Record<MetricId, MetricValue>;
+  /** Against the baseline target's cell of the same row (absent in the baseline column). */
+  delta?: Partial<Record<MetricId, Delta>>;
+}
+
+export interface RowView {
+  profile: string;
+  offeredPerSec?: number;
+  cells: Map<string, CellView>;
+}
+
+export interface MaxRate {
+  /** 'exact': the knee lies between `value` and the next rate tried; 'at-least': every rate tried held. */
+  bound: 'exact' | 'at-least' | 'below' | 'inconclusive' | 'none';
+  value?: number;
+  /** The rate that was not sustained, and why (for 'exact' and 'below'). */
+  next?: { rate: number; why: string };
+  reason?: string;
+}
+
+export interface WorkloadView {
+  name: string;
+  profiles: string[];
+  targets: string[];
+  sloUs?: number;
+  rows: RowView[];
+  /** profile → target → maximum sustainable rate (open-model loads only). */
+  maxRate: Map<string, Map<string, MaxRate>>;
+  points: ComparisonPoint[];
+}
+
+export interface ComparativeView {
+  baseline: string;
+  /** Set when the requested baseline is not a target of the run (the first target is used). */
+  baselineNote?: string;
+  targets: string[];
+  workloads: WorkloadView[];
+  /** Cells (target × profile × rate) that cannot be judged, with their reasons. */
+  inconclusive: { workload: string; profile: string; target: string; reason: string }[];
+}
+
+export interface ComparativeOptions {
+  /** The target every other is compared with; default the first target of the run. */
+  baselineTarget?: string;
+}
+
+/** Undefined when there is nothing to compare: no loads, or one target under one profile. */
+export function comparativeView(
+  result: RunResult,
+  options: ComparativeOptions = {},
+): ComparativeView | undefined {
+  const points = comparisonPoints(result);
+  if (points.length === 0) return undefined;
+  const targets = targetNames(result).filter((t) => points.some((p) => p.target === t));
+  const profiles = orderProfiles(points.map((p) => p.profile));
+  if (targets.length < 2 && profiles.length < 2) return undefined;
+  const requested = options.baselineTarget;
+  const baseline = requested !== undefined && targets.includes(requested) ? requested : targets[0]!;
+  const workloads = unique(points.map((p) => p.workload)).map((name) =>
+    workloadView(
+      name,
+      points.filter((p) => p.workload === name),
+      targets,
+      baseline,
+    ),
+  );
+  const inconclusive = workloads.flatMap((w) =>
+    w.rows.flatMap((row) =>
+      [...row.cells.values()]
+        .filter((c) => c.status === 'inconclusive')
+        .map((c) => ({
+          workload: w.name,
+          profile: row.profile,
+          target: c.target,
+          reason: c.reason ?? 'inconclusive',
+        })),
+    ),
+  );
+  return {
+    baseline,
+    ...(requested !== undefined && requested !== baseline
+      ? { baselineNote: `baseline '${requested}' is not a target of this run; compared with '${baseline}'` }
+      : {}),
+    targets,
+    workloads,
+    inconclusive,
+  };
+}
+
+function workloadView(
+  name: string,
+  points: ComparisonPoint[],
+  allTargets: string[],
+  baseline: string,
+): WorkloadView {
+  const targets = allTargets.filter((t) => points.some((p) => p.target === t));
+  const profiles = orderProfiles(points.map((p) => p.profile));
+  const rows: RowView[] = [];
+  for (const profile of profiles) {
+    const here = points.filter((p) => p.profile === profile);
+    const rates = unique(here.map((p) => p.offeredPerSec)).sort((a, b) => (a ?? Infinity) - (b ?? Infinity));
+    for (const rate of rates) {
+      const cells = new Map<string, CellView>();
+      for (const target of targets) {
+        const reps = here.filter((p) => p.target === target && p.offeredPerSec === rate);
+        if (reps.length > 0) cells.set(target, cellView(target, reps));
+      }
+      const base = cells.get(baseline);
+      if (base) for (const cell of cells.values()) if (cell !== base) cell.delta = deltas(cell, base);
+      rows.push({ profile, ...(rate === undefined ? {} : { offeredPerSec: rate }), cells });
+    }
+  }
+  const maxRate = new Map<string, Map<string, MaxRate>>();
+  for (const profile of profiles) {
+    const perTarget = new Map<string, MaxRate>();
+    for (const target of targets) {
+      const mine = points.filter((p) => p.profile === profile && p.target === target);
+      if (mine.length) perTarget.set(target, maxSustainable(mine));
+    }
+    maxRate.set(profile, perTarget);
+  }
+  const slo = points.find((p) => p.sloUs !== undefined)?.sloUs;
+  return { name, profiles, targets, ...(slo === undefined ? {} : { sloUs: slo }), rows, maxRate, points };
+}
+
+function cellView(target: string, reps: ComparisonPoint[]): CellView {
+  // Inconclusive repetitions do not enter the figures when others can; all inconclusive: shown greyed.
+  const usable = reps.filter((p) => p.status !== 'inconclusive');
+  const basis = usable.length > 0 ? usable : reps;
+  const status: PointStatus =
+    usable.length === 0 ? 'inconclusive' : usable.some((p) => p.status === 'failed') ? 'failed' : 'ok';
+  const reason = (status === 'ok' ? undefined : basis.find((p) => p.reason)?.reason) ?? undefined;
+  const metrics = {} as Record<MetricId, MetricValue>;
+  for (const metric of METRICS) metrics[metric.id] = metricValue(metric, basis);
+  return {
+    target,
+    points: reps,
+    repetitions: basis.length,
+    status,
+    ...(reason === undefined ? {} : { reason }),
+    metrics,
+  };
+}
+
+function metricValue(metric: MetricSpec, reps: ComparisonPoint[]): MetricValue {
+  if (metric.quantile === undefined) {
+    if (reps.length >= 2)
+      return meanEstimate(
+        reps.map((p) => p.deliveredPerSec),
+        'repetitions',
+      );
+    const only = reps[0]!;
+    const perSecond = rateIntervals(only.load.intervals).map(deliveredPerSecond);
+    return perSecond.length >= 2
+      ? { ...meanEstimate(perSecond, 'intervals'), value: only.deliveredPerSec }
+      : { value: only.deliveredPerSec };
+  }
+  const q = metric.quantile;
+  const id = metric.id as 'p50' | 'p99' | 'p999';
+  const fewest = Math.min(...reps.map((p) => p.load.latency.count));
+  // The expected number of samples above the q-quantile: p99.9 of 1,600 samples rests on ~2.
+  const samplesAbove = Math.round(fewest * (1 - q));
+  const caveat =
+    samplesAbove < MIN_SAMPLES_ABOVE
+      ? `${metric.label.split(' ')[0]} rests on ~${samplesAbove} sample${samplesAbove === 1 ? '' : 's'} above it`
+      : undefined;
+  const extra = { samplesAbove, ...(caveat === undefined ? {} : { caveat }) };
+  if (reps.length >= 2)
+    return {
+      ...meanEstimate(
+        reps.map((p) => p.load.latency[id]),
+        'repetitions',
+      ),
+      ...extra,
+    };
+  const only = reps[0]!;
+  const reader = readHistogram(only.load.histogram);
+  const value = only.load.latency[id];
+  if (!reader) return { value, ...extra };
+  const ci = reader.interval(q);
+  // The interval holds the value by construction; the reader's rounding (HDR buckets) may not.
+  return {
+    value,
+    ci: { low: Math.min(ci.low, value), high: Math.max(ci.high, value) },
+    method: 'order-statistics',
+    ...extra,
+  };
+}
+
+function deltas(cell: CellView, base: CellView): Partial<Record<MetricId, Delta>> {
+  const out: Partial<Record<MetricId, Delta>> = {};
+  const judged = cell.status !== 'inconclusive' && base.status !== 'inconclusive';
+  for (const metric of METRICS) {
+    const v = cell.metrics[metric.id];
+    const b = base.metrics[metric.id];
+    if (!(b.value > 0) || !Number.isFinite(v.value)) continue;
+    const change = (v.value - b.value) / b.value;
+    const significant = judged && significantlyDifferent(v, b);
+    out[metric.id] = {
+      change,
+      significant,
+      better: metric.lowerIsBetter ? v.value < b.value : v.value > b.value,
+    };
+  }
+  return out;
+}
+
+/** Why a point does not hold its offered rate, or undefined when it does. */
+export function notSustained(p: ComparisonPoint): string | undefined {
+  if (p.status === 'inconclusive') return p.reason ?? 'inconclusive';
+  if (p.offeredPerSec === undefined) return 'closed loop: no offered rate';
+  const expected = p.offeredPerSec * p.fanOut;
+  if (p.deliveredPerSec < SUSTAINED_SHARE * expected)
+    return `delivered ${Math.round(p.deliveredPerSec)}/s < ${SUSTAINED_SHARE * 100} % of ${Math.round(expected)}/s expected`;
+  if (p.sloUs !== undefined && p.load.latency.p99 > p.sloUs) return 'p99 over the SLO';
+  if (p.status === 'failed') return p.reason ?? 'failed';
+  return undefined;
+}
+
+/** The highest offered rate every repetition held (delivered ≥ 99 %, p99 within the SLO, no failure). */
+export function maxSustainable(points: readonly ComparisonPoint[]): MaxRate {
+  const open = points.filter((p) => p.offeredPerSec !== undefined);
+  if (open.length === 0) return { bound: 'none', reason: 'closed loop: no offered rate' };
+  const rates = unique(open.map((p) => p.offeredPerSec!)).sort((a, b) => a - b);
+  let best: number | undefined;
+  for (const rate of rates) {
+    const reps = open.filter((p) => p.offeredPerSec === rate);
+    const judged = reps.filter((p) => p.status !== 'inconclusive');
+    if (judged.length === 0) {
+      if (best === undefined) return { bound: 'inconclusive', reason: reps[0]?.reason ?? 'inconclusive' };
+      return { bound: 'at-least', value: best, reason: `${rate}/s inconclusive: ${reps[0]?.reason ?? ''}` };
+    }
+    const why = judged.map(notSustained).find((w) => w !== undefined);
+    if (why !== undefined)
+      return best === undefined
+        ? { bound: 'below', value: rate, next: { rate, why } }
+        : { bound: 'exact', value: best, next: { rate, why } };
+    best = rate;
+  }
+  return { bound: 'at-least', value: best! };
+}
