@@ -2,13 +2,14 @@
 // run the conformance instances on the worker pool, then the loads one after another, and stop
 // everything at the end, whatever happened. Results go to the reporter as they arrive.
 import { randomBytes } from 'node:crypto';
-import type { LoadResult, ScenarioResult, TargetInfo } from '../result/model.js';
+import type { LoadResult, ScenarioResult, SweepResult, TargetInfo } from '../result/model.js';
 import { runLoad } from '../runner/load-run.js';
 import { runPool } from '../runner/pool.js';
 import { instanceId, type ScenarioInstance } from '../runner/scenario-run.js';
 import type { Endpoint, StartedTarget } from '../targets/types.js';
 import { NetworkLinks, type ProfileMeasurement } from './network.js';
 import type { PlannedRun, RunPlan } from './plan.js';
+import { isSweep, SweepCollector } from './sweeps.js';
 import { startTargets, stopTargets, type TargetEntry } from './targets.js';
 
 export interface Execution {
@@ -19,6 +20,7 @@ export interface Execution {
   measurements: ProfileMeasurement[];
   scenarios: ScenarioResult[];
   loads: LoadResult[];
+  sweeps: SweepResult[];
 }
 
 interface LoadRun {
@@ -35,6 +37,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
   const links = new NetworkLinks(plan.cwd, signal);
   const scenarios: ScenarioResult[] = [];
   const loads: LoadResult[] = [];
+  const sweeps = new SweepCollector();
   let interrupted: { reason: string } | undefined;
   try {
     await startTargets(plan, entries);
@@ -61,8 +64,17 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
     scenarios.push(...outcome.results);
     if (outcome.stopped === 'bail') interrupted = { reason: 'bail: stopped after the first failure' };
     if (signal.aborted) interrupted = { reason: 'interrupted' };
-    for (const { run, target, endpoint } of loadRuns) {
+    // In plan order: targets interleaved, each repetition of every cell before the next one.
+    for (const planned of plan.loads) {
       if (interrupted) break;
+      const bound = loadRuns.find((candidate) => candidate.run === planned.run);
+      if (bound === undefined) continue; // unrunnable: its failed result is already in `scenarios`
+      const { run, target, endpoint } = bound;
+      if (isSweep(run.scenario.load)) {
+        await sweeps.run(bound, planned.repetition, { signal, reporter });
+        if (signal.aborted) interrupted = { reason: 'interrupted' };
+        continue;
+      }
       const { scenario, version, profile } = run;
       const result = await runLoad({
         scenario,
@@ -89,6 +101,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
     measurements: links.measurements(),
     scenarios,
     loads,
+    sweeps: sweeps.results(),
   };
 }
 

@@ -14,6 +14,7 @@ import { loadScenarios } from '../scenario/loader.js';
 import type { MqttVersion, ResolvedScenario } from '../scenario/types.js';
 import { checkTarget, resolveTargetSpec } from '../targets/index.js';
 import { filterScenarios, selectedVersions } from './filter.js';
+import { orderLoads, type PlannedLoad } from './load-order.js';
 import { requestedReporters, resolveSettings, type HarnessOptions } from './options.js';
 
 /** The profile name that means "straight to the target". */
@@ -53,6 +54,8 @@ export interface RunPlan {
   /** Every profile the result lists: the run's, then the scenarios' own. */
   resultProfiles: readonly string[];
   runs: readonly PlannedRun[];
+  /** The runs with a load, in the order they run: targets interleaved, repetitions expanded. */
+  loads: readonly PlannedLoad[];
   reporter: Reporter;
   /** Keep per-step packet transcripts in the scenario results. */
   transcripts: boolean;
@@ -124,6 +127,7 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
     profiles,
     resultProfiles,
     runs,
+    loads: orderLoads(runs),
     reporter,
     transcripts: options.transcripts === true || diff !== undefined,
     ...(diff && { diff }),

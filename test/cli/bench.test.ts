@@ -22,7 +22,9 @@ describe('harness bench: usage', () => {
   it('--help lists -t and -p like run, and says --duration needs a unit', async () => {
     const help = await runCli(['bench', '--help'], '/');
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: harness bench <fanin\|fanout\|pairs\|conn-storm\|retained>/);
+    expect(help.stdout).toMatch(
+      /^Usage: harness bench \[sweep\] <fanin\|fanout\|pairs\|conn-storm\|retained>/,
+    );
     expect(help.stdout).toMatch(/-t, --target SPEC .*\(repeatable\)/);
     expect(help.stdout).toMatch(/-p, --profile NAME .*\(repeatable\)/);
     expect(help.stdout).toMatch(/--duration D +how long the schedule runs, with a unit/);
@@ -82,10 +84,11 @@ describe('harness bench → report, compare, merge', () => {
     expect(a.tool).toEqual({ name: 'mqtt-harness', version: pkg.version });
     expect(a.targets.map((t) => t.name)).toEqual(['reference', 'mosquitto']);
     expect(a.profiles.map((p) => p.name)).toEqual(['lan', '3g']);
+    // Targets interleaved (A B A B), never in blocks: drift hits both alike.
     expect(a.loads.map((l) => `${l.name} ${l.target} ${l.profile} ${l.mqttVersion}`)).toEqual([
       'bench-pairs reference lan 5.0',
-      'bench-pairs reference 3g 5.0',
       'bench-pairs mosquitto lan 5.0',
+      'bench-pairs reference 3g 5.0',
       'bench-pairs mosquitto 3g 5.0',
     ]);
     expect(a.loads.every((l) => l.intended === 25 && l.received === l.sent)).toBe(true);

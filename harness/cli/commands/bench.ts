@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultBenchReporters, loadConfig, type CliOverrides } from '../../config/index.js';
 import { PRESETS, presetScenario, type BenchOptions, type BenchPreset } from '../../load/presets.js';
+import { parseSlo, sweepSection, type SweepFlags } from '../../load/executors/sweep-preset.js';
 import {
   COMMON_OPTIONS,
   checkChoices,
@@ -65,6 +66,24 @@ const OPTIONS: OptionTable = {
     value: 'EXPR',
     description: "e.g. 'p99 < 20ms', 'lost == 0', 'rate >= 10000'",
   },
+  start: { type: 'string', value: 'N', description: 'sweep: first offered rate, msg/s (default 500)' },
+  factor: { type: 'string', value: 'X', description: 'sweep: each step offers X times the last (default 2)' },
+  rates: { type: 'string', value: 'N,N,...', description: 'sweep: the offered rates (instead of --start)' },
+  steps: { type: 'string', value: 'N', description: 'sweep: geometric steps at most (default 8)' },
+  'max-rate': { type: 'string', value: 'N', description: 'sweep: no step above this rate' },
+  'step-duration': {
+    type: 'string',
+    value: 'D',
+    description: 'sweep: measured time per step, with a unit (default 5s)',
+  },
+  warmup: { type: 'string', value: 'D', description: 'sweep: unmeasured time before each step (default 1s)' },
+  slo: {
+    type: 'string',
+    multiple: true,
+    value: 'K=V',
+    description: 'sweep: p50|p99|p999=LATENCY, delivered=RATIO (default delivered=0.99), e.g. p99=20ms',
+  },
+  repeat: { type: 'string', value: 'N', description: 'sweep: climbs per target × profile (default 1)' },
   json: {
     type: 'string',
     value: 'FILE',
@@ -87,10 +106,12 @@ const OPTIONS: OptionTable = {
 };
 
 const HELP = formatHelp(
-  `harness bench <${PRESETS.join('|')}> [options]`,
+  `harness bench [sweep] <${PRESETS.join('|')}> [options]`,
   'Load presets: fanin (N publishers → 1 wildcard subscriber), fanout (1 publisher → N subscribers),\n' +
     'pairs (N publisher/subscriber pairs), conn-storm (connect, hold, disconnect), retained (retained\n' +
-    'publishes, cleared afterwards). Each target × profile gets one load run.',
+    'publishes, cleared afterwards). Each target × profile gets one load run.\n' +
+    '`bench sweep <preset>` steps the offered rate up to the knee (--start/--factor or --rates, --slo,\n' +
+    '--step-duration, --warmup, --repeat), targets interleaved; see docs/load.md.',
   OPTIONS,
   'Exit codes: 0 every load passed, 1 a load failed (threshold, delivery) or the run was interrupted,\n2 invalid input or usage (checked before anything starts), 3 internal error.',
 );
@@ -100,11 +121,22 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     const parsed = parseOrHelp('bench', argv, OPTIONS, HELP, io);
     if (parsed === undefined) return EXIT.ok;
     const { values, positionals } = parsed;
-    const [preset, ...extra] = positionals;
+    const sweep = positionals[0] === 'sweep';
+    const [preset, ...extra] = sweep ? positionals.slice(1) : positionals;
     if (preset === undefined || !isPreset(preset) || extra.length > 0)
       throw new UsageError(`harness bench: give one preset: ${PRESETS.join(', ')}\n\n${HELP}`);
     const [mqtt = '5.0'] = checkChoices('bench', 'mqtt', getList(values, 'mqtt'), ['3.1.1', '5.0'] as const);
     const scenario = presetScenario(preset, benchOptions(values), mqtt);
+    if (sweep) {
+      const load = sweepSection(scenario.load!, sweepFlags(values));
+      if (load === undefined) throw new UsageError(`harness bench sweep: '${preset}' has no rate to sweep`);
+      scenario.load = load;
+      scenario.name = `bench-sweep-${preset}`;
+    } else {
+      const stray = SWEEP_FLAGS.filter((name) => values[name] !== undefined);
+      if (stray.length > 0)
+        throw new UsageError(`harness bench: --${stray.join(', --')} go with 'harness bench sweep <preset>'`);
+    }
     const config = await loadConfig(benchOverrides(values), { cwd: io.cwd, isTTY: io.isTTY, env: io.env });
     const reporters = getList(values, 'reporter').flatMap((names) =>
       names.split(',').map((name) => name.trim()),
@@ -196,15 +228,82 @@ function benchOptions(values: OptionValues): BenchOptions {
   return options;
 }
 
-function set<K extends keyof BenchOptions>(
-  options: BenchOptions,
-  key: K,
-  value: BenchOptions[K] | undefined,
-): void {
-  if (value !== undefined) options[key] = value;
+const SWEEP_FLAGS = [
+  'start',
+  'factor',
+  'rates',
+  'steps',
+  'max-rate',
+  'step-duration',
+  'warmup',
+  'slo',
+  'repeat',
+];
+
+/** The sweep flags; every bad value is reported at once (UsageError). */
+function sweepFlags(values: OptionValues): SweepFlags {
+  const errors: string[] = [];
+  const flags: SweepFlags = {};
+  const number = (name: string, check: (value: number) => boolean, what: string): number | undefined => {
+    const text = getString(values, name);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || !check(value)) {
+      errors.push(`--${name} needs ${what}, got '${text}'`);
+      return undefined;
+    }
+    return value;
+  };
+  const duration = (name: string): string | undefined => {
+    const text = getString(values, name);
+    if (text !== undefined && !/^\s*\d+(\.\d+)?\s*(us|µs|ms|s|m)\s*$/.test(text))
+      errors.push(`--${name} needs a duration with a unit (500ms, 5s), got '${text}'`);
+    return text;
+  };
+  const positive = (value: number): boolean => value > 0;
+  set(flags, 'start', number('start', positive, 'a rate > 0'));
+  set(
+    flags,
+    'factor',
+    number('factor', (value) => value > 1, 'a factor > 1'),
+  );
+  set(
+    flags,
+    'steps',
+    number('steps', (value) => Number.isInteger(value) && value >= 1, 'an integer ≥ 1'),
+  );
+  set(flags, 'maxRate', number('max-rate', positive, 'a rate > 0'));
+  set(
+    flags,
+    'repeat',
+    number('repeat', (value) => Number.isInteger(value) && value >= 1, 'an integer ≥ 1'),
+  );
+  set(flags, 'stepDuration', duration('step-duration'));
+  set(flags, 'warmup', duration('warmup'));
+  const rates = getString(values, 'rates');
+  if (rates !== undefined) {
+    const list = rates.split(',').map((item) => Number(item.trim()));
+    if (list.some((rate) => !(rate > 0)))
+      errors.push(`--rates needs rates > 0, comma-separated, got '${rates}'`);
+    else flags.rates = list;
+    if (flags.start !== undefined || flags.factor !== undefined)
+      errors.push('--rates replaces --start and --factor: give one or the other');
+  }
+  const slo = getList(values, 'slo');
+  if (slo.length > 0) {
+    errors.push(...parseSlo(slo).errors);
+    flags.slo = slo;
+  }
+  if (errors.length > 0) throw new UsageError(`harness bench sweep: ${errors.join('; ')}`);
+  return flags;
+}
+
+function set<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
 }
 
 export const command: CommandModule = {
-  summary: 'load presets: fanin, fanout, pairs, conn-storm, retained (a RunResult, like run)',
+  summary:
+    'load presets: fanin, fanout, pairs, conn-storm, retained; `bench sweep <preset>` climbs to the knee',
   run: benchCommand,
 };

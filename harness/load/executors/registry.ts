@@ -5,6 +5,7 @@ import { connectionStorm } from './connection-storm.js';
 import { constantArrivalRate } from './constant-arrival-rate.js';
 import { perClientIterations } from './per-client-iterations.js';
 import { rampingArrivalRate } from './ramping-arrival-rate.js';
+import { rateSweep } from './sweep.js';
 import type { Executor } from './types.js';
 
 export const EXECUTORS = [
@@ -13,6 +14,7 @@ export const EXECUTORS = [
   closedLoop,
   connectionStorm,
   perClientIterations,
+  rateSweep,
 ] as const;
 
 export type ExecutorType = (typeof EXECUTORS)[number]['type'];

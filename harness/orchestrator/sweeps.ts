@@ -1,0 +1,64 @@
+// Rate sweeps in the execute step: each planned repetition of a `rate-sweep` load climbs through
+// its rates (harness/load/executors/sweep-run.ts) on the endpoint the run bound; the repetitions
+// of a cell are kept together and become one SweepResult when the run ends.
+import { runSweepRepetition, sweepResult } from '../load/executors/sweep-run.js';
+import type { RateSweepSection } from '../load/executors/sweep.js';
+import type { LoadSection } from '../load/schema.js';
+import type { Reporter } from '../reporters/types.js';
+import type { SweepRepetition, SweepResult } from '../result/sweep.js';
+import type { Endpoint, StartedTarget } from '../targets/types.js';
+import type { PlannedRun } from './plan.js';
+
+export function isSweep(load: LoadSection | undefined): load is RateSweepSection {
+  return load?.executor === 'rate-sweep';
+}
+
+export class SweepCollector {
+  private readonly cells = new Map<PlannedRun, SweepRepetition[]>();
+
+  async run(
+    bound: { run: PlannedRun; target: StartedTarget; endpoint: Endpoint },
+    repetition: number,
+    options: { signal: AbortSignal; reporter: Reporter },
+  ): Promise<void> {
+    const { run, target, endpoint } = bound;
+    const section = run.scenario.load;
+    if (!isSweep(section)) return;
+    const result = await runSweepRepetition(
+      section,
+      {
+        endpoint,
+        target,
+        profile: run.profile.name,
+        mqttVersion: run.version,
+        signal: options.signal,
+        onProgress: (progress) => options.reporter.onLoadProgress?.(progress),
+        name: run.scenario.name,
+        file: run.scenario.file,
+      },
+      repetition,
+    );
+    this.cells.set(run, [...(this.cells.get(run) ?? []), result]);
+  }
+
+  /** One SweepResult per cell that ran, in the order the cells first ran. */
+  results(): SweepResult[] {
+    return [...this.cells.entries()].flatMap(([run, repetitions]) => {
+      const section = run.scenario.load;
+      if (!isSweep(section)) return [];
+      return [
+        sweepResult(
+          section,
+          {
+            name: run.scenario.name,
+            file: run.scenario.file,
+            target: run.target.name,
+            profile: run.profile.name,
+            mqttVersion: run.version,
+          },
+          repetitions,
+        ),
+      ];
+    });
+  }
+}
