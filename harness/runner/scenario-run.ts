@@ -4,6 +4,7 @@
 import type { ScenarioResult, StepResult, Verdict } from '../result/model.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { Capability, Endpoint, StartedTarget } from '../targets/types.js';
+import { describeStoppedTarget } from '../targets/evidence.js';
 import { HarnessError } from '../errors.js';
 import { clearRetained } from './cleanup.js';
 import {
@@ -120,7 +121,7 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
   const skipReason = capabilitySkip(scenario, version, target);
   if (skipReason) return finish('skipped', { reason: skipReason });
   if (options.signal.aborted) return finish('skipped', { reason: 'interrupted before start' });
-  if (!target.isAlive()) return finish('failed', { reason: `target '${target.name}' is not running` });
+  if (!target.isAlive()) return finish('failed', { reason: describeStoppedTarget(target) });
 
   const tag = `${options.runId}${instance.seq.toString(36)}`;
   const prefix = `mh-${tag}/`;
@@ -263,8 +264,8 @@ function toResult(
   }
   let reason = failure.message;
   if (!target.isAlive()) {
-    const output = target.output?.().trim().slice(-400);
-    reason = `target '${target.name}' stopped: ${reason}${output ? `\n--- last broker output ---\n${output}` : ''}`;
+    const [head, ...log] = describeStoppedTarget(target).split('\n');
+    reason = [`${head ?? ''}: ${reason}`, ...log].join('\n');
   }
   if (!failed) return finish('failed', { reason, steps });
   const evidence = buildEvidence(failed.step, failure, clients, failed.startMs, clock());

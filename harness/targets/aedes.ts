@@ -114,6 +114,7 @@ async function startAedes(
     knownDeviations: [],
     pid: broker.pid,
     isAlive: () => broker.exitReason() === undefined,
+    exitReason: () => broker.exitReason(),
     output: () => broker.output(),
     stop: () => broker.stop(),
   };

@@ -1,8 +1,7 @@
 // A broker binary started from a command line and a config template, on a free port, in a temp dir.
 // Placeholders in `args` and `config`: {{port}}, {{host}}, {{dir}} (the temp dir), {{config}} (the
 // written config file). Mosquitto is one instance of this (mosquitto.ts).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { CAPABILITIES, literalUnion } from '../vocabulary.js';
@@ -17,6 +16,7 @@ import {
 } from './kind.js';
 import { freePort, waitForPort } from './network.js';
 import { spawnBroker, type BrokerProcess } from './process.js';
+import { BROKER_RUN_MARK, makeRunDir } from './run-dir.js';
 import type { Capability, StartedTarget } from './types.js';
 
 export const CommandOptionsSchema = Type.Object(
@@ -81,7 +81,7 @@ export async function startCommandTarget(
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     throwIfAborted(context.signal, `starting ${name}`);
     const port = options.port ?? (await freePort(host));
-    const dir = await mkdtemp(join(tmpdir(), `harness-${extras.kind}-`));
+    const dir = await makeRunDir(extras.kind);
     const started = await startOnce(executable, options, { host, port, dir }, env, context.signal);
     if ('process' in started) {
       const broker = started.process;
@@ -94,6 +94,7 @@ export async function startCommandTarget(
         knownDeviations: [],
         pid: broker.pid,
         isAlive: () => broker.exitReason() === undefined,
+        exitReason: () => broker.exitReason(),
         output: () => broker.output(),
         async stop() {
           await broker.stop(options.stopTimeoutMs ?? 5000);
@@ -132,7 +133,8 @@ async function startOnce(
       command: executable,
       args: (options.args ?? []).map((arg) => fill(arg, placeholders)),
       cwd: values.dir,
-      env,
+      env: { ...env, [BROKER_RUN_MARK]: values.dir },
+      runDir: values.dir,
     });
   } catch (error) {
     return { failure: `cannot spawn ${executable}: ${(error as Error).message}`, aborted: false };

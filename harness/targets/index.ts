@@ -20,6 +20,7 @@ export type {
 export { TargetError, type TargetErrorReason } from './errors.js';
 export { ALL_CAPABILITIES } from './kind.js';
 export { loadDeviations, parseDeviations } from './deviations.js';
+export { describeStoppedTarget } from './evidence.js';
 
 type AnyKind = TargetKind<never>;
 

@@ -3,15 +3,14 @@
 // own (an Erlang VM, a JVM, a private epmd) — never the system service. Each kind file says what to
 // write and spawn; this file does the rest: ports, retries, readiness (CONNECT → CONNACK), startup
 // time, and a stop that ends every process by PID (with its process group) and removes the dir.
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { access, constants, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { TargetError } from './errors.js';
 import { throwIfAborted, type StartContext } from './kind.js';
 import { waitForMqtt } from './mqtt-ready.js';
 import { freePort, waitForPort } from './network.js';
 import { spawnBroker, type BrokerProcess, type SpawnOptions } from './process.js';
+import { BROKER_RUN_MARK, makeRunDir } from './run-dir.js';
 import { sweepMarked } from './sweep.js';
 import type { Capability, StartedTarget } from './types.js';
 
@@ -52,8 +51,7 @@ export interface PackagedOptions {
 
 const START_ATTEMPTS = 3; // a free port can be taken between the check and the bind
 const EPMD_READY_MS = 10_000;
-/** Set to the run's temp dir in the environment of every process a packaged broker runs. */
-export const BROKER_RUN_MARK = 'HARNESS_BROKER_RUN';
+export { BROKER_RUN_MARK } from './run-dir.js';
 const SWEEP_MS = 5_000;
 
 /** The 'binary-missing' error, with the apt-get line that installs what is missing. */
@@ -99,7 +97,7 @@ export async function startPackaged(
   let lastFailure = '';
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     throwIfAborted(context.signal, `starting ${name}`);
-    const dir = await mkdtemp(join(tmpdir(), `harness-${broker.kind}-`));
+    const dir = await makeRunDir(broker.kind);
     const outcome = await attemptStart(name, broker, options, context, dir).catch(async (error: unknown) => {
       await rm(dir, { recursive: true, force: true }); // e.g. the config could not be written
       throw error;
@@ -135,7 +133,7 @@ async function attemptStart(
   const exited = (): string | undefined => {
     for (const child of started) {
       const reason = child.exitReason();
-      if (reason !== undefined) return `${child.child.spawnfile} ${reason}`;
+      if (reason !== undefined) return `${child.command} ${reason}`;
     }
     return undefined;
   };
@@ -145,7 +143,7 @@ async function attemptStart(
   for (const spec of launch.processes) {
     try {
       const env = { ...(spec.env ?? process.env), [BROKER_RUN_MARK]: dir };
-      started.push(await spawnBroker({ ...spec, env, processGroup: true }));
+      started.push(await spawnBroker({ ...spec, env, processGroup: true, runDir: dir }));
     } catch (error) {
       problem = `cannot spawn ${spec.command}: ${(error as Error).message}`;
       break;
@@ -212,6 +210,7 @@ function describe(
     pid: main.pid,
     startupMs: run.startupMs,
     isAlive: () => main.exitReason() === undefined,
+    exitReason: () => main.exitReason(),
     output: () => main.output(),
     stop() {
       stopping ??= (async () => {

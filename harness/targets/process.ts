@@ -1,5 +1,7 @@
-// A broker process the harness started: keeps its last output for evidence and stops it by PID.
+// A broker process the harness started: keeps its last output for evidence, stops it by PID, and
+// makes sure it dies with the harness (watchdog.ts) however the harness ends.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { guardGroup, releaseGroup, withParentDeathSignal } from './watchdog.js';
 
 const OUTPUT_LIMIT = 64 * 1024;
 const running = new Map<ChildProcess, (signal: NodeJS.Signals) => void>();
@@ -8,6 +10,8 @@ let exitHookInstalled = false;
 export interface BrokerProcess {
   child: ChildProcess;
   pid: number;
+  /** The command as given (the process itself may be started through a wrapper). */
+  command: string;
   /** Last bytes of stdout and stderr, interleaved as they arrived. */
   output(): string;
   /** Undefined while running; a description once the process has exited. */
@@ -24,24 +28,29 @@ export interface SpawnOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /**
-   * Own process group: a terminal's Ctrl-C reaches the harness only (which then stops the broker in
-   * order), and stop() signals the whole group, so helpers the broker started in it end too.
+   * Own process group (default true): a terminal's Ctrl-C reaches the harness only (which then stops
+   * the broker in order), stop() signals the whole group, so helpers the broker started in it end
+   * too, and the watchdog kills the group if the harness dies.
    */
   processGroup?: boolean;
+  /** The run's temp dir: the watchdog sweeps processes marked with it and removes it if the harness dies. */
+  runDir?: string;
 }
 
 /** Spawns the process; rejects with the spawn error (ENOENT for a missing binary). */
 export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
   installExitHook();
+  const group = options.processGroup !== false;
+  const launched = withParentDeathSignal(options.command, options.args);
   return new Promise((resolve, reject) => {
-    const child = spawn(options.command, options.args, {
+    const child = spawn(launched.command, launched.args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
-      detached: options.processGroup === true,
+      detached: group,
     });
     const sendSignal = (name: NodeJS.Signals): void => {
-      if (options.processGroup === true && child.pid !== undefined) {
+      if (group && child.pid !== undefined) {
         try {
           process.kill(-child.pid, name);
           return;
@@ -86,17 +95,20 @@ export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
       const pid = child.pid;
       if (pid === undefined) return reject(new Error('process has no pid'));
       running.set(child, sendSignal);
+      if (group) guardGroup(pid, options.runDir);
       let stopping: Promise<void> | undefined;
       resolve({
         child,
         pid,
+        command: options.command,
         output: () => output,
         exitReason: () => exit,
         onLine: (listener) => lineListeners.push(listener),
         stop(graceMs = 5000) {
           stopping ??= (async () => {
             if (exit !== undefined) {
-              if (options.processGroup === true) killGroup(pid);
+              if (group) killGroup(pid);
+              releaseGroup(pid);
               return;
             }
             child.stdin?.end();
@@ -105,7 +117,8 @@ export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
             await exited;
             clearTimeout(timer);
             // Whatever the broker left in its group (helpers it forked) goes with it.
-            if (options.processGroup === true) killGroup(pid);
+            if (group) killGroup(pid);
+            releaseGroup(pid);
           })();
           return stopping;
         },

@@ -34,6 +34,8 @@ export interface StartedTarget {
   startupMs?: number;
   /** True while the target still accepts connections / its process is alive. */
   isAlive(): boolean;
+  /** How a broker process the harness started ended ('killed by SIGKILL', 'exited with code 1'). */
+  exitReason?(): string | undefined;
   stop(): Promise<void>;
   /** Why a capability is missing, for the skip reason (e.g. 'mqtt-5.0' → 'Aedes 1.x has no MQTT 5'). */
   missingCapabilityReasons?: Partial<Record<Capability, string>>;
