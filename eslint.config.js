@@ -1,7 +1,9 @@
-// Lint rules. The dependency direction of the project is written down here:
-// wire/ imports nothing of ours, broker/ imports only wire/, reporters import only the result model.
+// Lint rules. The dependency direction of the project is checked by eslint/boundaries.js:
+// wire/ imports nothing of ours, broker/ imports only wire/, reporters import only the result model,
+// other folders reach broker/ only through broker/index.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from './eslint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'coverage/**', 'bin/**', '**/*.js', '**/*.cjs'] },
@@ -19,44 +21,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['wire/**/*.ts'],
+    // Layers and public modules: eslint/boundaries.js lists what each folder may import.
+    files: ['harness/**/*.ts', 'broker/**/*.ts', 'wire/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    plugins: { boundaries },
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/broker/**', '**/harness/**'],
-              message: 'wire/ is the bottom layer and imports nothing of ours.',
-            },
-          ],
-        },
-      ],
+      'boundaries/layers': 'error',
+      'boundaries/public-module': 'error',
+      'boundaries/via-index': 'warn',
     },
   },
   {
-    files: ['broker/**/*.ts'],
+    // Size limits: warnings; each file or function over them says why in a comment above it.
+    files: ['harness/**/*.ts', 'broker/**/*.ts', 'wire/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/harness/**'], message: 'broker/ must not import harness/.' }] },
-      ],
-    },
-  },
-  {
-    files: ['harness/reporters/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../runner/**', '../load/**', '../targets/**', '../network/**', '**/broker/**'],
-              message: 'Reporters render the result model only.',
-            },
-          ],
-        },
-      ],
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
     },
   },
   {

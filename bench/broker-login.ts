@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPasswordEntry } from '../broker/auth/index.js';
+import { createPasswordEntry } from '../broker/index.js';
 import { percentile, timedLogin, type LoginAttempt } from './lib/connect-timer.js';
 import { MOSQUITTO_BIN, startMosquitto, type PeerBroker } from './lib/mosquitto.js';
 import { startNodeBroker } from './lib/node-broker.js';

@@ -1,17 +1,22 @@
 // The broker services a connection uses (implemented by Broker): the seam between one connection
 // and the shared state (sessions, router, retained store, hooks, counters).
 import type { ConnectDecision } from './handlers/context.js';
-import type { Connection } from './connection.js';
 import type { Hooks } from './hooks.js';
 import type { KeepAliveMonitor } from './keepalive.js';
 import type { MutationName } from './mutations.js';
-import type { ResolvedBrokerOptions } from './options.js';
+import type { ClientIdentity, ResolvedBrokerOptions } from './options.js';
 import type { RetainedStore } from './retained.js';
 import type { Router } from './router/router.js';
 import type { Publisher } from './session/flow-control.js';
 import type { Message } from './session/message.js';
 import type { Session } from './session/session.js';
 import type { BrokerStats } from './stats.js';
+
+/** A client connection as the core sees it (implemented by broker/connection.ts). */
+export interface ClientConnection {
+  readonly clientId: string;
+  readonly identity: ClientIdentity;
+}
 
 export interface BrokerCore {
   readonly options: ResolvedBrokerOptions;
@@ -34,9 +39,9 @@ export interface BrokerCore {
   openSession(
     clientId: string,
     cleanStart: boolean,
-    owner: Connection,
+    owner: ClientConnection,
   ): { session: Session; present: boolean } | undefined;
   /** The connection attached to `session` ended; `will` is set when it must be published. */
-  detachSession(session: Session, owner: Connection, will: ConnectDecision['will']): void;
-  forget(connection: Connection): void;
+  detachSession(session: Session, owner: ClientConnection, will: ConnectDecision['will']): void;
+  forget(connection: ClientConnection): void;
 }

@@ -23,3 +23,5 @@ export {
 } from './auth/index.js';
 export { loadBrokerConfig, parseBrokerConfig, BrokerConfigError, type BrokerConfig } from './config.js';
 export { SYS_TOPICS, SYS_PREFIX, DEFAULT_SYS_INTERVAL_MS } from './sys.js';
+export { packageVersion, brokerVersion } from './version.js';
+export { MUTATIONS, MUTATION_NAMES, type MutationName } from './mutations.js';

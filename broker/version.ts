@@ -1,29 +1,34 @@
-// The broker's version string for $SYS/broker/version: the package version, found by walking up
-// from this file to package.json (works from the sources and from dist/).
+// The package's version: the `version` of the mqtt-harness package.json, read once. This is its
+// one home: the broker announces it in $SYS/broker/version, and the harness (harness/version.ts)
+// takes its tool version from here through broker/index.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
 
-export function brokerVersion(): string {
+export function packageVersion(): string {
   if (cached !== undefined) return cached;
-  cached = 'mqtt-harness broker (unknown version)';
+  // Walk up from this file: broker/ in the sources, dist/broker/ when built.
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.version !== undefined) {
-        cached = `${pkg.name ?? 'mqtt-harness'} broker ${pkg.version}`;
-        break;
-      }
-    } catch {
-      // not here: try the parent directory
-    }
+  for (let depth = 0; depth < 4; depth++) {
+    const version = readVersion(join(dir, 'package.json'));
+    if (version !== undefined) return (cached = version);
     dir = dirname(dir);
   }
-  return cached;
+  return (cached = '0.0.0');
+}
+
+/** The broker's version string for $SYS/broker/version. */
+export function brokerVersion(): string {
+  return `mqtt-harness broker ${packageVersion()}`;
+}
+
+function readVersion(file: string): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    return pkg.name === 'mqtt-harness' && typeof pkg.version === 'string' ? pkg.version : undefined;
+  } catch {
+    return undefined; // no package.json here: try the parent directory
+  }
 }

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   HARNESS_MERGE_INVALID:
     'Results cannot be merged: loads with the same key differ in schedule, configuration or tool version.',
   HARNESS_USAGE: 'The command line is wrong: an unknown option, a missing or malformed value.',
+  HARNESS_NETWORK_FAILED:
+    'A network profile could not be applied: proxy port taken, kernel backend unavailable, or a kernel command failed.',
   HARNESS_RECORD_FAILED:
     'A recording could not start (the listen address is taken) or its scenario file could not be written.',
 } as const;

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { MUTATIONS, MUTATION_NAMES, type MutationName } from '../broker/mutations.js';
+import { MUTATIONS, MUTATION_NAMES, type MutationName } from '../broker/index.js';
 import { loadScenarioFiles, runHarness } from '../harness/api.js';
 import type { ScenarioResult } from '../harness/result/model.js';
 import type { ResolvedScenario } from '../harness/scenario/types.js';

@@ -2,7 +2,9 @@
 // numbers seen (duplicates), the highest one (out of order) and the count. States from several
 // threads or processes merge by OR-ing bitsets, so shared-subscription groups spread over workers
 // are judged as one receiver.
-import type { WorkerPlan } from './protocol.js';
+import type { PairReport, ReceiverReport, WorkerPlan } from './protocol.js';
+
+export type { PairReport, ReceiverReport } from './protocol.js';
 import { matchReceivers } from './topics.js';
 
 export interface PairState {
@@ -10,19 +12,6 @@ export interface PairState {
   outOfOrder: number;
   maxSeq: number;
   bits: Uint8Array;
-}
-
-export interface PairReport {
-  publisher: number;
-  received: number;
-  outOfOrder: number;
-  /** base64 bitset of sequence numbers seen */
-  bits: string;
-}
-
-export interface ReceiverReport {
-  key: string;
-  pairs: PairReport[];
 }
 
 export class DeliveryTracker {

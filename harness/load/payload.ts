@@ -4,7 +4,7 @@
 // in every worker): 40 bits for the intended time (12.7 days), 24 bits for the lateness (saturates
 // at 16.7 s, far beyond what a run that kept its schedule shows). The receiver gets the latency
 // from the intended time and the service time from the actual send: latency − lateness.
-import type { PayloadSize } from './schema.js';
+import type { PayloadSize } from './section-parts.js';
 
 export const HEADER_BYTES = 20;
 /** The largest lateness the header can carry, µs. */

@@ -1,7 +1,6 @@
 // Messages between the engine (main thread) and its workers, and the plan each worker gets.
 // Everything here is plain JSON (structured-clone safe): the same plan drives a worker thread
 // or the in-process runtime.
-import type { ReceiverReport } from './delivery.js';
 import type { TimerKind } from './precise-timer.js';
 import type { LoadSection } from './schema.js';
 
@@ -97,3 +96,16 @@ export type WorkerMessage =
 
 export type EngineMessage =
   { type: 'start'; startMs: number } | { type: 'drain'; sentByPublisher: number[] } | { type: 'abort' };
+
+export interface PairReport {
+  publisher: number;
+  received: number;
+  outOfOrder: number;
+  /** base64 bitset of sequence numbers seen */
+  bits: string;
+}
+
+export interface ReceiverReport {
+  key: string;
+  pairs: PairReport[];
+}

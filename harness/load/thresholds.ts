@@ -1,5 +1,6 @@
 // Thresholds: `p99 < 20ms`, `lost == 0`, `rate >= 10000`. Each expression names one metric of the
 // LoadResult, a comparison and a value; all must hold for the load to pass (exit code 1 otherwise).
+import { HarnessError } from '../errors.js';
 import type { LoadResult, Percentiles, ThresholdResult } from '../result/model.js';
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -49,8 +50,12 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000 };
 const PATTERN =
   /^\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_.]+)?)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(\/s|[a-zµ]*)\s*$/;
 
-export class ThresholdError extends Error {
-  readonly code = 'LOAD_INVALID_THRESHOLD';
+/** A threshold expression that does not parse (code HARNESS_SCENARIO_INVALID). */
+export class ThresholdError extends HarnessError {
+  constructor(message: string) {
+    super('HARNESS_SCENARIO_INVALID', message);
+    this.name = 'ThresholdError';
+  }
 }
 
 /** Parse one expression; throws ThresholdError with the reason. */

@@ -1,6 +1,7 @@
 // Validation of a load section: its executor's schema and rules, then what every executor shares
 // (payload sizes, topic templates, share names, thresholds). Returns every problem at once: the
 // shared checks run on each part that fits its own schema, whatever the rest of the section holds.
+import { HarnessError } from '../errors.js';
 import { Value } from '@sinclair/typebox/value';
 import { getExecutor, executorTypes } from './executors/registry.js';
 import { checkSize } from './payload.js';
@@ -8,10 +9,11 @@ import { timerStatus } from './precise-timer.js';
 import { PublisherGroup, SubscriberGroup } from './section-parts.js';
 import { parseThresholds } from './thresholds.js';
 
-export class LoadConfigError extends Error {
-  readonly code = 'LOAD_INVALID_CONFIG';
+/** A load section that does not validate (code HARNESS_SCENARIO_INVALID, every problem listed). */
+export class LoadConfigError extends HarnessError {
   constructor(readonly errors: string[]) {
-    super(`invalid load section:\n  - ${errors.join('\n  - ')}`);
+    super('HARNESS_SCENARIO_INVALID', `invalid load section:\n  - ${errors.join('\n  - ')}`);
+    this.name = 'LoadConfigError';
   }
 }
 

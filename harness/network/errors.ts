@@ -1,4 +1,7 @@
-// Stable error codes of the network module (documented in docs/network.md).
+// Errors of the network module. `reason` is the module's finer code (documented in
+// docs/network.md); `code` is the harness catalogue code it belongs to (docs/errors.md).
+import { HarnessError, type HarnessErrorCode } from '../errors.js';
+
 export type NetworkErrorCode =
   | 'PROFILE_NOT_FOUND'
   | 'PROFILE_INVALID'
@@ -6,14 +9,22 @@ export type NetworkErrorCode =
   | 'KERNEL_UNAVAILABLE'
   | 'KERNEL_SETUP_FAILED';
 
-export class NetworkError extends Error {
-  override readonly name = 'NetworkError';
+const CATALOGUE: Record<NetworkErrorCode, HarnessErrorCode> = {
+  PROFILE_NOT_FOUND: 'HARNESS_PROFILE_NOT_FOUND',
+  PROFILE_INVALID: 'HARNESS_PROFILE_INVALID',
+  PROXY_LISTEN_FAILED: 'HARNESS_NETWORK_FAILED',
+  KERNEL_UNAVAILABLE: 'HARNESS_NETWORK_FAILED',
+  KERNEL_SETUP_FAILED: 'HARNESS_NETWORK_FAILED',
+};
+
+export class NetworkError extends HarnessError {
   constructor(
-    readonly code: NetworkErrorCode,
+    readonly reason: NetworkErrorCode,
     message: string,
     /** file:line messages, one per problem (PROFILE_INVALID). */
     readonly details: readonly string[] = [],
   ) {
-    super(details.length > 0 ? `${message}\n  ${details.join('\n  ')}` : message);
+    super(CATALOGUE[reason], details.length > 0 ? `${message}\n  ${details.join('\n  ')}` : message);
+    this.name = 'NetworkError';
   }
 }

@@ -7,7 +7,7 @@ import type { ResolvedConfig, TargetSpec } from '../config/index.js';
 import { DIFF_DEFAULTS, type DiffOptions, type DiffSettings } from '../diff/index.js';
 import { HarnessError, PlanError } from '../errors.js';
 import { validateLoadSection } from '../load/validate.js';
-import { loadProfile, NetworkError, type ResolvedProfile } from '../network/index.js';
+import { loadProfile, type ResolvedProfile } from '../network/index.js';
 import { createBuiltInReporter, multiplex, REPORTER_NAMES, type NamedReporter } from '../reporters/index.js';
 import type { Reporter } from '../reporters/types.js';
 import { loadScenarios } from '../scenario/loader.js';
@@ -258,13 +258,8 @@ function planProblems(error: unknown): readonly HarnessError[] {
 
 /** Every planning problem as a coded HarnessError; anything else is a bug and is rethrown. */
 function asPlanProblem(error: unknown): HarnessError {
+  // NetworkError, LoadConfigError, ... are HarnessErrors with their catalogue code.
   if (error instanceof HarnessError) return error;
-  if (error instanceof NetworkError) {
-    if (error.code === 'PROFILE_NOT_FOUND')
-      return new HarnessError('HARNESS_PROFILE_NOT_FOUND', error.message, { cause: error });
-    if (error.code === 'PROFILE_INVALID')
-      return new HarnessError('HARNESS_PROFILE_INVALID', error.message, { cause: error });
-  }
   throw error;
 }
 

@@ -2,7 +2,7 @@
 // Options are StartBrokerOptions passed through (e.g. `mutations`, `listeners`, `maxPacketSize`);
 // the capabilities follow the feature switches (sharedSubscriptionAvailable etc.).
 import { startBroker, type RunningBroker, type StartBrokerOptions } from '../../broker/index.js';
-import { brokerVersion } from '../../broker/version.js';
+import { packageVersion } from '../../broker/index.js';
 import { TargetError } from './errors.js';
 import { ALL_CAPABILITIES, throwIfAborted, type StartContext, type TargetKind } from './kind.js';
 import type { Capability, Endpoint, StartedTarget } from './types.js';
@@ -58,7 +58,7 @@ async function startReference(
     kind: 'reference',
     endpoint,
     url: first?.url ?? `mqtt://${running.address.host}:${running.address.port}`,
-    version: brokerVersion().replace(/^.*broker /, ''),
+    version: packageVersion(),
     capabilities: referenceCapabilities(options),
     knownDeviations: [],
     isAlive: () => alive,

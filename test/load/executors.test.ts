@@ -71,7 +71,7 @@ describe('executor registry', () => {
       tickMs: 0,
     });
     expect(() => getExecutor('constant-arrival-rate')!.plan({ ...section, rate: 'fast' })).toThrow(
-      /LOAD_INVALID_CONFIG/,
+      expect.objectContaining({ code: 'HARNESS_SCENARIO_INVALID' }),
     );
   });
 });

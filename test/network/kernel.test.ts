@@ -142,7 +142,7 @@ describe('kernel backend', () => {
     async () => {
       const profile = parseProfile('name: reorder\nkernel: { reorder: 10, corrupt: 1 }\n', 'x');
       await expect(applyProfile(profile, tcp(1), { cwd: process.cwd() })).rejects.toMatchObject({
-        code: 'KERNEL_UNAVAILABLE',
+        reason: 'KERNEL_UNAVAILABLE',
         details: expect.arrayContaining([
           expect.stringMatching(/reorder: needs tc netem/),
           expect.stringMatching(/corruption/),
@@ -214,7 +214,7 @@ describe('kernel backend', () => {
 
   it.skipIf(caps.root)('reports KERNEL_UNAVAILABLE when not root', async () => {
     await expect(applyProfile('lossy-5', tcp(1), { cwd: process.cwd() })).rejects.toMatchObject({
-      code: 'KERNEL_UNAVAILABLE',
+      reason: 'KERNEL_UNAVAILABLE',
     });
   });
 });

@@ -67,7 +67,7 @@ describe('profile loading', () => {
     );
     expect((await loadProfile('slow', dir)).toxics).toHaveLength(1);
     expect((await loadProfile('scenarios/profiles/slow.yaml', dir)).name).toBe('slow');
-    await expect(loadProfile('nope', dir)).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
+    await expect(loadProfile('nope', dir)).rejects.toMatchObject({ reason: 'PROFILE_NOT_FOUND' });
   });
 
   it('reports every problem with file:line, unknown keys included', () => {

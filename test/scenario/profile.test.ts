@@ -117,7 +117,7 @@ describe('a profile that is not a profile file', () => {
       expectNoLineOf(SECRETS_YAML, run.stdout, run.stderr, results, markdown);
     }
     await expect(loadProfile(join(dir, 'private/shadow'), dir)).rejects.toMatchObject({
-      code: 'PROFILE_INVALID',
+      reason: 'PROFILE_INVALID',
       message: expect.stringMatching(/is not a network profile file/),
     });
   });

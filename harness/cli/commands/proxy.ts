@@ -59,7 +59,7 @@ export const command: CommandModule = {
     } catch (error) {
       if (error instanceof NetworkError) {
         io.stderr.write(`harness proxy: ${error.code}: ${error.message}\n`);
-        return error.code === 'PROFILE_INVALID' || error.code === 'PROFILE_NOT_FOUND'
+        return error.reason === 'PROFILE_INVALID' || error.reason === 'PROFILE_NOT_FOUND'
           ? EXIT.usage
           : EXIT.failed;
       }

@@ -4,6 +4,7 @@
 // problem, not the first), plan() computes the schedule before anything connects, run() drives this
 // worker's share of it. A worker gets the section as JSON and computes the same plan again (plans are
 // pure), so the typed plan never crosses a thread boundary as untyped data.
+import { HarnessError } from '../../errors.js';
 import type { Static, TLiteral, TObject, TProperties } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { LoadClient } from '../client.js';
@@ -88,7 +89,10 @@ export function defineExecutor<Schema extends SectionSchema, Plan extends Execut
   const type = spec.schema.properties.executor.const;
   const fit = (section: unknown): Static<Schema> => {
     if (Value.Check(spec.schema, section)) return section;
-    throw new Error(`LOAD_INVALID_CONFIG: ${describeSchemaErrors(type, spec.schema, section).join('; ')}`);
+    throw new HarnessError(
+      'HARNESS_SCENARIO_INVALID',
+      `invalid load section: ${describeSchemaErrors(type, spec.schema, section).join('; ')}`,
+    );
   };
   return {
     type,
