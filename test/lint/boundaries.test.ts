@@ -57,7 +57,7 @@ describe('eslint boundaries', () => {
     );
     expect(dynamic).toContainEqual(expect.stringMatching(/^boundaries\/layers: .*runner\/pool.ts/));
     expect(
-      lint('harness/reporters/render/probe.ts', "import type { RunResult } from '../../result/model.js';"),
+      lint('harness/reporters/render/probe.ts', "import type { RunResult } from '../../result/index.js';"),
     ).toEqual([]);
   });
 
