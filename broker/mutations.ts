@@ -44,6 +44,9 @@ export const MUTATION_NAMES = [
   'ignore-topic-alias',
   'reuse-inflight-packet-id',
   'success-without-subscribers',
+  'ignore-maximum-qos',
+  'unauthorized-publish-unacknowledged',
+  'refused-qos2-remembered',
 ] as const;
 
 export type MutationName = (typeof MUTATION_NAMES)[number];
@@ -223,5 +226,19 @@ export const MUTATIONS: Record<MutationName, MutationInfo> = {
     description:
       'v5: PUBACK/PUBREC say 0x00 (Success) instead of 0x10 (No matching subscribers) when no subscription matched; both are legal, so only `harness diff` and the may-level scenario see it.',
     statements: ['MQTT-3.4.2-1'],
+  },
+  'ignore-maximum-qos': {
+    description:
+      'v5: a subscription is granted at the requested QoS and a will QoS is accepted above the advertised Maximum QoS.',
+    statements: ['MQTT-3.2.2-10', 'MQTT-3.2.2-12'],
+  },
+  'unauthorized-publish-unacknowledged': {
+    description: '3.1.1: a PUBLISH the ACL denies gets no PUBACK/PUBREC and the connection stays open.',
+    statements: ['MQTT-3.3.5-2'],
+  },
+  'refused-qos2-remembered': {
+    description:
+      'v5: the Packet Identifier of a QoS 2 PUBLISH refused with PUBREC 0x87 is kept, so the next PUBLISH with it is taken for a duplicate.',
+    statements: ['MQTT-4.3.3-9'],
   },
 };

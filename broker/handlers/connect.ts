@@ -65,7 +65,7 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
     if (validateTopicName(will.topic) !== undefined)
       return refuse(v5 ? ReasonCode.TopicNameInvalid : undefined, 'invalid will topic');
     // [MQTT-3.2.2-12] [MQTT-3.2.2-13] a will beyond what the server supports is refused.
-    if (will.qos > ctx.options.maximumQoS)
+    if (will.qos > ctx.options.maximumQoS && !ctx.has('ignore-maximum-qos'))
       return refuse(v5 ? ReasonCode.QoSNotSupported : undefined, 'will QoS not supported');
     if (will.retain && !ctx.options.retainAvailable)
       return refuse(v5 ? ReasonCode.RetainNotSupported : undefined, 'retain not supported');

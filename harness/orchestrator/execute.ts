@@ -11,6 +11,7 @@ import { NetworkLinks, type ProfileMeasurement } from './network.js';
 import type { PlannedRun, RunPlan } from './plan.js';
 import { isSweep, SweepCollector } from './sweeps.js';
 import { startTargets, stopTargets, type TargetEntry } from './targets.js';
+import { TargetVariants } from './variants.js';
 
 export interface Execution {
   startedAt: Date;
@@ -35,13 +36,14 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
   const { reporter, signal } = plan;
   const entries: TargetEntry[] = [];
   const links = new NetworkLinks(plan.cwd, signal);
+  const variants = new TargetVariants(plan);
   const scenarios: ScenarioResult[] = [];
   const loads: LoadResult[] = [];
   const sweeps = new SweepCollector();
   let interrupted: { reason: string } | undefined;
   try {
     await startTargets(plan, entries);
-    const { instances, loadRuns, broken } = await bindRuns(plan, entries, links);
+    const { instances, loadRuns, broken } = await bindRuns(plan, entries, links, variants);
     reporter.onBegin?.({
       targets: entries.map((entry) => entry.info.name),
       profiles: [...plan.profiles],
@@ -91,6 +93,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
     }
   } finally {
     await links.close(); // before the targets: a proxy closes its connections to them first
+    await variants.stopAll();
     await stopTargets(entries);
   }
   return {
@@ -110,6 +113,7 @@ async function bindRuns(
   plan: RunPlan,
   entries: readonly TargetEntry[],
   links: NetworkLinks,
+  variants: TargetVariants,
 ): Promise<{ instances: ScenarioInstance[]; loadRuns: LoadRun[]; broken: ScenarioResult[] }> {
   const instances: ScenarioInstance[] = [];
   const loadRuns: LoadRun[] = [];
@@ -117,10 +121,22 @@ async function bindRuns(
   for (const run of plan.runs) {
     const entry = entries.find((candidate) => candidate.planned === run.target);
     if (entry === undefined) continue; // interrupted before this target was started
-    const target = entry.started;
+    let target = entry.started;
     if (target === undefined) {
       broken.push(unrunnable(run, `target failed to start: ${entry.error ?? ''}`));
       continue;
+    }
+    if (run.scenario.settings !== undefined) {
+      const variant = await variants.for(entry, run.scenario.settings);
+      if ('skip' in variant) {
+        broken.push({ ...unrunnable(run, variant.skip), verdict: 'skipped' });
+        continue;
+      }
+      if ('error' in variant) {
+        broken.push(unrunnable(run, `configured target failed to start: ${variant.error}`));
+        continue;
+      }
+      target = variant.target;
     }
     const base = { scenario: run.scenario, version: run.version, target, profile: run.profile.name };
     if (run.perInstance) {

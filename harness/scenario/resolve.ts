@@ -72,6 +72,7 @@ export function resolveScenario(
     level: input.level ?? 'must',
     tags: input.tags ?? [],
     requires: input.requires ?? [],
+    ...(input.settings !== undefined && { settings: input.settings }),
     ...(input.timeout !== undefined && { timeout: input.timeout }),
     ...(input.profile !== undefined && { profile: input.profile }),
     clients,

@@ -15,6 +15,7 @@ import {
   ref,
 } from '../steps/index.js';
 import { LoadSectionSchema } from './load-section.js';
+import { TargetSettingsSchema } from '../targets/settings.js';
 import { CAPABILITIES, LEVELS, MQTT_VERSIONS, literalUnion } from '../vocabulary.js';
 
 const closed = { additionalProperties: false } as const;
@@ -60,6 +61,7 @@ export const Scenario = Type.Object(
     level: Type.Optional(literalUnion(LEVELS)),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     requires: Type.Optional(Type.Array(literalUnion(CAPABILITIES))),
+    settings: Type.Optional(ref(TargetSettingsSchema)),
     timeout: Type.Optional(ms('whole-scenario limit')),
     profile: Type.Optional(Type.String({ minLength: 1 })),
     clients: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ClientOptions)),
@@ -82,5 +84,6 @@ export const SCHEMA_DEFINITIONS: readonly TSchema[] = [
   ConnackPattern,
   Encoding,
   LoadSectionSchema,
+  TargetSettingsSchema,
   Step,
 ];

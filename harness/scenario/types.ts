@@ -3,6 +3,7 @@
 // run-time variables (${prefix}, ${run}, ${clientId.NAME}), substituted when the scenario runs.
 import type { LoadSection } from '../load/schema.js';
 import type { ResolvedStep } from '../steps/index.js';
+import type { TargetSettings } from '../targets/settings.js';
 import type { Capability, Level, MqttVersion } from '../vocabulary.js';
 
 export type { MqttVersion, Level };
@@ -38,6 +39,8 @@ export interface ResolvedScenario {
   level: Level;
   tags: readonly string[];
   requires: readonly Capability[];
+  /** The configuration the target must run with; the run starts a configured instance for it. */
+  settings?: TargetSettings;
   timeout?: number;
   /**
    * The scenario's own network profile: a built-in name, or the profile file's path (relative to

@@ -29,6 +29,7 @@ import { send } from './kinds/send.js';
 import { subscribe } from './kinds/subscribe.js';
 import { unsubscribe } from './kinds/unsubscribe.js';
 import { wait } from './kinds/wait.js';
+import { whenStep } from './kinds/when.js';
 import { closed } from './schema-parts.js';
 
 /** A nested step (parallel branches, repeat): checked by the Step schema itself. */
@@ -54,6 +55,7 @@ const STEP_TABLE = {
   ping,
   parallel: parallelStep<StepInput, StepMap>(nestedStep),
   repeat: repeatStep<StepInput, StepMap>(nestedStep),
+  when: whenStep<StepInput, StepMap>(nestedStep),
 };
 
 type Table = typeof STEP_TABLE;

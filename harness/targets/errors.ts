@@ -8,7 +8,8 @@ export type TargetErrorReason =
   | 'start-failed' // the process exited or never accepted connections
   | 'unreachable' // a url target that does not accept TCP connections
   | 'aborted' // start was aborted by the caller's signal
-  | 'deviations-invalid'; // a deviations file that does not match its schema
+  | 'deviations-invalid' // a deviations file that does not match its schema
+  | 'settings-unsupported'; // the kind cannot run with the settings a scenario requires (a skip)
 
 const CODES: Record<TargetErrorReason, HarnessErrorCode> = {
   unknown: 'HARNESS_OPTIONS_INVALID',
@@ -18,6 +19,7 @@ const CODES: Record<TargetErrorReason, HarnessErrorCode> = {
   unreachable: 'HARNESS_TARGET_START_FAILED',
   aborted: 'HARNESS_TARGET_START_FAILED',
   'deviations-invalid': 'HARNESS_OPTIONS_INVALID',
+  'settings-unsupported': 'HARNESS_TARGET_START_FAILED',
 };
 
 export class TargetError extends HarnessError {

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { loadDeviations } from './deviations.js';
 import { TargetError } from './errors.js';
 import type { TargetKind } from './kind.js';
+import type { TargetSettings } from './settings.js';
 import type { StartedTarget, TargetConfig } from './types.js';
 import { looksLikeUrl, redact } from './url.js';
 
@@ -21,6 +22,13 @@ export { TargetError, type TargetErrorReason } from './errors.js';
 export { ALL_CAPABILITIES } from './kind.js';
 export { loadDeviations, parseDeviations } from './deviations.js';
 export { describeStoppedTarget } from './evidence.js';
+export {
+  TargetSettingsSchema,
+  settingsKey,
+  type TargetSettings,
+  type AclGrant,
+  type Configured,
+} from './settings.js';
 
 type AnyKind = TargetKind<never>;
 
@@ -52,6 +60,8 @@ export interface StartTargetOptions {
   signal?: AbortSignal;
   cwd: string;
   config?: ConfiguredTargets;
+  /** Start an instance configured with these settings (config files go to `settingsDir`). */
+  settings?: { values: TargetSettings; dir: string };
 }
 
 export interface ResolvedTargetSpec {
@@ -101,7 +111,14 @@ export async function startTarget(
   }
   const kind = await loadKind();
   const context = { baseDir, signal: options.signal };
-  const parsed = kind.parseOptions(config.options ?? {}, context);
+  let parsed = kind.parseOptions(config.options ?? {}, context);
+  if (options.settings !== undefined) {
+    const configured = kind.configure
+      ? await kind.configure(parsed as never, options.settings.values, options.settings.dir)
+      : { unsupported: `the harness cannot start a '${config.kind}' target with settings` };
+    if ('unsupported' in configured) throw new TargetError('settings-unsupported', configured.unsupported);
+    parsed = configured.options;
+  }
   // Deviations first: a bad deviations file should fail before a broker process is started.
   const knownDeviations = await loadDeviations(config.deviations ?? config.kind, baseDir);
   const begin = performance.now();

@@ -3,6 +3,7 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import { checkValue, formatIssue } from '../validation/index.js';
 import { CAPABILITIES } from '../vocabulary.js';
 import { TargetError } from './errors.js';
+import type { Configured, TargetSettings } from './settings.js';
 import type { Capability, StartedTarget } from './types.js';
 
 /** Every capability: what a target supports when nothing narrows it. */
@@ -21,6 +22,12 @@ export interface TargetKind<Options> {
   parseOptions(raw: Record<string, unknown>, context: StartContext): Options;
   /** Cheap checks before anything starts (is the binary installed?); throws TargetError. */
   preflight?(options: Options, context: StartContext): Promise<void>;
+  /**
+   * The options of an instance running with `settings` (scenario `settings:`), config files written
+   * into `dir` (removed after the instance stops); or why this kind cannot honour them. A kind
+   * without it runs no scenario that needs settings (those are skipped with the reason).
+   */
+  configure?(options: Options, settings: TargetSettings, dir: string): Promise<Configured<Options>>;
   /** Starts (or reaches) the broker; relative paths in the options are relative to `context.baseDir`. */
   startWith(name: string, options: Options, context: StartContext): Promise<StartedTarget>;
 }

@@ -1,8 +1,13 @@
 // Eclipse Mosquitto, the system binary, with a generated config: one listener on a free loopback port,
 // anonymous access, no persistence, log to stderr (kept for failure evidence).
+import { execFile } from 'node:child_process';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Type, type Static } from '@sinclair/typebox';
 import { requireExecutable, startCommandTarget, type CommandOptions } from './command.js';
 import { parseWithSchema, type TargetKind } from './kind.js';
+import { unsupportedSettings, type Configured, type TargetSettings } from './settings.js';
 
 export const MosquittoOptionsSchema = Type.Object(
   {
@@ -49,9 +54,62 @@ function asCommand(options: MosquittoOptions): CommandOptions {
   };
 }
 
+const SUPPORTED: readonly (keyof TargetSettings)[] = [
+  'maximumQoS',
+  'retainAvailable',
+  'topicAliasMaximum',
+  'serverKeepAlive',
+  'users',
+  'acl',
+];
+
+/**
+ * Settings as mosquitto.conf lines after the listener (max_qos and max_topic_alias are per
+ * listener): max_keepalive for a Server Keep Alive (Mosquitto refuses values below 10), a password
+ * file made with mosquitto_passwd, and the grants as `pattern` lines (which apply to every user;
+ * plain `topic` lines before any `user` line would apply to anonymous clients only).
+ */
+export async function configureMosquitto(
+  options: MosquittoOptions,
+  settings: TargetSettings,
+  dir: string,
+): Promise<Configured<MosquittoOptions>> {
+  const unsupported = unsupportedSettings(settings, SUPPORTED, 'Mosquitto');
+  if (unsupported) return unsupported;
+  if (settings.serverKeepAlive !== undefined && settings.serverKeepAlive < 10) {
+    return { unsupported: 'Mosquitto cannot impose a Server Keep Alive below 10 s (max_keepalive)' };
+  }
+  // Mosquitto started as root drops to the 'mosquitto' user before it reads the files.
+  await chmod(dir, 0o755);
+  const lines: string[] = [];
+  if (settings.maximumQoS !== undefined) lines.push(`max_qos ${settings.maximumQoS}`);
+  if (settings.retainAvailable !== undefined) lines.push(`retain_available ${settings.retainAvailable}`);
+  if (settings.topicAliasMaximum !== undefined) lines.push(`max_topic_alias ${settings.topicAliasMaximum}`);
+  if (settings.serverKeepAlive !== undefined) lines.push(`max_keepalive ${settings.serverKeepAlive}`);
+  if (settings.users !== undefined) {
+    const file = join(dir, 'passwd');
+    await writeFile(file, '', { mode: 0o644 });
+    const passwd =
+      options.binary === undefined ? 'mosquitto_passwd' : join(options.binary, '..', 'mosquitto_passwd');
+    for (const [user, password] of Object.entries(settings.users)) {
+      await promisify(execFile)(passwd, ['-b', file, user, password], { timeout: 10_000 });
+    }
+    await chmod(file, 0o644); // test credentials only, readable by the dropped-privilege broker
+    lines.push('allow_anonymous false', `password_file ${file}`);
+  }
+  if (settings.acl !== undefined) {
+    const file = join(dir, 'acl');
+    await writeFile(file, `${settings.acl.map((g) => `pattern ${g.access} ${g.topic}`).join('\n')}\n`);
+    lines.push(`acl_file ${file}`);
+  }
+  const extra = [options.config, ...lines].filter((line) => line !== undefined).join('\n');
+  return { options: { ...options, config: extra } };
+}
+
 export const mosquittoTarget: TargetKind<MosquittoOptions> = {
   kind: 'mosquitto',
   parseOptions: (raw) => parseWithSchema('mosquitto', MosquittoOptionsSchema, raw),
+  configure: configureMosquitto,
   preflight: async (options, context) => {
     await requireExecutable('mosquitto', asCommand(options), context, 'mosquitto');
   },

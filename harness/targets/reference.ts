@@ -1,10 +1,18 @@
 // The embedded reference broker (broker/), in this process, on a free loopback port by default.
 // Options are StartBrokerOptions passed through (e.g. `mutations`, `listeners`, `maxPacketSize`);
 // the capabilities follow the feature switches (sharedSubscriptionAvailable etc.).
-import { startBroker, type RunningBroker, type StartBrokerOptions } from '../../broker/index.js';
-import { packageVersion } from '../../broker/index.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createPasswordEntry,
+  packageVersion,
+  startBroker,
+  type RunningBroker,
+  type StartBrokerOptions,
+} from '../../broker/index.js';
 import { TargetError } from './errors.js';
 import { ALL_CAPABILITIES, throwIfAborted, type StartContext, type TargetKind } from './kind.js';
+import type { Configured, TargetSettings } from './settings.js';
 import type { Capability, Endpoint, StartedTarget } from './types.js';
 
 export type ReferenceOptions = StartBrokerOptions;
@@ -69,9 +77,37 @@ async function startReference(
   };
 }
 
+/** Cheap scrypt parameters: the password file of a test instance guards nothing worth the cost. */
+const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
+
+/** Settings map one to one onto the broker's options; users and grants become its two files. */
+export async function configureReference(
+  options: ReferenceOptions,
+  settings: TargetSettings,
+  dir: string,
+): Promise<Configured<ReferenceOptions>> {
+  const { users, acl, ...features } = settings;
+  const configured: ReferenceOptions = { ...options, ...features };
+  if (users !== undefined) {
+    const lines = await Promise.all(
+      Object.entries(users).map(([user, password]) => createPasswordEntry(user, password, TEST_SCRYPT)),
+    );
+    configured.passwordFile = join(dir, 'passwd');
+    configured.allowAnonymous = false;
+    await writeFile(configured.passwordFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  }
+  if (acl !== undefined) {
+    configured.aclFile = join(dir, 'acl');
+    const lines = acl.map((grant) => `pattern ${grant.access} ${grant.topic}`);
+    await writeFile(configured.aclFile, `${lines.join('\n')}\n`);
+  }
+  return { options: configured };
+}
+
 export const referenceTarget: TargetKind<ReferenceOptions> = {
   kind: 'reference',
   // The broker validates its own options; the config file only guarantees an object here.
   parseOptions: (raw) => raw as ReferenceOptions,
+  configure: configureReference,
   startWith: startReference,
 };

@@ -420,3 +420,44 @@ describe('verdicts', () => {
     expect(result.failure?.stepKind).toBe('expect');
   });
 });
+
+describe('when', () => {
+  const v5 =
+    (connack: string): Script =>
+    (type, _frame, c) => {
+      if (type === CONNECT) c.send(connack);
+      if (type === PINGREQ) c.send('d0 00');
+    };
+  const yaml = [
+    'name: t',
+    "mqtt: '5.0'",
+    'steps:',
+    '  - connect: {}',
+    '  - when:',
+    '      connack: { maximumQoS: { max: 1 }, retainAvailable: 1 }',
+    '      then: [{ ping: {} }]',
+    '      else: [{ expect: { packet: { type: puback }, timeout: 100 } }]',
+  ].join('\n');
+
+  it('takes `then` when the CONNACK announces what the condition asks (absent Retain Available is 1)', async () => {
+    const result = await runAgainst(await target(v5('20 05 00 00 02 24 01')), yaml, { version: '5.0' });
+    expect(result.reason).toBeUndefined();
+    expect(result.verdict).toBe('passed');
+    expect(result.steps?.map((s) => `${s.kind}:${s.status}`)).toContain('ping:passed');
+  });
+
+  it('takes `else` when an absent property holds its default (Maximum QoS 2)', async () => {
+    const result = await runAgainst(await target(v5(CONNACK_5)), yaml, { version: '5.0' });
+    expect(result.verdict).toBe('failed');
+    expect(result.failure?.stepKind).toBe('expect');
+  });
+
+  it('fails when the client has no CONNACK to branch on', async () => {
+    const result = await runAgainst(
+      await target(polite),
+      'name: t\nsteps:\n  - when: { client: b, connack: { maximumQoS: 2 }, then: [{ wait: 1 }] }\n',
+    );
+    expect(result.verdict).toBe('failed');
+    expect(result.reason).toBe("when: client 'b' has received no CONNACK yet");
+  });
+});

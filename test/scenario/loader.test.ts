@@ -29,7 +29,7 @@ describe('scenario validation errors', () => {
       name: 'unknown top-level key',
       yaml: 'name: x\nstep: []\nsteps: [{ wait: 1 }]\n',
       expected: [
-        "s.yaml:2:1: step: unknown key 'step' (allowed: name, description, mqtt, statements, level, tags, requires, timeout, profile, clients, steps, load)",
+        "s.yaml:2:1: step: unknown key 'step' (allowed: name, description, mqtt, statements, level, tags, requires, settings, timeout, profile, clients, steps, load)",
       ],
     },
     {
@@ -81,7 +81,7 @@ describe('scenario validation errors', () => {
       name: 'two keys in one step',
       yaml: 'name: x\nsteps:\n  - wait: 1\n    drop: {}\n',
       expected: [
-        's.yaml:3:5: steps[0]: a step has exactly one key, one of: connect, reconnect, send, raw, expect, expectAll, expectNothing, expectCount, expectClosed, wait, disconnect, drop, subscribe, unsubscribe, publish, ping, parallel, repeat',
+        's.yaml:3:5: steps[0]: a step has exactly one key, one of: connect, reconnect, send, raw, expect, expectAll, expectNothing, expectCount, expectClosed, wait, disconnect, drop, subscribe, unsubscribe, publish, ping, parallel, repeat, when',
       ],
     },
     {

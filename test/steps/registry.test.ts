@@ -33,6 +33,7 @@ describe('step registry', () => {
       'ping',
       'parallel',
       'repeat',
+      'when',
     ]);
     expect(Object.keys(JSON.parse(JSON.stringify(StepSchema)).properties)).toEqual(STEP_KINDS);
     expect(STEP_KINDS.filter(isExpansionKind)).toEqual(['repeat']);
@@ -61,23 +62,27 @@ describe('step registry', () => {
         '  - ping: {}',
         '  - parallel: [[{ wait: 1 }], [{ wait: 2 }]]',
         '  - repeat: { count: 2, steps: [{ wait: 3 }] }',
+        '  - when: { connack: { maximumQoS: 2 }, then: [{ wait: 4 }] }',
       ].join('\n'),
       's.yaml',
     );
     expect(issues).toEqual([]);
     const kinds = scenario?.steps.map((step) => step.kind);
-    expect(kinds).toEqual([...STEP_KINDS.filter((kind) => kind !== 'repeat'), 'wait', 'wait']);
+    const plain = STEP_KINDS.filter((kind) => kind !== 'repeat' && kind !== 'when');
+    expect(kinds).toEqual([...plain, 'wait', 'wait', 'when']);
     expect(scenario?.steps.map((step) => step.location)).toEqual([
       ...Array.from({ length: 17 }, (_, i) => `s.yaml:${i + 3}`),
       's.yaml:20',
       's.yaml:20',
+      's.yaml:21',
     ]);
-    // Indexes count the flattened list: parallel first, then its branches' steps.
-    expect(scenario?.stepCount).toBe(21);
+    // Indexes count the flattened list: parallel first, then its branches' steps (when: the same).
+    expect(scenario?.stepCount).toBe(23);
     expect(scenario?.steps.map((step) => step.index)).toEqual([
       ...Array.from({ length: 17 }, (_, i) => i),
       19,
       20,
+      21,
     ]);
   });
 

@@ -7,6 +7,7 @@ import {
   hex,
   type EncodeOverrides,
   type Packet,
+  type Properties,
   type ProtocolLevel,
 } from '../../../wire/index.js';
 import type { Endpoint } from '../../targets/types.js';
@@ -47,6 +48,8 @@ export class ScenarioClient {
   private inbox: InboxEvent[] = [];
   /** Every event received, for evidence (bounded). */
   readonly log: InboxEvent[] = [];
+  /** The properties of the last CONNACK received (what the broker announced), for `when`. */
+  connack: { properties: Properties } | undefined;
   private seq = 0;
   private buffer: Buffer = Buffer.alloc(0);
   private decoder: PacketDecoder;
@@ -149,6 +152,9 @@ export class ScenarioClient {
 
   private push(event: Omit<InboxEvent, 'seq' | 'atMs'> & Partial<InboxEvent>): void {
     const full = { ...event, seq: this.seq++, atMs: this.clock() } as InboxEvent;
+    if (full.kind === 'packet' && full.packet.type === 'connack') {
+      this.connack = { properties: full.packet.properties ?? {} };
+    }
     this.inbox.push(full);
     this.log.push(full);
     if (this.log.length > MAX_LOG) this.log.shift();

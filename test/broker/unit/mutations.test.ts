@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '../../../wire/index.js';
 import type { PublishPacket } from '../../../wire/types.js';
 import { MUTATIONS, MUTATION_NAMES } from '../../../broker/mutations.js';
+import type { BrokerOptions } from '../../../broker/options.js';
 import type { MutationName } from '../../../broker/mutations.js';
 import { TestClient, connectPacket, startTestBroker } from './helpers.js';
 
@@ -11,8 +12,12 @@ function publish(topic: string, fields: Partial<PublishPacket> = {}): PublishPac
   return { type: 'publish', topic, payload: Buffer.from('m'), qos: 0, retain: false, dup: false, ...fields };
 }
 
-async function withBroker<T>(mutations: MutationName[], run: (port: number) => Promise<T>): Promise<T> {
-  const target = await startTestBroker({ mutations });
+async function withBroker<T>(
+  mutations: MutationName[],
+  run: (port: number) => Promise<T>,
+  options: BrokerOptions = {},
+): Promise<T> {
+  const target = await startTestBroker({ ...options, mutations });
   try {
     return await run(target.port);
   } finally {
@@ -21,9 +26,16 @@ async function withBroker<T>(mutations: MutationName[], run: (port: number) => P
 }
 
 /** Runs the exchange without and with the mutation. */
-async function both<T>(mutation: MutationName, run: (port: number) => Promise<T>): Promise<[T, T]> {
-  return [await withBroker([], run), await withBroker([mutation], run)];
+async function both<T>(
+  mutation: MutationName,
+  run: (port: number) => Promise<T>,
+  options: BrokerOptions = {},
+): Promise<[T, T]> {
+  return [await withBroker([], run, options), await withBroker([mutation], run, options)];
 }
+
+/** An ACL that denies every topic under 'denied/'. */
+const denyingAcl: BrokerOptions = { authorizePublish: (_client, topic) => !topic.startsWith('denied/') };
 
 describe('mutation catalogue', () => {
   it('has a description and statement ids for every name', () => {
@@ -176,5 +188,53 @@ describe('mutations change behaviour', () => {
       return new Set([first.packetId, second.packetId]).size;
     });
     expect(ids).toEqual([2, 1]);
+  });
+
+  it('ignore-maximum-qos: a QoS 2 subscription is granted QoS 2 under Maximum QoS 1', async () => {
+    const granted = await both(
+      'ignore-maximum-qos',
+      async (port) => {
+        const client = await TestClient.connect(port, {}, 5);
+        client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'q', qos: 2 }] });
+        return (await client.next('suback')).reasonCodes;
+      },
+      { maximumQoS: 1 },
+    );
+    expect(granted).toEqual([[1], [2]]);
+  });
+
+  it('unauthorized-publish-unacknowledged: a denied 3.1.1 QoS 1 PUBLISH gets no PUBACK', async () => {
+    const outcome = await both(
+      'unauthorized-publish-unacknowledged',
+      async (port) => {
+        const client = await TestClient.connect(port);
+        client.send(publish('denied/t', { qos: 1, packetId: 4 }));
+        const answer = await client.nextOrClosed('puback', 500).catch(() => 'nothing' as const);
+        return answer === 'closed' || answer === 'nothing' ? answer : 'acked';
+      },
+      denyingAcl,
+    );
+    expect(outcome).toEqual(['acked', 'nothing']);
+  });
+
+  it('refused-qos2-remembered: the next PUBLISH with a refused packet id is not delivered', async () => {
+    const delivered = await both(
+      'refused-qos2-remembered',
+      async (port) => {
+        const sub = await TestClient.connect(port, {}, 5);
+        sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'open/t', qos: 0 }] });
+        await sub.next('suback');
+        const pub = await TestClient.connect(port, {}, 5);
+        pub.send(publish('denied/t', { qos: 2, packetId: 9 }));
+        await pub.next('pubrec');
+        pub.send(publish('open/t', { qos: 2, packetId: 9 }));
+        await pub.next('pubrec');
+        return (await sub.nextOrClosed('publish', 500).catch(() => 'nothing' as const)) === 'nothing'
+          ? 'not delivered'
+          : 'delivered';
+      },
+      denyingAcl,
+    );
+    expect(delivered).toEqual(['delivered', 'not delivered']);
   });
 });
