@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml, renderMarkdown, renderSummary } from '../../harness/reporters/index.js';
 import { comparativeView, maxSustainable } from '../../harness/reporters/render/comparative/view.js';
-import { pointOf, sloOf } from '../../harness/reporters/render/comparative/points.js';
+import { pointOf } from '../../harness/reporters/render/comparative/points.js';
 import { quantileRanks, tQuantile95 } from '../../harness/reporters/render/comparative/stats.js';
 import { load, resultOf, threeByThree } from './fixtures/comparative.js';
 
@@ -110,7 +110,7 @@ describe('comparative view', () => {
     expect(m.next!.why).toContain('delivered 320/s');
     // p99 over the SLO of the load's threshold (p99 < 20ms) at the lowest rate already.
     const slow = pointOf(load({ target: 'a', profile: '3g', medianUs: 200_000, rate: 100 }));
-    expect(sloOf(slow.load)).toBe(20_000);
+    expect(slow.sloUs).toBe(20_000);
     expect(maxSustainable([slow])).toMatchObject({
       bound: 'below',
       value: 100,

@@ -38,6 +38,11 @@ const OPTIONS: OptionTable = {
     description: 'add a comparison with this baseline result to the HTML report',
   },
   threshold: { type: 'string', value: 'N%', description: 'threshold of that comparison (default 5%)' },
+  'baseline-target': {
+    type: 'string',
+    value: 'TARGET',
+    description: 'the target the comparison tables compare the others with (default: the first target)',
+  },
   ...COMMON_OPTIONS,
 };
 
@@ -60,6 +65,7 @@ export async function reportCommand(argv: string[], io: CliIO): Promise<number> 
     const outputDirOption = getString(values, 'output-dir');
     const outputDir = outputDirOption === undefined ? undefined : resolve(io.cwd, outputDirOption);
     const baselineFile = getString(values, 'baseline');
+    const baselineTarget = getString(values, 'baseline-target');
 
     const results = await Promise.all(positionals.map((file) => readRunResult(resolve(io.cwd, file))));
     const result = combineRuns(results);
@@ -73,6 +79,7 @@ export async function reportCommand(argv: string[], io: CliIO): Promise<number> 
       isTTY: false,
       env: io.env,
       ...(outputDir ? { outputDir } : {}),
+      ...(baselineTarget === undefined ? {} : { baselineTarget }),
     });
     reporter.onBegin?.({
       targets: result.targets.map((t) => t.name),
@@ -87,7 +94,10 @@ export async function reportCommand(argv: string[], io: CliIO): Promise<number> 
       await mkdir(dir, { recursive: true });
       await writeFile(
         join(dir, 'report.html'),
-        renderHtml(result, { comparison: compare(baseline, result, { threshold }) }),
+        renderHtml(result, {
+          comparison: compare(baseline, result, { threshold }),
+          ...(baselineTarget === undefined ? {} : { baselineTarget }),
+        }),
       );
     }
     return EXIT.ok;

@@ -65,6 +65,11 @@ export const RUN_OPTIONS: OptionTable = {
     value: 'DIR',
     description: 'where report files go (default: reports/)',
   },
+  baseline: {
+    type: 'string',
+    value: 'TARGET',
+    description: 'the target the comparison tables compare the others with (default: the first target)',
+  },
   timeout: { type: 'string', value: 'MS', description: 'per-scenario time limit (default 30000)' },
   'step-timeout': { type: 'string', value: 'MS', description: 'default wait of a step (default 5000)' },
   ...COMMON_OPTIONS,
@@ -133,7 +138,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const { runHarness } = await import('../../api.js');
     const written = new WrittenFiles(io);
     // The plan checks targets, profiles, scenarios and reporters first: a problem is exit 2, nothing started.
-    const result = await runHarness({ config, cwd: io.cwd, signal: io.signal, output: written.output() });
+    const baselineTarget = getString(values, 'baseline');
+    const output = {
+      ...written.output(),
+      ...(baselineTarget === undefined ? {} : { baselineTarget }),
+    };
+    const result = await runHarness({ config, cwd: io.cwd, signal: io.signal, output });
     written.print();
     return exitCodeForResult(result);
   } catch (error) {

@@ -66,9 +66,9 @@ export function renderMarkdown(result: RunResult, options: ComparativeOptions = 
       );
     }
     if (troubled.length) out.push('');
-    const compared = comparativeView(result, options);
-    if (compared) out.push(comparativeMarkdown(compared), '');
   }
+  const compared = comparativeView(result, options);
+  if (compared) out.push(comparativeMarkdown(compared), '');
 
   const notes = noteworthy(result);
   if (notes.length > 0) {

@@ -1,12 +1,25 @@
-// The measured points the comparative views are drawn from: one per load result (a fixed-rate load,
-// or one step of a rate sweep, or one repetition of either), with its workload, offered and
-// delivered rate, status and the SLO its thresholds set. The only file here that reads LoadResult.
-import type { LoadResult, RunResult } from '../../../result/model.js';
+// The measured points the comparative views are drawn from: one per fixed-rate load result, and one
+// per step of each repetition of a rate sweep, with the workload, offered, expected and delivered
+// rate, latency, status and SLO. The only file here that reads LoadResult and SweepResult.
+import type {
+  EncodedHistogram,
+  LoadResult,
+  RunResult,
+  SweepResult,
+  SweepStep,
+} from '../../../result/model.js';
+import { deliveredPerSecond, rateIntervals } from '../../../result/intervals.js';
 
-export type PointStatus = 'ok' | 'failed' | 'inconclusive';
+/** 'knee': a sweep step where the broker stopped keeping up (the sweep's own verdict). */
+export type PointStatus = 'ok' | 'failed' | 'knee' | 'inconclusive';
 
 export interface ComparisonPoint {
-  load: LoadResult;
+  source: 'load' | 'sweep';
+  /** µs, from the intended send time; count = messages timed. */
+  latency: { p50: number; p99: number; p999: number; count: number };
+  histogram?: EncodedHistogram;
+  /** Delivered per second in each whole interval of a fixed-rate load (an interval for one run). */
+  deliveredSeries?: number[];
   /** What was run, the same for every target: "pairs-qos1 · MQTT 5.0". */
   workload: string;
   target: string;
@@ -14,8 +27,8 @@ export interface ComparisonPoint {
   /** Messages per second the schedule offered; undefined for closed-loop loads (no offered rate). */
   offeredPerSec?: number;
   deliveredPerSec: number;
-  /** Deliveries per message published (fan-out: the matching subscribers); 1 when unknown. */
-  fanOut: number;
+  /** Deliveries the offered rate should give per second (× matching subscribers). */
+  expectedPerSec?: number;
   status: PointStatus;
   /** Why failed or inconclusive. */
   reason?: string;
@@ -38,24 +51,56 @@ export function orderProfiles(profiles: readonly string[]): string[] {
 }
 
 export function comparisonPoints(result: RunResult): ComparisonPoint[] {
-  return result.loads.map(pointOf);
+  return [...result.loads.map(pointOf), ...(result.sweeps ?? []).flatMap(sweepPoints)];
+}
+
+export function workloadOf(x: { name: string; mqttVersion: string }): string {
+  return `${x.name} · MQTT ${x.mqttVersion}`;
 }
 
 export function pointOf(load: LoadResult): ComparisonPoint {
   const offered = offeredRate(load);
   const slo = sloOf(load);
   const { status, reason } = statusOf(load);
+  const { p50, p99, p999, count } = load.latency;
   return {
-    load,
-    workload: `${load.name} · MQTT ${load.mqttVersion}`,
+    source: 'load',
+    latency: { p50, p99, p999, count },
+    histogram: load.histogram,
+    deliveredSeries: rateIntervals(load.intervals).map(deliveredPerSecond),
+    workload: workloadOf(load),
     target: load.target,
     profile: load.profile,
-    ...(offered === undefined ? {} : { offeredPerSec: offered }),
+    ...(offered === undefined ? {} : { offeredPerSec: offered, expectedPerSec: offered * fanOutOf(load) }),
     deliveredPerSec: load.rate.receivedPerSec,
-    fanOut: fanOutOf(load),
     status,
     ...(reason === undefined ? {} : { reason }),
     ...(slo === undefined ? {} : { sloUs: slo }),
+  };
+}
+
+/** Every step of every repetition of a sweep, one point each. */
+export function sweepPoints(sweep: SweepResult): ComparisonPoint[] {
+  return sweep.repetitions.flatMap((repetition) => repetition.steps.map((step) => stepPoint(sweep, step)));
+}
+
+function stepPoint(sweep: SweepResult, step: SweepStep): ComparisonPoint {
+  const status: PointStatus =
+    step.verdict === 'ok' ? 'ok' : step.verdict === 'knee' ? 'knee' : 'inconclusive';
+  const { p50, p99, p999 } = step.latencyUs;
+  return {
+    source: 'sweep',
+    latency: { p50, p99, p999, count: step.latencySamples },
+    ...(step.histogram === undefined ? {} : { histogram: step.histogram }),
+    workload: workloadOf(sweep),
+    target: sweep.target,
+    profile: sweep.profile,
+    offeredPerSec: step.offeredRate,
+    expectedPerSec: step.expectedRate,
+    deliveredPerSec: step.deliveredRate,
+    status,
+    ...(step.reason === undefined ? {} : { reason: step.reason }),
+    ...(sweep.slo.p99Us === undefined ? {} : { sloUs: sweep.slo.p99Us }),
   };
 }
 

@@ -58,9 +58,9 @@ export function rateLabel(rate: number | undefined): string {
 export function maxRateText(m: MaxRate): string {
   switch (m.bound) {
     case 'exact':
-      return formatRate(m.value!);
+      return formatRate(m.value!) + spread(m);
     case 'at-least':
-      return `≥ ${formatRate(m.value!)}`;
+      return `≥ ${formatRate(m.value!)}${spread(m)}`;
     case 'below':
       return `< ${formatRate(m.value!)}`;
     case 'inconclusive':
@@ -68,6 +68,12 @@ export function maxRateText(m: MaxRate): string {
     case 'none':
       return '–';
   }
+}
+
+/** " ±40 (n=3)" for a sweep's repetitions. */
+function spread(m: MaxRate): string {
+  if (!m.ci) return m.repetitions && m.repetitions > 1 ? ` (n=${m.repetitions})` : '';
+  return ` ±${formatRate((m.ci.high - m.ci.low) / 2).replace('/s', '')} (n=${m.repetitions ?? 0})`;
 }
 
 export function cellText(metric: MetricSpec, cell: CellView | undefined, caveatMark: string): string {
@@ -78,6 +84,7 @@ export function cellText(metric: MetricSpec, cell: CellView | undefined, caveatM
   if (delta) parts.push(`Δ ${deltaText(delta)}`);
   if (cell.status === 'inconclusive') parts.push('(inconclusive)');
   else if (cell.status === 'failed') parts.push('(failed)');
+  else if (cell.status === 'knee') parts.push('(knee)');
   if (cell.repetitions > 1) parts.push(`n=${cell.repetitions}`);
   return parts.join(' ');
 }

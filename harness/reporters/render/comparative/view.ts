@@ -2,10 +2,16 @@
 // profile (lan → 3g → lossy-5 → others) and offered rate, a cell per target with each metric's
 // value and 95 % interval, the change against the baseline target and whether it is significant,
 // the maximum sustainable rate per target and profile, and the cells that cannot be judged.
-import type { RunResult } from '../../../result/model.js';
-import { deliveredPerSecond, rateIntervals } from '../../../result/intervals.js';
+import type { RunResult, SweepResult } from '../../../result/model.js';
+import { compareEstimates, estimate } from '../../../result/sweep-stats.js';
 import { targetNames, unique } from '../aggregate.js';
-import { comparisonPoints, orderProfiles, type ComparisonPoint, type PointStatus } from './points.js';
+import {
+  comparisonPoints,
+  orderProfiles,
+  workloadOf,
+  type ComparisonPoint,
+  type PointStatus,
+} from './points.js';
 import { meanEstimate, readHistogram, significantlyDifferent, type Estimate } from './stats.js';
 
 export interface MetricSpec {
@@ -33,6 +39,8 @@ export const MIN_SAMPLES_ABOVE = 100;
 export const SUSTAINED_SHARE = 0.99;
 
 export interface MetricValue extends Estimate {
+  /** Each repetition's value, when the cell was repeated. */
+  values?: number[];
   /** "rests on 2 samples above it" when a percentile has fewer than MIN_SAMPLES_ABOVE above it. */
   caveat?: string;
   samplesAbove?: number;
@@ -44,6 +52,8 @@ export interface Delta {
   significant: boolean;
   /** Meaningful only when significant. */
   better: boolean;
+  /** How significance was judged: Welch's t-test over repetitions, or non-overlapping intervals. */
+  test?: 'welch' | 'intervals';
 }
 
 export interface CellView {
@@ -67,6 +77,9 @@ export interface MaxRate {
   /** 'exact': the knee lies between `value` and the next rate tried; 'at-least': every rate tried held. */
   bound: 'exact' | 'at-least' | 'below' | 'inconclusive' | 'none';
   value?: number;
+  /** 95 % interval over a sweep's repetitions. */
+  ci?: { low: number; high: number };
+  repetitions?: number;
   /** The rate that was not sustained, and why (for 'exact' and 'below'). */
   next?: { rate: number; why: string };
   reason?: string;
@@ -110,10 +123,12 @@ export function comparativeView(
   if (targets.length < 2 && profiles.length < 2) return undefined;
   const requested = options.baselineTarget;
   const baseline = requested !== undefined && targets.includes(requested) ? requested : targets[0]!;
+  const sweeps = result.sweeps ?? [];
   const workloads = unique(points.map((p) => p.workload)).map((name) =>
     workloadView(
       name,
       points.filter((p) => p.workload === name),
+      sweeps.filter((s) => workloadOf(s) === name),
       targets,
       baseline,
     ),
@@ -144,6 +159,7 @@ export function comparativeView(
 function workloadView(
   name: string,
   points: ComparisonPoint[],
+  sweeps: SweepResult[],
   allTargets: string[],
   baseline: string,
 ): WorkloadView {
@@ -168,8 +184,10 @@ function workloadView(
   for (const profile of profiles) {
     const perTarget = new Map<string, MaxRate>();
     for (const target of targets) {
-      const mine = points.filter((p) => p.profile === profile && p.target === target);
-      if (mine.length) perTarget.set(target, maxSustainable(mine));
+      const sweep = sweeps.find((x) => x.profile === profile && x.target === target);
+      const mine = points.filter((p) => p.profile === profile && p.target === target && p.source === 'load');
+      if (sweep) perTarget.set(target, sweepMaxRate(sweep));
+      else if (mine.length) perTarget.set(target, maxSustainable(mine));
     }
     maxRate.set(profile, perTarget);
   }
@@ -182,7 +200,9 @@ function cellView(target: string, reps: ComparisonPoint[]): CellView {
   const usable = reps.filter((p) => p.status !== 'inconclusive');
   const basis = usable.length > 0 ? usable : reps;
   const status: PointStatus =
-    usable.length === 0 ? 'inconclusive' : usable.some((p) => p.status === 'failed') ? 'failed' : 'ok';
+    usable.length === 0
+      ? 'inconclusive'
+      : ((['failed', 'knee'] as const).find((s) => usable.some((p) => p.status === s)) ?? 'ok');
   const reason = (status === 'ok' ? undefined : basis.find((p) => p.reason)?.reason) ?? undefined;
   const metrics = {} as Record<MetricId, MetricValue>;
   for (const metric of METRICS) metrics[metric.id] = metricValue(metric, basis);
@@ -198,20 +218,19 @@ function cellView(target: string, reps: ComparisonPoint[]): CellView {
 
 function metricValue(metric: MetricSpec, reps: ComparisonPoint[]): MetricValue {
   if (metric.quantile === undefined) {
-    if (reps.length >= 2)
-      return meanEstimate(
-        reps.map((p) => p.deliveredPerSec),
-        'repetitions',
-      );
+    if (reps.length >= 2) {
+      const values = reps.map((p) => p.deliveredPerSec);
+      return { ...meanEstimate(values, 'repetitions'), values };
+    }
     const only = reps[0]!;
-    const perSecond = rateIntervals(only.load.intervals).map(deliveredPerSecond);
+    const perSecond = only.deliveredSeries ?? [];
     return perSecond.length >= 2
       ? { ...meanEstimate(perSecond, 'intervals'), value: only.deliveredPerSec }
       : { value: only.deliveredPerSec };
   }
   const q = metric.quantile;
   const id = metric.id as 'p50' | 'p99' | 'p999';
-  const fewest = Math.min(...reps.map((p) => p.load.latency.count));
+  const fewest = Math.min(...reps.map((p) => p.latency.count));
   // The expected number of samples above the q-quantile: p99.9 of 1,600 samples rests on ~2.
   const samplesAbove = Math.round(fewest * (1 - q));
   const caveat =
@@ -219,17 +238,13 @@ function metricValue(metric: MetricSpec, reps: ComparisonPoint[]): MetricValue {
       ? `${metric.label.split(' ')[0]} rests on ~${samplesAbove} sample${samplesAbove === 1 ? '' : 's'} above it`
       : undefined;
   const extra = { samplesAbove, ...(caveat === undefined ? {} : { caveat }) };
-  if (reps.length >= 2)
-    return {
-      ...meanEstimate(
-        reps.map((p) => p.load.latency[id]),
-        'repetitions',
-      ),
-      ...extra,
-    };
+  if (reps.length >= 2) {
+    const values = reps.map((p) => p.latency[id]);
+    return { ...meanEstimate(values, 'repetitions'), values, ...extra };
+  }
   const only = reps[0]!;
-  const reader = readHistogram(only.load.histogram);
-  const value = only.load.latency[id];
+  const value = only.latency[id];
+  const reader = readHistogram(only.histogram);
   if (!reader) return { value, ...extra };
   const ci = reader.interval(q);
   // The interval holds the value by construction; the reader's rounding (HDR buckets) may not.
@@ -249,11 +264,19 @@ function deltas(cell: CellView, base: CellView): Partial<Record<MetricId, Delta>
     const b = base.metrics[metric.id];
     if (!(b.value > 0) || !Number.isFinite(v.value)) continue;
     const change = (v.value - b.value) / b.value;
-    const significant = judged && significantlyDifferent(v, b);
+    // Both repeated: Welch's t-test over the repetitions' values (the sweep's own test); otherwise
+    // the 95 % intervals must not overlap.
+    const welch = v.values && b.values;
+    const significant =
+      judged &&
+      (welch
+        ? compareEstimates(estimate(b.values!), estimate(v.values!)).significant
+        : significantlyDifferent(v, b));
     out[metric.id] = {
       change,
       significant,
       better: metric.lowerIsBetter ? v.value < b.value : v.value > b.value,
+      test: welch ? 'welch' : 'intervals',
     };
   }
   return out;
@@ -262,11 +285,12 @@ function deltas(cell: CellView, base: CellView): Partial<Record<MetricId, Delta>
 /** Why a point does not hold its offered rate, or undefined when it does. */
 export function notSustained(p: ComparisonPoint): string | undefined {
   if (p.status === 'inconclusive') return p.reason ?? 'inconclusive';
+  if (p.status === 'knee') return p.reason ?? 'knee';
   if (p.offeredPerSec === undefined) return 'closed loop: no offered rate';
-  const expected = p.offeredPerSec * p.fanOut;
+  const expected = p.expectedPerSec ?? p.offeredPerSec;
   if (p.deliveredPerSec < SUSTAINED_SHARE * expected)
     return `delivered ${Math.round(p.deliveredPerSec)}/s < ${SUSTAINED_SHARE * 100} % of ${Math.round(expected)}/s expected`;
-  if (p.sloUs !== undefined && p.load.latency.p99 > p.sloUs) return 'p99 over the SLO';
+  if (p.sloUs !== undefined && p.latency.p99 > p.sloUs) return 'p99 over the SLO';
   if (p.status === 'failed') return p.reason ?? 'failed';
   return undefined;
 }
@@ -292,4 +316,27 @@ export function maxSustainable(points: readonly ComparisonPoint[]): MaxRate {
     best = rate;
   }
   return { bound: 'at-least', value: best! };
+}
+
+/** A sweep's own maximum sustainable rate (mean over its repetitions) and what bounded it. */
+export function sweepMaxRate(sweep: SweepResult): MaxRate {
+  const m = sweep.maxSustainableRate;
+  const ci = m.ci ? { ci: { low: m.ci.low, high: m.ci.high } } : {};
+  const firstNotOk = sweep.steps.find((s) => s.verdict !== 'ok');
+  const next = firstNotOk
+    ? { next: { rate: firstNotOk.offeredRate, why: firstNotOk.reason ?? firstNotOk.verdict } }
+    : {};
+  const common = { repetitions: m.n, ...ci, ...next };
+  if (sweep.bound === 'knee')
+    return m.mean > 0
+      ? { bound: 'exact', value: m.mean, ...common }
+      : { bound: 'below', value: sweep.rates[0] ?? 0, ...common };
+  if (m.mean === 0)
+    return { bound: 'inconclusive', reason: sweep.reason ?? 'the first rate was inconclusive', ...common };
+  return {
+    bound: 'at-least',
+    value: m.mean,
+    ...common,
+    ...(sweep.bound === 'generator' ? { reason: sweep.reason ?? 'stopped on the generator' } : {}),
+  };
 }

@@ -28,7 +28,7 @@ export function comparativeSection(view: ComparativeView | undefined): string {
   const out = ['<section id="compare"><h2>Comparison across targets and profiles</h2>'];
   out.push(
     `<p>Baseline <strong>${esc(view.baseline)}</strong>. Each cell: the value and its 95 % interval; Δ is the change against the baseline, ` +
-      `<span class="better">better</span> or <span class="worse">worse</span> only where the two intervals do not overlap (otherwise the difference may be noise). ` +
+      `<span class="better">better</span> or <span class="worse">worse</span> only where the difference is significant: Welch's t-test at 5 % when both cells were repeated, otherwise the two 95 % intervals must not overlap (an unmarked Δ may be noise). ` +
       `† marks a percentile resting on fewer than 100 samples above it. <span class="inconclusive-key">Greyed</span> cells could not be judged.</p>`,
   );
   if (view.baselineNote) out.push(`<p class="warning">${esc(view.baselineNote)}</p>`);
@@ -65,13 +65,17 @@ function latencyChart(workload: WorkloadView, profile: string): string {
   const legend: { name: string; color: string; dash?: string }[] = [];
   workload.targets.forEach((target, i) => {
     const color = PALETTE[i % PALETTE.length] ?? '#333';
-    const mine = workload.points
-      .filter((p) => p.profile === profile && p.target === target && p.load.latency.count > 0)
-      .sort((a, b) => a.deliveredPerSec - b.deliveredPerSec);
-    if (mine.length === 0) return;
-    const line = new Set(mine.map((p) => p.offeredPerSec)).size > 1;
+    // One point per cell (the mean over repetitions), in the order of the offered rates.
+    const cells = workload.rows
+      .filter((row) => row.profile === profile)
+      .flatMap((row) => {
+        const cell = row.cells.get(target);
+        return cell && cell.points.some((p) => p.latency.count > 0) ? [cell] : [];
+      });
+    if (cells.length === 0) return;
+    const line = cells.length > 1;
     const at = (id: 'p50' | 'p99'): (readonly [number, number])[] =>
-      mine.map((p) => [p.deliveredPerSec, p.load.latency[id] / 1000] as const);
+      cells.map((c) => [c.metrics.delivered.value, c.metrics[id].value / 1000] as const);
     series.push({ name: `${target} p99`, points: at('p99'), color, line });
     series.push({ name: `${target} p50`, points: at('p50'), color, dash: '5 3', line });
     legend.push({ name: target, color });

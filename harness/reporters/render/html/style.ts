@@ -37,6 +37,7 @@ table.compare td { min-width: 150px; }
 .delta.better, .better { color: var(--ok); font-weight: 600; } .delta.worse, .worse { color: var(--bad); font-weight: 600; } .delta.same { color: #57606a; }
 .cell .why { display: block; font-size: 12px; color: #57606a; }
 .cell.failed { color: var(--bad); font-weight: normal; white-space: normal; }
+.cell.knee { background: #fff8c5; }
 .cell.inconclusive, .inconclusive-key { color: #8c959f; background: repeating-linear-gradient(45deg, #f6f8fa, #f6f8fa 6px, #eaeef2 6px, #eaeef2 12px); }
 .cell.inconclusive .delta { color: #8c959f; font-weight: normal; }
 sup.caveat { color: var(--warn); font-weight: 600; cursor: help; }

@@ -1,0 +1,76 @@
+// The comparative views over rate sweeps (RunResult.sweeps): a row per profile and offered rate, a
+// cell per target with the mean over repetitions and its t interval, Δ judged by Welch's t-test,
+// the maximum sustainable rate from the sweep with the rate that broke it, the knee shown as such,
+// and an inconclusive sweep greyed out; the latency chart draws one line per target.
+import { describe, expect, it } from 'vitest';
+import { renderHtml, renderMarkdown } from '../../harness/reporters/index.js';
+import { comparativeView } from '../../harness/reporters/render/comparative/view.js';
+import { sweepOf, sweepResult } from './fixtures/sweep.js';
+
+function run() {
+  return sweepResult([
+    sweepOf({ target: 'reference', profile: 'lan', medianUs: 1000, kneeAt: 800 }),
+    sweepOf({ target: 'mosquitto', profile: 'lan', medianUs: 500 }),
+    sweepOf({ target: 'reference', profile: '3g', medianUs: 200_000, kneeAt: 400 }),
+    sweepOf({ target: 'mosquitto', profile: '3g', medianUs: 200_000, saturatedAt: 200 }),
+  ]);
+}
+
+describe('comparative views of rate sweeps', () => {
+  it('has a row per profile and rate, with the mean of the repetitions and Welch-judged Δ', () => {
+    const view = comparativeView(run())!;
+    const workload = view.workloads[0]!;
+    expect(workload.name).toBe('sweep-pairs · MQTT 5.0');
+    expect(workload.rows.map((r) => `${r.profile}@${r.offeredPerSec}`)).toEqual([
+      'lan@100',
+      'lan@200',
+      'lan@400',
+      'lan@800',
+      '3g@100',
+      '3g@200',
+      '3g@400',
+    ]);
+    const lan100 = workload.rows[0]!;
+    const mosquitto = lan100.cells.get('mosquitto')!;
+    expect(mosquitto.repetitions).toBe(3);
+    expect(mosquitto.metrics.p50.method).toBe('repetitions');
+    expect(mosquitto.metrics.p50.value).toBeCloseTo(500, 5);
+    expect(mosquitto.delta!.p50).toMatchObject({ significant: true, better: true, test: 'welch' });
+    expect(mosquitto.delta!.p50!.change).toBeCloseTo(-0.5, 5);
+    const knee = workload.rows[3]!.cells.get('reference')!;
+    expect(knee.status).toBe('knee');
+    expect(knee.reason).toBe('delivered 70 % of offered');
+  });
+
+  it('takes the maximum sustainable rate from the sweep, and greys the inconclusive one', () => {
+    const view = comparativeView(run())!;
+    const max = view.workloads[0]!.maxRate;
+    expect(max.get('lan')!.get('reference')).toMatchObject({
+      bound: 'exact',
+      value: 400,
+      repetitions: 3,
+      next: { rate: 800, why: 'delivered 70 % of offered' },
+    });
+    expect(max.get('lan')!.get('mosquitto')).toMatchObject({ bound: 'at-least', value: 800 });
+    expect(max.get('3g')!.get('reference')).toMatchObject({ bound: 'exact', value: 200 });
+    expect(max.get('3g')!.get('mosquitto')).toMatchObject({ bound: 'at-least', value: 100 });
+    expect(view.inconclusive).toEqual([
+      expect.objectContaining({ target: 'mosquitto', profile: '3g', reason: 'generator saturated' }),
+    ]);
+  });
+
+  it('renders lines per target against delivered rate, with the SLO, and the tables in Markdown', () => {
+    const html = renderHtml(run());
+    const lan = html.slice(
+      html.indexOf('aria-label="Latency against delivered rate: sweep-pairs · MQTT 5.0 (lan)"'),
+    );
+    const svg = lan.slice(0, lan.indexOf('</svg>'));
+    expect(svg.match(/<path /g)).toHaveLength(4); // p50 and p99 of two targets
+    expect(svg).toContain('SLO p99 50ms');
+    expect(html).toContain('class="badge inconclusive"');
+    const md = renderMarkdown(run());
+    expect(md).toContain('| lan | 800/s | 26ms ±1.29ms (knee) n=3 | 650µs ±32µs Δ −97.5% better n=3 |');
+    expect(md).toContain('| lan | 400/s ±0 (n=3) | ≥ 800/s ±0 (n=3) |');
+    expect(md).toContain('reference · lan: 800/s not sustained (delivered 70 % of offered)');
+  });
+});
