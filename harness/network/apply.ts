@@ -1,6 +1,6 @@
 // applyProfile: puts a network profile between the harness and a target. The proxy backend always
-// runs (it applies the stream toxics and measures round trips); the kernel backend is added when the
-// profile has packet-level effects.
+// runs (it applies the stream toxics and measures round trips), in a worker thread of its own; the
+// kernel backend is added when the profile has packet-level effects.
 import type { ProfileInfo } from '../result/model.js';
 import type { Endpoint } from '../targets/types.js';
 import { NetworkError } from './errors.js';
@@ -8,7 +8,10 @@ import { detectKernel } from './kernel/detect.js';
 import { startKernelLink, type KernelLink } from './kernel/link.js';
 import { planKernel } from './kernel/rules.js';
 import { loadProfile } from './load.js';
-import { startTcpProxy, type RunningProxy } from './proxy.js';
+import { startTcpProxy } from './proxy.js';
+import { controlInThread, type ProxyControl } from './proxy-control.js';
+import { startProxyThread } from './proxy-thread.js';
+import type { MeasuredEffect } from './stats.js';
 import type { ResolvedProfile, ResolvedToxic } from './schema.js';
 import type { Random } from './distribution.js';
 import { isIP } from 'node:net';
@@ -18,14 +21,16 @@ export interface ApplyOptions {
   cwd: string;
   /** Port for the proxy to listen on (default: a free port). */
   listenPort?: number;
+  /** A seeded random source (tests): the proxy then runs in the calling thread, a function cannot cross. */
   random?: Random;
 }
 
 export interface AppliedProfile {
   endpoint: Endpoint;
   profile: ResolvedProfile;
-  proxy: RunningProxy;
+  proxy: ProxyControl;
   kernel?: KernelLink;
+  /** What the profile measured over its whole life: complete after close(), empty before. */
   info(): ProfileInfo;
   close(): Promise<void>;
 }
@@ -59,25 +64,30 @@ export async function applyProfile(
       }));
     }
   }
-  let proxy: RunningProxy;
+  let proxy: ProxyControl;
   try {
-    proxy = await startTcpProxy({
+    const proxyOptions = {
       profile: { ...profile, toxics: [...profile.toxics, ...extraToxics] },
-      upstream: kernel ?? { host: upstream.host, port: upstream.port },
+      upstream: kernel
+        ? { host: kernel.host, port: kernel.port }
+        : { host: upstream.host, port: upstream.port },
       listen: { host: '127.0.0.1', port: options.listenPort ?? 0 },
       scanMqtt: upstream.transport === 'tcp',
-      ...(options.random ? { random: options.random } : {}),
-    });
+    };
+    proxy = options.random
+      ? controlInThread(await startTcpProxy({ ...proxyOptions, random: options.random }))
+      : await startProxyThread(proxyOptions);
   } catch (error) {
     await kernel?.close();
     throw error;
   }
   let packets: { dropped: number; duplicated: number } | undefined;
+  let measured: MeasuredEffect | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       options.signal?.removeEventListener('abort', onAbort);
-      await proxy.close();
+      measured = await proxy.close();
       if (kernel) {
         const c = await kernel.counters();
         packets = {
@@ -100,7 +110,7 @@ export async function applyProfile(
     ...(kernel ? { kernel } : {}),
     close,
     info(): ProfileInfo {
-      const m = proxy.stats.snapshot();
+      const m: Partial<MeasuredEffect> = measured ?? {};
       const info: ProfileInfo = {
         name: profile.name,
         backend: kernel ? 'proxy+kernel' : 'proxy',

@@ -16,8 +16,19 @@ interface Segment {
   at: number; // performance.now() time to write
   enqueuedAt: number;
   data: Buffer;
-  marks: number; // answers (CONNACK/PINGRESP) in this segment, for RTT timing
+  /** Upstream: requests (CONNECT/PINGREQ) this segment carries; downstream: answered requests. */
+  trips?: RoundTrip[];
   then?: PipeAction;
+}
+
+/** One request/answer pair as the proxy sees it (performance.now() times). */
+export interface RoundTrip {
+  /** The request reached the proxy. */
+  arrivedAt: number;
+  /** The request was written upstream (NaN until then). */
+  forwardedAt: number;
+  /** The answer came back from upstream (NaN until then). */
+  answeredAt: number;
 }
 
 export interface PipeContext {
@@ -25,8 +36,8 @@ export interface PipeContext {
   startedAt: number;
   random: Random;
   stats: ProxyStats;
-  /** Request arrival times (CONNECT, PINGREQ) waiting for their answer. Shared by both pipes. */
-  pending: number[];
+  /** Requests (CONNECT, PINGREQ) waiting for their answer, oldest first. Shared by both pipes. */
+  pending: RoundTrip[];
   onAction(action: PipeAction, stream: Stream): void;
 }
 
@@ -97,15 +108,15 @@ export class Pipe {
       this.passThrough(chunk, now, requests, answers); // no toxics, nothing queued: no segment, no timer
       return;
     }
-    let segments: Segment[] = [{ at: now, enqueuedAt: now, data: chunk, marks: 0 }];
+    let segments: Segment[] = [{ at: now, enqueuedAt: now, data: chunk }];
     const t = now - this.ctx.startedAt;
     for (const toxic of this.toxics) {
       segments = this.applyToxic(toxic, segments, t);
       if (segments.length === 0) break;
     }
     if (segments.length === 0) return;
-    if (this.stream === 'upstream') for (let i = 0; i < requests; i++) this.ctx.pending.push(now);
-    segments[segments.length - 1]!.marks = this.stream === 'downstream' ? answers : 0;
+    const trips = this.trips(now, requests, answers);
+    if (trips.length > 0) segments[segments.length - 1]!.trips = trips;
     const wasEmpty = this.head === this.queue.length;
     for (const segment of segments) {
       if (segment.at < this.lastAt) segment.at = this.lastAt; // keep order
@@ -117,16 +128,42 @@ export class Pipe {
     else this.updateFlow();
   }
 
+  /** Upstream: new requests (queued as pending); downstream: the pending requests these answers answer. */
+  private trips(now: number, requests: number, answers: number): RoundTrip[] {
+    const trips: RoundTrip[] = [];
+    if (this.stream === 'upstream') {
+      for (let i = 0; i < requests; i++) {
+        const trip = { arrivedAt: now, forwardedAt: NaN, answeredAt: NaN };
+        this.ctx.pending.push(trip);
+        trips.push(trip);
+      }
+      return trips;
+    }
+    for (let i = 0; i < answers; i++) {
+      const trip = this.ctx.pending.shift();
+      if (trip === undefined) break;
+      trip.answeredAt = now;
+      trips.push(trip);
+    }
+    return trips;
+  }
+
+  /** The segment carrying these trips was written now. */
+  private written(trips: readonly RoundTrip[] | undefined, now: number): void {
+    if (trips === undefined) return;
+    for (const trip of trips) {
+      if (this.stream === 'upstream') trip.forwardedAt = now;
+      else this.ctx.stats.addRoundTrip(now - trip.arrivedAt, trip.answeredAt - trip.forwardedAt);
+    }
+  }
+
   private passThrough(chunk: Buffer, now: number, requests: number, answers: number): void {
-    if (this.stream === 'upstream') for (let i = 0; i < requests; i++) this.ctx.pending.push(now);
+    const trips = this.trips(now, requests, answers);
     if (!this.dest.destroyed) {
       if (!this.dest.write(chunk)) this.updateFlow();
       this.ctx.stats.addBytes(this.stream, chunk.length, now);
     }
-    for (let i = 0; i < answers; i++) {
-      const start = this.ctx.pending.shift();
-      if (start !== undefined) this.ctx.stats.addRtt(now - start);
-    }
+    this.written(trips, now);
     this.maybeEnd();
   }
 
@@ -189,7 +226,6 @@ export class Pipe {
         at,
         enqueuedAt: segment.enqueuedAt,
         data: segment.data.subarray(offset, offset + size),
-        marks: 0,
       });
       offset += size;
       at += delayMs;
@@ -211,7 +247,6 @@ export class Pipe {
         at: s.at,
         enqueuedAt: s.enqueuedAt,
         data: s.data.subarray(0, Math.max(0, allowed)),
-        marks: 0,
         then: action,
       });
       this.counted.set(toxic, limit);
@@ -238,10 +273,7 @@ export class Pipe {
         this.dest.write(s.data);
         this.ctx.stats.addBytes(this.stream, s.data.length, now);
       }
-      for (let i = 0; i < s.marks; i++) {
-        const start = this.ctx.pending.shift();
-        if (start !== undefined) this.ctx.stats.addRtt(now - start);
-      }
+      this.written(s.trips, now);
       if (s.then) {
         this.ctx.onAction(s.then, this.stream);
         return;

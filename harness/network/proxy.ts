@@ -39,7 +39,7 @@ export async function startTcpProxy(options: ProxyOptions): Promise<RunningProxy
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     client.setNoDelay(true);
-    stats.connections++;
+    stats.addConnection();
     const upstream =
       options.connectUpstream?.(client) ??
       connect({

@@ -7,7 +7,7 @@ import { freePort, isRefused, mqttSession, pingRtts, startMosquitto, type Mosqui
 let mosquitto: Mosquitto;
 beforeAll(async () => {
   mosquitto = await startMosquitto();
-});
+}, 60_000);
 afterAll(async () => mosquitto?.stop());
 
 function capture() {
@@ -41,7 +41,7 @@ describe('harness proxy', () => {
         cwd: process.cwd(),
       },
     );
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 30_000; // the proxy's thread starts (slowly under tsx on a busy machine)
     while (!out.text().includes('proxy:') && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     expect(out.text()).toContain(`127.0.0.1:${port} -> 127.0.0.1:${mosquitto.port} (profile wifi`);

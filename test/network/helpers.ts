@@ -136,12 +136,23 @@ export function isRefused(port: number): Promise<boolean> {
 }
 
 /** A TCP server that echoes what it gets; `sendOnConnect` bytes are written first (then it keeps echoing). */
+/** Polls `ready` every 5 ms until it holds; throws after `timeoutMs`. */
+export async function until(ready: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!ready()) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 export async function startEcho(
   sendOnConnect?: Buffer,
-): Promise<{ port: number; received: () => number; close(): Promise<void> }> {
+): Promise<{ port: number; received: () => number; accepted: () => number; close(): Promise<void> }> {
   let received = 0;
+  let accepted = 0;
   const sockets = new Set<Socket>();
   const server = createServer({ noDelay: true }, (s) => {
+    accepted++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
@@ -155,6 +166,7 @@ export async function startEcho(
   return {
     port: (server.address() as { port: number }).port,
     received: () => received,
+    accepted: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
