@@ -2,6 +2,7 @@
 // the connection-level toxics (timeout close, reset_peer after a time).
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { resetOrDestroy } from './reset.js';
 import { nextActivation } from './schedule.js';
 import type { ResolvedToxic } from './schema.js';
 import { Pipe, type PipeAction, type PipeContext } from './pipe.js';
@@ -65,7 +66,7 @@ export class ProxiedConnection {
       });
       socket.on('close', () => {
         // A reset on one side is passed on as a reset; an orderly close was already passed on by the pipes.
-        if (failed && !other.destroyed) other.resetAndDestroy();
+        if (failed) resetOrDestroy(other);
         if (++this.closed === 2 || failed) this.finish();
       });
     }
@@ -82,8 +83,8 @@ export class ProxiedConnection {
     const { client, upstream } = this.options;
     for (const pipe of this.pipes) pipe.stop();
     if (action === 'reset') {
-      if (!client.destroyed) client.resetAndDestroy();
-      if (!upstream.destroyed) upstream.resetAndDestroy();
+      resetOrDestroy(client);
+      resetOrDestroy(upstream);
     } else {
       client.end();
       upstream.end();

@@ -10,6 +10,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
 import { NetworkError } from '../errors.js';
+import { resetOrDestroy } from '../reset.js';
 import type { KernelEffects } from '../schema.js';
 import { run } from './exec.js';
 import { HELPER_SOURCE } from './helper-source.js';
@@ -77,7 +78,11 @@ export async function startKernelLink(
     }
   };
   process.once('exit', onExit);
+  // A socket the helpers hand over after close() started, or for a client that has gone meanwhile,
+  // is destroyed on arrival: one left open (paused, never read) would keep the process alive.
+  let closed = false;
   const cleanup = async (): Promise<void> => {
+    closed = true;
     process.off('exit', onExit);
     for (const socket of sockets) socket.destroy();
     server.close();
@@ -131,7 +136,11 @@ export async function startKernelLink(
     };
     const listener = await startHelper(nsB, 'listen', children);
     listener.on('message', (message, handle) => {
-      if (message !== 'conn' || !handle) return;
+      if (!handle) return;
+      if (message !== 'conn' || closed) {
+        discard(handle as Socket);
+        return;
+      }
       const inner = track(handle as Socket);
       const broker = track(connect({ host: upstream.host, port: upstream.port, noDelay: true }));
       join(inner, broker);
@@ -141,15 +150,19 @@ export async function startKernelLink(
     let nextId = 0;
     connector.on('message', (message: { id?: number; error?: string }, handle) => {
       const client = message.id === undefined ? undefined : waiting.get(message.id);
-      if (!client || message.id === undefined) return;
-      waiting.delete(message.id);
-      if (!handle || message.error) {
-        client.destroy();
+      if (message.id !== undefined) waiting.delete(message.id);
+      if (!client || closed || client.destroyed || !handle || message.error) {
+        if (handle) discard(handle as Socket);
+        client?.destroy();
         return;
       }
       join(client, track(handle as Socket));
     });
     server.on('connection', (client) => {
+      if (closed) {
+        client.destroy();
+        return;
+      }
       track(client);
       const id = nextId++;
       waiting.set(id, client);
@@ -178,13 +191,18 @@ export async function startKernelLink(
   }
 }
 
+/** Closes a socket received from a helper that has no use any more. */
+function discard(socket: Socket): void {
+  socket.destroy();
+}
+
 function join(a: Socket, b: Socket): void {
   a.pipe(b);
   b.pipe(a);
   a.resume();
   b.resume();
   const fail = (other: Socket) => () => {
-    if (!other.destroyed) other.resetAndDestroy();
+    resetOrDestroy(other);
   };
   a.once('error', fail(b));
   b.once('error', fail(a));
