@@ -21,10 +21,17 @@ export class NetworkLinks {
   /** target NUL profile name → what the profile measured (set when a profile closes). */
   private readonly infos = new Map<string, ProfileMeasurement>();
 
+  /** One abort listener for every shared profile (one each would pile up: targets × profiles). */
+  private readonly onAbort = (): void => {
+    for (const link of this.shared.values()) if ('applied' in link) void link.applied.close();
+  };
+
   constructor(
     private readonly cwd: string,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
 
   /** The endpoint through the profile (applied once per target × profile), or why there is none. */
   async endpointFor(
@@ -36,11 +43,10 @@ export class NetworkLinks {
     let link = this.shared.get(key);
     if (link === undefined) {
       try {
-        const applied = await applyProfile(profile.resolved, target.endpoint, {
-          cwd: this.cwd,
-          signal: this.signal,
-        });
+        this.signal.throwIfAborted();
+        const applied = await applyProfile(profile.resolved, target.endpoint, { cwd: this.cwd });
         link = { applied, target: target.name, profile: profile.name };
+        if (this.signal.aborted) void applied.close();
       } catch (error) {
         link = { error: profileError(profile.name, error), target: target.name, profile: profile.name };
       }
@@ -74,6 +80,7 @@ export class NetworkLinks {
 
   /** Closes the shared profiles, then keeps their figures (the kernel backend's counters are read on close). */
   async close(): Promise<void> {
+    this.signal.removeEventListener('abort', this.onAbort);
     const links = [...this.shared];
     await Promise.allSettled(links.flatMap(([, link]) => ('applied' in link ? [link.applied.close()] : [])));
     for (const [key, link] of links) {
