@@ -16,7 +16,7 @@ async function serve(options: ThreadProxyOptions): Promise<void> {
   try {
     proxy = await startTcpProxy(options);
   } catch (error) {
-    const code = error instanceof NetworkError ? error.code : 'PROXY_LISTEN_FAILED';
+    const code = error instanceof NetworkError ? error.reason : 'PROXY_LISTEN_FAILED';
     send({ type: 'failed', code, message: error instanceof Error ? error.message : String(error) });
     return;
   }
