@@ -31,6 +31,9 @@ npm run typecheck
 npm run lint
 npm run format:check
 npx vitest run
+# The fuzzer and abuser (docs/fuzz.md) for 60 s against the reference broker, run as a process of its
+# own; a failure leaves its reproducer under reports/ci-fuzz and fails the job.
+node bin/harness.js fuzz --target reference --seconds 60 --output-dir reports/ci-fuzz
 
 # The basic set and the conformance catalogue against the reference broker, a real Mosquitto and Aedes (3.1.1 only;
 # known deviations are listed, not failed), then the proof that every scenario group can fail

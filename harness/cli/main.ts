@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ command: CommandModule }>> = {
   proxy: () => import('./commands/proxy.js'),
   diff: () => import('./commands/diff.js'),
   record: () => import('./commands/record.js'),
+  fuzz: () => import('./commands/fuzz.js'),
 };
 
 export async function main(argv: string[], partialIO: Partial<CliIO> = {}): Promise<number> {
