@@ -89,7 +89,8 @@ function rules(
       `generator saturated (send lateness p99 ${result.generator.sendLatenessP99Ms ?? '?'} ms): ` +
         'the generator, not the broker, could not keep this rate',
     );
-  if (step.measuredMs === 0) return inconclusive('no whole second was measured after the warm-up');
+  if (step.measuredMs === 0)
+    return inconclusive(`no whole second was measured after the warm-up${firstError(result)}`);
   if (step.errors > 0) return knee(`${step.errors} errors${firstError(result)}`);
   const failed = step.delivery.find((verdict) => !verdict.ok);
   if (failed !== undefined)
