@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ command: CommandModule }>> = {
   diff: () => import('./commands/diff.js'),
   record: () => import('./commands/record.js'),
   fuzz: () => import('./commands/fuzz.js'),
+  explore: () => import('./commands/explore.js'),
 };
 
 export async function main(argv: string[], partialIO: Partial<CliIO> = {}): Promise<number> {

@@ -1,0 +1,94 @@
+// `harness explore` as an API: start the target, explore, write the shrunk finding as a scenario
+// and replay it with the ordinary runner (it must validate and fail on the same target).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { runHarness } from '../orchestrator/index.js';
+import { startTarget, type StartTargetOptions } from '../targets/index.js';
+import type { TargetConfig } from '../targets/types.js';
+import type { MqttVersion } from '../vocabulary.js';
+import type { ScenarioResult } from '../result/model.js';
+import { explore, type ExploreResult } from './explore.js';
+import { scenarioName, toScenarioYaml } from './scenario.js';
+
+export interface RunExploreOptions {
+  target: string | TargetConfig;
+  version: MqttVersion;
+  seed: number;
+  budgetMs: number;
+  shrinkBudgetMs?: number;
+  /** Folder for found scenarios (default scenarios/found). */
+  outDir?: string;
+  /** Replay the written scenario with the runner (default true). */
+  replay?: boolean;
+  graceMs?: number;
+  maxSessions?: number;
+  cwd: string;
+  config?: StartTargetOptions['config'];
+  signal?: AbortSignal;
+  onSession?: Parameters<typeof explore>[0]['onSession'];
+}
+
+export interface ExploreReport extends ExploreResult {
+  target: string;
+  /** The written scenario (path from cwd) and its YAML. */
+  scenario?: { file: string; name: string; yaml: string };
+  /** The replay's verdict on the same target. */
+  replay?: { verdict: ScenarioResult['verdict']; failure?: string };
+}
+
+export async function runExplore(options: RunExploreOptions): Promise<ExploreReport> {
+  const started = await startTarget(options.target, {
+    cwd: options.cwd,
+    ...(options.signal !== undefined && { signal: options.signal }),
+    ...(options.config !== undefined && { config: options.config }),
+  });
+  let result: ExploreResult;
+  try {
+    result = await explore({
+      endpoint: started.endpoint,
+      version: options.version,
+      seed: options.seed,
+      budgetMs: options.budgetMs,
+      ...(options.shrinkBudgetMs !== undefined && { shrinkBudgetMs: options.shrinkBudgetMs }),
+      ...(options.graceMs !== undefined && { graceMs: options.graceMs }),
+      ...(options.maxSessions !== undefined && { maxSessions: options.maxSessions }),
+      knownDeviations: started.knownDeviations,
+      ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.onSession !== undefined && { onSession: options.onSession }),
+    });
+  } finally {
+    await started.stop();
+  }
+  const report: ExploreReport = { ...result, target: started.name };
+  const finding = result.finding;
+  if (finding === undefined) return report;
+  const source = {
+    session: finding.session,
+    ran: finding.outcome.ran,
+    disagreement: finding.disagreement,
+    target: started.name,
+    seed: options.seed,
+  };
+  const name = scenarioName(source);
+  const dir = resolve(options.cwd, options.outDir ?? 'scenarios/found');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${name}.yaml`);
+  const yaml = toScenarioYaml(source);
+  await writeFile(file, yaml);
+  report.scenario = { file: relative(options.cwd, file) || file, name, yaml };
+  if (options.replay !== false) {
+    const replay = await runHarness({
+      paths: [file],
+      targets: [options.target],
+      cwd: options.cwd,
+      ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.config !== undefined && { config: options.config as never }),
+    });
+    const scenario = replay.scenarios[0];
+    if (scenario !== undefined) {
+      const failure = scenario.failure?.message;
+      report.replay = { verdict: scenario.verdict, ...(failure !== undefined && { failure }) };
+    }
+  }
+  return report;
+}

@@ -1,0 +1,5 @@
+// The broker model: what a broker may do, observable from its clients (see docs/explore.md).
+export { BrokerModel, type Sent } from './model.js';
+export { RULES, statementsOf, type Rule, type RuleName } from './rules.js';
+export * from './session.js';
+export type { CheckHint, Delivery, Disagreement, Message, ModelOptions } from './types.js';

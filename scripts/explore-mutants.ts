@@ -1,0 +1,122 @@
+// Explore alone against every reference-broker mutant of `npm run mutation` (broker/mutations.ts):
+// per mutant, `harness explore` with a fixed seed and a budget against the reference broker with
+// that one mutation switched on. A mutant counts as caught when explore reports a disagreement and
+// the scenario it wrote fails when replayed on that mutant. Prints the catch rate and the misses.
+//
+// Run: npx tsx scripts/explore-mutants.ts [--budget 40s] [--seed N] [--only a,b] [--json FILE]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MUTATIONS, MUTATION_NAMES, type MutationName } from '../broker/mutations.js';
+import { runExplore, type ExploreReport } from '../harness/explore/index.js';
+import { parseDuration } from '../harness/load/duration.js';
+import type { MqttVersion } from '../harness/vocabulary.js';
+
+interface MutantOutcome {
+  name: MutationName;
+  statements: string[];
+  caught: boolean;
+  version?: MqttVersion | undefined;
+  rule?: string | undefined;
+  ruleStatements?: readonly string[] | undefined;
+  scenario?: string | undefined;
+  replay?: string | undefined;
+  sessions: number;
+  seconds: number;
+}
+
+async function exploreMutant(
+  name: MutationName,
+  budgetMs: number,
+  seed: number,
+  outDir: string,
+): Promise<MutantOutcome> {
+  const v5Only = MUTATIONS[name].description.startsWith('v5:');
+  const versions: MqttVersion[] = v5Only ? ['5.0'] : ['3.1.1', '5.0'];
+  let sessions = 0;
+  let seconds = 0;
+  let last: ExploreReport | undefined;
+  for (const version of versions) {
+    const report = await runExplore({
+      target: { kind: 'reference', options: { mutations: [name] } },
+      version,
+      seed,
+      budgetMs: budgetMs / versions.length,
+      shrinkBudgetMs: 20_000,
+      outDir,
+      cwd: process.cwd(),
+    });
+    sessions += report.sessions;
+    seconds += report.elapsedMs / 1000;
+    last = report;
+    if (report.finding !== undefined && report.replay?.verdict === 'failed') break;
+  }
+  const finding = last?.finding;
+  return {
+    name,
+    statements: [...MUTATIONS[name].statements],
+    caught: finding !== undefined && last?.replay?.verdict === 'failed',
+    ...(finding !== undefined && {
+      version: last?.version,
+      rule: finding.disagreement.rule,
+      ruleStatements: finding.disagreement.statements,
+      scenario: last?.scenario?.file,
+      replay: last?.replay?.verdict,
+    }),
+    sessions,
+    seconds: Math.round(seconds),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      budget: { type: 'string' },
+      seed: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const budgetMs = parseDuration(values.budget ?? '40s') ?? 40_000;
+  const seed = Number(values.seed ?? 1);
+  const only = values.only?.split(',').filter((s) => s !== '') as MutationName[] | undefined;
+  const mutants = only ?? [...MUTATION_NAMES];
+  const outDir = values.out ?? 'reports/explore-mutants/found';
+  const results: MutantOutcome[] = [];
+  for (const name of mutants) {
+    const outcome = await exploreMutant(name, budgetMs, seed, outDir);
+    results.push(outcome);
+    process.stderr.write(
+      `  ${name}: ${outcome.caught ? `caught (${outcome.version}, rule ${outcome.rule})` : outcome.rule !== undefined ? `found ${outcome.rule} but replay ${outcome.replay}` : 'NOT CAUGHT'} [${outcome.sessions} sessions, ${outcome.seconds} s]\n`,
+    );
+  }
+  const caught = results.filter((r) => r.caught);
+  const missed = results.filter((r) => !r.caught);
+  const rate = Math.round((caught.length / results.length) * 1000) / 10;
+  const out = resolve(values.json ?? 'reports/explore-mutants.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ seed, budgetMs, results, caught: caught.length, total: results.length, rate }, null, 2)}\n`,
+  );
+  process.stdout.write(
+    `explore caught ${caught.length}/${results.length} mutants (${rate} %) with ${budgetMs / 1000} s each, seed ${seed}\n`,
+  );
+  if (missed.length > 0) process.stdout.write(`missed: ${missed.map((m) => m.name).join(', ')}\n`);
+  process.stdout.write(`wrote ${out}\n`);
+  return rate >= 80 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `explore-mutants: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 3;
+  },
+);
