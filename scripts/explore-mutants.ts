@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MUTATIONS, MUTATION_NAMES, type MutationName } from '../broker/mutations.js';
+import { MUTATIONS, MUTATION_NAMES, type MutationName } from '../broker/index.js';
 import { runExplore, type ExploreReport } from '../harness/explore/index.js';
 import { parseDuration } from '../harness/load/duration.js';
 import type { MqttVersion } from '../harness/vocabulary.js';
