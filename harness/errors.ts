@@ -18,6 +18,10 @@ export const ERROR_CODES = {
     'A saved result file cannot be read, is not JSON, or is not a RunResult of a supported schema version.',
   HARNESS_MERGE_INVALID:
     'Results cannot be merged: loads with the same key differ in schedule, configuration or tool version.',
+  HARNESS_SHARD_INVALID:
+    'A shard setting is wrong: --shard is not I/N with 0 ≤ I < N, or --shards has no index in JOB_COMPLETION_INDEX.',
+  HARNESS_SHARD_MISMATCH:
+    'Shard results cannot be merged: they come from different runs or plans, or one segment appears twice.',
   HARNESS_USAGE: 'The command line is wrong: an unknown option, a missing or malformed value.',
   HARNESS_NETWORK_FAILED:
     'A network profile could not be applied: proxy port taken, kernel backend unavailable, or a kernel command failed.',

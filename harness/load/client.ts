@@ -52,6 +52,8 @@ export class LoadClient implements FrameHandler {
   corked = false;
   /** Index of this client inside the owner's list (publisher or subscriber). */
   index = 0;
+  /** Which endpoint of a target pool it is connected to. */
+  endpoint = 0;
   private readonly reader: FrameReader;
   /** Arrival time of the chunk being handled. */
   private atMs = 0;

@@ -3,7 +3,16 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LoadProgress, LoadResult } from '../result/model.js';
+import type {
+  EndpointFigures,
+  LoadProgress,
+  LoadResult,
+  LoadShard,
+  ShardClockEstimate,
+} from '../result/model.js';
+import { shardBarrier } from '../shard/barrier.js';
+import { planHash, runIdentity } from '../shard/identity.js';
+import type { ShardSetting } from '../shard/segment.js';
 import type { Endpoint, StartedTarget } from '../targets/types.js';
 import {
   deliveryVerdicts,
@@ -34,6 +43,8 @@ export interface LoadRunContext {
   onProgress?(progress: LoadProgress): void;
   name: string;
   file?: string;
+  /** Run this process's shard of the load (`--shard I/N`). */
+  shard?: ShardSetting;
 }
 
 interface Channel {
@@ -49,7 +60,21 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
   if (executor === undefined) errors.push(`unknown executor '${load.executor}'`);
   if (errors.length > 0 || executor === undefined) throw new LoadConfigError(errors);
   const executorPlan = executor.plan(load);
-  const plan = buildRunPlan(load, context.endpoint, context.mqttVersion, executorPlan);
+  const loadHash = planHash({
+    name: context.name,
+    target: context.target.name,
+    profile: context.profile,
+    mqttVersion: context.mqttVersion,
+    section: load,
+  });
+  const shard = context.shard;
+  const plan = buildRunPlan(
+    load,
+    context.endpoint,
+    context.mqttVersion,
+    executorPlan,
+    shard === undefined ? undefined : { shard, ...runIdentity(shard.runId, loadHash) },
+  );
   const startedAt = new Date();
   const broker = context.target.pid !== undefined ? sampleProcess(context.target.pid) : undefined;
 
@@ -63,6 +88,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
   state.onInterval = (index, parts) => context.onProgress?.(progressOf(context, state, index, parts));
   let reason: string | undefined;
   let startMs: number;
+  let clock: ShardClockEstimate | undefined;
   // The generator's CPU from the schedule's start to the last report: what the run itself costs
   // (thread start-up, connecting and subscribing are left out).
   let cpu: { stop(): OwnCpu } | undefined;
@@ -74,6 +100,27 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
       reason = `setup did not finish within ${Math.round(setupBudget)} ms`;
     if (context.signal.aborted) reason = 'interrupted';
     startMs = nowMs() + 100;
+    if (shard !== undefined && reason === undefined) {
+      try {
+        const agreed = await shardBarrier({
+          endpoint: context.endpoint,
+          protocolLevel: context.mqttVersion === '5.0' ? 5 : 4,
+          runId: shard.runId,
+          loadHash,
+          shard,
+          ...(shard.startAtMs === undefined ? {} : { startAtMs: shard.startAtMs }),
+          timeoutMs: shard.barrierTimeoutMs ?? 120_000,
+          signal: context.signal,
+        });
+        clock = agreed.clock;
+        // The agreed start is on shard 0's clock: on ours it is `offset` later (clock.ts: each
+        // process's clock is its own timeOrigin + monotonic time, tens of ms apart on a busy host).
+        startMs = agreed.startMs + (clock.uncertaintyMs >= 0 ? clock.offsetMs : 0);
+        if (startMs < nowMs()) reason = `the agreed start (${new Date(startMs).toISOString()}) had passed`;
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+    }
     cpu = measureOwnCpu();
     broadcast(reason === undefined ? { type: 'start', startMs } : { type: 'abort' });
     const runBudget = executorPlan.durationMs + 2 * plan.workers[0]!.drainTimeoutMs + 30_000;
@@ -108,6 +155,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
     reason,
     cpu: cpuUsed ?? cpu?.stop() ?? { percent: 0, userUs: 0, systemUs: 0 },
     broker: broker?.stop(),
+    ...(shard === undefined ? {} : { shard: { ...shard, loadHash, clock } }),
   });
 }
 
@@ -275,6 +323,7 @@ interface BuildInput {
   reason: string | undefined;
   cpu: OwnCpu;
   broker: ReturnType<ReturnType<typeof sampleProcess>['stop']>;
+  shard?: ShardSetting & { loadHash: string; clock: ShardClockEstimate | undefined };
 }
 
 function buildResult(input: BuildInput): LoadResult {
@@ -311,7 +360,9 @@ function buildResult(input: BuildInput): LoadResult {
     },
     ...latencyFigures(reports),
     intervals: mergeIntervals(state.intervals),
-    delivery: deliveryVerdicts(plan, reports),
+    // A shard cannot judge delivery alone (its subscribers hear other shards' publishers):
+    // `harness merge` does, from the shard record below.
+    delivery: input.shard !== undefined && input.shard.count > 1 ? [] : deliveryVerdicts(plan, reports),
     generator: generatorFigures(reports, {
       cpu: input.cpu,
       workers: plan.inProcess ? 0 : plan.workers.length,
@@ -319,9 +370,11 @@ function buildResult(input: BuildInput): LoadResult {
     }),
     ...(input.broker === undefined ? {} : { broker: input.broker }),
     connections,
+    ...(plan.workers[0]!.endpoints.length > 1 ? { endpoints: endpointFigures(plan, reports) } : {}),
     ...(errorMessages.length > 0 ? { errorMessages: errorMessages.slice(0, 20) } : {}),
     thresholds: [],
     verdict: 'passed',
+    ...(input.shard === undefined ? {} : { shard: shardRecord(input.shard, plan, reports, startMs) }),
   };
   result.thresholds = evaluateThresholds(result, parseThresholds(load.thresholds ?? []).thresholds);
   const failures = [
@@ -342,4 +395,49 @@ function buildResult(input: BuildInput): LoadResult {
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+function shardRecord(
+  shard: NonNullable<BuildInput['shard']>,
+  plan: RunPlan,
+  reports: readonly WorkerReport[],
+  startMs: number,
+): LoadShard {
+  const sent = new Map<number, number>();
+  for (const report of reports)
+    for (const [publisher, count] of report.sentByPublisher)
+      sent.set(publisher, (sent.get(publisher) ?? 0) + count);
+  return {
+    runId: shard.runId,
+    planHash: shard.loadHash,
+    index: shard.index,
+    count: shard.count,
+    startMs,
+    ...(shard.clock === undefined ? {} : { clock: shard.clock }),
+    publishers: plan.local.publishers.map((spec) => ({
+      index: spec.index,
+      topic: spec.topic,
+      qos: spec.qos,
+      sent: sent.get(spec.index) ?? 0,
+    })),
+    receivers: plan.local.receivers.map((receiver) => ({ ...receiver })),
+    deliveries: reports.flatMap((report) => report.receivers),
+  };
+}
+
+/** A target pool: each endpoint's figures, summed over the workers. */
+function endpointFigures(plan: RunPlan, reports: readonly WorkerReport[]): EndpointFigures[] {
+  return plan.workers[0]!.endpoints.map(({ host, port }, index) => {
+    const total = { endpoint: `${host}:${port}`, clients: 0, connected: 0, failed: 0, sent: 0, received: 0 };
+    for (const report of reports) {
+      const part = report.endpoints[index];
+      if (part === undefined) continue;
+      total.clients += part.attempted;
+      total.connected += part.connected;
+      total.failed += part.failed;
+      total.sent += part.sent;
+      total.received += part.received;
+    }
+    return total;
+  });
 }

@@ -10,6 +10,7 @@ import type { DeliveryVerdict, LoadInterval, LoadResult, RunResult } from '../re
 import { verdictOk } from './aggregate.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { evaluateThresholds, parseThresholds } from './thresholds.js';
+import { checkShards, completeShardMerge } from '../shard/merge.js';
 
 export class MergeError extends HarnessError {
   constructor(message: string) {
@@ -34,6 +35,11 @@ export function mergeRunResults(runs: readonly RunResult[]): RunResult {
           throw new MergeError(
             `cannot merge load '${loadKey(group[0]!)}': the results come from different harness versions (${versions.join(', ')})`,
           );
+        }
+        // Shards of one sharded run: counts and histograms as below, delivery judged across shards.
+        if (group.some((load) => load.shard !== undefined)) {
+          checkShards(group);
+          return completeShardMerge(mergeLoadResults(group), group);
         }
         return mergeLoadResults(group);
       }),

@@ -6,6 +6,8 @@ import type { Endpoint } from '../targets/types.js';
 import { durationMs } from './duration.js';
 import type { ExecutorPlan } from './executors/types.js';
 import type { ClientSpec, WorkerPlan } from './protocol.js';
+import { inSlice, sliceRange, type ShardSpec } from '../shard/segment.js';
+import { endpointFor } from '../targets/pool.js';
 import { publisherGroup, subscriberGroups, type LoadSection } from './schema.js';
 import { expandTemplate, matchReceivers, type Receiver } from './topics.js';
 import type { MqttVersion } from '../vocabulary.js';
@@ -17,6 +19,8 @@ const CONNECTIONS_PER_ADDRESS = 25_000;
  * 20 000 msg/s over 10 QoS 1 pairs (40 000 messages a second) with about half a core.
  */
 const MESSAGES_PER_WORKER = 40_000;
+/** A shard binds a source address of its own above this many connections (auto). */
+const SHARD_BIND_ABOVE = 1000;
 /** Connections one worker opens and holds at `workers: auto`. */
 const CONNECTIONS_PER_WORKER = 10_000;
 
@@ -24,13 +28,22 @@ export interface RunPlan {
   prefix: string;
   runTag: number;
   workers: WorkerPlan[];
-  /** Every publisher, by global index. */
+  /** Every publisher, by global index (every shard's). */
   publishers: ClientSpec[];
-  /** Every receiver (a subscriber, or a share group once). */
+  /** Every receiver (a subscriber, or a share group once), every shard's. */
   receivers: Receiver[];
+  /** The publishers and receivers this process runs (all of them unless sharded). */
+  local: { publishers: ClientSpec[]; receivers: Receiver[] };
   inProcess: boolean;
   /** The executor's plan (the workers compute the same one from the section). */
   executorPlan: ExecutorPlan;
+}
+
+export interface ShardPlanning {
+  shard: ShardSpec;
+  /** The same in every shard (from the run id): client ids and the payload tag match across shards. */
+  prefix: string;
+  runTag: number;
 }
 
 export function buildRunPlan(
@@ -38,31 +51,50 @@ export function buildRunPlan(
   endpoint: Endpoint,
   mqttVersion: MqttVersion,
   executorPlan: ExecutorPlan,
+  sharding?: ShardPlanning,
 ): RunPlan {
-  const prefix = `lt${randomBytes(4).toString('hex')}`;
-  const runTag = randomBytes(4).readUInt32BE(0);
+  const prefix = sharding?.prefix ?? `lt${randomBytes(4).toString('hex')}`;
+  const runTag = sharding?.runTag ?? randomBytes(4).readUInt32BE(0);
+  const shard = sharding?.shard;
   const level = (version: MqttVersion | undefined): 4 | 5 => ((version ?? mqttVersion) === '5.0' ? 5 : 4);
-  const publishers = publisherSpecs(section, prefix, level);
-  const subscribers = subscriberSpecs(section, prefix, level);
+  const allPublishers = publisherSpecs(section, prefix, level);
+  const allSubscribers = subscriberSpecs(section, prefix, level);
+  // A shard runs its slice of each group; the schedule follows the publishers (message n is due on
+  // publisher n mod P, wherever that publisher runs).
+  const publishers = allPublishers.filter((spec) => inSlice(spec.index, allPublishers.length, shard));
+  const subscribers = allSubscribers.filter((spec) => inSlice(spec.index, allSubscribers.length, shard));
+  const bare = sliceRange(executorPlan.connections, shard);
 
-  const totalConnections = publishers.length + subscribers.length + executorPlan.connections;
-  const addresses = sourceAddresses(section.sourceAddresses ?? 'auto', endpoint.host, totalConnections);
+  const totalConnections = publishers.length + subscribers.length + (bare.to - bare.from);
+  const addresses = sourceAddresses(
+    section.sourceAddresses ?? 'auto',
+    endpoint.host,
+    totalConnections,
+    shard?.index,
+  );
   [...subscribers, ...publishers].forEach((spec, ordinal) => {
     if (addresses.length > 0) spec.localAddress = addresses[ordinal % addresses.length]!;
   });
+  // A target pool: clients spread by their place among ALL clients, so every shard agrees.
+  const endpoints = (endpoint.pool ?? [endpoint]).map(({ host, port }) => ({ host, port }));
+  const spread = endpoint.spread ?? 'round-robin';
+  [...allSubscribers, ...allPublishers].forEach((spec, ordinal) => {
+    spec.endpoint = endpointFor(spread, ordinal, spec.clientId, endpoints.length);
+  });
 
   const requested = section.workers ?? 'auto';
-  const receivers: Receiver[] = subscribers.map((spec) => ({
+  const receiverOf = (spec: ClientSpec): Receiver => ({
     key: spec.receiverKey!,
     filter: spec.filter!,
     qos: spec.qos,
-  }));
+  });
+  const receivers = allSubscribers.map(receiverOf);
   const workerCount =
     requested === 'auto'
       ? autoWorkers(executorPlan, publishers, receivers, totalConnections)
       : Math.max(1, requested);
   const inProcess = requested === 0;
-  const allPublisherTopics = publishers.map((spec) => spec.topic);
+  const allPublisherTopics = allPublishers.map((spec) => spec.topic);
   const workers: WorkerPlan[] = [];
   for (let workerIndex = 0; workerIndex < workerCount; workerIndex++) {
     workers.push({
@@ -72,6 +104,8 @@ export function buildRunPlan(
       prefix,
       host: endpoint.host,
       port: endpoint.port,
+      endpoints,
+      spread,
       ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
       ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
       protocolLevel: level(undefined),
@@ -79,15 +113,26 @@ export function buildRunPlan(
       publishers: publishers.filter((spec) => spec.index % workerCount === workerIndex),
       subscribers: subscribers.filter((spec) => spec.index % workerCount === workerIndex),
       allPublisherTopics,
-      totalPublishers: publishers.length,
+      totalPublishers: allPublishers.length,
       connectRate: (section.connectRate ?? 0) / workerCount,
       sourceAddresses: addresses,
       maxInflight: ('maxInflight' in section ? section.maxInflight : undefined) ?? 1000,
       drainTimeoutMs: durationMs(section.drainTimeout, 5000),
       timeoutMs: 15_000,
+      segment: shard ?? { index: 0, count: 1 },
+      sharded: shard !== undefined && shard.count > 1,
     });
   }
-  return { prefix, runTag, workers, publishers, receivers, inProcess, executorPlan };
+  return {
+    prefix,
+    runTag,
+    workers,
+    publishers: allPublishers,
+    receivers,
+    local: { publishers, receivers: subscribers.map(receiverOf) },
+    inProcess,
+    executorPlan,
+  };
 }
 
 type LevelOf = (version: MqttVersion | undefined) => 4 | 5;
@@ -165,29 +210,46 @@ export function autoWorkers(
   return Math.max(1, Math.min(cores, needed));
 }
 
-/** Loopback source addresses to spread connections over (empty: let the OS choose). */
-export function sourceAddresses(setting: 'auto' | number, host: string, connections: number): string[] {
+/**
+ * Loopback source addresses to spread connections over (empty: let the OS choose). Shard I of a
+ * sharded run takes its own addresses (from 127.0.0.(1 + I·count)): a bound source address has its
+ * own ~28,000 ephemeral ports whatever the destination, so shards on one host must not share them.
+ */
+export function sourceAddresses(
+  setting: 'auto' | number,
+  host: string,
+  connections: number,
+  shardIndex?: number,
+): string[] {
   const loopback = /^127\./.test(host) || host === 'localhost';
   if (!loopback) return [];
+  // A shard with more than a few connections binds its own address even when one would do: shards
+  // on one host then never compete for the same ports.
+  const least = connections > SHARD_BIND_ABOVE ? 1 : 0;
   const count =
     setting === 'auto'
       ? connections > CONNECTIONS_PER_ADDRESS
         ? Math.ceil(connections / CONNECTIONS_PER_ADDRESS)
-        : 0
+        : shardIndex === undefined
+          ? 0
+          : least
       : setting;
-  return Array.from({ length: Math.min(count, 254) }, (_, index) => `127.0.0.${index + 1}`);
+  const length = Math.min(count, 254);
+  return Array.from({ length }, (_, index) => `127.0.0.${(((shardIndex ?? 0) * length + index) % 254) + 1}`);
 }
 
 /** Connection `number` of a connection storm: a bare client (no topic), on its share of the addresses. */
 export function bareClientSpec(
-  plan: Pick<WorkerPlan, 'prefix' | 'protocolLevel' | 'sourceAddresses'>,
+  plan: Pick<WorkerPlan, 'prefix' | 'protocolLevel' | 'sourceAddresses' | 'endpoints' | 'spread'>,
   number: number,
   keepAlive: number,
 ): ClientSpec {
   const addresses = plan.sourceAddresses;
+  const clientId = `${plan.prefix}c${number}`;
   return {
     index: number,
-    clientId: `${plan.prefix}c${number}`,
+    clientId,
+    endpoint: endpointFor(plan.spread, number, clientId, plan.endpoints.length),
     topic: '',
     qos: 0,
     retain: false,

@@ -17,6 +17,8 @@ export interface ClientSpec {
   keepAlive: number;
   protocolLevel: 4 | 5;
   localAddress?: string;
+  /** Index into WorkerPlan.endpoints (a target pool); 0 otherwise. */
+  endpoint?: number;
   /** Subscribers: delivery-tracking key. */
   receiverKey?: string;
   /** Subscribers: the filter without $share, for matching. */
@@ -30,6 +32,10 @@ export interface WorkerPlan {
   prefix: string;
   host: string;
   port: number;
+  /** A target pool: every endpoint (host:port), clients assigned by ClientSpec.endpoint. */
+  endpoints: { host: string; port: number }[];
+  /** How bare connections (connection-storm) spread over the pool. */
+  spread: 'round-robin' | 'hash';
   username?: string;
   password?: string;
   protocolLevel: 4 | 5;
@@ -46,6 +52,10 @@ export interface WorkerPlan {
   maxInflight: number;
   drainTimeoutMs: number;
   timeoutMs: number;
+  /** The shard this process runs ({0, 1} unsharded): bare connections are sliced by it. */
+  segment: { index: number; count: number };
+  /** Part of a sharded run: receivers may expect messages from publishers in other processes. */
+  sharded: boolean;
 }
 
 export interface IntervalMessage {
@@ -83,6 +93,8 @@ export interface WorkerReport {
   receivers: ReceiverReport[];
   sentByPublisher: [number, number][];
   connections: { attempted: number; connected: number; failed: number; peak: number };
+  /** Per endpoint of a target pool (same order as WorkerPlan.endpoints). */
+  endpoints: { attempted: number; connected: number; failed: number; sent: number; received: number }[];
   firstSendMs: number;
   lastSendMs: number;
 }

@@ -11,6 +11,7 @@ import { encodeRetainedClear, PublishEncoder } from './fast-publish.js';
 import { Measurements } from './measurements.js';
 import { readHeaderAt, sizeSampler, type PayloadHeader } from './payload.js';
 import { bareClientSpec } from './plan.js';
+import { sliceRange } from '../shard/segment.js';
 import type { ClientSpec, EngineMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
 import { publisherGroup } from './schema.js';
 import { Waits } from './waits.js';
@@ -34,6 +35,7 @@ export class WorkerRuntime implements LoadClientOwner {
   private intervalTimer: NodeJS.Timeout | undefined;
   private readonly errorMessages: string[] = [];
   private connections = { attempted: 0, connected: 0, failed: 0, peak: 0, open: 0 };
+  private readonly byEndpoint: WorkerReport['endpoints'];
   private startMs = 0;
   private readonly lag = monitorEventLoopDelay({ resolution: 10 });
   private readonly waiters: { resolve(message: EngineMessage): void; type: EngineMessage['type'] }[] = [];
@@ -47,6 +49,13 @@ export class WorkerRuntime implements LoadClientOwner {
     const section = plan.section;
     this.size = sizeSampler(publisherGroup(section)?.size);
     this.waits = new Waits(('timer' in section ? section.timer : undefined) ?? 'auto');
+    this.byEndpoint = plan.endpoints.map(() => ({
+      attempted: 0,
+      connected: 0,
+      failed: 0,
+      sent: 0,
+      received: 0,
+    }));
   }
 
   /** Feed a message from the engine. */
@@ -80,6 +89,11 @@ export class WorkerRuntime implements LoadClientOwner {
       const executor = getExecutor(this.plan.section.executor);
       if (executor === undefined) throw new Error(`LOAD_UNKNOWN_EXECUTOR: ${this.plan.section.executor}`);
       await executor.run(this.context(), this.plan.section);
+      // A shard keeps to the schedule's length even when its own part ends early (no publishers
+      // here): its subscribers still get the other shards' messages until then.
+      const executorPlan = executor.plan(this.plan.section);
+      if (this.plan.sharded && !executorPlan.openEnded)
+        await this.waits.sleepUntil(this.startMs + executorPlan.durationMs);
       await this.waitInflight(nowMs() + this.plan.drainTimeoutMs);
       this.post({ type: 'published', sentByPublisher: this.publishers.map((p) => [p.index, p.seq]) });
       const drain = await this.next('drain');
@@ -160,10 +174,11 @@ export class WorkerRuntime implements LoadClientOwner {
 
   private newClient(spec: ClientSpec): LoadClient {
     const plan = this.plan;
-    return new LoadClient(
+    const endpoint = plan.endpoints[spec.endpoint ?? 0] ?? plan;
+    const client = new LoadClient(
       {
-        host: plan.host,
-        port: plan.port,
+        host: endpoint.host,
+        port: endpoint.port,
         ...(spec.localAddress === undefined ? {} : { localAddress: spec.localAddress }),
         clientId: spec.clientId,
         protocolLevel: spec.protocolLevel,
@@ -177,19 +192,25 @@ export class WorkerRuntime implements LoadClientOwner {
       },
       this,
     );
+    client.endpoint = spec.endpoint ?? 0;
+    return client;
   }
 
   private async connectClient(client: LoadClient, intendedMs: number): Promise<boolean> {
     this.connections.attempted++;
+    const endpoint = this.byEndpoint[client.endpoint];
+    if (endpoint) endpoint.attempted++;
     try {
       const at = await client.connect();
       this.measured.recordConnectTime((at - intendedMs) * 1000);
       this.connections.connected++;
+      if (endpoint) endpoint.connected++;
       this.connections.open++;
       if (this.connections.open > this.connections.peak) this.connections.peak = this.connections.open;
       return true;
     } catch (error) {
       this.connections.failed++;
+      if (endpoint) endpoint.failed++;
       this.addError(`${client.options.clientId}: ${error instanceof Error ? error.message : String(error)}`);
       client.destroy();
       return false;
@@ -206,6 +227,7 @@ export class WorkerRuntime implements LoadClientOwner {
       publishers: this.publishers,
       totalPublishers: plan.totalPublishers,
       share: { index: plan.workerIndex, count: plan.workerCount },
+      slice: (total) => sliceRange(total, plan.segment),
       publish: (publisher, intendedMs) => this.publish(publisher, intendedMs),
       addIntended: (count) => {
         this.measured.counts.intended += count;
@@ -252,6 +274,7 @@ export class WorkerRuntime implements LoadClientOwner {
       lateMs > 0 ? Math.floor(lateMs * 1000) : 0,
     );
     this.measured.recordSent(now, lateMs);
+    this.byEndpoint[client.endpoint]!.sent++;
     return true;
   }
 
@@ -286,6 +309,7 @@ export class WorkerRuntime implements LoadClientOwner {
       return;
     }
     this.measured.recordDelivery(atMs, this.startMs + header.intendedUs / 1000, header.latenessUs);
+    this.byEndpoint[client.endpoint]!.received++;
     this.trackersBySubscriber[client.index]?.record(header.publisher, header.seq);
   }
 
@@ -339,7 +363,8 @@ export class WorkerRuntime implements LoadClientOwner {
     const quietMs = Math.min(1000, this.plan.drainTimeoutMs);
     const drainStart = nowMs();
     while (nowMs() < deadline && !this.abort.signal.aborted) {
-      let complete = !hasShared;
+      // Sharded: what other shards' publishers sent is not known here, so a quiet spell ends it.
+      let complete = !hasShared && !this.plan.sharded;
       for (const [key, count] of expected)
         if ((this.trackers.get(key)?.unique ?? 0) < count) complete = false; // non-shared: key = client id
       if (complete) break;
@@ -368,6 +393,7 @@ export class WorkerRuntime implements LoadClientOwner {
       ...(this.waits.usedKind === undefined ? {} : { timer: this.waits.usedKind }),
       receivers: [...this.trackers.values()].map((tracker) => tracker.report()),
       sentByPublisher: this.publishers.map((p) => [p.index, p.seq]),
+      endpoints: this.byEndpoint,
       connections: {
         attempted: this.connections.attempted,
         connected: this.connections.connected,

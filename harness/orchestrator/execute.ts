@@ -53,7 +53,8 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
       scenarios.push(result);
       reporter.onScenarioEnd?.(result);
     }
-    const outcome = await runPool(instances, {
+    // A sharded run shards its loads; conformance scenarios run once, in shard 0.
+    const outcome = await runPool(plan.shard !== undefined && plan.shard.index > 0 ? [] : instances, {
       runId: randomBytes(3).toString('hex'),
       workers: plan.settings.workers,
       bail: plan.settings.bail,
@@ -86,6 +87,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
         profile: profile.name,
         signal,
         reporter,
+        ...(plan.shard && { shard: plan.shard }),
       });
       loads.push(result);
       reporter.onLoadEnd?.(result);

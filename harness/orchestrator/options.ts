@@ -5,6 +5,7 @@ import { applyOptions, resolveConfig, type ResolvedConfig, type RunOptions } fro
 import type { Reporter, ReporterContext } from '../reporters/types.js';
 import type { DiffOptions } from '../diff/index.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import type { ShardSetting } from '../shard/segment.js';
 
 /** Streams and environment for built-in reporters (a name in `reporters` needs them). */
 export type ReporterOutput = Omit<ReporterContext, 'outputDir'>;
@@ -36,6 +37,8 @@ export interface HarnessOptions extends Omit<RunOptions, 'reporters'> {
    * target with the baseline (the first target unless named). Needs two targets or more.
    */
   diff?: DiffOptions;
+  /** Run only this shard of every load (`--shard I/N`); the shards' results merge exactly. */
+  shard?: ShardSetting;
 }
 
 /** Every setting of the run resolved: defaults ← config ← options. Throws ConfigError on a bad value. */
@@ -48,6 +51,7 @@ export function resolveSettings(options: HarnessOptions, cwd: string): ResolvedC
     output: _output,
     transcripts: _transcripts,
     diff: _diff,
+    shard: _shard,
     ...settings
   } = options;
   const withPaths =

@@ -4,6 +4,7 @@
 // Every problem is a coded HarnessError; several are reported together (PlanError). Nothing is
 // started and nothing is written: a failed plan leaves no broker, proxy or file behind.
 import type { ResolvedConfig, TargetSpec } from '../config/index.js';
+import type { ShardSetting } from '../shard/segment.js';
 import { DIFF_DEFAULTS, type DiffOptions, type DiffSettings } from '../diff/index.js';
 import { HarnessError, PlanError } from '../errors.js';
 import { validateLoadSection } from '../load/validate.js';
@@ -61,6 +62,8 @@ export interface RunPlan {
   transcripts: boolean;
   /** A differential run: compare every target with the baseline once the result is assembled. */
   diff?: DiffSettings;
+  /** This process runs one shard of every load. */
+  shard?: ShardSetting;
 }
 
 export async function planRun(options: HarnessOptions): Promise<RunPlan> {
@@ -131,6 +134,7 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
     reporter,
     transcripts: options.transcripts === true || diff !== undefined,
     ...(diff && { diff }),
+    ...(options.shard && { shard: options.shard }),
   };
 }
 

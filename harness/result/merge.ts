@@ -13,7 +13,8 @@ export interface CombineOptions {
 export function combineRuns(results: readonly RunResult[], options: CombineOptions = {}): RunResult {
   const [first] = results;
   if (!first) throw new Error('combineRuns needs at least one result');
-  if (results.length === 1) return first;
+  // One result stays as it is, unless its loads are to be combined (the shards of a sharded load).
+  if (results.length === 1 && options.loads === undefined) return first;
   const targets = new Map<string, TargetInfo>();
   const profiles = new Map<string, ProfileInfo>();
   const scenarios = new Map<string, ScenarioResult>();

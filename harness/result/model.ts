@@ -243,4 +243,60 @@ export interface LoadResult {
   thresholds: ThresholdResult[];
   verdict: LoadVerdict;
   reason?: string;
+  /** One shard's part of a sharded load (`--shard I/N`); `harness merge` joins the shards exactly. */
+  shard?: LoadShard;
+  /** A load merged from its shards: which were there, and their clocks. */
+  shards?: MergedShards;
+  /** A target pool (several endpoints of one cluster): the figures of each endpoint. */
+  endpoints?: EndpointFigures[];
+}
+
+/**
+ * What one shard ran and saw, enough to judge delivery across shards: the sent count of each of
+ * its publishers, its receivers, and per receiver and publisher the sequence numbers it got (a
+ * bitset), so a subscriber in one shard is judged against publishers in any other.
+ */
+export interface LoadShard {
+  runId: string;
+  /** Hash of the resolved load without the shard: shards of one run carry the same. */
+  planHash: string;
+  index: number;
+  count: number;
+  /** The schedule's start on this shard's clock, epoch ms (agreed at the start barrier). */
+  startMs: number;
+  /** This shard's clock against shard 0's, estimated from round trips through the broker. */
+  clock?: ShardClockEstimate;
+  publishers: { index: number; topic: string; qos: 0 | 1 | 2; sent: number }[];
+  receivers: { key: string; filter: string; qos: 0 | 1 | 2 }[];
+  deliveries: {
+    key: string;
+    pairs: { publisher: number; received: number; outOfOrder: number; bits: string }[];
+  }[];
+}
+
+export interface ShardClockEstimate {
+  offsetMs: number;
+  /** ± ms; −1 when no estimate could be made. */
+  uncertaintyMs: number;
+  rttMs: number;
+  reference: string;
+}
+
+export interface MergedShards {
+  runId: string;
+  planHash: string;
+  count: number;
+  merged: number[];
+  missing: number[];
+  clocks: ({ index: number } & ShardClockEstimate)[];
+}
+
+export interface EndpointFigures {
+  /** host:port */
+  endpoint: string;
+  clients: number;
+  connected: number;
+  failed: number;
+  sent: number;
+  received: number;
 }

@@ -4,6 +4,7 @@ import { runLoadScenario } from '../load/index.js';
 import type { Reporter } from '../reporters/types.js';
 import type { LoadResult, Percentiles } from '../result/model.js';
 import type { MqttVersion, ResolvedScenario } from '../scenario/types.js';
+import type { ShardSetting } from '../shard/segment.js';
 import type { Endpoint, StartedTarget } from '../targets/types.js';
 
 export async function runLoad(options: {
@@ -14,8 +15,9 @@ export async function runLoad(options: {
   profile: string;
   signal: AbortSignal;
   reporter: Reporter;
+  shard?: ShardSetting;
 }): Promise<LoadResult> {
-  const { scenario, version, target, endpoint, profile, signal, reporter } = options;
+  const { scenario, version, target, endpoint, profile, signal, reporter, shard } = options;
   const started = new Date();
   try {
     if (scenario.load === undefined) throw new Error(`'${scenario.name}' has no load section`);
@@ -28,6 +30,7 @@ export async function runLoad(options: {
       onProgress: (progress) => reporter.onLoadProgress?.(progress),
       name: scenario.name,
       file: scenario.file,
+      ...(shard && { shard }),
     });
   } catch (error) {
     return failedLoad(

@@ -13,6 +13,10 @@ export interface Endpoint {
   username?: string;
   password?: string;
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean; servername?: string };
+  /** A pool: every endpoint of one broker cluster, this one first (harness/targets/pool.ts). */
+  pool?: Endpoint[];
+  /** How the load engine spreads clients over the pool (default round-robin). */
+  spread?: 'round-robin' | 'hash';
 }
 
 export type { Capability, MqttVersion } from '../vocabulary.js';

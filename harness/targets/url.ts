@@ -12,6 +12,7 @@ import {
   type TargetKind,
 } from './kind.js';
 import { canConnect } from './network.js';
+import { splitEndpointList } from './pool.js';
 import type { Endpoint, StartedTarget, Transport } from './types.js';
 
 export const UrlOptionsSchema = Type.Object(
@@ -29,6 +30,10 @@ export const UrlOptionsSchema = Type.Object(
     /** Check at start that the port accepts TCP (default true), with this timeout. */
     probe: Type.Optional(Type.Boolean()),
     probeTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** More endpoints of the same cluster (a pool; the URL may also list hosts: mqtt://h1,h2:1884). */
+    endpoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    /** How load clients spread over the pool. */
+    spread: Type.Optional(Type.Union([Type.Literal('round-robin'), Type.Literal('hash')])),
   },
   { additionalProperties: false },
 );
@@ -49,8 +54,23 @@ export function looksLikeUrl(spec: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec);
 }
 
-/** Parses the URL and options into an endpoint, without reading files. */
+/**
+ * Parses the URL and options into an endpoint, without reading files. A pool (several hosts in the
+ * URL, or `endpoints`) gives the first endpoint with `pool` listing them all.
+ */
 export function parseEndpoint(options: UrlOptions): Endpoint {
+  const urls = [...splitEndpointList(options.url), ...(options.endpoints ?? []).flatMap(splitEndpointList)];
+  if (urls.length === 1) return parseOneEndpoint(options);
+  const pool = urls.map((url) => parseOneEndpoint({ ...options, url }));
+  if (new Set(pool.map((endpoint) => endpoint.transport)).size > 1)
+    throw new TargetError(
+      'options-invalid',
+      `the endpoints of a pool must share one scheme: ${redact(options.url)}`,
+    );
+  return { ...pool[0]!, pool, spread: options.spread ?? 'round-robin' };
+}
+
+function parseOneEndpoint(options: UrlOptions): Endpoint {
   let url: URL;
   try {
     url = new URL(options.url);
@@ -137,11 +157,13 @@ async function startUrl(name: string, options: UrlOptions, context: StartContext
 async function probe(name: string, endpoint: Endpoint, options: UrlOptions): Promise<void> {
   if (!(options.probe ?? true)) return;
   const timeoutMs = options.probeTimeoutMs ?? 5000;
-  if (!(await canConnect(endpoint.host, endpoint.port, timeoutMs))) {
-    throw new TargetError(
-      'unreachable',
-      `target '${name}': ${endpoint.host}:${endpoint.port} does not accept TCP connections (waited ${timeoutMs} ms)`,
-    );
+  for (const one of endpoint.pool ?? [endpoint]) {
+    if (!(await canConnect(one.host, one.port, timeoutMs))) {
+      throw new TargetError(
+        'unreachable',
+        `target '${name}': ${one.host}:${one.port} does not accept TCP connections (waited ${timeoutMs} ms)`,
+      );
+    }
   }
 }
 

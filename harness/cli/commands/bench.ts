@@ -19,6 +19,8 @@ import {
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { parseOrHelp, WrittenFiles } from '../shared.js';
 import { exitCodeForResult, RUN_OPTIONS } from './run.js';
+import { launcherProgress, SHARD_OPTIONS, shardFlags } from '../shard-flags.js';
+import { launchAndReport } from '../shard-launch.js';
 
 const OPTIONS: OptionTable = {
   target: RUN_OPTIONS['target']!,
@@ -102,6 +104,7 @@ const OPTIONS: OptionTable = {
     value: 'DIR',
     description: 'where report files go (default: the config, else reports/)',
   },
+  ...SHARD_OPTIONS,
   ...COMMON_OPTIONS,
 };
 
@@ -137,19 +140,41 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
       if (stray.length > 0)
         throw new UsageError(`harness bench: --${stray.join(', --')} go with 'harness bench sweep <preset>'`);
     }
+    const flags = shardFlags(values, io.env);
     const config = await loadConfig(benchOverrides(values), { cwd: io.cwd, isTTY: io.isTTY, env: io.env });
     const reporters = getList(values, 'reporter').flatMap((names) =>
       names.split(',').map((name) => name.trim()),
     );
+    const names = reporters.filter(Boolean).length > 0 ? reporters.filter(Boolean) : defaultBenchReporters();
+    if (flags.processes !== undefined) {
+      const json = getString(values, 'json');
+      const merged = await launchAndReport(
+        {
+          command: 'bench',
+          argv,
+          processes: flags.processes,
+          config,
+          targets: config.selectedTargets.filter((spec): spec is string => typeof spec === 'string'),
+          reporters: names,
+          outputDir: config.outputDir,
+          ...(json === undefined ? {} : { json }),
+        },
+        io,
+      );
+      return exitCodeForResult(merged);
+    }
     const { runHarness } = await import('../../api.js');
     const written = new WrittenFiles(io);
+    const progress =
+      io.env['HARNESS_SHARD_CHILD'] === '1' ? launcherProgress(process.send?.bind(process)) : undefined;
     const result = await runHarness({
       config,
       scenarios: [scenario],
-      reporters: reporters.filter(Boolean).length > 0 ? reporters.filter(Boolean) : defaultBenchReporters(),
+      reporters: progress === undefined ? names : [...names, progress],
       output: written.output(),
       signal: io.signal,
       cwd: io.cwd,
+      ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     });
     const json = getString(values, 'json');
     if (json !== undefined) {

@@ -19,6 +19,8 @@ import {
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { WrittenFiles } from '../shared.js';
+import { launcherProgress, SHARD_OPTIONS, shardFlags } from '../shard-flags.js';
+import { launchAndReport } from '../shard-launch.js';
 
 export const RUN_OPTIONS: OptionTable = {
   target: {
@@ -72,6 +74,7 @@ export const RUN_OPTIONS: OptionTable = {
   },
   timeout: { type: 'string', value: 'MS', description: 'per-scenario time limit (default 30000)' },
   'step-timeout': { type: 'string', value: 'MS', description: 'default wait of a step (default 5000)' },
+  ...SHARD_OPTIONS,
   ...COMMON_OPTIONS,
 };
 
@@ -129,21 +132,46 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
+    const flags = shardFlags(values, io.env);
     const config = await loadConfig(runOverrides(values, positionals), {
       cwd: io.cwd,
       isTTY: io.isTTY,
       env: io.env,
     });
+    if (flags.processes !== undefined) {
+      const merged = await launchAndReport(
+        {
+          command: 'run',
+          argv,
+          processes: flags.processes,
+          config,
+          targets: config.selectedTargets.filter((spec): spec is string => typeof spec === 'string'),
+          reporters: config.reporters,
+          outputDir: config.outputDir,
+        },
+        io,
+      );
+      return exitCodeForResult(merged);
+    }
     // Loaded here, not at the top: `harness --help` and usage errors need none of the runner.
     const { runHarness } = await import('../../api.js');
     const written = new WrittenFiles(io);
+    const progress =
+      io.env['HARNESS_SHARD_CHILD'] === '1' ? launcherProgress(process.send?.bind(process)) : undefined;
     // The plan checks targets, profiles, scenarios and reporters first: a problem is exit 2, nothing started.
     const baselineTarget = getString(values, 'baseline');
     const output = {
       ...written.output(),
       ...(baselineTarget === undefined ? {} : { baselineTarget }),
     };
-    const result = await runHarness({ config, cwd: io.cwd, signal: io.signal, output });
+    const result = await runHarness({
+      config,
+      cwd: io.cwd,
+      signal: io.signal,
+      output,
+      ...(progress === undefined ? {} : { reporters: [...config.reporters, progress] }),
+      ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+    });
     written.print();
     return exitCodeForResult(result);
   } catch (error) {

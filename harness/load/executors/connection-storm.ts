@@ -51,11 +51,8 @@ export const connectionStorm = defineExecutor({
       await context.sleepUntil(nowMs() + plan.holdMs);
       await client.disconnect(true);
     };
-    for (
-      let n = context.share.index;
-      n < plan.intended && !context.signal.aborted;
-      n += context.share.count
-    ) {
+    const { from, to } = context.slice(plan.intended);
+    for (let n = from + context.share.index; n < to && !context.signal.aborted; n += context.share.count) {
       const intendedMs = context.startMs + (plan.connectRate > 0 ? (n * 1000) / plan.connectRate : 0);
       await context.sleepUntil(intendedMs);
       context.addIntended(1);

@@ -42,6 +42,8 @@ export interface ExecutorContext {
   readonly totalPublishers: number;
   /** This worker's position among the workers (connection-storm splits its connections by it). */
   readonly share: { index: number; count: number };
+  /** This process's part [from, to) of `total` numbered items (all of them unless the run is sharded). */
+  slice(total: number): { from: number; to: number };
   /** Send one message intended at `intendedMs`; false when it could not be sent (counted as dropped). */
   publish(publisher: PublisherHandle, intendedMs: number): boolean;
   /** Count messages the schedule asked for (publish() counts sent and dropped). */
