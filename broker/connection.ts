@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { ConnectReturnCode311, encode, ReasonCode } from '../wire/index.js';
 import type { MqttDecodeError } from '../wire/index.js';
-import type { Packet, Properties, ProtocolLevel } from '../wire/types.js';
+import type { AuthPacket, Packet, Properties, ProtocolLevel } from '../wire/types.js';
 import { connectContext, SessionServices, type SessionHost } from './contexts.js';
 import type { BrokerCore } from './core.js';
 import { answerToMalformed } from './malformed.js';
@@ -39,6 +39,10 @@ export class Connection
   lastActivity = Date.now();
   silenceLimitMs: number;
   connectSessionExpiry = 0;
+  /** The enhanced authentication method of the CONNECT (v5), if any. */
+  authenticationMethod: string | undefined = undefined;
+  /** During an enhanced authentication: where the next AUTH goes. */
+  private authWaiter: ((packet: AuthPacket) => void | Promise<void>) | undefined = undefined;
   private state: State = 'new';
   /** False while the gate stopped reading the socket (asynchronous CONNECT, flow control). */
   private reading = true;
@@ -174,6 +178,11 @@ export class Connection
         if (this.has('accept-second-connect')) return;
         return this.fail(ReasonCode.ProtocolError, 'second CONNECT', 'MQTT-3.1.0-2');
       }
+      if (packet.protocolLevel === 5) {
+        // AUTH packets may precede the CONNACK: the client's limits hold for them already.
+        this.clientMaxPacketSize = packet.properties?.maximumPacketSize ?? Number.POSITIVE_INFINITY;
+        this.requestProblemInformation = packet.properties?.requestProblemInformation !== 0;
+      }
       return handleConnect(
         connectContext(this, {
           setVersion: (version) => {
@@ -181,12 +190,26 @@ export class Connection
           },
           refuse: (code, reason) => this.refuse(code, reason),
           accept: (decision) => this.accept(decision),
+          awaitAuth: (next) => {
+            this.authWaiter = next;
+          },
         }),
         packet,
       );
     }
-    if (this.services === undefined) return; // not connected (yet): ignore
+    if (this.services === undefined) return this.duringAuthentication(packet);
     return dispatchSessionPacket(this.services, packet);
+  }
+
+  /** Before CONNACK: the AUTH an enhanced authentication waits for; anything else is ignored or ends it. */
+  private duringAuthentication(packet: Exclude<Packet, { type: 'connect' }>): void | Promise<void> {
+    const waiter = this.authWaiter;
+    if (waiter === undefined) return; // not connected (yet): ignore
+    this.authWaiter = undefined;
+    if (packet.type === 'auth') return waiter(packet);
+    if (packet.type === 'disconnect') return this.terminate({});
+    // A client that named an Authentication Method sends only AUTH or DISCONNECT until CONNACK [MQTT-3.1.2-30].
+    return this.fail(ReasonCode.ProtocolError, `${packet.type} during enhanced authentication`);
   }
 
   // ---- outbound ------------------------------------------------------------------------------
@@ -386,6 +409,7 @@ export class Connection
         ? { clientId: decision.clientId }
         : { clientId: decision.clientId, username: decision.username };
     this.connectSessionExpiry = decision.sessionExpiry;
+    this.authenticationMethod = decision.authenticationMethod;
     this.clientMaxPacketSize = decision.clientMaximumPacketSize;
     this.publishEncoder = new PublishEncoder(
       this.version,

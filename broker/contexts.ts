@@ -2,10 +2,12 @@
 // connection: each context type exposes only what its packet types need. After CONNECT one object
 // serves all four session contexts, with its methods on the prototype: per connection it costs one
 // small object instead of four objects and some twenty closures.
-import type { Packet, Properties, ProtocolLevel } from '../wire/types.js';
+import type { AuthPacket, Packet, Properties, ProtocolLevel } from '../wire/types.js';
+import type { AuthExchange } from './auth/enhanced.js';
 import type { BrokerCore } from './core.js';
 import type {
   AckContext,
+  AuthContext,
   ConnectContext,
   ConnectDecision,
   DisconnectContext,
@@ -40,6 +42,8 @@ export interface SessionHost extends ContextHost {
   /** Inbound topic aliases (v5), created on first use. */
   inboundAliases(): Map<number, string>;
   readonly connectSessionExpiry: number;
+  /** The enhanced authentication method of the CONNECT, if any. */
+  readonly authenticationMethod: string | undefined;
   /** Client DISCONNECT; `keepWill` for v5 reason 0x04. */
   disconnectByClient(keepWill: boolean): void;
 }
@@ -50,6 +54,7 @@ export function connectContext(
     setVersion(version: ProtocolLevel): void;
     refuse(code: number | undefined, reason?: string): void;
     accept(decision: ConnectDecision): void;
+    awaitAuth(next: (packet: AuthPacket) => void | Promise<void>): void;
   },
 ): ConnectContext {
   const { core } = host;
@@ -74,11 +79,17 @@ export function connectContext(
     authorizePublish: (client, topic) => core.hooks.authorizePublish(client, topic),
     atConnectionLimit: () => core.connectedCount() >= core.options.maxConnections,
     newClientId: () => core.newClientId(),
+    awaitAuth: (next) => actions.awaitAuth(next),
   };
 }
 
 /** PUBLISH, acknowledgements, SUBSCRIBE/UNSUBSCRIBE and DISCONNECT contexts of one session. */
-export class SessionServices implements PublishContext, AckContext, SubscribeContext, DisconnectContext {
+export class SessionServices
+  implements PublishContext, AckContext, SubscribeContext, DisconnectContext, AuthContext
+{
+  /** A re-authentication in progress (AUTH 0x19 answered, waiting for the client's next AUTH). */
+  reauthentication: AuthExchange | undefined = undefined;
+
   constructor(
     private readonly host: SessionHost,
     readonly session: Session,
@@ -107,6 +118,10 @@ export class SessionServices implements PublishContext, AckContext, SubscribeCon
 
   get connectSessionExpiry(): number {
     return this.host.connectSessionExpiry;
+  }
+
+  get authenticationMethod(): string | undefined {
+    return this.host.authenticationMethod;
   }
 
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {

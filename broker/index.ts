@@ -19,7 +19,10 @@ export {
   createPasswordEntry,
   hashPassword,
   loadFileAuth,
+  scramSha256,
+  SCRAM_SHA_256,
   type FileAuthOptions,
+  type EnhancedAuthMethod,
 } from './auth/index.js';
 export { loadBrokerConfig, parseBrokerConfig, BrokerConfigError, type BrokerConfig } from './config.js';
 export { SYS_TOPICS, SYS_PREFIX, DEFAULT_SYS_INTERVAL_MS } from './sys.js';

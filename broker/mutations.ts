@@ -47,6 +47,9 @@ export const MUTATION_NAMES = [
   'ignore-maximum-qos',
   'unauthorized-publish-unacknowledged',
   'refused-qos2-remembered',
+  'auth-continue-success-code',
+  'auth-method-not-echoed',
+  'reauth-failure-ignored',
 ] as const;
 
 export type MutationName = (typeof MUTATION_NAMES)[number];
@@ -240,5 +243,19 @@ export const MUTATIONS: Record<MutationName, MutationInfo> = {
     description:
       'v5: the Packet Identifier of a QoS 2 PUBLISH refused with PUBREC 0x87 is kept, so the next PUBLISH with it is taken for a duplicate.',
     statements: ['MQTT-4.3.3-9'],
+  },
+  'auth-continue-success-code': {
+    description:
+      'v5: an AUTH that continues an enhanced authentication carries reason code 0x00 instead of 0x18.',
+    statements: ['MQTT-4.12.0-2', 'MQTT-4.12.0-3'],
+  },
+  'auth-method-not-echoed': {
+    description:
+      'v5: the CONNACK that ends a successful enhanced authentication leaves out the Authentication Method.',
+    statements: ['MQTT-4.12.0-5'],
+  },
+  'reauth-failure-ignored': {
+    description: 'v5: a failed re-authentication leaves the connection open instead of closing it.',
+    statements: ['MQTT-4.12.1-2'],
   },
 };

@@ -1,5 +1,6 @@
 // Broker options: everything optional for the user (BrokerOptions), everything resolved for the code
 // (ResolvedBrokerOptions). Safe defaults live in one DEFAULTS object.
+import type { EnhancedAuthMethod } from './auth/enhanced.js';
 import type { MutationName } from './mutations.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -58,6 +59,11 @@ export interface BrokerOptions {
   /** Output bytes buffered on a socket beyond which QoS 0 messages are dropped and QoS 1/2 are queued. Default 1 MiB. */
   maxWriteBuffer?: number;
   authenticate?: (req: AuthenticateRequest) => boolean | Promise<boolean>;
+  /**
+   * v5 enhanced authentication methods offered (e.g. scramSha256(users)). A CONNECT naming one runs
+   * its AUTH exchange instead of the password check; other methods are refused (0x8C).
+   */
+  enhancedAuthentication?: readonly EnhancedAuthMethod[];
   authorizePublish?: (client: ClientIdentity, topic: string) => boolean;
   authorizeSubscribe?: (client: ClientIdentity, topicFilter: string) => boolean;
   /**
@@ -90,6 +96,7 @@ export interface ResolvedBrokerOptions {
   subscriptionIdentifiersAvailable: boolean;
   maxWriteBuffer: number;
   authenticate: ((req: AuthenticateRequest) => boolean | Promise<boolean>) | undefined;
+  enhancedAuthentication: readonly EnhancedAuthMethod[];
   authorizePublish: ((client: ClientIdentity, topic: string) => boolean) | undefined;
   authorizeSubscribe: ((client: ClientIdentity, topicFilter: string) => boolean) | undefined;
   authorizeRead: ((client: ClientIdentity, topic: string) => boolean) | undefined;
@@ -142,6 +149,7 @@ export function resolveOptions(options: BrokerOptions = {}): ResolvedBrokerOptio
       options.subscriptionIdentifiersAvailable ?? DEFAULTS.subscriptionIdentifiersAvailable,
     maxWriteBuffer: options.maxWriteBuffer ?? DEFAULTS.maxWriteBuffer,
     authenticate: options.authenticate,
+    enhancedAuthentication: options.enhancedAuthentication ?? [],
     authorizePublish: options.authorizePublish,
     authorizeSubscribe: options.authorizeSubscribe,
     authorizeRead: options.authorizeRead,

@@ -15,6 +15,14 @@ export {
 } from './password-file.js';
 export { AuthFileError, type AuthFileErrorCode } from './errors.js';
 export { PasswordLogin, type PasswordLoginOptions } from './password-login.js';
+export type { AuthExchange, AuthStep, EnhancedAuthMethod } from './enhanced.js';
+export {
+  scramSha256,
+  scramCredential,
+  SCRAM_SHA_256,
+  DEFAULT_SCRAM_ITERATIONS,
+  type ScramCredential,
+} from './scram.js';
 export { LoginGate, THROTTLED, type LoginGateOptions } from './login-gate.js';
 export { patternCoversFilter, patternMatchesTopic } from './topic-patterns.js';
 

@@ -2,6 +2,7 @@
 // decision applied by the connection: session, will, keep-alive, CONNACK.
 import { ConnectReturnCode311, ReasonCode, validateTopicName } from '../../wire/index.js';
 import type { ConnectPacket, Properties, ProtocolLevel } from '../../wire/types.js';
+import type { EnhancedAuthMethod } from '../auth/enhanced.js';
 import { forwardedProperties } from '../session/message.js';
 import type { AuthenticateRequest } from '../options.js';
 import type { ConnectContext, ConnectDecision } from './context.js';
@@ -26,10 +27,90 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
       ? ctx.refuse(code)
       : ctx.refuse(code, reason);
 
-  if (v5 && properties.authenticationMethod !== undefined) {
-    // [MQTT-4.12.0-1] no enhanced authentication method is supported.
-    return refuse(ReasonCode.BadAuthenticationMethod, 'authentication method not supported');
+  const methodName = v5 ? properties.authenticationMethod : undefined;
+  if (methodName !== undefined) {
+    const method = ctx.options.enhancedAuthentication.find((offered) => offered.name === methodName);
+    // [MQTT-4.12.0-1] a method the server does not offer is refused.
+    if (method === undefined) {
+      return refuse(ReasonCode.BadAuthenticationMethod, 'authentication method not supported');
+    }
+    return authenticateEnhanced(ctx, method, properties.authenticationData, refuse, (done) =>
+      proceed(ctx, packet, refuse, done),
+    );
   }
+  return proceed(ctx, packet, refuse, undefined);
+}
+
+/** What a successful enhanced authentication hands to the rest of CONNECT. */
+interface Authenticated {
+  username: string;
+  /** Authentication Method (and final Authentication Data) for the CONNACK [MQTT-4.12.0-5]. */
+  properties: Properties;
+}
+
+/**
+ * One round of the enhanced authentication of a CONNECT: the method's answer to the client's data
+ * goes back in AUTH 0x18 and the next AUTH continues it; success completes the CONNECT, failure
+ * refuses it. Returns before the client answers: the AUTH packets come through `awaitAuth`.
+ */
+function authenticateEnhanced(
+  ctx: ConnectContext,
+  method: EnhancedAuthMethod,
+  data: Buffer | undefined,
+  refuse: (code: number | undefined, reason?: string) => void,
+  done: (authenticated: Authenticated) => void | Promise<void>,
+  exchange = method.start(),
+): void | Promise<void> {
+  const result = exchange.step(data);
+  if (result.kind === 'failure') {
+    return refuse(ReasonCode.NotAuthorized, `authentication failed: ${result.reason}`);
+  }
+  if (result.kind === 'success') {
+    return done({
+      username: result.username,
+      properties: {
+        authenticationMethod: method.name,
+        ...(result.data !== undefined && { authenticationData: result.data }),
+      },
+    });
+  }
+  // [MQTT-4.12.0-2] [MQTT-4.12.0-3] AUTH with 0x18 Continue authentication; [MQTT-4.12.0-5] the
+  // method of the CONNECT; the Reason String goes when it would exceed the client's Maximum
+  // Packet Size [MQTT-3.15.2-2] [MQTT-3.15.2-3] (Connection.write).
+  const continueCode = ctx.has('auth-continue-success-code')
+    ? ReasonCode.Success
+    : ReasonCode.ContinueAuthentication;
+  ctx.send({
+    type: 'auth',
+    reasonCode: continueCode,
+    properties: {
+      authenticationMethod: method.name,
+      authenticationData: result.data,
+      ...ctx.problem(`continue ${method.name} authentication`),
+    },
+  });
+  ctx.awaitAuth((auth) => {
+    if (
+      auth.reasonCode !== ReasonCode.ContinueAuthentication ||
+      auth.properties?.authenticationMethod !== method.name
+    ) {
+      return ctx.fail(ReasonCode.ProtocolError, 'AUTH must continue the authentication with its method');
+    }
+    return authenticateEnhanced(ctx, method, auth.properties.authenticationData, refuse, done, exchange);
+  });
+}
+
+/** The rest of CONNECT once the client is who it says (or enhanced authentication vouched for it). */
+function proceed(
+  ctx: ConnectContext,
+  packet: ConnectPacket,
+  refuse: (code: number | undefined, reason?: string) => void,
+  enhanced: Authenticated | undefined,
+): void | Promise<void> {
+  const version = packet.protocolLevel as ProtocolLevel;
+  const v5 = version === 5;
+  const properties = packet.properties ?? {};
+  const username = enhanced === undefined ? packet.username : enhanced.username;
   if (v5 && (properties.receiveMaximum === 0 || properties.maximumPacketSize === 0)) {
     return refuse(ReasonCode.ProtocolError, 'receive maximum and maximum packet size must not be 0');
   }
@@ -111,15 +192,19 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
       cleanStart: packet.cleanStart,
       sessionExpiry,
       connackProperties: v5
-        ? connackProperties(ctx, {
-            assignedClientId: assignedClientId ? clientId : undefined,
-            sessionExpiryCapped,
-            sessionExpiry,
-          })
+        ? {
+            ...connackProperties(ctx, {
+              assignedClientId: assignedClientId ? clientId : undefined,
+              sessionExpiryCapped,
+              sessionExpiry,
+            }),
+            ...(enhanced !== undefined && !ctx.has('auth-method-not-echoed') && enhanced.properties),
+          }
         : undefined,
+      ...(enhanced !== undefined && { authenticationMethod: enhanced.properties.authenticationMethod }),
       keepAlive: packet.keepAlive,
       will: willDecision,
-      username: packet.username,
+      username,
       clientReceiveMaximum: properties.receiveMaximum ?? 65_535,
       clientMaximumPacketSize: properties.maximumPacketSize ?? Number.POSITIVE_INFINITY,
       clientTopicAliasMaximum: properties.topicAliasMaximum ?? 0,
@@ -132,13 +217,13 @@ export function handleConnect(ctx: ConnectContext, packet: ConnectPacket): void 
   // it is due (Broker.publishWill), as a hook's answer may change.
   const willAllowed = (): boolean => {
     if (will === undefined) return true;
-    const client = packet.username === undefined ? { clientId } : { clientId, username: packet.username };
+    const client = username === undefined ? { clientId } : { clientId, username };
     return ctx.authorizePublish(client, will.topic);
   };
   const refuseWill = (): void =>
     refuse(v5 ? ReasonCode.NotAuthorized : ConnectReturnCode311.NotAuthorized, 'will topic not authorized');
 
-  if (!ctx.needsAuthentication) return willAllowed() ? decide() : refuseWill();
+  if (!ctx.needsAuthentication || enhanced !== undefined) return willAllowed() ? decide() : refuseWill();
   const request: AuthenticateRequest = { clientId };
   if (packet.username !== undefined) request.username = packet.username;
   if (packet.password !== undefined) request.password = packet.password;

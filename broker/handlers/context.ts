@@ -1,7 +1,8 @@
 // The narrow contexts handed to packet handlers. A handler sees what its packet type needs:
 // a way to write packets and fail the connection, the session, and the broker services it uses.
 // It never sees the connection object or the socket.
-import type { Packet, ProtocolLevel, Properties } from '../../wire/types.js';
+import type { AuthPacket, Packet, ProtocolLevel, Properties } from '../../wire/types.js';
+import type { AuthExchange } from '../auth/enhanced.js';
 import type { MutationName } from '../mutations.js';
 import type { AuthenticateRequest, ClientIdentity, LogFunction, ResolvedBrokerOptions } from '../options.js';
 import type { Router } from '../router/router.js';
@@ -76,6 +77,8 @@ export interface ConnectDecision {
   requestProblemInformation: boolean;
   /** v5 CONNACK properties (server limits and capabilities); undefined for 3.1.x. */
   connackProperties: Properties | undefined;
+  /** The enhanced authentication method the connection authenticated with (re-authentication uses it). */
+  authenticationMethod?: string;
 }
 
 export interface ConnectContext extends PacketContext {
@@ -94,4 +97,14 @@ export interface ConnectContext extends PacketContext {
   /** Takes over / creates the session, starts keep-alive, sends CONNACK 0x00. */
   accept(decision: ConnectDecision): void;
   newClientId(): string;
+  /** During enhanced authentication: the next AUTH packet goes to `next` (other packets end the connection). */
+  awaitAuth(next: (packet: AuthPacket) => void | Promise<void>): void;
+}
+
+/** AUTH on a connected session: re-authentication with the method of the CONNECT [MQTT-4.12.1-1]. */
+export interface AuthContext extends PacketContext {
+  /** The method the connection authenticated with; undefined when it used none. */
+  readonly authenticationMethod: string | undefined;
+  /** The re-authentication in progress, if any. */
+  reauthentication: AuthExchange | undefined;
 }

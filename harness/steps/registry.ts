@@ -11,6 +11,7 @@ import type {
   StepDefinition,
   VisitSteps,
 } from './define.js';
+import { auth } from './kinds/auth.js';
 import { connect } from './kinds/connect.js';
 import { disconnect } from './kinds/disconnect.js';
 import { drop } from './kinds/drop.js';
@@ -53,6 +54,7 @@ const STEP_TABLE = {
   unsubscribe,
   publish,
   ping,
+  auth,
   parallel: parallelStep<StepInput, StepMap>(nestedStep),
   repeat: repeatStep<StepInput, StepMap>(nestedStep),
   when: whenStep<StepInput, StepMap>(nestedStep),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   createPasswordEntry,
   packageVersion,
+  scramSha256,
   startBroker,
   type RunningBroker,
   type StartBrokerOptions,
@@ -86,8 +87,12 @@ export async function configureReference(
   settings: TargetSettings,
   dir: string,
 ): Promise<Configured<ReferenceOptions>> {
-  const { users, acl, ...features } = settings;
+  const { users, acl, authenticationMethods, ...features } = settings;
   const configured: ReferenceOptions = { ...options, ...features };
+  if (authenticationMethods !== undefined && users !== undefined) {
+    // SCRAM-SHA-256 is the one method the reference broker offers.
+    configured.enhancedAuthentication = [scramSha256(users)];
+  }
   if (users !== undefined) {
     const lines = await Promise.all(
       Object.entries(users).map(([user, password]) => createPasswordEntry(user, password, TEST_SCRYPT)),

@@ -31,6 +31,12 @@ export const TargetSettingsSchema = Type.Object(
         description: 'user name → password (a password file); anonymous clients are refused',
       }),
     ),
+    authenticationMethods: Type.Optional(
+      Type.Array(Type.Literal('SCRAM-SHA-256'), {
+        description: 'v5 enhanced authentication offered to the users (needs users)',
+        uniqueItems: true,
+      }),
+    ),
     acl: Type.Optional(
       Type.Array(AclGrantSchema, {
         description: 'what every user may do; anything not granted is denied (needs users)',

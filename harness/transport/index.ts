@@ -4,7 +4,7 @@ import { openSocket } from './socket.js';
 import type { ConnectOptions, Connection } from './types.js';
 import { openWebSocket } from './websocket.js';
 
-export type { CloseInfo, CloseKind, ConnectOptions, Connection } from './types.js';
+export type { CloseInfo, CloseKind, ConnectOptions, Connection, WebSocketControl } from './types.js';
 
 export function openConnection(endpoint: Endpoint, options: ConnectOptions = {}): Promise<Connection> {
   switch (endpoint.transport) {

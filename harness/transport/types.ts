@@ -23,6 +23,16 @@ export interface Connection {
   /** Abrupt close without flushing (the broker sees the connection drop). */
   destroy(): void;
   readonly closed: boolean;
+  /** WebSocket connections only: the handshake's outcome and control over framing. */
+  readonly websocket?: WebSocketControl;
+}
+
+/** What a scenario may do below MQTT on a WebSocket connection. */
+export interface WebSocketControl {
+  /** The subprotocol the server selected in the handshake ('' when none). */
+  readonly protocol: string;
+  /** Sends one data frame: binary unless `text`; `fin: false` leaves the message open (continuation follows). */
+  sendFrame(data: Buffer, options: { text?: boolean; fin?: boolean }): void;
 }
 
 export interface ConnectOptions {

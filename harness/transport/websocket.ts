@@ -44,7 +44,7 @@ export function openWebSocket(endpoint: Endpoint, options: ConnectOptions): Prom
         else events.close({ kind: 'fin' });
       });
 
-      const connection = connectionOf(endpoint.transport, events, {
+      const base = connectionOf(endpoint.transport, events, {
         write(data) {
           if (socket.readyState === WebSocket.OPEN) socket.send(data, { binary: true });
         },
@@ -56,6 +56,19 @@ export function openWebSocket(endpoint: Endpoint, options: ConnectOptions): Prom
         destroy() {
           localClose = true;
           socket.terminate();
+        },
+      });
+      // `ws` continues a message sent with fin false in continuation frames, whatever `binary` says.
+      const connection: Connection = Object.defineProperty(base, 'websocket', {
+        enumerable: true,
+        value: {
+          get protocol() {
+            return socket.protocol;
+          },
+          sendFrame(data: Buffer, options: { text?: boolean; fin?: boolean }) {
+            if (socket.readyState !== WebSocket.OPEN) return;
+            socket.send(data, { binary: options.text !== true, fin: options.fin ?? true });
+          },
         },
       });
       return () => socket.terminate();

@@ -31,6 +31,7 @@ describe('step registry', () => {
       'unsubscribe',
       'publish',
       'ping',
+      'auth',
       'parallel',
       'repeat',
       'when',
@@ -60,6 +61,7 @@ describe('step registry', () => {
         '  - unsubscribe: { filter: t }',
         '  - publish: { topic: t }',
         '  - ping: {}',
+        '  - auth: { data: x }',
         '  - parallel: [[{ wait: 1 }], [{ wait: 2 }]]',
         '  - repeat: { count: 2, steps: [{ wait: 3 }] }',
         '  - when: { connack: { maximumQoS: 2 }, then: [{ wait: 4 }] }',
@@ -71,18 +73,18 @@ describe('step registry', () => {
     const plain = STEP_KINDS.filter((kind) => kind !== 'repeat' && kind !== 'when');
     expect(kinds).toEqual([...plain, 'wait', 'wait', 'when']);
     expect(scenario?.steps.map((step) => step.location)).toEqual([
-      ...Array.from({ length: 17 }, (_, i) => `s.yaml:${i + 3}`),
-      's.yaml:20',
-      's.yaml:20',
+      ...Array.from({ length: 18 }, (_, i) => `s.yaml:${i + 3}`),
       's.yaml:21',
+      's.yaml:21',
+      's.yaml:22',
     ]);
     // Indexes count the flattened list: parallel first, then its branches' steps (when: the same).
-    expect(scenario?.stepCount).toBe(23);
+    expect(scenario?.stepCount).toBe(24);
     expect(scenario?.steps.map((step) => step.index)).toEqual([
-      ...Array.from({ length: 17 }, (_, i) => i),
-      19,
+      ...Array.from({ length: 18 }, (_, i) => i),
       20,
       21,
+      22,
     ]);
   });
 

@@ -11,7 +11,12 @@ import {
   type ProtocolLevel,
 } from '../../../wire/index.js';
 import type { Endpoint } from '../../targets/types.js';
-import { openConnection, type CloseInfo, type Connection } from '../../transport/index.js';
+import {
+  openConnection,
+  type CloseInfo,
+  type Connection,
+  type WebSocketControl,
+} from '../../transport/index.js';
 import type { MqttVersion } from '../../vocabulary.js';
 
 export type InboxEvent =
@@ -48,6 +53,8 @@ export class ScenarioClient {
   private inbox: InboxEvent[] = [];
   /** Every event received, for evidence (bounded). */
   readonly log: InboxEvent[] = [];
+  /** The Authentication Data of the last CONNECT or AUTH sent (the `auth` step continues from it). */
+  sentAuthenticationData: Buffer | undefined;
   /** The properties of the last CONNACK received (what the broker announced), for `when`. */
   connack: { properties: Properties } | undefined;
   private seq = 0;
@@ -72,6 +79,11 @@ export class ScenarioClient {
 
   get level(): ProtocolLevel {
     return this.version === '5.0' ? 5 : 4;
+  }
+
+  /** The WebSocket control of the open connection, if it is one. */
+  get websocket(): WebSocketControl | undefined {
+    return this.connection?.websocket;
   }
 
   get isOpen(): boolean {
@@ -113,6 +125,11 @@ export class ScenarioClient {
 
   private write(bytes: Buffer, packet: Packet | undefined): void {
     if (!this.connection || this.connection.closed) throw new Error(`client '${this.name}' is not connected`);
+    const authData =
+      packet?.type === 'connect' || packet?.type === 'auth'
+        ? packet.properties?.authenticationData
+        : undefined;
+    if (authData !== undefined) this.sentAuthenticationData = authData;
     this.connection.write(bytes);
     this.observer?.sent(this, bytes, packet);
   }

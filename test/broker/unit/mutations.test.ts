@@ -5,6 +5,7 @@ import { encode } from '../../../wire/index.js';
 import type { PublishPacket } from '../../../wire/types.js';
 import { MUTATIONS, MUTATION_NAMES } from '../../../broker/mutations.js';
 import type { BrokerOptions } from '../../../broker/options.js';
+import { scramSha256 } from '../../../broker/auth/scram.js';
 import type { MutationName } from '../../../broker/mutations.js';
 import { TestClient, connectPacket, startTestBroker } from './helpers.js';
 
@@ -236,5 +237,22 @@ describe('mutations change behaviour', () => {
       denyingAcl,
     );
     expect(delivered).toEqual(['delivered', 'not delivered']);
+  });
+
+  it('auth-continue-success-code: the SCRAM challenge comes in AUTH 0x00 instead of 0x18', async () => {
+    const codes = await both(
+      'auth-continue-success-code',
+      async (port) => {
+        const client = await TestClient.open(port, 5);
+        const properties = {
+          authenticationMethod: 'SCRAM-SHA-256',
+          authenticationData: Buffer.from('n,,n=u,r=abc'),
+        };
+        client.send(connectPacket({ properties }, 5));
+        return (await client.next('auth')).reasonCode;
+      },
+      { enhancedAuthentication: [scramSha256({ u: 'p' }, 4096)] },
+    );
+    expect(codes).toEqual([0x18, 0]);
   });
 });
