@@ -79,6 +79,7 @@ export async function runExplore(options: RunExploreOptions): Promise<ExploreRep
   if (options.replay !== false) {
     const replay = await runHarness({
       paths: [file],
+      reporters: [],
       targets: [options.target],
       cwd: options.cwd,
       ...(options.signal !== undefined && { signal: options.signal }),
