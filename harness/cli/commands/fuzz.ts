@@ -140,6 +140,7 @@ function referenceProcess(): TargetConfig {
         'warn',
       ],
       env: { NODE_OPTIONS: '' },
+      versionArgs: ['--version'],
       capabilities: ['mqtt-3.1.1', 'mqtt-5.0'],
     },
   };
