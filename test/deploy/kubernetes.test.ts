@@ -48,7 +48,9 @@ describe('deploy/kubernetes', () => {
   });
 
   it('a broken manifest does not validate (the check can fail)', () => {
-    const job = structuredClone(byName('Job', 'harness-shards')) as { spec: Record<string, unknown> };
+    const job = structuredClone(byName('Job', 'harness-shards')) as unknown as {
+      spec: Record<string, unknown>;
+    };
     job.spec['completions'] = 'four';
     expect(() => new Job(job as never).validate()).toThrow(/completions/);
   });
