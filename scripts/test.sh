@@ -33,7 +33,7 @@ npm run format:check
 npx vitest run
 # Explore: 60 s of generated client sessions against the reference broker with a fixed seed, each checked
 # against the broker model (docs/explore.md); a disagreement fails the job and prints the shrunk scenario.
-node bin/harness.js explore -t reference --seed 20261207 --budget 60s --out reports/ci-explore
+node bin/harness.js explore -t reference --seed 20261207 --budget 60s --grace 1500 --out reports/ci-explore
 # The fuzzer and abuser (docs/fuzz.md) for 60 s against the reference broker, run as a process of its
 # own; a failure leaves its reproducer under reports/ci-fuzz and fails the job.
 node bin/harness.js fuzz --target reference --seconds 60 --output-dir reports/ci-fuzz

@@ -33,6 +33,7 @@ describe('explore against the reference broker', () => {
         seed: 7,
         budgetMs: 120_000,
         maxSessions: 40,
+        graceMs: 1500,
         shrinkBudgetMs: 20_000,
         outDir: dir,
         cwd: process.cwd(),
