@@ -55,11 +55,15 @@ export const stalledPhase: Phase = {
         if (!written) {
           // The broker pushes back (or stopped reading): wait for drain, but never past the deadline.
           const begin = Date.now();
-          await Promise.race([
-            new Promise((resolve) => publisher.socket.once('drain', resolve)),
-            sleep(Math.max(0, deadline - Date.now()), context.signal),
-            publisher.closed,
-          ]);
+          const drained = new Promise((resolve) => publisher.socket.once('drain', resolve));
+          // Woken each second (no abort listener outlives its wait) until drained or the deadline.
+          while (
+            publisher.socket.writableNeedDrain &&
+            !publisher.socket.destroyed &&
+            running(context, deadline)
+          ) {
+            await Promise.race([drained, sleep(1000, context.signal), publisher.closed]);
+          }
           stats.publishBlockedMs += Date.now() - begin;
         }
         if (stats.published % 64 === 0) await sleep(1, context.signal);
