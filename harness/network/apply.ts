@@ -1,7 +1,7 @@
 // applyProfile: puts a network profile between the harness and a target. The proxy backend always
 // runs (it applies the stream toxics and measures round trips), in a worker thread of its own; the
 // kernel backend is added when the profile has packet-level effects.
-import type { ProfileInfo } from '../result/model.js';
+import type { ProfileCheck, ProfileInfo } from '../result/model.js';
 import type { Endpoint } from '../targets/types.js';
 import { NetworkError } from './errors.js';
 import { detectKernel } from './kernel/detect.js';
@@ -12,6 +12,7 @@ import { startTcpProxy } from './proxy.js';
 import { controlInThread, type ProxyControl } from './proxy-control.js';
 import { startProxyThread } from './proxy-thread.js';
 import type { MeasuredEffect } from './stats.js';
+import { checkProfile, nominalOf, type ProfileNominal } from './profile-check.js';
 import type { ResolvedProfile, ResolvedToxic } from './schema.js';
 import type { Random } from './distribution.js';
 import { isIP } from 'node:net';
@@ -30,6 +31,10 @@ export interface AppliedProfile {
   profile: ResolvedProfile;
   proxy: ProxyControl;
   kernel?: KernelLink;
+  /** The effect the profile's proxy should have (its toxics: the profile's and any it took over from the kernel). */
+  nominal: ProfileNominal;
+  /** Starts measuring apart (one load); the function it returns ends that and compares with the nominal. */
+  watch(): Promise<() => Promise<ProfileCheck>>;
   /** What the profile measured over its whole life: complete after close(), empty before. */
   info(): ProfileInfo;
   close(): Promise<void>;
@@ -65,6 +70,7 @@ export async function applyProfile(
     }
   }
   let proxy: ProxyControl;
+  const nominal = nominalOf([...profile.toxics, ...extraToxics]);
   try {
     const proxyOptions = {
       profile: { ...profile, toxics: [...profile.toxics, ...extraToxics] },
@@ -109,6 +115,11 @@ export async function applyProfile(
     proxy,
     ...(kernel ? { kernel } : {}),
     close,
+    nominal,
+    async watch() {
+      const window = await proxy.openWindow();
+      return async () => checkProfile(nominal, await proxy.closeWindow(window), proxy.runsIn);
+    },
     info(): ProfileInfo {
       const m: Partial<MeasuredEffect> = measured ?? {};
       const info: ProfileInfo = {

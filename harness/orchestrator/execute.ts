@@ -2,7 +2,7 @@
 // run the conformance instances on the worker pool, then the loads one after another, and stop
 // everything at the end, whatever happened. Results go to the reporter as they arrive.
 import { randomBytes } from 'node:crypto';
-import type { LoadResult, ScenarioResult, SweepResult, TargetInfo } from '../result/model.js';
+import type { LoadResult, ProfileCheck, ScenarioResult, SweepResult, TargetInfo } from '../result/model.js';
 import { runLoad } from '../runner/load-run.js';
 import { runPool } from '../runner/pool.js';
 import { instanceId, type ScenarioInstance } from '../runner/scenario-run.js';
@@ -79,6 +79,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
         continue;
       }
       const { scenario, version, profile } = run;
+      const watching = await links.watch(target, profile);
       const result = await runLoad({
         scenario,
         version,
@@ -89,6 +90,8 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
         reporter,
         ...(plan.shard && { shard: plan.shard }),
       });
+      const profileCheck = await watching?.();
+      if (profileCheck) judgeProfile(result, profileCheck);
       loads.push(result);
       reporter.onLoadEnd?.(result);
       if (signal.aborted) interrupted = { reason: 'interrupted' };
@@ -182,4 +185,9 @@ function unrunnable(run: PlannedRun, reason: string): ScenarioResult {
     reason,
     durationMs: 0,
   };
+}
+
+/** Records what the load's network profile did beside what it should have done. */
+function judgeProfile(result: LoadResult, check: ProfileCheck): void {
+  result.profileCheck = check;
 }

@@ -2,7 +2,7 @@
 // under it and applied once; a scenario's own profile is applied per instance, right before it runs.
 // What each profile measured is kept for the result, under the name the run gave the profile.
 import { applyProfile, type AppliedProfile } from '../network/index.js';
-import type { ProfileInfo } from '../result/model.js';
+import type { ProfileCheck, ProfileInfo } from '../result/model.js';
 import type { ScenarioInstance } from '../runner/scenario-run.js';
 import type { Endpoint, StartedTarget } from '../targets/types.js';
 import type { PlannedProfile } from './plan.js';
@@ -53,6 +53,24 @@ export class NetworkLinks {
       this.shared.set(key, link);
     }
     return 'error' in link ? { error: link.error } : { endpoint: link.applied.endpoint };
+  }
+
+  /**
+   * Starts watching the shared profile between a target and the harness (one load); the function it
+   * returns says what the profile did meanwhile. Undefined without a profile.
+   */
+  async watch(
+    target: StartedTarget,
+    profile: PlannedProfile,
+  ): Promise<(() => Promise<ProfileCheck | undefined>) | undefined> {
+    const link = this.shared.get(infoKey(target.name, profile.name));
+    if (link === undefined || !('applied' in link)) return undefined;
+    try {
+      const done = await link.applied.watch();
+      return () => done().catch(() => undefined); // the proxy went away (run interrupted)
+    } catch {
+      return undefined;
+    }
   }
 
   /** For an instance whose scenario carries its own profile: applied when the instance starts. */

@@ -52,6 +52,27 @@ export interface MeasuredEffect {
   packets?: { dropped: number; duplicated: number };
 }
 
+/**
+ * What a load's network profile did while the load ran. Measured by the profile's proxy: its own share
+ * of each CONNECT→CONNACK / PINGREQ→PINGRESP round trip (the broker's answer time taken out), and the
+ * bytes per direction over the span they flowed. A miss: RTT off by more than max(10 %, 2 ms), or a
+ * direction faster than its bandwidth limit by more than 10 % (docs/network.md, "Profile check").
+ */
+export interface ProfileCheck {
+  nominalRttMs: number;
+  /** p50 of the profile's share of the round trips timed during the load. */
+  measuredRttMs?: number;
+  rttSamples: number;
+  /** The tightest bandwidth limit per direction, bytes/s. */
+  nominalThroughputBytesPerSec?: { upstream?: number; downstream?: number };
+  measuredThroughputBytesPerSec?: { upstream: number; downstream: number };
+  /** Where the proxy's event loop ran: its own worker thread, or the harness's thread. */
+  runsIn: 'worker-thread' | 'calling-thread';
+  withinTolerance: boolean;
+  /** Why it missed, or what could not be judged. */
+  reason?: string;
+}
+
 export interface ProfileInfo {
   name: string;
   description?: string;
@@ -241,6 +262,8 @@ export interface LoadResult {
   /** The first error messages (connect refusals, closed connections, decode errors). */
   errorMessages?: string[];
   thresholds: ThresholdResult[];
+  /** The network profile's measured effect during this load beside its nominal one (absent: no profile). */
+  profileCheck?: ProfileCheck;
   verdict: LoadVerdict;
   reason?: string;
   /** One shard's part of a sharded load (`--shard I/N`); `harness merge` joins the shards exactly. */
