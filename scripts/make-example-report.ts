@@ -1,17 +1,23 @@
 // Generates reports/examples/ (results.json, report.html, report.md, junit.xml, report.png) from a
-// REAL run: conformance and load scenarios against the reference broker and Mosquitto, through the
-// network profiles lan, 3g and lossy-5. Run it with:
-//   npx tsx scripts/make-example-report.ts [--output-dir DIR] [--no-screenshot] [paths...]
-// Default paths: scenarios/basic (conformance) and reports/examples/load-qos1-short.yaml (a short
-// QoS 1 load sized to fit through 3g). Default output: reports/examples. It calls the programmatic
-// API as `harness run` does, then takes a screenshot of report.html with playwright-core and the
-// system Chromium (CHROMIUM=/path overrides /usr/bin/chromium). The exit code is 0 when the reports
-// were written, whatever the verdicts; 1 when the run or the screenshot could not be made.
+// REAL run: rate sweeps of the reference broker, Mosquitto and Aedes through the network profiles
+// lan, 3g and lossy-5 — ten QoS 1 pairs and a QoS 0 fan-out to ten subscribers, the offered rate
+// doubling to each broker's knee, two climbs each with the targets interleaved — rendered with the
+// comparison views. Run it with:
+//   npx tsx scripts/make-example-report.ts [--output-dir DIR] [--no-screenshot] [--baseline TARGET]
+//       [-t TARGET]... [-p PROFILE]... [--from results.json] [paths...]
+// Default paths: reports/examples/sweep-pairs-qos1.yaml and sweep-fanout-qos0.yaml (add
+// scenarios/basic for conformance too). Default output: reports/examples. It calls the programmatic
+// API as `harness run` does, then takes a screenshot of the comparison in report.html with
+// playwright-core and the system Chromium (CHROMIUM=/path overrides /usr/bin/chromium). The exit
+// code is 0 when the reports were written, whatever the verdicts; 1 when the run or the screenshot
+// could not be made.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runHarness } from '../harness/api.js';
+import { readRunResult } from '../harness/compare/index.js';
+import type { RunResult } from '../harness/result/model.js';
 import { loadConfig } from '../harness/config/index.js';
 import { createReporter } from '../harness/reporters/index.js';
 
@@ -21,12 +27,21 @@ const args = parseArgs({
   options: {
     'output-dir': { type: 'string' },
     'no-screenshot': { type: 'boolean' },
+    baseline: { type: 'string' },
+    target: { type: 'string', short: 't', multiple: true },
+    profile: { type: 'string', short: 'p', multiple: true },
+    from: { type: 'string' },
   },
 });
 const outputDir = resolve(root, args.values['output-dir'] ?? 'reports/examples');
 const requested = args.positionals;
 const wanted =
-  requested.length > 0 ? requested : ['scenarios/basic', 'reports/examples/load-qos1-short.yaml'];
+  requested.length > 0
+    ? requested
+    : ['reports/examples/sweep-pairs-qos1.yaml', 'reports/examples/sweep-fanout-qos0.yaml'];
+const targets = args.values.target ?? ['reference', 'mosquitto', 'aedes'];
+const profiles = args.values.profile ?? ['lan', '3g', 'lossy-5'];
+const baselineTarget = args.values.baseline ?? targets[0]!;
 const paths = wanted.map((p) => resolve(root, p));
 const missing = paths.filter((p) => !existsSync(p));
 if (missing.length > 0) {
@@ -44,8 +59,8 @@ if (process.getuid?.() !== 0) {
 const config = await loadConfig(
   {
     paths,
-    targets: ['reference', 'mosquitto'],
-    profiles: ['lan', '3g', 'lossy-5'],
+    targets,
+    profiles,
     outputDir,
     reporters: ['list', 'json', 'junit', 'markdown', 'html'],
     // Under lossy-5 a lost SYN or FIN is resent after 1 s, then 2 s, 4 s (TCP back-off): the default
@@ -62,18 +77,19 @@ const reporter = createReporter(config.reporters, {
   outputDir,
   isTTY: Boolean(process.stdout.isTTY),
   env: {}, // never append the example to a CI job summary
+  baselineTarget,
 });
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 
-const result = await runHarness({
-  config,
-  bail: false,
-  reporters: [reporter],
-  signal: controller.signal,
-  cwd: root,
-});
+// --from FILE: render a saved result again (after a change to the reporters), without a new run.
+const from = args.values.from;
+const result: RunResult =
+  from === undefined
+    ? await runHarness({ config, bail: false, reporters: [reporter], signal: controller.signal, cwd: root })
+    : await readRunResult(resolve(root, from));
+if (from !== undefined) await reporter.onEnd?.(result);
 
 const written = ['results.json', 'report.html', 'report.md', 'junit.xml'].filter((f) =>
   existsSync(join(outputDir, f)),
@@ -84,6 +100,12 @@ process.stdout.write(
     .join(', ')} — ${result.scenarios.length} scenario runs, ${result.loads.length} loads, ` +
     `${Math.round(result.durationMs / 1000)} s\n`,
 );
+for (const sweep of result.sweeps ?? []) {
+  const m = sweep.maxSustainableRate;
+  process.stdout.write(
+    `  ${sweep.name} · ${sweep.target} · ${sweep.profile}: max sustainable ${m.values.join(', ')} msg/s (${sweep.bound})\n`,
+  );
+}
 for (const profile of result.profiles) {
   process.stdout.write(
     `  profile ${profile.name}: backend ${profile.backend ?? 'none'}` +
@@ -123,7 +145,15 @@ async function screenshot(htmlPath: string, pngPath: string): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(30_000);
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-    await page.screenshot({ path: pngPath, fullPage: true, timeout: 30_000 });
+    // The header (badge) and the comparison: what the example is for. The whole page when the run
+    // has no comparison.
+    const compare = page.locator('#compare h3').first();
+    if ((await compare.count()) > 0) {
+      const charts = page.locator('#compare table[data-metric="p99"]').first();
+      const box = await charts.boundingBox();
+      const height = Math.ceil((box?.y ?? 1600) + (box?.height ?? 0) + 16);
+      await page.screenshot({ path: pngPath, clip: { x: 0, y: 0, width: 1280, height }, fullPage: true });
+    } else await page.screenshot({ path: pngPath, fullPage: true, timeout: 30_000 });
   } finally {
     await browser.close();
   }

@@ -73,4 +73,21 @@ describe('comparative views of rate sweeps', () => {
     expect(md).toContain('| lan | 400/s ±0 (n=3) | ≥ 800/s ±0 (n=3) |');
     expect(md).toContain('reference · lan: 800/s not sustained (delivered 70 % of offered)');
   });
+
+  it('shows a step that measured nothing as no data, not as zero, and compares nothing with it', () => {
+    const empty = sweepOf({ target: 'aedes', profile: 'lan', medianUs: 1000, saturatedAt: 100 });
+    for (const repetition of empty.repetitions)
+      for (const step of repetition.steps) {
+        step.latencySamples = 0;
+        step.deliveredRate = 0;
+        step.latencyUs = { p50: 0, p99: 0, p999: 0, max: 0 };
+      }
+    const result = sweepResult([sweepOf({ target: 'reference', profile: 'lan', medianUs: 1000 }), empty]);
+    const cell = comparativeView(result)!.workloads[0]!.rows[0]!.cells.get('aedes')!;
+    expect(cell.status).toBe('inconclusive');
+    expect(Number.isNaN(cell.metrics.p99.value)).toBe(true);
+    expect(cell.metrics.p99.caveat).toBeUndefined();
+    expect(cell.delta).toEqual({});
+    expect(renderMarkdown(result)).toContain('| lan | 100/s | 1ms ±50µs n=3 | no data (inconclusive) n=3 |');
+  });
 });

@@ -34,6 +34,7 @@ export function formatMetric(metric: MetricSpec, value: number): string {
 
 /** "12.3ms ±0.4ms" (symmetric t interval) or "12.3ms (11.9ms–13ms)" (order statistics). */
 export function valueText(metric: MetricSpec, v: MetricValue): string {
+  if (!Number.isFinite(v.value)) return 'no data';
   const main = formatMetric(metric, v.value);
   if (!v.ci) return main;
   if (v.method === 'order-statistics')
@@ -130,8 +131,8 @@ export function workloadNotes(workload: WorkloadView): string[] {
   const cells = workload.rows.flatMap((row) => [...row.cells.values()].map((cell) => ({ row, cell })));
   for (const metric of METRICS) {
     const thin = cells
-      .map(({ cell }) => cell.metrics[metric.id].samplesAbove)
-      .filter((n): n is number => n !== undefined && n < MIN_SAMPLES_ABOVE);
+      .filter(({ cell }) => cell.metrics[metric.id].caveat !== undefined)
+      .map(({ cell }) => cell.metrics[metric.id].samplesAbove!);
     if (thin.length === 0) continue;
     const low = Math.min(...thin);
     const high = Math.max(...thin);

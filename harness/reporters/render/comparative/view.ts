@@ -217,6 +217,8 @@ function cellView(target: string, reps: ComparisonPoint[]): CellView {
 }
 
 function metricValue(metric: MetricSpec, reps: ComparisonPoint[]): MetricValue {
+  // A step that measured nothing (it could not run) has no figure, not a zero.
+  if (reps.every((p) => p.latency.count === 0 && p.deliveredPerSec === 0)) return { value: NaN };
   if (metric.quantile === undefined) {
     if (reps.length >= 2) {
       const values = reps.map((p) => p.deliveredPerSec);
@@ -234,7 +236,7 @@ function metricValue(metric: MetricSpec, reps: ComparisonPoint[]): MetricValue {
   // The expected number of samples above the q-quantile: p99.9 of 1,600 samples rests on ~2.
   const samplesAbove = Math.round(fewest * (1 - q));
   const caveat =
-    samplesAbove < MIN_SAMPLES_ABOVE
+    fewest > 0 && samplesAbove < MIN_SAMPLES_ABOVE
       ? `${metric.label.split(' ')[0]} rests on ~${samplesAbove} sample${samplesAbove === 1 ? '' : 's'} above it`
       : undefined;
   const extra = { samplesAbove, ...(caveat === undefined ? {} : { caveat }) };
