@@ -1,27 +1,31 @@
 // The committed example under reports/examples/ is the output of one real run of
 // scripts/make-example-report.ts: these checks catch a partial regeneration (files from different
-// runs), a run that lost a target, profile or load, and a hand-edited result file.
+// runs), a run that lost a target, profile or sweep, and a hand-edited result file.
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRunResult } from '../../harness/compare/index.js';
 
 const dir = resolve(import.meta.dirname, '../../reports/examples');
-const TARGETS = ['reference', 'mosquitto'];
+const TARGETS = ['reference', 'mosquitto', 'aedes'];
+const WORKLOADS = ['example-pairs-qos1', 'example-fanout-qos0'];
 const PROFILES = ['lan', '3g', 'lossy-5'];
 
 describe('reports/examples', () => {
-  it('results.json is a valid RunResult covering both targets under lan, 3g and lossy-5', async () => {
+  it('results.json is a valid RunResult: both sweeps on every target under lan, 3g and lossy-5', async () => {
     const result = await readRunResult(resolve(dir, 'results.json'));
     expect(result.targets.map((t) => t.name).sort()).toEqual([...TARGETS].sort());
     expect(result.profiles.map((p) => p.name)).toEqual(PROFILES);
     for (const target of TARGETS) {
       for (const profile of PROFILES) {
-        const runs = result.scenarios.filter((s) => s.target === target && s.profile === profile);
-        expect(runs.length, `${target} × ${profile} scenario runs`).toBeGreaterThan(0);
-        const loads = result.loads.filter((l) => l.target === target && l.profile === profile);
-        expect(loads.length, `${target} × ${profile} loads`).toBeGreaterThan(0);
-        for (const load of loads) expect(load.intervals.length).toBeGreaterThan(1);
+        for (const name of WORKLOADS) {
+          const sweep = result.sweeps?.find(
+            (s) => s.target === target && s.profile === profile && s.name === name,
+          );
+          expect(sweep, `${name} × ${target} × ${profile}`).toBeDefined();
+          expect(sweep!.repetitions.length).toBe(2);
+          for (const repetition of sweep!.repetitions) expect(repetition.steps.length).toBeGreaterThan(0);
+        }
       }
     }
     // lossy-5 went through the kernel backend, or the profile says why not.
@@ -37,10 +41,14 @@ describe('reports/examples', () => {
     const fromHtml = JSON.parse(embedded![1]!) as { startedAt: string; summary: unknown };
     expect(fromHtml.startedAt).toBe(result.startedAt);
     expect(fromHtml.summary).toEqual(result.summary);
-    expect(html).toContain('<svg'); // the load charts
+    expect(html).toContain('<section id="compare">'); // the comparison views
+    expect(html).toContain(
+      'aria-label="Latency against delivered rate: example-pairs-qos1 · MQTT 5.0 (lossy-5)"',
+    );
 
     const md = await readFile(resolve(dir, 'report.md'), 'utf8');
     expect(md).toContain(`started ${result.startedAt}`);
+    expect(md).toContain('**maximum sustainable rate');
 
     const junit = await readFile(resolve(dir, 'junit.xml'), 'utf8');
     const tests = /<testsuites[^>]* tests="(\d+)"/.exec(junit);
