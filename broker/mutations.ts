@@ -50,6 +50,7 @@ export const MUTATION_NAMES = [
   'auth-continue-success-code',
   'auth-method-not-echoed',
   'reauth-failure-ignored',
+  'ws-accept-text-frames',
 ] as const;
 
 export type MutationName = (typeof MUTATION_NAMES)[number];
@@ -257,5 +258,9 @@ export const MUTATIONS: Record<MutationName, MutationInfo> = {
   'reauth-failure-ignored': {
     description: 'v5: a failed re-authentication leaves the connection open instead of closing it.',
     statements: ['MQTT-4.12.1-2'],
+  },
+  'ws-accept-text-frames': {
+    description: 'A WebSocket text frame is read as MQTT bytes instead of closing the connection.',
+    statements: ['MQTT-6.0.0-1'],
   },
 };

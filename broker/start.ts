@@ -80,7 +80,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const running: RunningListener[] = [];
   const onConnection = broker.handleConnection.bind(broker);
   try {
-    for (const config of listeners) running.push(await startListener(config, onConnection));
+    const acceptText = broker.options.mutations.has('ws-accept-text-frames');
+    for (const config of listeners) running.push(await startListener(config, onConnection, acceptText));
   } catch (error) {
     await Promise.allSettled(running.map((listener) => listener.close()));
     await broker.close();

@@ -9,6 +9,8 @@ export type * from './types.js';
 export function startListener(
   config: ListenerConfig,
   onConnection: ConnectionHandler,
+  /** Test-only: WebSocket text frames are read as MQTT bytes (mutation 'ws-accept-text-frames'). */
+  acceptTextFrames = false,
 ): Promise<RunningListener> {
   switch (config.type) {
     case 'tcp':
@@ -17,6 +19,6 @@ export function startListener(
       return startTlsListener(config, onConnection);
     case 'ws':
     case 'wss':
-      return startWsListener(config, onConnection);
+      return startWsListener(config, onConnection, acceptTextFrames);
   }
 }

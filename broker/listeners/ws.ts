@@ -14,6 +14,7 @@ export const MQTT_SUBPROTOCOL = 'mqtt';
 export async function startWsListener(
   config: WsListenerConfig | WssListenerConfig,
   onConnection: ConnectionHandler,
+  acceptTextFrames = false,
 ): Promise<RunningListener> {
   const tracker = new SocketTracker();
   const server = config.type === 'wss' ? createHttpsServer(tlsOptions(config)) : createHttpServer();
@@ -29,6 +30,12 @@ export async function startWsListener(
     perMessageDeflate: false,
   });
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    // [MQTT-6.0.0-1] MQTT travels in binary frames; any other data frame closes the connection.
+    // Registered before the stream's own listener, so the connection is gone before the bytes
+    // reach the broker (which then cannot answer them).
+    socket.on('message', (_data, isBinary) => {
+      if (!isBinary && !acceptTextFrames) socket.terminate();
+    });
     const stream = createWebSocketStream(socket);
     // The Duplex re-emits socket errors; the broker sees them as a closed connection.
     onConnection(stream, { ...remote(request.socket.remoteAddress), transport: config.type });

@@ -30,6 +30,7 @@ import { send } from './kinds/send.js';
 import { subscribe } from './kinds/subscribe.js';
 import { unsubscribe } from './kinds/unsubscribe.js';
 import { wait } from './kinds/wait.js';
+import { websocket } from './kinds/websocket.js';
 import { whenStep } from './kinds/when.js';
 import { closed } from './schema-parts.js';
 
@@ -55,6 +56,7 @@ const STEP_TABLE = {
   publish,
   ping,
   auth,
+  websocket,
   parallel: parallelStep<StepInput, StepMap>(nestedStep),
   repeat: repeatStep<StepInput, StepMap>(nestedStep),
   when: whenStep<StepInput, StepMap>(nestedStep),

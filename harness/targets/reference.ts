@@ -87,8 +87,9 @@ export async function configureReference(
   settings: TargetSettings,
   dir: string,
 ): Promise<Configured<ReferenceOptions>> {
-  const { users, acl, authenticationMethods, ...features } = settings;
+  const { users, acl, authenticationMethods, websocket, ...features } = settings;
   const configured: ReferenceOptions = { ...options, ...features };
+  if (websocket === true) configured.listeners = [{ type: 'ws', host: '127.0.0.1', port: 0, path: '/mqtt' }];
   if (authenticationMethods !== undefined && users !== undefined) {
     // SCRAM-SHA-256 is the one method the reference broker offers.
     configured.enhancedAuthentication = [scramSha256(users)];

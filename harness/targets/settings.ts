@@ -37,6 +37,11 @@ export const TargetSettingsSchema = Type.Object(
         uniqueItems: true,
       }),
     ),
+    websocket: Type.Optional(
+      Type.Boolean({
+        description: "scenarios reach the target over its WebSocket listener ('mqtt' subprotocol)",
+      }),
+    ),
     acl: Type.Optional(
       Type.Array(AclGrantSchema, {
         description: 'what every user may do; anything not granted is denied (needs users)',

@@ -81,7 +81,7 @@ describe('scenario validation errors', () => {
       name: 'two keys in one step',
       yaml: 'name: x\nsteps:\n  - wait: 1\n    drop: {}\n',
       expected: [
-        's.yaml:3:5: steps[0]: a step has exactly one key, one of: connect, reconnect, send, raw, expect, expectAll, expectNothing, expectCount, expectClosed, wait, disconnect, drop, subscribe, unsubscribe, publish, ping, auth, parallel, repeat, when',
+        's.yaml:3:5: steps[0]: a step has exactly one key, one of: connect, reconnect, send, raw, expect, expectAll, expectNothing, expectCount, expectClosed, wait, disconnect, drop, subscribe, unsubscribe, publish, ping, auth, websocket, parallel, repeat, when',
       ],
     },
     {

@@ -32,6 +32,7 @@ describe('step registry', () => {
       'publish',
       'ping',
       'auth',
+      'websocket',
       'parallel',
       'repeat',
       'when',
@@ -62,6 +63,7 @@ describe('step registry', () => {
         '  - publish: { topic: t }',
         '  - ping: {}',
         '  - auth: { data: x }',
+        '  - websocket: { text: x }',
         '  - parallel: [[{ wait: 1 }], [{ wait: 2 }]]',
         '  - repeat: { count: 2, steps: [{ wait: 3 }] }',
         '  - when: { connack: { maximumQoS: 2 }, then: [{ wait: 4 }] }',
@@ -73,18 +75,18 @@ describe('step registry', () => {
     const plain = STEP_KINDS.filter((kind) => kind !== 'repeat' && kind !== 'when');
     expect(kinds).toEqual([...plain, 'wait', 'wait', 'when']);
     expect(scenario?.steps.map((step) => step.location)).toEqual([
-      ...Array.from({ length: 18 }, (_, i) => `s.yaml:${i + 3}`),
-      's.yaml:21',
-      's.yaml:21',
+      ...Array.from({ length: 19 }, (_, i) => `s.yaml:${i + 3}`),
       's.yaml:22',
+      's.yaml:22',
+      's.yaml:23',
     ]);
     // Indexes count the flattened list: parallel first, then its branches' steps (when: the same).
-    expect(scenario?.stepCount).toBe(24);
+    expect(scenario?.stepCount).toBe(25);
     expect(scenario?.steps.map((step) => step.index)).toEqual([
-      ...Array.from({ length: 18 }, (_, i) => i),
-      20,
+      ...Array.from({ length: 19 }, (_, i) => i),
       21,
       22,
+      23,
     ]);
   });
 

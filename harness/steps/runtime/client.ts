@@ -119,6 +119,11 @@ export class ScenarioClient {
     return bytes;
   }
 
+  /** The bytes of a packet as this client would send it (for steps that frame them themselves). */
+  encode(packet: Packet): Buffer {
+    return encode(packet, this.level);
+  }
+
   writeRaw(bytes: Buffer): void {
     this.write(bytes, undefined);
   }
