@@ -36,8 +36,12 @@ export type Capability = (typeof CAPABILITIES)[number];
 export const VERDICTS = ['passed', 'failed', 'skipped', 'warning', 'deviation'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** What a load run can end as. */
-export const LOAD_VERDICTS = ['passed', 'failed'] as const;
+/**
+ * What a load run can end as. inconclusive: the figures describe the machine rather than the broker
+ * (the generator missed its schedule, the kernel dropped connection attempts, a network profile
+ * missed its nominal effect), so the load is neither passed nor failed (docs/load.md, Verdicts).
+ */
+export const LOAD_VERDICTS = ['passed', 'failed', 'inconclusive'] as const;
 export type LoadVerdict = (typeof LOAD_VERDICTS)[number];
 
 /** Requirement levels of normative statements (MUST, SHOULD, MAY). */

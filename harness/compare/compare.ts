@@ -1,8 +1,11 @@
 // compare(baseline, current): what got better or worse between two runs. Loads are matched by
 // name × target × profile × MQTT version and compared on p50, p99 and delivered rate; a change
 // counts when it exceeds the threshold AND Welch's t-test over the per-interval samples finds it
-// significant (when either side has < 2 intervals, the threshold alone decides). Scenarios are
-// matched by id; one that passed (or was not there) and now fails is a regression.
+// significant (when either side has < 2 intervals, the threshold alone decides); a change beyond the
+// threshold that the test cannot tell from noise is "not significant", never "unchanged". A load
+// whose figures either side cannot trust (verdict inconclusive, generator saturated) is not judged:
+// no regression, no improvement. Scenarios are matched by id; one that passed (or was not there) and
+// now fails is a regression. The counts are counts of the rows the renderers mark.
 import type { LoadInterval, LoadResult, RunResult, ScenarioResult, Verdict } from '../result/model.js';
 import { deliveredPerSecond, rateIntervals } from '../result/intervals.js';
 import { loadKey } from '../result/keys.js';
@@ -32,10 +35,16 @@ export function compare(
     if (base) loads.push(compareLoad(key, base, cur, resolved));
   }
   const scenarios = compareScenarios(baseline.scenarios, current.scenarios);
-  const regressions =
-    loads.filter((l) => l.regressed).length + scenarios.filter((s) => s.kind === 'newly-failing').length;
-  const improvements =
-    loads.filter((l) => l.improved).length + scenarios.filter((s) => s.kind === 'fixed').length;
+  const rows = (direction: 'regressed' | 'improved'): number =>
+    loads.reduce(
+      (sum, l) =>
+        sum +
+        l.metrics.filter((m) => m.direction === direction).length +
+        (l.verdictChange === direction ? 1 : 0),
+      0,
+    );
+  const regressions = rows('regressed') + scenarios.filter((s) => s.kind === 'newly-failing').length;
+  const improvements = rows('improved') + scenarios.filter((s) => s.kind === 'fixed').length;
   return {
     baseline: { startedAt: baseline.startedAt, toolVersion: baseline.tool.version },
     current: { startedAt: current.startedAt, toolVersion: current.tool.version },
@@ -46,6 +55,7 @@ export function compare(
     scenarios,
     regressions,
     improvements,
+    inconclusive: loads.filter((l) => l.inconclusive !== undefined).length,
     regressed: regressions > 0,
   };
 }
@@ -84,8 +94,21 @@ function compareLoad(
       options,
     ),
   ];
-  const verdictRegressed = base.verdict === 'passed' && cur.verdict === 'failed';
-  const verdictImproved = base.verdict === 'failed' && cur.verdict === 'passed';
+  const untrusted = [untrustedText('baseline', base), untrustedText('current', cur)].filter(
+    (text): text is string => text !== undefined,
+  );
+  const inconclusive = untrusted.length > 0 ? untrusted.join('; ') : undefined;
+  if (inconclusive !== undefined) for (const m of metrics) m.direction = 'inconclusive';
+  const verdictChange =
+    base.verdict === cur.verdict
+      ? undefined
+      : inconclusive !== undefined
+        ? 'inconclusive'
+        : base.verdict === 'passed' && cur.verdict === 'failed'
+          ? 'regressed'
+          : base.verdict === 'failed' && cur.verdict === 'passed'
+            ? 'improved'
+            : 'changed';
   return {
     key,
     name: cur.name,
@@ -95,9 +118,19 @@ function compareLoad(
     baselineVerdict: base.verdict,
     currentVerdict: cur.verdict,
     metrics,
-    regressed: verdictRegressed || metrics.some((m) => m.direction === 'regressed'),
-    improved: verdictImproved || metrics.some((m) => m.direction === 'improved'),
+    ...(verdictChange === undefined ? {} : { verdictChange }),
+    ...(inconclusive === undefined ? {} : { inconclusive }),
+    regressed: verdictChange === 'regressed' || metrics.some((m) => m.direction === 'regressed'),
+    improved: verdictChange === 'improved' || metrics.some((m) => m.direction === 'improved'),
   };
+}
+
+/** Why one side's figures cannot be compared, or undefined when they can. */
+function untrustedText(side: 'baseline' | 'current', load: LoadResult): string | undefined {
+  if (load.verdict === 'inconclusive')
+    return `${side} inconclusive${load.reason === undefined ? '' : ` (${load.reason})`}`;
+  if (load.generator.saturated) return `${side} generator saturated (it could not keep its schedule)`;
+  return undefined;
 }
 
 function metricChange(
@@ -129,7 +162,13 @@ function metricChange(
   const beyondThreshold = Math.abs(change) > options.threshold;
   const counts = beyondThreshold && (significance ? significance.significant : true);
   const worse = better === 'lower' ? change > 0 : change < 0;
-  const direction = !counts ? 'unchanged' : worse ? 'regressed' : 'improved';
+  const direction = !beyondThreshold
+    ? 'unchanged'
+    : !counts
+      ? 'not-significant'
+      : worse
+        ? 'regressed'
+        : 'improved';
   return {
     metric,
     unit: metric === 'rate' ? 'msg/s' : 'us',

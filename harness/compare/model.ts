@@ -1,6 +1,6 @@
 // The comparison of two RunResults (baseline → current): a plain data model, rendered by the
 // compare command (text) and, optionally, by the HTML report.
-import type { Verdict } from '../result/model.js';
+import type { LoadVerdict, Verdict } from '../result/model.js';
 
 export type MetricName = 'p50' | 'p99' | 'rate';
 
@@ -25,7 +25,12 @@ export interface MetricChange {
   change: number;
   /** Absent when either side has fewer than 2 usable intervals. */
   significance?: Significance;
-  direction: 'improved' | 'regressed' | 'unchanged';
+  /**
+   * unchanged: within the threshold. not-significant: beyond it, but the t-test cannot tell it from
+   * noise (never called unchanged). inconclusive: either side's figures cannot be trusted
+   * (verdict inconclusive or generator saturated), so no direction is claimed.
+   */
+  direction: 'improved' | 'regressed' | 'unchanged' | 'not-significant' | 'inconclusive';
 }
 
 export interface LoadComparison {
@@ -34,9 +39,13 @@ export interface LoadComparison {
   target: string;
   profile: string;
   mqttVersion: string;
-  baselineVerdict: 'passed' | 'failed';
-  currentVerdict: 'passed' | 'failed';
+  baselineVerdict: LoadVerdict;
+  currentVerdict: LoadVerdict;
   metrics: MetricChange[];
+  /** The verdict row, when the verdict changed: passed → failed regressed, failed → passed improved. */
+  verdictChange?: 'regressed' | 'improved' | 'inconclusive' | 'changed';
+  /** Why this load is not judged (either side inconclusive or saturated). */
+  inconclusive?: string;
   regressed: boolean;
   improved: boolean;
 }
@@ -68,8 +77,11 @@ export interface Comparison {
   loadsOnlyInBaseline: string[];
   loadsOnlyInCurrent: string[];
   scenarios: ScenarioChange[];
+  /** Rows that regressed: load metrics, load verdicts and newly failing scenarios (what the table marks). */
   regressions: number;
   improvements: number;
+  /** Loads not judged because either side's figures cannot be trusted. */
+  inconclusive: number;
   /** True when anything got worse: the compare command exits 1. */
   regressed: boolean;
 }

@@ -25,7 +25,7 @@ export function renderComparison(comparison: Comparison): string {
           directionText(m),
         ]);
       }
-      if (load.baselineVerdict !== load.currentVerdict) {
+      if (load.verdictChange !== undefined) {
         rows.push([
           load.key,
           'verdict',
@@ -33,11 +33,14 @@ export function renderComparison(comparison: Comparison): string {
           load.currentVerdict,
           '',
           '',
-          load.currentVerdict === 'failed' ? 'REGRESSED' : 'improved',
+          load.verdictChange === 'regressed' ? 'REGRESSED' : load.verdictChange,
         ]);
       }
     }
     out.push(table(rows), '');
+    for (const load of comparison.loads.filter((l) => l.inconclusive !== undefined))
+      out.push(`  not judged: ${load.key}: ${load.inconclusive}`);
+    if (comparison.inconclusive > 0) out.push('');
   }
   for (const key of comparison.loadsOnlyInBaseline) out.push(`  only in baseline: ${key}`);
   for (const key of comparison.loadsOnlyInCurrent) out.push(`  only in current:  ${key}`);
@@ -49,12 +52,21 @@ export function renderComparison(comparison: Comparison): string {
     }
     out.push('');
   } else out.push('Conformance: no verdict changed', '');
-  out.push(
-    comparison.regressed
-      ? `REGRESSED: ${comparison.regressions} regression(s), ${comparison.improvements} improvement(s)`
-      : `OK: no regression, ${comparison.improvements} improvement(s)`,
-  );
+  out.push(verdictLine(comparison));
   return out.join('\n') + '\n';
+}
+
+/** The last line: what the exit code says, with the counts of the rows marked above. */
+export function verdictLine(comparison: Comparison): string {
+  const notJudged =
+    comparison.inconclusive > 0
+      ? `, ${comparison.inconclusive} load(s) inconclusive (not compared: figures not trusted)`
+      : '';
+  if (comparison.regressed)
+    return `REGRESSED: ${comparison.regressions} regression(s), ${comparison.improvements} improvement(s)${notJudged}`;
+  if (comparison.inconclusive > 0)
+    return `INCONCLUSIVE: no regression found, ${comparison.improvements} improvement(s)${notJudged}`;
+  return `OK: no regression, ${comparison.improvements} improvement(s)`;
 }
 
 export function metricValue(m: MetricChange, value: number): string {
@@ -73,7 +85,7 @@ export function pValueText(m: MetricChange): string {
 }
 
 export function directionText(m: MetricChange): string {
-  return m.direction === 'regressed' ? 'REGRESSED' : m.direction;
+  return m.direction === 'regressed' ? 'REGRESSED' : m.direction.replace('-', ' ');
 }
 
 function table(rows: string[][]): string {
@@ -94,9 +106,9 @@ function table(rows: string[][]): string {
 /** The comparison as Markdown, for a pull-request comment or a CI job summary. */
 export function renderComparisonMarkdown(comparison: Comparison): string {
   const out: string[] = [];
-  const icon = comparison.regressed ? '❌' : '✅';
+  const icon = comparison.regressed ? '❌' : comparison.inconclusive > 0 ? '❔' : '✅';
   out.push(
-    `## ${icon} Compared with baseline: ${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}, ${comparison.improvements} improvement(s)`,
+    `## ${icon} Compared with baseline: ${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}, ${comparison.improvements} improvement(s)${comparison.inconclusive > 0 ? `, ${comparison.inconclusive} load(s) inconclusive` : ''}`,
     '',
     `Baseline ${comparison.baseline.startedAt} → current ${comparison.current.startedAt}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, Welch's t-test at α = ${comparison.options.alpha}.`,
     '',
@@ -110,16 +122,26 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const { load, m } of changed) {
-      const mark = m.direction === 'regressed' ? '❌ regressed' : '✅ improved';
+      const mark =
+        m.direction === 'regressed'
+          ? '❌ regressed'
+          : m.direction === 'improved'
+            ? '✅ improved'
+            : `❔ ${directionText(m)}`;
       out.push(
         `| ${load.key} | ${m.metric} | ${metricValue(m, m.baseline)} | ${metricValue(m, m.current)} | ${changeText(m.change)} | ${pValueText(m)} | ${mark} |`,
       );
     }
     out.push('');
   } else if (comparison.loads.length > 0) out.push('No significant change in load figures.', '');
-  for (const load of comparison.loads.filter((l) => l.baselineVerdict !== l.currentVerdict)) {
-    out.push(`- load **${load.key}**: ${load.baselineVerdict} → ${load.currentVerdict}`);
+  for (const load of comparison.loads.filter((l) => l.verdictChange !== undefined)) {
+    const mark = load.verdictChange === 'regressed' ? '❌ ' : load.verdictChange === 'improved' ? '✅ ' : '';
+    out.push(
+      `- ${mark}load **${load.key}**: ${load.baselineVerdict} → ${load.currentVerdict} (${load.verdictChange ?? ''})`,
+    );
   }
+  for (const load of comparison.loads.filter((l) => l.inconclusive !== undefined))
+    out.push(`- ❔ load **${load.key}** not judged: ${load.inconclusive ?? ''}`);
   const scenarioChanges = comparison.scenarios.filter(
     (s) => s.kind === 'newly-failing' || s.kind === 'fixed',
   );

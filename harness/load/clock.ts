@@ -8,3 +8,6 @@ const origin = performance.timeOrigin;
 export function nowMs(): number {
   return origin + performance.now();
 }
+
+/** The event-loop delay monitor's sampling period, ms: its figures include it (an idle loop shows ≈ this). */
+export const LAG_RESOLUTION_MS = 10;

@@ -26,12 +26,14 @@ import {
 import { nowMs } from './clock.js';
 import { getExecutor } from './executors/registry.js';
 import { buildRunPlan, type RunPlan } from './plan.js';
+import { countKernel } from './kernel-counters.js';
 import { measureOwnCpu, sampleProcess, type OwnCpu } from './process-stats.js';
 import type { EngineMessage, IntervalMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
 import { WorkerRuntime } from './runtime.js';
 import type { LoadSection } from './schema.js';
 import { evaluateThresholds, parseThresholds } from './thresholds.js';
 import { LoadConfigError, validateLoadSection } from './validate.js';
+import { judgeLoad } from './verdict.js';
 import type { MqttVersion } from '../vocabulary.js';
 
 export interface LoadRunContext {
@@ -77,6 +79,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
   );
   const startedAt = new Date();
   const broker = context.target.pid !== undefined ? sampleProcess(context.target.pid) : undefined;
+  const kernel = countKernel();
 
   const state = new RunState(plan.workers.length);
   const channels = plan.workers.map((workerPlan) =>
@@ -156,6 +159,7 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
     cpu: cpuUsed ?? cpu?.stop() ?? { percent: 0, userUs: 0, systemUs: 0 },
     broker: broker?.stop(),
     ...(shard === undefined ? {} : { shard: { ...shard, loadHash, clock } }),
+    kernel: kernel.stop(),
   });
 }
 
@@ -324,6 +328,7 @@ interface BuildInput {
   cpu: OwnCpu;
   broker: ReturnType<ReturnType<typeof sampleProcess>['stop']>;
   shard?: ShardSetting & { loadHash: string; clock: ShardClockEstimate | undefined };
+  kernel: LoadResult['kernel'];
 }
 
 function buildResult(input: BuildInput): LoadResult {
@@ -373,24 +378,12 @@ function buildResult(input: BuildInput): LoadResult {
     ...(plan.workers[0]!.endpoints.length > 1 ? { endpoints: endpointFigures(plan, reports) } : {}),
     ...(errorMessages.length > 0 ? { errorMessages: errorMessages.slice(0, 20) } : {}),
     thresholds: [],
+    ...(input.kernel === undefined ? {} : { kernel: input.kernel }),
     verdict: 'passed',
     ...(input.shard === undefined ? {} : { shard: shardRecord(input.shard, plan, reports, startMs) }),
   };
   result.thresholds = evaluateThresholds(result, parseThresholds(load.thresholds ?? []).thresholds);
-  const failures = [
-    ...(input.reason === undefined ? [] : [input.reason]),
-    ...result.delivery
-      .filter((verdict) => !verdict.ok)
-      .map((verdict) => `QoS ${verdict.qos}: lost ${verdict.lost}, duplicated ${verdict.duplicated}`),
-    ...result.thresholds
-      .filter((threshold) => !threshold.ok)
-      .map((threshold) => `threshold '${threshold.expression}' not met (actual ${threshold.actual})`),
-  ];
-  if (failures.length > 0) {
-    result.verdict = 'failed';
-    result.reason = failures.join('; ');
-  }
-  return result;
+  return judgeLoad(result, { failures: input.reason === undefined ? [] : [input.reason] });
 }
 
 function round(value: number): number {

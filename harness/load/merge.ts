@@ -11,6 +11,7 @@ import { verdictOk } from './aggregate.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { evaluateThresholds, parseThresholds } from './thresholds.js';
 import { checkShards, completeShardMerge } from '../shard/merge.js';
+import { judgeLoad } from './verdict.js';
 
 export class MergeError extends HarnessError {
   constructor(message: string) {
@@ -127,21 +128,15 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
     ...new Set(results.flatMap((result) => result.thresholds.map((threshold) => threshold.expression))),
   ];
   merged.thresholds = evaluateThresholds(merged, parseThresholds(expressions).thresholds);
-  const failures = [
-    ...merged.delivery
-      .filter((verdict) => !verdict.ok)
-      .map((verdict) => `QoS ${verdict.qos}: lost ${verdict.lost}, duplicated ${verdict.duplicated}`),
-    ...merged.thresholds
-      .filter((threshold) => !threshold.ok)
-      .map((threshold) => `threshold '${threshold.expression}' not met (actual ${threshold.actual})`),
-    ...results
-      .filter((result) => result.verdict === 'failed' && result.reason?.includes('threshold') !== true)
-      .map((result) => `${result.id}: ${result.reason ?? 'failed'}`),
-  ];
-  if (failures.length > 0) {
-    merged.verdict = 'failed';
-    merged.reason = failures.join('; ');
-  }
+  // A run that failed on its own (not on a threshold the merged figures judge again) fails the merge;
+  // one whose figures could not be trusted leaves the merged figures untrusted too.
+  const failures = results
+    .filter((result) => result.verdict === 'failed' && result.reason?.includes('threshold') !== true)
+    .map((result) => `${result.id}: ${result.reason ?? 'failed'}`);
+  const inconclusive = results.flatMap((result) =>
+    (result.inconclusive ?? []).map((reason) => `${result.id}: ${reason}`),
+  );
+  judgeLoad(merged, { failures, inconclusive });
   return merged;
 }
 

@@ -3,7 +3,7 @@
 // through WorkerMessage / EngineMessage.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LoadClient, type LoadClientOwner } from './client.js';
-import { nowMs } from './clock.js';
+import { LAG_RESOLUTION_MS, nowMs } from './clock.js';
 import { DeliveryTracker, expectedHere } from './delivery.js';
 import { getExecutor } from './executors/registry.js';
 import type { ExecutorContext, PublisherHandle } from './executors/types.js';
@@ -37,7 +37,7 @@ export class WorkerRuntime implements LoadClientOwner {
   private connections = { attempted: 0, connected: 0, failed: 0, peak: 0, open: 0 };
   private readonly byEndpoint: WorkerReport['endpoints'];
   private startMs = 0;
-  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
+  private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly waiters: { resolve(message: EngineMessage): void; type: EngineMessage['type'] }[] = [];
   private readonly inbox: EngineMessage[] = [];
   private readonly waits: Waits;

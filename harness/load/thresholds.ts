@@ -178,6 +178,14 @@ export function compare(actual: number, comparison: Comparison, limit: number): 
   }
 }
 
+/**
+ * Latency, rate and duration figures depend on the machine as well as the broker: on a run whose
+ * figures cannot be trusted (verdict inconclusive) their thresholds cannot fail it. Counts can.
+ */
+export function isTiming(threshold: Threshold): boolean {
+  return threshold.kind !== 'count' || threshold.metric === 'dropped';
+}
+
 /** Evaluate thresholds; `actual` is reported in the unit the expression used. */
 export function evaluateThresholds(result: LoadResult, thresholds: readonly Threshold[]): ThresholdResult[] {
   return thresholds.map((threshold) => {
@@ -192,6 +200,8 @@ export function evaluateThresholds(result: LoadResult, thresholds: readonly Thre
       expression: threshold.expression,
       actual: base / scale,
       ok: compare(base, threshold.comparison, threshold.limit),
+      unit: threshold.kind === 'rate' ? '/s' : threshold.unit,
+      timing: isTiming(threshold),
     };
   });
 }

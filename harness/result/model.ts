@@ -84,6 +84,17 @@ export interface ProfileInfo {
   backend?: string;
   /** Kernel rules applied, and what this machine could not do. */
   notes?: string[];
+  /**
+   * What the profile is meant to do (its settings as figures: RTT = 2 × latency). A load under a
+   * profile whose measured RTT is off this by more than 10 % (or 2 ms) is inconclusive.
+   */
+  nominal?: NominalEffect;
+}
+
+/** A profile's intended effect, comparable with MeasuredEffect. */
+export interface NominalEffect {
+  rttMs?: number;
+  throughputBytesPerSec?: number;
 }
 
 export interface RunSummary {
@@ -94,6 +105,8 @@ export interface RunSummary {
   warnings: number;
   deviations: number;
   loadsFailed: number;
+  /** Loads whose figures cannot be trusted (verdict inconclusive); absent in older results. */
+  loadsInconclusive?: number;
 }
 
 export interface ScenarioResult {
@@ -195,8 +208,28 @@ export interface DeliveryVerdict {
 
 export interface ThresholdResult {
   expression: string; // e.g. "p99 < 20ms"
+  /** In `unit`. */
   actual: number;
   ok: boolean;
+  /** The unit of `actual` and of the expression's limit: us, ms, s, /s, or '' for counts. */
+  unit?: string;
+  /** A threshold on a timing figure (latency, rate, overrun): an untrusted run cannot fail it. */
+  timing?: boolean;
+  /** Scope of a scoped threshold (`{ expression, target, profile }` in the scenario). */
+  target?: string;
+  profile?: string;
+}
+
+/** Kernel TCP counters (Linux, machine-wide), their change over the load: from /proc/net/netstat and /proc/net/snmp. */
+export interface KernelCounters {
+  /** TcpExt ListenOverflows: connections a full accept queue turned away. */
+  listenOverflows: number;
+  /** TcpExt ListenDrops: SYNs dropped on a listening socket, overflows included. */
+  listenDrops: number;
+  /** TcpExt TCPSynRetrans: SYNs sent again (each one costs a client at least 1 s). */
+  synRetransmits: number;
+  /** Tcp RetransSegs: segments sent again, of any kind. */
+  retransmittedSegments: number;
 }
 
 /** A running load's last whole second (the load engine sends one per second to reporters). */
@@ -264,7 +297,15 @@ export interface LoadResult {
   thresholds: ThresholdResult[];
   /** The network profile's measured effect during this load beside its nominal one (absent: no profile). */
   profileCheck?: ProfileCheck;
+  /** Kernel TCP counters over the load (setup, schedule and drain); absent where /proc cannot be read. */
+  kernel?: KernelCounters;
+  /**
+   * Why the figures cannot be trusted, one sentence each: they make the verdict `inconclusive`
+   * unless the load failed on something the machine cannot explain (delivery, errors, counts).
+   */
+  inconclusive?: string[];
   verdict: LoadVerdict;
+  /** Why it failed or is inconclusive: every problem, joined by '; '. */
   reason?: string;
   /** One shard's part of a sharded load (`--shard I/N`); `harness merge` joins the shards exactly. */
   shard?: LoadShard;

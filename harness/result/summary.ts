@@ -13,5 +13,6 @@ export function summarize(scenarios: readonly ScenarioResult[], loads: readonly 
     warnings: count('warning'),
     deviations: count('deviation'),
     loadsFailed: loads.filter((l) => l.verdict === 'failed').length,
+    loadsInconclusive: loads.filter((l) => l.verdict === 'inconclusive').length,
   };
 }

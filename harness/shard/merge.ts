@@ -11,6 +11,7 @@ import { mergeReceiverReports } from '../load/delivery.js';
 import { encodeHistogram, mergeEncoded, percentiles } from '../load/histogram.js';
 import { evaluateThresholds, parseThresholds } from '../load/thresholds.js';
 import { matchReceivers, type Receiver } from '../load/topics.js';
+import { judgeLoad } from '../load/verdict.js';
 import type {
   DeliveryVerdict,
   EndpointFigures,
@@ -110,27 +111,22 @@ export function completeShardMerge(base: LoadResult, results: readonly LoadResul
   delete merged.shard; // one shard's record (the load merge returns a single result as it is)
   const expressions = [...new Set(shards.flatMap((result) => result.thresholds.map((t) => t.expression)))];
   merged.thresholds = evaluateThresholds(merged, parseThresholds(expressions).thresholds);
+  // Delivery and thresholds are judged on the merged figures (judgeLoad); a shard that broke on its
+  // own fails the merge, one whose figures could not be trusted leaves the merge inconclusive.
   const failures = [
     ...(missing.length > 0
       ? [
           `missing shard(s) ${missing.map((index) => `${index}/${first.count}`).join(', ')}: delivery not judged exactly`,
         ]
       : []),
-    ...merged.delivery
-      .filter((verdict) => !verdict.ok)
-      .map((verdict) => `QoS ${verdict.qos}: lost ${verdict.lost}, duplicated ${verdict.duplicated}`),
-    ...merged.thresholds
-      .filter((threshold) => !threshold.ok)
-      .map((threshold) => `threshold '${threshold.expression}' not met (actual ${threshold.actual})`),
     ...shards
       .filter((result) => result.verdict === 'failed' && result.reason?.includes('threshold') !== true)
       .map((result) => `shard ${result.shard.index}: ${result.reason ?? 'failed'}`),
   ];
-  if (failures.length > 0) {
-    merged.verdict = 'failed';
-    merged.reason = failures.join('; ');
-  }
-  return merged;
+  const inconclusive = shards.flatMap((result) =>
+    (result.inconclusive ?? []).map((reason) => `shard ${result.shard.index}: ${reason}`),
+  );
+  return judgeLoad(merged, { failures, inconclusive });
 }
 
 /** Delivery verdicts per QoS over every shard's publishers and receivers (DeliveryVerdict as one run). */

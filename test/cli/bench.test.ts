@@ -14,8 +14,20 @@ const exists = (file: string): Promise<boolean> =>
 const readResult = async (file: string): Promise<RunResult> =>
   JSON.parse(await readFile(file, 'utf8')) as RunResult;
 
-// Short loads: 25 messages each, in this thread (no worker start-up cost on a busy machine).
-const SMALL = ['--rate', '50', '--duration', '500ms', '--publishers', '1', '--workers', '0'];
+// Short loads: 25 messages each, in this thread (no worker start-up cost on a busy machine). These
+// tests are about the result's plumbing: on a busy machine a load may be inconclusive, which warns.
+const SMALL = [
+  '--rate',
+  '50',
+  '--duration',
+  '500ms',
+  '--publishers',
+  '1',
+  '--workers',
+  '0',
+  '--inconclusive',
+  'warn',
+];
 const MATRIX = ['-t', 'reference', '-t', 'mosquitto', '-p', 'lan', '-p', '3g'];
 
 describe('harness bench: usage', () => {
@@ -118,7 +130,10 @@ describe('harness bench → report, compare, merge', () => {
   });
 
   it('harness merge keeps 2 targets × 2 profiles apart: 4 loads, each the sum of its two runs', async () => {
-    const merge = await runCli(['merge', 'a.json', 'b.json', '-o', 'all.json'], dir);
+    const merge = await runCli(
+      ['merge', 'a.json', 'b.json', '-o', 'all.json', '--inconclusive', 'warn'],
+      dir,
+    );
     expect(merge.code).toBe(0);
     const all = await readResult(join(dir, 'all.json'));
     expect(all.loads).toHaveLength(4);

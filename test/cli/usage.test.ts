@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, parseCommandLine, UsageError } from '../../harness/cli/args.js';
-import { exitCodeForResult, runOverrides, RUN_OPTIONS } from '../../harness/cli/commands/run.js';
+import {
+  exitCodeForResult,
+  inconclusiveMode,
+  runOverrides,
+  RUN_OPTIONS,
+} from '../../harness/cli/commands/run.js';
 import { ConfigError } from '../../harness/config/index.js';
 import { HarnessError, ScenarioValidationError } from '../../harness/errors.js';
 import { TargetError } from '../../harness/targets/index.js';
@@ -135,8 +140,9 @@ describe('exit codes', () => {
         loadsFailed: 0,
         ...summary,
       },
+      loads: [] as RunResult['loads'],
       ...(interrupted === undefined ? {} : { interrupted: { reason: interrupted } }),
-    }) as RunResult;
+    }) as unknown as RunResult;
 
   it.each([
     ['all passed', result({ passed: 5 }), 0],
@@ -150,6 +156,27 @@ describe('exit codes', () => {
     ['an interrupted run', result({ passed: 1 }, 'interrupted'), 1],
   ])('result: %s', (_title, value, code) => {
     expect(exitCodeForResult(value)).toBe(code);
+  });
+
+  it('an inconclusive load exits 1, or 0 with --inconclusive warn; a failure exits 1 either way', () => {
+    const load = { verdict: 'inconclusive' } as RunResult['loads'][number];
+    const inconclusive = { ...result({ passed: 1, loadsInconclusive: 1 }), loads: [load] };
+    expect(exitCodeForResult(inconclusive)).toBe(1);
+    expect(exitCodeForResult(inconclusive, 'fail')).toBe(1);
+    expect(exitCodeForResult(inconclusive, 'warn')).toBe(0);
+    expect(
+      exitCodeForResult({ ...inconclusive, summary: { ...inconclusive.summary, loadsFailed: 1 } }, 'warn'),
+    ).toBe(1);
+  });
+
+  it('--inconclusive takes fail or warn, nothing else', () => {
+    const parse = (argv: string[]) =>
+      inconclusiveMode('run', parseCommandLine('run', argv, RUN_OPTIONS).values);
+    expect(parse([])).toBe('fail');
+    expect(parse(['--inconclusive', 'warn'])).toBe('warn');
+    expect(() => parse(['--inconclusive', 'ignore'])).toThrow(
+      /--inconclusive must be one of fail, warn, got 'ignore'/,
+    );
   });
 
   it.each([

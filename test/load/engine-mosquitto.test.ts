@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadScenario, timerStatus, type LoadSection } from '../../harness/load/index.js';
+import type { LoadResult } from '../../harness/result/model.js';
 import type { StartedTarget } from '../../harness/targets/index.js';
 import { startMosquitto } from './mosquitto.js';
 import type { MqttVersion } from '../../harness/vocabulary.js';
@@ -12,6 +13,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker?.stop();
 });
+
+/** passed, or inconclusive for a reason of the machine's (schedule, kernel: counters are machine-wide), never failed. */
+function expectNotFailed(result: LoadResult): void {
+  if (result.verdict === 'inconclusive')
+    expect(result.reason).toMatch(/schedule missed|generator saturated|kernel turned connections away/);
+  else expect(result.verdict).toBe('passed');
+}
 
 function run(load: LoadSection, mqttVersion: MqttVersion = '3.1.1') {
   return runLoadScenario(load, {
@@ -74,7 +82,9 @@ describe('load engine against Mosquitto', () => {
     expect(result.ackLatency?.percentiles.count).toBe(400);
     expect(result.connectLatency?.percentiles.count).toBe(8);
     expect(result.thresholds.every((threshold) => threshold.ok)).toBe(true);
-    expect(result.verdict).toBe('passed');
+    // Nothing lost: never failed. On a busy machine the generator may miss its schedule, which the
+    // verdict then says (inconclusive, with the reason) instead of passing.
+    expectNotFailed(result);
     expect(result.broker?.rssMaxBytes).toBeGreaterThan(0);
     // Whole-second intervals, then the last one, closed early when the run ended.
     const intervals = result.intervals;
@@ -140,7 +150,7 @@ describe('load engine against Mosquitto', () => {
         ok: true,
       },
     ]);
-    expect(result.verdict).toBe('passed');
+    expectNotFailed(result);
   });
 
   it('connection-storm: connects, holds and disconnects every client', async () => {
@@ -155,7 +165,7 @@ describe('load engine against Mosquitto', () => {
     expect(result.connections).toEqual({ attempted: 30, connected: 30, failed: 0, peak: expect.any(Number) });
     expect(result.connections?.peak).toBeGreaterThan(0);
     expect(result.connectLatency?.percentiles.count).toBe(30);
-    expect(result.verdict).toBe('passed');
+    expectNotFailed(result);
   });
 
   it('a failed threshold fails the verdict', async () => {
@@ -169,8 +179,8 @@ describe('load engine against Mosquitto', () => {
       thresholds: ['received > 1000000', 'sent == 20'],
     });
     expect(result.thresholds).toEqual([
-      { expression: 'received > 1000000', actual: result.received, ok: false },
-      { expression: 'sent == 20', actual: 20, ok: true },
+      { expression: 'received > 1000000', actual: result.received, ok: false, unit: '', timing: false },
+      { expression: 'sent == 20', actual: 20, ok: true, unit: '', timing: false },
     ]);
     expect(result.verdict).toBe('failed');
     expect(result.reason).toContain('received > 1000000');

@@ -85,7 +85,8 @@ it('merged counts and percentiles equal the parts combined by hand', () => {
   expect(merged.latency.max).toBe(Math.max(a.latency.max, b.latency.max));
   expect(merged.rate.sentPerSec).toBeCloseTo(a.rate.sentPerSec + b.rate.sentPerSec, 5);
   expect(merged.thresholds.map((threshold) => threshold.expression)).toEqual(['lost == 0', 'p99 < 10s']);
-  expect(merged.verdict).toBe('passed');
+  // Each half lost nothing; the merge is as trustworthy as its halves (a busy machine may make them inconclusive).
+  expect(merged.verdict).toBe([a, b].every((half) => half.verdict === 'passed') ? 'passed' : 'inconclusive');
   // Interval counts add up to the totals.
   expect(merged.intervals.reduce((sum, interval) => sum + interval.sent, 0)).toBe(merged.sent);
 });
@@ -110,7 +111,7 @@ it('`harness merge a.json b.json -o all.json` writes the same merge', async () =
   writeFileSync(join(dir, 'b.json'), JSON.stringify(asRun(halves[1]!)));
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const code = await mergeCommand.run(['a.json', 'b.json', '-o', 'all.json'], {
+  const code = await mergeCommand.run(['a.json', 'b.json', '-o', 'all.json', '--inconclusive', 'warn'], {
     stdout,
     stderr,
     isTTY: false,

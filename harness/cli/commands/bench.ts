@@ -18,7 +18,7 @@ import {
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { parseOrHelp, WrittenFiles } from '../shared.js';
-import { exitCodeForResult, RUN_OPTIONS } from './run.js';
+import { exitCodeForResult, inconclusiveMode, RUN_OPTIONS } from './run.js';
 import { launcherProgress, SHARD_OPTIONS, shardFlags } from '../shard-flags.js';
 import { launchAndReport } from '../shard-launch.js';
 
@@ -62,6 +62,7 @@ const OPTIONS: OptionTable = {
     value: 'D',
     description: 'conn-storm: how long each connection stays, with a unit (default 2s)',
   },
+  inconclusive: RUN_OPTIONS['inconclusive']!,
   threshold: {
     type: 'string',
     multiple: true,
@@ -116,7 +117,7 @@ const HELP = formatHelp(
     '`bench sweep <preset>` steps the offered rate up to the knee (--start/--factor or --rates, --slo,\n' +
     '--step-duration, --warmup, --repeat), targets interleaved; see docs/load.md.',
   OPTIONS,
-  'Exit codes: 0 every load passed, 1 a load failed (threshold, delivery) or the run was interrupted,\n2 invalid input or usage (checked before anything starts), 3 internal error.',
+  'Exit codes: 0 every load passed, 1 a load failed (threshold, delivery), a load was inconclusive (unless\n--inconclusive warn) or the run was interrupted, 2 invalid input or usage (checked before anything starts),\n3 internal error.',
 );
 
 export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
@@ -129,6 +130,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     if (preset === undefined || !isPreset(preset) || extra.length > 0)
       throw new UsageError(`harness bench: give one preset: ${PRESETS.join(', ')}\n\n${HELP}`);
     const [mqtt = '5.0'] = checkChoices('bench', 'mqtt', getList(values, 'mqtt'), ['3.1.1', '5.0'] as const);
+    const inconclusive = inconclusiveMode('bench', values);
     const scenario = presetScenario(preset, benchOptions(values), mqtt);
     if (sweep) {
       const load = sweepSection(scenario.load!, sweepFlags(values));
@@ -161,7 +163,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
         },
         io,
       );
-      return exitCodeForResult(merged);
+      return exitCodeForResult(merged, inconclusive);
     }
     const { runHarness } = await import('../../api.js');
     const written = new WrittenFiles(io);
@@ -183,7 +185,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
       written.add(file);
     }
     written.print();
-    return exitCodeForResult(result);
+    return exitCodeForResult(result, inconclusive);
   } catch (error) {
     return reportError('bench', error, io.stderr);
   }

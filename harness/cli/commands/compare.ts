@@ -16,6 +16,7 @@ import {
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { parseOrHelp } from '../shared.js';
+import { inconclusiveMode } from './run.js';
 
 const OPTIONS: OptionTable = {
   threshold: {
@@ -34,6 +35,12 @@ const OPTIONS: OptionTable = {
     value: 'FILE',
     description: 'also write the HTML report of the current run with the comparison',
   },
+  inconclusive: {
+    type: 'string',
+    value: 'fail|warn',
+    description:
+      'a load either side cannot vouch for is not compared; it exits 1 (fail, default) or 0 (warn)',
+  },
   ...COMMON_OPTIONS,
 };
 
@@ -42,7 +49,7 @@ const HELP = formatHelp(
   "Compare two saved results: load p50, p99 and delivered rate per load × target × profile (Welch's t-test\n" +
     'over the per-interval samples) and newly failing conformance scenarios.',
   OPTIONS,
-  'Exit codes: 0 no regression, 1 something regressed, 2 invalid input or usage.',
+  'Exit codes: 0 no regression, 1 something regressed or a load was inconclusive on either side (unless\n--inconclusive warn), 2 invalid input or usage.',
 );
 
 export async function compareCommand(argv: string[], io: CliIO): Promise<number> {
@@ -59,6 +66,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     const alpha = Number(alphaText);
     if (!(alpha > 0 && alpha < 1))
       throw new UsageError(`harness compare: --alpha needs 0 < α < 1, got '${alphaText}'`);
+    const inconclusive = inconclusiveMode('compare', values);
     const baseline = await readRunResult(resolve(io.cwd, baselineFile));
     const current = await readRunResult(resolve(io.cwd, currentFile));
     const comparison = compare(baseline, current, { threshold, alpha });
@@ -74,7 +82,8 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, renderHtml(current, { comparison }));
     }
-    return comparison.regressed ? EXIT.failed : EXIT.ok;
+    if (comparison.regressed) return EXIT.failed;
+    return comparison.inconclusive > 0 && inconclusive === 'fail' ? EXIT.failed : EXIT.ok;
   } catch (error) {
     return reportError('compare', error, io.stderr);
   }

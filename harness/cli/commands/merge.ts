@@ -8,7 +8,7 @@ import { mergeRunResults } from '../../load/merge.js';
 import { COMMON_OPTIONS, formatHelp, getString, reportError, UsageError, type OptionTable } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { parseOrHelp } from '../shared.js';
-import { exitCodeForResult } from './run.js';
+import { exitCodeForResult, inconclusiveMode, RUN_OPTIONS } from './run.js';
 
 const OPTIONS: OptionTable = {
   output: {
@@ -17,6 +17,7 @@ const OPTIONS: OptionTable = {
     value: 'FILE',
     description: 'write the merged result here (default: stdout)',
   },
+  inconclusive: RUN_OPTIONS['inconclusive']!,
   ...COMMON_OPTIONS,
 };
 
@@ -28,7 +29,7 @@ const HELP = formatHelp(
     'profiles and versions stay apart. Loads of one key with different schedules, or results of different\n' +
     'harness versions, are refused. Scenario results merge by id (a later file wins).',
   OPTIONS,
-  'Exit codes: 0 nothing failed, 1 a merged load or a scenario failed, 2 invalid input or results that cannot be merged.',
+  'Exit codes: 0 nothing failed, 1 a merged load or a scenario failed, or a merged load is inconclusive (unless\n--inconclusive warn), 2 invalid input or results that cannot be merged.',
 );
 
 export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
@@ -46,7 +47,7 @@ export async function mergeCommand(argv: string[], io: CliIO): Promise<number> {
       await writeFile(resolve(io.cwd, output), text);
       io.stderr.write(`merged ${files.length} file(s) into ${output}\n`);
     }
-    return exitCodeForResult(merged);
+    return exitCodeForResult(merged, inconclusiveMode('merge', values));
   } catch (error) {
     return reportError('merge', error, io.stderr);
   }

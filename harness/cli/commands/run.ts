@@ -1,6 +1,7 @@
 // `harness run [paths...]`: resolve config and flags, build the reporters, call runHarness, and map
-// the result to an exit code (0 all passed; 1 a scenario, load or threshold failed, or the run was
-// interrupted; 2 invalid input; 3 internal error).
+// the result to an exit code (0 all passed; 1 a scenario, load or threshold failed, a load was
+// inconclusive (unless --inconclusive warn), or the run was interrupted; 2 invalid input; 3 internal
+// error).
 import { loadConfig, type CliOverrides } from '../../config/index.js';
 import type { RunResult } from '../../result/model.js';
 import {
@@ -72,6 +73,12 @@ export const RUN_OPTIONS: OptionTable = {
     value: 'TARGET',
     description: 'the target the comparison tables compare the others with (default: the first target)',
   },
+  inconclusive: {
+    type: 'string',
+    value: 'fail|warn',
+    description:
+      'an inconclusive load (figures the machine cannot vouch for) fails the run (default) or only warns',
+  },
   timeout: { type: 'string', value: 'MS', description: 'per-scenario time limit (default 30000)' },
   'step-timeout': { type: 'string', value: 'MS', description: 'default wait of a step (default 5000)' },
   ...SHARD_OPTIONS,
@@ -82,7 +89,7 @@ const HELP = formatHelp(
   'harness run [paths...] [options]',
   'Run conformance and load scenarios (files or directories; default: scenarios/) against one or more targets.',
   RUN_OPTIONS,
-  'Exit codes: 0 all passed (skips, warnings and known deviations allowed), 1 a scenario/load/threshold failed\nor the run was interrupted, 2 invalid input or usage, 3 internal error.',
+  'Exit codes: 0 all passed (skips, warnings and known deviations allowed), 1 a scenario/load/threshold failed,\na load was inconclusive (unless --inconclusive warn) or the run was interrupted, 2 invalid input or usage, 3 internal error.',
 );
 
 /** Command-line flags → config overrides (validated; throws UsageError). */
@@ -118,10 +125,26 @@ export function runOverrides(values: OptionValues, positionals: string[]): CliOv
   return overrides;
 }
 
-/** 0 when nothing failed (skips, warnings and known deviations allowed); 1 otherwise or when interrupted. */
-export function exitCodeForResult(result: RunResult): number {
+/** What an inconclusive load does to the exit code: `fail` (default) exits 1, `warn` only reports it. */
+export type InconclusiveMode = 'fail' | 'warn';
+
+/** The --inconclusive flag (UsageError on anything but fail or warn). */
+export function inconclusiveMode(command: string, values: OptionValues): InconclusiveMode {
+  const [mode = 'fail'] = checkChoices(command, 'inconclusive', getList(values, 'inconclusive'), [
+    'fail',
+    'warn',
+  ] as const);
+  return mode;
+}
+
+/**
+ * 0 when nothing failed (skips, warnings and known deviations allowed); 1 otherwise, when
+ * interrupted, or when a load was inconclusive (unless `inconclusive` is 'warn').
+ */
+export function exitCodeForResult(result: RunResult, inconclusive: InconclusiveMode = 'fail'): number {
   const { failed, loadsFailed } = result.summary;
   if (failed > 0 || loadsFailed > 0 || result.interrupted !== undefined) return EXIT.failed;
+  if (inconclusive === 'fail' && result.loads.some((l) => l.verdict === 'inconclusive')) return EXIT.failed;
   return EXIT.ok;
 }
 
@@ -133,6 +156,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       return EXIT.ok;
     }
     const flags = shardFlags(values, io.env);
+    const inconclusive = inconclusiveMode('run', values);
     const config = await loadConfig(runOverrides(values, positionals), {
       cwd: io.cwd,
       isTTY: io.isTTY,
@@ -151,7 +175,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
         },
         io,
       );
-      return exitCodeForResult(merged);
+      return exitCodeForResult(merged, inconclusive);
     }
     // Loaded here, not at the top: `harness --help` and usage errors need none of the runner.
     const { runHarness } = await import('../../api.js');
@@ -173,7 +197,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     });
     written.print();
-    return exitCodeForResult(result);
+    return exitCodeForResult(result, inconclusive);
   } catch (error) {
     return reportError('run', error, io.stderr);
   }

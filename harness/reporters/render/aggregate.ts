@@ -1,6 +1,6 @@
 // Views over a RunResult that several renderers share: counts per target, the target × profile
 // matrix, results grouped by spec section, and the verdict symbols. Pure functions of the model.
-import type { LoadResult, RunResult, ScenarioResult, Verdict } from '../../result/model.js';
+import type { LoadResult, LoadVerdict, RunResult, ScenarioResult, Verdict } from '../../result/model.js';
 
 export interface VerdictCounts {
   total: number;
@@ -11,12 +11,13 @@ export interface VerdictCounts {
   deviations: number;
 }
 
-export const VERDICT_SYMBOL: Record<Verdict, string> = {
+export const VERDICT_SYMBOL: Record<Verdict | LoadVerdict, string> = {
   passed: '✓',
   failed: '✗',
   skipped: '-',
   warning: '!',
   deviation: '~',
+  inconclusive: '?',
 };
 
 export function emptyCounts(): VerdictCounts {
@@ -218,8 +219,23 @@ function compareSections(a: string, b: string): number {
   return a1 - b1 || a2 - b2;
 }
 
-/** Result of a run as one word: what the exit code will say. */
-export function runOutcome(result: RunResult): 'passed' | 'failed' | 'interrupted' {
+/** Loads whose figures cannot be trusted (counted from the loads: older summaries lack the count). */
+export function inconclusiveLoads(result: RunResult): LoadResult[] {
+  return result.loads.filter((l) => l.verdict === 'inconclusive');
+}
+
+/**
+ * Result of a run as one word: what the exit code will say (inconclusive exits 1 unless the run was
+ * told `--inconclusive warn`). Failed wins over inconclusive, which wins over passed.
+ */
+export function runOutcome(result: RunResult): 'passed' | 'failed' | 'inconclusive' | 'interrupted' {
   if (result.interrupted) return 'interrupted';
-  return result.summary.failed > 0 || result.summary.loadsFailed > 0 ? 'failed' : 'passed';
+  if (result.summary.failed > 0 || result.summary.loadsFailed > 0) return 'failed';
+  return inconclusiveLoads(result).length > 0 ? 'inconclusive' : 'passed';
+}
+
+/** "3 loads, 1 failed, 1 inconclusive" */
+export function loadCounts(result: RunResult): string {
+  const inconclusive = inconclusiveLoads(result).length;
+  return `${result.loads.length} loads, ${result.summary.loadsFailed} failed${inconclusive ? `, ${inconclusive} inconclusive` : ''}`;
 }

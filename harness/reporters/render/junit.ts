@@ -1,12 +1,14 @@
 // JUnit XML: one <testcase> per scenario × target × MQTT version × profile, grouped in one
 // <testsuite> per target × version × profile; loads form their own suites (one testcase per load).
 // failed → <failure> with the evidence; skipped → <skipped/>; deviation → <skipped> naming the known
-// deviation (it does not fail the run); warning → passed, with the reason in <system-out>.
+// deviation (it does not fail the run); warning → passed, with the reason in <system-out>. A load that
+// is inconclusive is a <failure type="inconclusive"> with its reason (CI must not read it as a pass);
+// every threshold is listed with ✓/✗ and its actual value.
 import type { LoadResult, RunResult, ScenarioResult } from '../../result/model.js';
-import { countVerdicts, unique } from './aggregate.js';
+import { countVerdicts, inconclusiveLoads, unique } from './aggregate.js';
 import { evidenceLines } from './evidence.js';
 import { escapeXml } from './format.js';
-import { loadProblems, loadRow, LOAD_HEADER } from './load-figures.js';
+import { loadProblems, loadRow, LOAD_HEADER, thresholdLine } from './load-figures.js';
 
 export function renderJUnit(result: RunResult): string {
   const suites: string[] = [];
@@ -26,7 +28,7 @@ export function renderJUnit(result: RunResult): string {
   }
   const c = countVerdicts(result.scenarios);
   const tests = c.total + result.loads.length;
-  const failuresCount = c.failed + result.summary.loadsFailed;
+  const failuresCount = c.failed + result.summary.loadsFailed + inconclusiveLoads(result).length;
   const attrs = attributes({
     name: 'mqtt-harness',
     tests,
@@ -111,7 +113,7 @@ function loadSuite(name: string, loads: LoadResult[], timestamp: string): string
   const attrs = attributes({
     name,
     tests: loads.length,
-    failures: loads.filter((l) => l.verdict === 'failed').length,
+    failures: loads.filter((l) => l.verdict !== 'passed').length,
     errors: 0,
     skipped: 0,
     time: seconds(loads.reduce((sum, l) => sum + l.durationMs, 0)),
@@ -128,12 +130,17 @@ function loadCase(l: LoadResult): string {
     ...(l.file ? { file: l.file } : {}),
   });
   const row = loadRow(l);
-  const figures = LOAD_HEADER.map((h, i) => `${h}: ${row[i] ?? ''}`).join('\n');
+  const thresholds = l.thresholds.map((t) => `threshold ${thresholdLine(t)}`);
+  const figures = [...LOAD_HEADER.map((h, i) => `${h}: ${row[i] ?? ''}`), ...thresholds].join('\n');
   const body: string[] = [];
-  if (l.verdict === 'failed') {
+  if (l.verdict !== 'passed') {
     const problems = loadProblems(l);
+    const first = problems[0] ?? `load ${l.verdict}`;
     body.push(
-      `      <failure${attributes({ message: problems[0] ?? 'load failed', type: 'load' })}>${escapeXml(problems.join('\n'))}</failure>\n`,
+      `      <failure${attributes({
+        message: l.verdict === 'inconclusive' ? `inconclusive: ${first}` : first,
+        type: l.verdict === 'inconclusive' ? 'inconclusive' : 'load',
+      })}>${escapeXml(problems.join('\n'))}</failure>\n`,
     );
   }
   body.push(systemOut(figures));

@@ -1,6 +1,6 @@
 // Load figures shared by the console, Markdown and HTML renderers: one row of key numbers per load,
 // and the delivery verdicts in words.
-import type { DeliveryVerdict, LoadResult } from '../../result/model.js';
+import type { DeliveryVerdict, LoadResult, ThresholdResult } from '../../result/model.js';
 import { formatCount, formatMicros, formatRate } from './format.js';
 
 export const LOAD_HEADER = [
@@ -37,12 +37,13 @@ export function loadRow(load: LoadResult): string[] {
     formatMicros(load.latency.p999),
     formatMicros(load.latency.max),
     deliverySummary(load.delivery),
-    load.verdict === 'passed'
-      ? load.generator.saturated
-        ? 'passed (generator saturated)'
-        : 'passed'
-      : 'FAILED',
+    verdictText(load),
   ];
+}
+
+/** The load's verdict as the tables print it: PASSED, FAILED or INCONCLUSIVE (never a bare pass beside a problem). */
+export function verdictText(load: LoadResult): string {
+  return load.verdict === 'passed' ? 'passed' : load.verdict.toUpperCase();
 }
 
 /** "QoS1 ok; QoS0 lost 12" */
@@ -60,21 +61,42 @@ export function deliveryText(d: DeliveryVerdict): string {
   return `QoS${d.qos} ${state}${issues.length ? ' ' + issues.join(', ') : ''}`.trim();
 }
 
-/** Why a load failed: its reason, failed thresholds and failed delivery verdicts. */
+/**
+ * Why a load failed or is inconclusive, one line each: the reason's parts (run problems, delivery,
+ * thresholds, why the figures cannot be trusted), and a saturated generator even on older results.
+ */
 export function loadProblems(load: LoadResult): string[] {
-  const problems: string[] = [];
-  if (load.reason) problems.push(load.reason);
+  const problems = load.reason === undefined ? [] : load.reason.split('; ').filter(Boolean);
   for (const t of load.thresholds) {
     if (t.ok) continue;
-    const text = `threshold ${t.expression} not met (actual ${Number(t.actual.toPrecision(6))})`;
-    if (load.reason?.includes(t.expression)) problems[0] = text;
+    const text = `threshold ${t.expression} not met (actual ${thresholdActual(t)})`;
+    const index = problems.findIndex((p) => p.includes(t.expression));
+    if (index >= 0) problems[index] = text;
     else problems.push(text);
   }
-  for (const d of load.delivery)
-    if (!d.ok) problems.push(`delivery ${deliveryText(d)} (expected ${d.expected}, received ${d.received})`);
-  if (load.generator.saturated)
+  for (const d of load.delivery) {
+    const text = `QoS ${d.qos}: lost ${d.lost}, duplicated ${d.duplicated}`;
+    if (!d.ok && !problems.includes(text))
+      problems.push(`delivery ${deliveryText(d)} (expected ${d.expected}, received ${d.received})`);
+  }
+  if (load.generator.saturated && !problems.some((p) => p.includes('saturated') || p.includes('schedule')))
     problems.push(
       `generator saturated: event-loop lag p99 ${load.generator.eventLoopLagP99Ms}ms, schedule overrun ${load.generator.scheduleOverrunMs}ms`,
     );
   return problems;
+}
+
+/** "✓ p99 < 20ms (actual 3.2 ms)"; a threshold scoped to a target or profile names its scope. */
+export function thresholdLine(t: ThresholdResult): string {
+  const scope = [t.target, t.profile].filter((part) => part !== undefined);
+  return `${t.ok ? '✓' : '✗'} ${t.expression}${scope.length ? ` [${scope.join(' · ')}]` : ''} (actual ${thresholdActual(t)})`;
+}
+
+/** The actual value with the unit the expression used: "3.2ms", "9,870/s", "0". */
+export function thresholdActual(t: ThresholdResult): string {
+  const value = Number(t.actual.toPrecision(4));
+  // Results written before thresholds carried their unit: the expression's own unit (latencies default to ms).
+  const unit = t.unit ?? /\d\s*(\/s|[a-zµ]+)\s*$/.exec(t.expression)?.[1] ?? '';
+  if (unit === '' || unit === '/s') return `${value.toLocaleString('en-US')}${unit}`;
+  return `${value}${unit}`;
 }

@@ -4,6 +4,8 @@ import type { RunResult } from '../../result/model.js';
 import {
   countVerdicts,
   countsCell,
+  inconclusiveLoads,
+  loadLabel,
   noteworthy,
   profileNames,
   runOutcome,
@@ -15,18 +17,21 @@ import { comparativeMarkdown } from './comparative/plain.js';
 import { comparativeView, type ComparativeOptions } from './comparative/view.js';
 import { evidenceLines } from './evidence.js';
 import { escapeMarkdownCell, formatMillis } from './format.js';
-import { LOAD_HEADER, loadProblems, loadRow } from './load-figures.js';
+import { LOAD_HEADER, loadProblems, loadRow, thresholdActual } from './load-figures.js';
 
 export function renderMarkdown(result: RunResult, options: ComparativeOptions = {}): string {
   const out: string[] = [];
   const outcome = runOutcome(result);
-  const icon = outcome === 'passed' ? '✅' : outcome === 'failed' ? '❌' : '⚠️';
+  const icon =
+    outcome === 'passed' ? '✅' : outcome === 'failed' ? '❌' : outcome === 'inconclusive' ? '❔' : '⚠️';
   out.push(`## ${icon} MQTT harness: ${outcome}`, '');
   const s = result.summary;
   out.push(
     `${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.warnings} warnings · ${s.deviations} deviations` +
       ` of ${s.total} scenario runs` +
-      (result.loads.length ? ` · ${result.loads.length} loads (${s.loadsFailed} failed)` : '') +
+      (result.loads.length
+        ? ` · ${result.loads.length} loads (${s.loadsFailed} failed${inconclusiveLoads(result).length ? `, ${inconclusiveLoads(result).length} inconclusive` : ''})`
+        : '') +
       ` · ${formatMillis(result.durationMs)} · started ${result.startedAt} · ${result.tool.name} ${result.tool.version}`,
     '',
   );
@@ -59,13 +64,30 @@ export function renderMarkdown(result: RunResult, options: ComparativeOptions = 
   if (result.loads.length > 0) {
     out.push('### Load', '');
     out.push(table([LOAD_HEADER]), table(result.loads.map(loadRow), false), '');
-    const troubled = result.loads.filter((l) => l.verdict === 'failed');
+    const troubled = result.loads.filter((l) => l.verdict !== 'passed');
     for (const load of troubled) {
       out.push(
-        `- ❌ **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${loadProblems(load).join('; ')}`,
+        `- ${load.verdict === 'failed' ? '❌' : '❔'} **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${load.verdict} — ${loadProblems(load).join('; ')}`,
       );
     }
     if (troubled.length) out.push('');
+    const judged = result.loads.filter((l) => l.thresholds.length > 0);
+    if (judged.length > 0) {
+      out.push('#### Thresholds', '');
+      out.push(table([['', 'threshold', 'actual', 'load']]));
+      const rows = judged.flatMap((load) =>
+        load.thresholds.map((t) => [
+          t.ok ? '✓' : '✗',
+          t.expression +
+            ([t.target, t.profile].some(Boolean)
+              ? ` [${[t.target, t.profile].filter(Boolean).join(' · ')}]`
+              : ''),
+          thresholdActual(t),
+          loadLabel(load),
+        ]),
+      );
+      out.push(table(rows, false), '');
+    }
   }
   const compared = comparativeView(result, options);
   if (compared) out.push(comparativeMarkdown(compared), '');

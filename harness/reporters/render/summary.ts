@@ -4,6 +4,8 @@ import type { RunResult } from '../../result/model.js';
 import {
   countVerdicts,
   countsCell,
+  loadCounts,
+  loadLabel,
   noteworthy,
   profileNames,
   runOutcome,
@@ -16,7 +18,7 @@ import { comparativeConsole } from './comparative/plain.js';
 import { comparativeView, type ComparativeOptions } from './comparative/view.js';
 import { evidenceLines } from './evidence.js';
 import { formatMillis, textTable } from './format.js';
-import { LOAD_HEADER, loadProblems, loadRow } from './load-figures.js';
+import { LOAD_HEADER, loadProblems, loadRow, thresholdLine } from './load-figures.js';
 
 export function renderSummary(result: RunResult, options: ComparativeOptions = {}): string {
   const out: string[] = [];
@@ -26,6 +28,15 @@ export function renderSummary(result: RunResult, options: ComparativeOptions = {
   if (result.loads.length > 0) out.push(loadTable(result), '');
   const compared = comparativeView(result, options);
   if (compared) out.push(comparativeConsole(compared), '');
+  const judged = result.loads.filter((l) => l.thresholds.length > 0);
+  if (judged.length > 0) {
+    out.push('Thresholds');
+    for (const load of judged) {
+      out.push(`  ${loadLabel(load)}`);
+      for (const t of load.thresholds) out.push(`    ${thresholdLine(t)}`);
+    }
+    out.push('');
+  }
   const notes = noteworthy(result);
   if (notes.length > 0) {
     out.push(`Failures, deviations and warnings (${notes.length})`);
@@ -39,11 +50,13 @@ export function renderSummary(result: RunResult, options: ComparativeOptions = {
     }
     out.push('');
   }
-  const failedLoads = result.loads.filter((l) => l.verdict === 'failed' || l.generator.saturated);
+  const failedLoads = result.loads.filter((l) => l.verdict !== 'passed' || l.generator.saturated);
   if (failedLoads.length > 0) {
     out.push(`Load problems (${failedLoads.length})`);
     for (const load of failedLoads) {
-      out.push(`  ${load.verdict === 'failed' ? '✗' : '!'} ${load.name} [${load.target} · ${load.profile}]`);
+      out.push(
+        `  ${VERDICT_SYMBOL[load.verdict]} ${load.verdict.toUpperCase()} ${load.name} [${load.target} · ${load.profile}]`,
+      );
       for (const p of loadProblems(load)) out.push(`    ${p}`);
     }
     out.push('');
@@ -86,7 +99,7 @@ export function totalsLine(result: RunResult): string {
   const parts = [`${s.passed} passed`, `${s.failed} failed`, `${s.skipped} skipped`];
   if (s.warnings) parts.push(`${s.warnings} warnings`);
   if (s.deviations) parts.push(`${s.deviations} deviations`);
-  const loads = `${result.loads.length} loads, ${s.loadsFailed} failed`;
+  const loads = loadCounts(result);
   // A run of loads only (`harness bench`) has no scenario counts to speak of.
   const counts =
     s.total === 0 && result.loads.length > 0

@@ -8,7 +8,7 @@ export function comparisonSection(comparison: Comparison | undefined): string {
   const out = ['<section id="comparison"><h2>Comparison with baseline</h2>'];
   out.push(
     `<p>Baseline ${esc(comparison.baseline.startedAt)} → current ${esc(comparison.current.startedAt)}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, Welch's t-test at α = ${comparison.options.alpha}. ` +
-      `<strong class="${comparison.regressed ? 'failed' : 'passed'}">${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}</strong>, ${comparison.improvements} improvement(s).</p>`,
+      `<strong class="${comparison.regressed ? 'failed' : comparison.inconclusive > 0 ? 'inconclusive' : 'passed'}">${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}</strong>, ${comparison.improvements} improvement(s)${comparison.inconclusive > 0 ? `, ${comparison.inconclusive} load(s) inconclusive (not compared)` : ''}.</p>`,
   );
   const rows: string[][] = [];
   for (const load of comparison.loads) {
@@ -22,7 +22,14 @@ export function comparisonSection(comparison: Comparison | undefined): string {
           ? '&lt;0.001'
           : m.significance.pValue.toFixed(3)
         : 'n/a';
-      const cls = m.direction === 'regressed' ? 'failed' : m.direction === 'improved' ? 'passed' : 'skipped';
+      const cls =
+        m.direction === 'regressed'
+          ? 'failed'
+          : m.direction === 'improved'
+            ? 'passed'
+            : m.direction === 'unchanged'
+              ? 'skipped'
+              : 'inconclusive';
       rows.push([
         esc(load.key),
         m.metric,
@@ -30,7 +37,24 @@ export function comparisonSection(comparison: Comparison | undefined): string {
         fmt(m.current),
         change,
         p,
-        `<span class="${cls}">${m.direction}</span>`,
+        `<span class="${cls}">${m.direction.replace('-', ' ')}</span>`,
+      ]);
+    }
+    if (load.verdictChange !== undefined) {
+      const cls =
+        load.verdictChange === 'regressed'
+          ? 'failed'
+          : load.verdictChange === 'improved'
+            ? 'passed'
+            : 'inconclusive';
+      rows.push([
+        esc(load.key),
+        'verdict',
+        esc(load.baselineVerdict),
+        esc(load.currentVerdict),
+        '',
+        '',
+        `<span class="${cls}">${load.verdictChange}</span>`,
       ]);
     }
   }
@@ -42,6 +66,8 @@ export function comparisonSection(comparison: Comparison | undefined): string {
         new Set([2, 3, 4, 5]),
       ),
     );
+  for (const load of comparison.loads.filter((l) => l.inconclusive !== undefined))
+    out.push(`<p class="inconclusive">not judged: ${esc(load.key)}: ${esc(load.inconclusive ?? '')}</p>`);
   if (comparison.scenarios.length) {
     const changes = comparison.scenarios.map((s) => [
       `<span class="${s.kind === 'newly-failing' ? 'failed' : s.kind === 'fixed' ? 'passed' : 'skipped'}">${esc(s.kind)}</span>`,

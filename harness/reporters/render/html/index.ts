@@ -3,7 +3,7 @@
 // loads nothing from the network, and carries the RunResult as inline JSON for tools that want it.
 import type { Comparison } from '../../../compare/model.js';
 import type { RunResult } from '../../../result/model.js';
-import { runOutcome } from '../aggregate.js';
+import { inconclusiveLoads, runOutcome } from '../aggregate.js';
 import { formatMillis } from '../format.js';
 import { comparativeView } from '../comparative/view.js';
 import { comparativeSection } from './comparative.js';
@@ -21,9 +21,19 @@ export interface HtmlOptions {
   baselineTarget?: string;
 }
 
-export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
+/**
+ * The header's one word: the run's outcome, except that a run compared with a baseline that
+ * regressed is never shown as passed beside its regressions.
+ */
+export function badgeOutcome(result: RunResult, comparison?: Comparison): string {
   const outcome = runOutcome(result);
+  return outcome === 'passed' && comparison?.regressed === true ? 'regressed' : outcome;
+}
+
+export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
+  const outcome = badgeOutcome(result, options.comparison);
   const s = result.summary;
+  const loadsInconclusive = inconclusiveLoads(result).length;
   const title = options.title ?? `MQTT harness report — ${outcome}`;
   const compared = comparativeView(
     result,
@@ -58,7 +68,9 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
       : ''
   }</h1>
 <div>${s.passed} passed · ${s.failed} failed · ${s.skipped} skipped · ${s.warnings} warnings · ${s.deviations} deviations of ${s.total} scenario runs${
-    result.loads.length ? ` · ${result.loads.length} loads (${s.loadsFailed} failed)` : ''
+    result.loads.length
+      ? ` · ${result.loads.length} loads (${s.loadsFailed} failed${loadsInconclusive ? `, ${loadsInconclusive} inconclusive` : ''})`
+      : ''
   }</div>
 <div class="muted">Started ${esc(result.startedAt)} · ${esc(formatMillis(result.durationMs))} · ${esc(result.tool.name)} ${esc(result.tool.version)} · result schema v${result.schemaVersion}${
     result.interrupted

@@ -2,10 +2,10 @@
 // the targets with latency percentile curves (HDR style), throughput and p99 latency over time.
 import type { LoadResult, RunResult } from '../../../result/model.js';
 import { MIN_RATE_INTERVAL_MS, deliveredPerSecond, rateIntervals } from '../../../result/intervals.js';
-import { profileNames, unique } from '../aggregate.js';
+import { loadLabel, profileNames, unique } from '../aggregate.js';
 import { formatMicros, formatRate } from '../format.js';
 import { MAX_NINES, percentileCurve, percentileLabel } from '../histogram.js';
-import { LOAD_HEADER, deliverySummary, loadProblems, loadRow } from '../load-figures.js';
+import { LOAD_HEADER, deliverySummary, loadProblems, loadRow, thresholdActual } from '../load-figures.js';
 import { lineChart, niceTicks, type ChartSeries } from '../svg-chart.js';
 import { esc, htmlTable, slug, verdictCell } from './shared.js';
 
@@ -19,9 +19,10 @@ export function loadSection(result: RunResult): string {
   const problems = result.loads.filter((l) => loadProblems(l).length > 0);
   for (const l of problems) {
     out.push(
-      `<p class="${l.verdict === 'failed' ? 'failed' : 'warning'}">${esc(`${l.name} [${l.target} · ${l.profile}]`)}: ${esc(loadProblems(l).join('; '))}</p>`,
+      `<p class="${l.verdict === 'passed' ? 'warning' : l.verdict}">${esc(`${l.name} [${l.target} · ${l.profile}]`)} ${l.verdict}: ${esc(loadProblems(l).join('; '))}</p>`,
     );
   }
+  out.push(thresholdTable(result.loads));
   for (const profile of profileNames(result)) {
     const loads = result.loads.filter((l) => l.profile === profile);
     if (loads.length === 0) continue;
@@ -39,6 +40,21 @@ export function loadSection(result: RunResult): string {
   }
   out.push('</section>');
   return out.join('\n');
+}
+
+/** Every threshold of every load: ✓/✗, the expression and its scope, the actual value in its unit. */
+function thresholdTable(loads: readonly LoadResult[]): string {
+  const rows = loads.flatMap((l) =>
+    l.thresholds.map((t) => [
+      `<span class="${t.ok ? 'passed' : 'failed'}">${t.ok ? '✓' : '✗'}</span>`,
+      esc(t.expression),
+      esc([t.target, t.profile].filter(Boolean).join(' · ') || 'all'),
+      esc(thresholdActual(t)),
+      esc(loadLabel(l)),
+    ]),
+  );
+  if (rows.length === 0) return '';
+  return `<h3 id="thresholds">Thresholds</h3>\n${htmlTable(['', 'threshold', 'scope', 'actual', 'load'], rows, new Set([3]))}`;
 }
 
 function sideBySide(loads: LoadResult[]): string {

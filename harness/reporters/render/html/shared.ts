@@ -1,5 +1,5 @@
 // Small HTML building helpers for the report sections.
-import type { Verdict } from '../../../result/model.js';
+import type { LoadVerdict, Verdict } from '../../../result/model.js';
 import { VERDICT_SYMBOL } from '../aggregate.js';
 import { escapeHtml } from '../format.js';
 
@@ -20,7 +20,7 @@ export function htmlTable(
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-export function verdictCell(verdict: Verdict | 'passed' | 'failed', href?: string): string {
+export function verdictCell(verdict: Verdict | LoadVerdict, href?: string): string {
   const text = `${VERDICT_SYMBOL[verdict]} ${verdict}`;
   return href
     ? `<a class="${verdict}" href="${href}">${esc(text)}</a>`

@@ -15,10 +15,11 @@ th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vert
 th { background: var(--bg2); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .passed { color: var(--ok); } .failed { color: var(--bad); font-weight: 600; } .skipped { color: var(--skip); }
-.warning { color: var(--warn); } .deviation { color: var(--dev); }
-td > .passed, td > .failed, td > .skipped, td > .warning, td > .deviation { white-space: nowrap; }
+.warning { color: var(--warn); } .deviation { color: var(--dev); } .inconclusive { color: var(--warn); font-weight: 600; }
+td > .passed, td > .failed, td > .skipped, td > .warning, td > .deviation, td > .inconclusive { white-space: nowrap; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 10px; color: #fff; font-weight: 600; }
 .badge.passed { background: var(--ok); color: #fff; } .badge.failed { background: var(--bad); color: #fff; } .badge.interrupted { background: var(--warn); color: #fff; }
+.badge.regressed { background: var(--bad); color: #fff; }
 pre { background: var(--bg2); padding: 6px 8px; margin: 4px 0; overflow-x: auto; white-space: pre-wrap; word-break: break-all; font-size: 12px; }
 details { margin: 6px 0; } summary { cursor: pointer; }
 article.evidence { border: 1px solid var(--line); border-left: 4px solid var(--bad); padding: 8px 12px; margin: 12px 0; }

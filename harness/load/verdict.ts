@@ -1,0 +1,182 @@
+// A load's verdict. passed: every delivery verdict and threshold held and the figures can be
+// trusted. failed: something the machine cannot explain went wrong (messages lost or duplicated, run
+// errors, a count threshold), or a timing threshold missed on trustworthy figures. inconclusive: the
+// figures describe the machine rather than the broker, so no timing claim is made either way:
+//   - the generator missed its schedule: the send-lateness p99 exceeds max(LATENESS_FLOOR_MS,
+//     LATENESS_SHARE × latency p99) (the generator's own waiting is a visible part of the latency),
+//     or the generator is saturated, or more than SCHEDULE_DROP_TOLERANCE of the due sends were
+//     dropped while the generator's event loop lagged by more than LATENESS_FLOOR_MS (p99). Drops
+//     alone are the broker's doing (a full in-flight window, a socket it does not read): a broker
+//     that stalls is measured, not excused;
+//   - a connection storm saw the kernel turn connections away (listen-queue overflows) or resend
+//     SYNs: its connect times then measure the kernel's SYN retry timer;
+//   - a network profile's measured RTT is off its nominal by more than 10 % (or 2 ms, whichever is
+//     larger): profileEffectProblem(), applied when the run's result is assembled.
+// docs/load.md "Verdicts" says the same for users.
+import type { LoadResult, MeasuredEffect, NominalEffect, RunResult } from '../result/model.js';
+import { summarize } from '../result/summary.js';
+import { LAG_RESOLUTION_MS } from './clock.js';
+
+/** Dropped sends (could not leave on time) tolerated, as a share of the intended ones. */
+export const SCHEDULE_DROP_TOLERANCE = 0.001;
+/** Send lateness p99 below this never makes a load inconclusive. */
+export const LATENESS_FLOOR_MS = 2;
+/** Send lateness p99 above this share of the latency p99 makes the latency the generator's figure. */
+export const LATENESS_SHARE = 0.1;
+/** A profile's measured RTT may differ from its nominal by this share, or PROFILE_TOLERANCE_MS. */
+export const PROFILE_TOLERANCE_SHARE = 0.1;
+export const PROFILE_TOLERANCE_MS = 2;
+
+/** Why the generator's schedule cannot be trusted (empty when it was kept). */
+export function scheduleProblems(load: LoadResult): string[] {
+  const problems: string[] = [];
+  // The lag figure includes the monitor's own sampling period; what matters is the delay beyond it.
+  const lagMs = Math.max(0, load.generator.eventLoopLagP99Ms - LAG_RESOLUTION_MS);
+  if (
+    load.intended > 0 &&
+    load.dropped / load.intended > SCHEDULE_DROP_TOLERANCE &&
+    lagMs > LATENESS_FLOOR_MS
+  ) {
+    problems.push(
+      `schedule missed: ${load.dropped} of ${load.intended} due sends dropped (${percent(load.dropped / load.intended)}, tolerance ${percent(SCHEDULE_DROP_TOLERANCE)}) while the generator's event loop lagged (p99 ${ms(lagMs)} beyond its ${LAG_RESOLUTION_MS} ms sampling)`,
+    );
+  }
+  const latenessP99Ms = (load.sendLateness?.percentiles.p99 ?? 0) / 1000;
+  const latencyP99Ms = load.latency.p99 / 1000;
+  const limitMs = Math.max(LATENESS_FLOOR_MS, LATENESS_SHARE * latencyP99Ms);
+  if (latenessP99Ms > limitMs) {
+    problems.push(
+      `schedule missed: send lateness p99 ${ms(latenessP99Ms)} > ${ms(limitMs)} (the larger of ${LATENESS_FLOOR_MS} ms and ${LATENESS_SHARE * 100} % of the latency p99 ${ms(latencyP99Ms)})`,
+    );
+  } else if (load.generator.saturated) {
+    problems.push(
+      `generator saturated: event-loop lag p99 ${load.generator.eventLoopLagP99Ms} ms, schedule overrun ${load.generator.scheduleOverrunMs} ms`,
+    );
+  }
+  return problems;
+}
+
+/** Why a connection storm's figures are the kernel's (empty for other loads or clean counters). */
+export function kernelProblems(load: LoadResult): string[] {
+  const kernel = load.kernel;
+  if (kernel === undefined || load.executor !== 'connection-storm') return [];
+  if (kernel.listenOverflows === 0 && kernel.synRetransmits === 0) return [];
+  return [
+    `kernel turned connections away during the storm: ${kernel.listenOverflows} listen-queue overflows, ${kernel.synRetransmits} SYN retransmits (connect times include the SYN retry timer; counters are machine-wide)`,
+  ];
+}
+
+/**
+ * The hook for network profiles: why a profile's measured effect is off its nominal (undefined when
+ * it is within 10 % or 2 ms of RTT, and when either figure is missing). Throughput counts only when
+ * the measured one falls short of the nominal by more than 10 %.
+ */
+export function profileEffectProblem(
+  profile: string,
+  nominal: NominalEffect | undefined,
+  measured: MeasuredEffect | undefined,
+): string | undefined {
+  const problems: string[] = [];
+  const nominalRtt = nominal?.rttMs;
+  const measuredRtt = measured?.rttMs?.p50;
+  if (nominalRtt !== undefined && measuredRtt !== undefined) {
+    const tolerance = Math.max(PROFILE_TOLERANCE_SHARE * nominalRtt, PROFILE_TOLERANCE_MS);
+    if (Math.abs(measuredRtt - nominalRtt) > tolerance)
+      problems.push(`RTT p50 ${ms(measuredRtt)} vs nominal ${ms(nominalRtt)} (tolerance ±${ms(tolerance)})`);
+  }
+  const nominalRate = nominal?.throughputBytesPerSec;
+  const measuredRate = measured?.throughputBytesPerSec;
+  if (
+    nominalRate !== undefined &&
+    measuredRate !== undefined &&
+    measuredRate < (1 - PROFILE_TOLERANCE_SHARE) * nominalRate
+  ) {
+    problems.push(`throughput ${Math.round(measuredRate)} B/s vs nominal ${Math.round(nominalRate)} B/s`);
+  }
+  return problems.length === 0
+    ? undefined
+    : `profile '${profile}' missed its nominal effect: ${problems.join(', ')}`;
+}
+
+/**
+ * Sets `verdict`, `reason` and `inconclusive` from the result's own figures (thresholds already
+ * evaluated) and the problems the caller knows of: `failures` (the run broke: setup, workers) and
+ * `inconclusive` (reasons found elsewhere, e.g. merged runs that were inconclusive).
+ */
+export function judgeLoad(
+  load: LoadResult,
+  known: { failures?: readonly string[]; inconclusive?: readonly string[] } = {},
+): LoadResult {
+  const failures = [
+    ...(known.failures ?? []),
+    ...load.delivery
+      .filter((verdict) => !verdict.ok)
+      .map((verdict) => `QoS ${verdict.qos}: lost ${verdict.lost}, duplicated ${verdict.duplicated}`),
+  ];
+  const timingMisses: string[] = [];
+  for (const threshold of load.thresholds) {
+    if (threshold.ok) continue;
+    const text = `threshold '${threshold.expression}' not met (actual ${Number(threshold.actual.toPrecision(6))}${threshold.unit ?? ''})`;
+    (threshold.timing === true ? timingMisses : failures).push(text);
+  }
+  const untrusted = unique([
+    ...(known.inconclusive ?? []),
+    ...scheduleProblems(load),
+    ...kernelProblems(load),
+  ]);
+  delete load.reason;
+  delete load.inconclusive;
+  if (untrusted.length > 0) load.inconclusive = untrusted;
+  if (failures.length > 0) {
+    load.verdict = 'failed';
+    load.reason = [...failures, ...timingMisses, ...untrusted].join('; ');
+  } else if (untrusted.length > 0) {
+    load.verdict = 'inconclusive';
+    load.reason = [...untrusted, ...timingMisses].join('; ');
+  } else if (timingMisses.length > 0) {
+    load.verdict = 'failed';
+    load.reason = timingMisses.join('; ');
+  } else {
+    load.verdict = 'passed';
+  }
+  return load;
+}
+
+/** Adds a reason found after the load ran (a profile's measured effect): passed becomes inconclusive. */
+export function addInconclusive(load: LoadResult, reason: string): void {
+  if (load.inconclusive?.includes(reason)) return;
+  load.inconclusive = [...(load.inconclusive ?? []), reason];
+  if (load.verdict === 'passed') load.verdict = 'inconclusive';
+  load.reason = load.reason === undefined ? reason : `${load.reason}; ${reason}`;
+}
+
+/**
+ * Every load run under a profile whose measured effect (towards the load's target) is off the
+ * profile's nominal one becomes inconclusive; the summary is counted again. Profiles without a
+ * nominal effect or a measurement are not judged.
+ */
+export function judgeProfiles(result: RunResult): RunResult {
+  let changed = false;
+  for (const load of result.loads) {
+    const info = result.profiles.find((profile) => profile.name === load.profile);
+    if (info?.nominal === undefined) continue;
+    const measured = info.byTarget?.find((entry) => entry.target === load.target)?.measured ?? info.measured;
+    const problem = profileEffectProblem(load.profile, info.nominal, measured);
+    if (problem === undefined) continue;
+    addInconclusive(load, problem);
+    changed = true;
+  }
+  return changed ? { ...result, summary: summarize(result.scenarios, result.loads) } : result;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function percent(share: number): string {
+  return `${Number((share * 100).toPrecision(3))} %`;
+}
+
+function ms(value: number): string {
+  return `${Number(value.toPrecision(3))} ms`;
+}
