@@ -10,11 +10,11 @@
 //     that stalls is measured, not excused;
 //   - a connection storm saw the kernel turn connections away (listen-queue overflows) or resend
 //     SYNs: its connect times then measure the kernel's SYN retry timer;
-//   - a network profile's measured RTT is off its nominal by more than 10 % (or 2 ms, whichever is
-//     larger): profileEffectProblem(), applied when the run's result is assembled.
+//   - a network profile's measured effect is off its nominal (harness/network profileWithinTolerance:
+//     more than 10 % or 2 ms): addInconclusive(), applied by the orchestrator once the load's
+//     profile check is in (LoadResult.profileCheck).
 // docs/load.md "Verdicts" says the same for users.
-import type { LoadResult, MeasuredEffect, NominalEffect, RunResult } from '../result/model.js';
-import { summarize } from '../result/summary.js';
+import type { LoadResult } from '../result/model.js';
 import { LAG_RESOLUTION_MS } from './clock.js';
 
 /** Dropped sends (could not leave on time) tolerated, as a share of the intended ones. */
@@ -23,9 +23,6 @@ export const SCHEDULE_DROP_TOLERANCE = 0.001;
 export const LATENESS_FLOOR_MS = 2;
 /** Send lateness p99 above this share of the latency p99 makes the latency the generator's figure. */
 export const LATENESS_SHARE = 0.1;
-/** A profile's measured RTT may differ from its nominal by this share, or PROFILE_TOLERANCE_MS. */
-export const PROFILE_TOLERANCE_SHARE = 0.1;
-export const PROFILE_TOLERANCE_MS = 2;
 
 /** Why the generator's schedule cannot be trusted (empty when it was kept). */
 export function scheduleProblems(load: LoadResult): string[] {
@@ -64,38 +61,6 @@ export function kernelProblems(load: LoadResult): string[] {
   return [
     `kernel turned connections away during the storm: ${kernel.listenOverflows} listen-queue overflows, ${kernel.synRetransmits} SYN retransmits (connect times include the SYN retry timer; counters are machine-wide)`,
   ];
-}
-
-/**
- * The hook for network profiles: why a profile's measured effect is off its nominal (undefined when
- * it is within 10 % or 2 ms of RTT, and when either figure is missing). Throughput counts only when
- * the measured one falls short of the nominal by more than 10 %.
- */
-export function profileEffectProblem(
-  profile: string,
-  nominal: NominalEffect | undefined,
-  measured: MeasuredEffect | undefined,
-): string | undefined {
-  const problems: string[] = [];
-  const nominalRtt = nominal?.rttMs;
-  const measuredRtt = measured?.rttMs?.p50;
-  if (nominalRtt !== undefined && measuredRtt !== undefined) {
-    const tolerance = Math.max(PROFILE_TOLERANCE_SHARE * nominalRtt, PROFILE_TOLERANCE_MS);
-    if (Math.abs(measuredRtt - nominalRtt) > tolerance)
-      problems.push(`RTT p50 ${ms(measuredRtt)} vs nominal ${ms(nominalRtt)} (tolerance ±${ms(tolerance)})`);
-  }
-  const nominalRate = nominal?.throughputBytesPerSec;
-  const measuredRate = measured?.throughputBytesPerSec;
-  if (
-    nominalRate !== undefined &&
-    measuredRate !== undefined &&
-    measuredRate < (1 - PROFILE_TOLERANCE_SHARE) * nominalRate
-  ) {
-    problems.push(`throughput ${Math.round(measuredRate)} B/s vs nominal ${Math.round(nominalRate)} B/s`);
-  }
-  return problems.length === 0
-    ? undefined
-    : `profile '${profile}' missed its nominal effect: ${problems.join(', ')}`;
 }
 
 /**
@@ -148,25 +113,6 @@ export function addInconclusive(load: LoadResult, reason: string): void {
   load.inconclusive = [...(load.inconclusive ?? []), reason];
   if (load.verdict === 'passed') load.verdict = 'inconclusive';
   load.reason = load.reason === undefined ? reason : `${load.reason}; ${reason}`;
-}
-
-/**
- * Every load run under a profile whose measured effect (towards the load's target) is off the
- * profile's nominal one becomes inconclusive; the summary is counted again. Profiles without a
- * nominal effect or a measurement are not judged.
- */
-export function judgeProfiles(result: RunResult): RunResult {
-  let changed = false;
-  for (const load of result.loads) {
-    const info = result.profiles.find((profile) => profile.name === load.profile);
-    if (info?.nominal === undefined) continue;
-    const measured = info.byTarget?.find((entry) => entry.target === load.target)?.measured ?? info.measured;
-    const problem = profileEffectProblem(load.profile, info.nominal, measured);
-    if (problem === undefined) continue;
-    addInconclusive(load, problem);
-    changed = true;
-  }
-  return changed ? { ...result, summary: summarize(result.scenarios, result.loads) } : result;
 }
 
 function unique(values: readonly string[]): string[] {

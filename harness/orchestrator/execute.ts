@@ -1,6 +1,7 @@
 // Step 2 of a run: execute the plan. Start the targets, put the network profiles in front of them,
 // run the conformance instances on the worker pool, then the loads one after another, and stop
 // everything at the end, whatever happened. Results go to the reporter as they arrive.
+import { addInconclusive } from '../load/verdict.js';
 import { randomBytes } from 'node:crypto';
 import type { LoadResult, ProfileCheck, ScenarioResult, SweepResult, TargetInfo } from '../result/model.js';
 import { runLoad } from '../runner/load-run.js';
@@ -187,7 +188,14 @@ function unrunnable(run: PlannedRun, reason: string): ScenarioResult {
   };
 }
 
-/** Records what the load's network profile did beside what it should have done. */
+/**
+ * Records what the load's network profile did beside what it should have done; a profile that
+ * missed its nominal effect makes the load's timing figures the network's, not the broker's:
+ * the load is inconclusive (a failure stays a failure).
+ */
 function judgeProfile(result: LoadResult, check: ProfileCheck): void {
   result.profileCheck = check;
+  if (!check.withinTolerance && check.reason !== undefined) {
+    addInconclusive(result, `profile '${result.profile}' missed its nominal effect: ${check.reason}`);
+  }
 }

@@ -1,7 +1,6 @@
 // runHarness: plan → execute → assemble, then the reporters' onEnd with the canonical result.
 // Every command that runs something (run, bench) goes through here.
 import { diffRun } from '../diff/index.js';
-import { judgeProfiles } from '../load/verdict.js';
 import { assembleResult } from '../result/assemble.js';
 import type { RunResult } from '../result/model.js';
 import { toolVersion } from '../version.js';
@@ -12,14 +11,11 @@ import { planRun } from './plan.js';
 export async function runHarness(options: HarnessOptions = {}): Promise<RunResult> {
   const plan = await planRun(options); // throws a coded HarnessError before anything starts
   const execution = await executePlan(plan);
-  // A load under a profile that missed its nominal effect is inconclusive (known once profiles closed).
-  const assembled = judgeProfiles(
-    assembleResult({
-      toolVersion: toolVersion(),
-      ...execution,
-      profiles: plan.resultProfiles,
-    }),
-  );
+  const assembled = assembleResult({
+    toolVersion: toolVersion(),
+    ...execution,
+    profiles: plan.resultProfiles,
+  });
   // A differential run compares the assembled scenario results: a pure function of them.
   const result = plan.diff ? { ...assembled, diff: diffRun(assembled, plan.diff) } : assembled;
   await plan.reporter.onEnd?.(result);

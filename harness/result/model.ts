@@ -84,17 +84,6 @@ export interface ProfileInfo {
   backend?: string;
   /** Kernel rules applied, and what this machine could not do. */
   notes?: string[];
-  /**
-   * What the profile is meant to do (its settings as figures: RTT = 2 × latency). A load under a
-   * profile whose measured RTT is off this by more than 10 % (or 2 ms) is inconclusive.
-   */
-  nominal?: NominalEffect;
-}
-
-/** A profile's intended effect, comparable with MeasuredEffect. */
-export interface NominalEffect {
-  rttMs?: number;
-  throughputBytesPerSec?: number;
 }
 
 export interface RunSummary {
