@@ -202,6 +202,8 @@ export function evaluateThresholds(result: LoadResult, thresholds: readonly Thre
       ok: compare(base, threshold.comparison, threshold.limit),
       unit: threshold.kind === 'rate' ? '/s' : threshold.unit,
       timing: isTiming(threshold),
+      ...(threshold.kind === 'latency' &&
+        (threshold.comparison === '<' || threshold.comparison === '<=') && { latencyUpperBound: true }),
     };
   });
 }

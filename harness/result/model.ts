@@ -204,6 +204,11 @@ export interface ThresholdResult {
   unit?: string;
   /** A threshold on a timing figure (latency, rate, overrun): an untrusted run cannot fail it. */
   timing?: boolean;
+  /**
+   * An upper bound on a latency (`p99 < 2s`): latency is measured from the intended send time, so a
+   * late generator only makes it larger; a bound that held holds for the broker too.
+   */
+  latencyUpperBound?: boolean;
   /** Scope of a scoped threshold (`{ expression, target, profile }` in the scenario). */
   target?: string;
   profile?: string;
@@ -293,6 +298,12 @@ export interface LoadResult {
    * unless the load failed on something the machine cannot explain (delivery, errors, counts).
    */
   inconclusive?: string[];
+  /**
+   * What the figures include besides the broker, when it cannot change the verdict: the generator's
+   * send lateness where every timing claim is a latency upper bound that held (the figures are
+   * then upper bounds of the broker's).
+   */
+  caveats?: string[];
   verdict: LoadVerdict;
   /** Why it failed or is inconclusive: every problem, joined by '; '. */
   reason?: string;

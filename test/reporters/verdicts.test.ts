@@ -176,3 +176,56 @@ describe('harness compare', () => {
     expect(renderHtml(current)).toContain('<span class="badge passed">passed</span>');
   });
 });
+
+describe('a late generator under latency upper bounds that held', () => {
+  /** The busy-machine case: every send left, 4.25 ms late at p99, against a 9 ms latency p99. */
+  function lateLoad(thresholds: LoadResult['thresholds']): LoadResult {
+    const load = makeLoad({
+      name: 'fanin',
+      target: 'reference',
+      profile: 'none',
+      seed: 5,
+      medianUs: 500,
+      ratePerSec: 200,
+    });
+    load.dropped = 0;
+    load.generator = { ...load.generator, saturated: false };
+    load.latency = { ...load.latency, p99: 9_000 };
+    load.sendLateness = {
+      ...(load.sendLateness ?? load.serviceTime ?? ({} as never)),
+      percentiles: { ...load.latency, p99: 4_250 },
+    } as never;
+    load.thresholds = thresholds;
+    return judgeLoad(load);
+  }
+  const bound = {
+    expression: 'p99 < 2s',
+    actual: 0.009,
+    ok: true,
+    unit: 's',
+    timing: true,
+    latencyUpperBound: true,
+  };
+
+  it('passes with the lateness as a caveat: latency from the intended time only grows with lateness', () => {
+    const load = lateLoad([bound, { expression: 'lost == 0', actual: 0, ok: true, unit: '', timing: false }]);
+    expect(load.verdict).toBe('passed');
+    expect(load.caveats?.[0]).toMatch(/^schedule missed: send lateness p99 4\.25 ms > 2 ms .*upper bounds/);
+    const result = runOf([load]);
+    expect(renderSummary(result)).toContain('Load caveats (1)');
+    expect(renderMarkdown(result)).toContain(
+      '- ⚠️ **fanin** on reference (none): passed; caveat: schedule missed',
+    );
+    expect(renderHtml(result)).toContain('passed, caveat: schedule missed');
+  });
+
+  it('is inconclusive when a bound failed, when a timing claim is not an upper bound, or when nothing is claimed', () => {
+    expect(lateLoad([{ ...bound, ok: false }]).verdict).toBe('inconclusive');
+    expect(
+      lateLoad([bound, { expression: 'rate >= 200', actual: 199, ok: true, unit: '/s', timing: true }])
+        .verdict,
+    ).toBe('inconclusive');
+    expect(lateLoad([]).verdict).toBe('inconclusive');
+    expect(lateLoad([]).caveats).toBeUndefined();
+  });
+});

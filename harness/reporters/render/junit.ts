@@ -131,7 +131,10 @@ function loadCase(l: LoadResult): string {
   });
   const row = loadRow(l);
   const thresholds = l.thresholds.map((t) => `threshold ${thresholdLine(t)}`);
-  const figures = [...LOAD_HEADER.map((h, i) => `${h}: ${row[i] ?? ''}`), ...thresholds].join('\n');
+  const caveats = (l.caveats ?? []).map((caveat) => `caveat: ${caveat}`);
+  const figures = [...LOAD_HEADER.map((h, i) => `${h}: ${row[i] ?? ''}`), ...thresholds, ...caveats].join(
+    '\n',
+  );
   const body: string[] = [];
   if (l.verdict !== 'passed') {
     const problems = loadProblems(l);

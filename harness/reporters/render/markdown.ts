@@ -70,6 +70,12 @@ export function renderMarkdown(result: RunResult, options: ComparativeOptions = 
         `- ${load.verdict === 'failed' ? '❌' : '❔'} **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${load.verdict} — ${loadProblems(load).join('; ')}`,
       );
     }
+    for (const load of result.loads) {
+      for (const caveat of load.caveats ?? [])
+        out.push(
+          `- ⚠️ **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${load.verdict}; caveat: ${caveat}`,
+        );
+    }
     if (troubled.length) out.push('');
     const judged = result.loads.filter((l) => l.thresholds.length > 0);
     if (judged.length > 0) {

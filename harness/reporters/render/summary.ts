@@ -61,6 +61,15 @@ export function renderSummary(result: RunResult, options: ComparativeOptions = {
     }
     out.push('');
   }
+  const caveated = result.loads.filter((l) => (l.caveats?.length ?? 0) > 0);
+  if (caveated.length > 0) {
+    out.push(`Load caveats (${caveated.length})`);
+    for (const load of caveated) {
+      out.push(`  ${load.name} [${load.target} · ${load.profile}] ${load.verdict}`);
+      for (const caveat of load.caveats ?? []) out.push(`    ${caveat}`);
+    }
+    out.push('');
+  }
   if (result.interrupted) out.push(`Interrupted: ${result.interrupted.reason}`, '');
   out.push(totalsLine(result));
   return out.join('\n') + '\n';

@@ -22,6 +22,12 @@ export function loadSection(result: RunResult): string {
       `<p class="${l.verdict === 'passed' ? 'warning' : l.verdict}">${esc(`${l.name} [${l.target} · ${l.profile}]`)} ${l.verdict}: ${esc(loadProblems(l).join('; '))}</p>`,
     );
   }
+  for (const l of result.loads) {
+    for (const caveat of l.caveats ?? [])
+      out.push(
+        `<p class="warning">${esc(`${l.name} [${l.target} · ${l.profile}]`)} ${l.verdict}, caveat: ${esc(caveat)}</p>`,
+      );
+  }
   out.push(thresholdTable(result.loads));
   for (const profile of profileNames(result)) {
     const loads = result.loads.filter((l) => l.profile === profile);
