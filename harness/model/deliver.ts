@@ -1,7 +1,8 @@
 // Judging one PUBLISH the server sent to a client: which delivery of the model it is, and whether
 // its QoS, flags, packet id and properties are among those the rules allow.
 import type { PublishPacket } from '../../wire/index.js';
-import { describe, USER_PROPERTIES, type BrokerModel } from './model.js';
+import type { BrokerModel } from './model.js';
+import { describe, USER_PROPERTIES } from './words.js';
 import type { ConnectionState } from './sessions.js';
 import type { CheckHint, Delivery, Disagreement } from './types.js';
 

@@ -28,6 +28,9 @@ import {
 } from './session.js';
 import type { CheckHint, Delivery, Disagreement, Forbidden, Message, ModelOptions } from './types.js';
 import { observePublish } from './deliver.js';
+import { describe, USER_PROPERTIES, willPayload } from './words.js';
+
+export { describe, USER_PROPERTIES, willPayload } from './words.js';
 
 /** What the executor did for an action: the packet id it used (requests and QoS>0 publishes). */
 export interface Sent {
@@ -901,23 +904,8 @@ const RULE_OF_REPLY: Partial<Record<Packet['type'], RuleName>> = {
   connack: 'second-connect',
 };
 
-export const USER_PROPERTIES: readonly (readonly [string, string])[] = [
-  ['k', 'v1'],
-  ['k', 'v2'],
-];
-
-/** The will payload of the connect action at `index`. */
-export function willPayload(client: ClientName, index: number): string {
-  return `will-${client}${index}`;
-}
-
 function hex(n: number): string {
   return `0x${n.toString(16).padStart(2, '0')}`;
-}
-
-export function describe(d: Delivery): string {
-  const what = d.kind === 'will' ? 'will' : d.kind === 'retained' ? 'retained message' : 'message';
-  return `${what} '${d.message.payload}' on ${d.message.topic}`;
 }
 
 /** Size of a PUBLISH without properties: fixed header (≤ 5), topic, packet id, payload. */
