@@ -114,6 +114,12 @@ const publicModule = {
 
 /** Modules that are a public entry of their own (the compare model, which reporters render). */
 const OWN_ENTRIES = ['harness/compare/model.ts'];
+/**
+ * Folders that are one subsystem and import each other's modules directly: a shard is a slice of a
+ * load's plan (load/ needs shard/segment) and the shard launcher and merge drive the load engine
+ * (shard/ needs load/). Going through either index would make each index load the other: a cycle.
+ */
+const SIBLINGS = [['harness/load/', 'harness/shard/']];
 
 /**
  * Within harness/, a file reaches another top-level folder (harness/load/, harness/network/, ...)
@@ -140,6 +146,7 @@ const viaIndex = {
       if (parts.length < 3) return; // harness/x.ts: a top-level module
       const folder = parts.slice(0, 2).join('/') + '/';
       if (folder === own) return;
+      if (SIBLINGS.some((pair) => pair.includes(own) && pair.includes(folder))) return;
       if (target === folder + 'index.ts' || OWN_ENTRIES.includes(target)) return;
       context.report({ node: source, messageId: 'skip', data: { target, folder } });
     };

@@ -1,13 +1,13 @@
 // The programmatic API: runHarness(options) → RunResult, and the scenario helpers the commands use.
 // The run itself is harness/orchestrator/ (plan → execute → assemble); the CLI is a thin layer over
 // this module. Library code never prints or exits.
-import type { ResolvedScenario } from './scenario/types.js';
-import { checkScenarios, loadScenarios } from './scenario/loader.js';
-import { filterScenarios, type ScenarioFilters } from './orchestrator/filter.js';
+import type { ResolvedScenario } from './scenario/index.js';
+import { checkScenarios, loadScenarios } from './scenario/index.js';
+import { filterScenarios, type ScenarioFilters } from './orchestrator/index.js';
 
 export { runHarness, type HarnessOptions, type ReporterOutput } from './orchestrator/index.js';
 export { filterScenarios, type ScenarioFilters };
-export { summarize } from './result/summary.js';
+export { summarize } from './result/index.js';
 export { toolVersion } from './version.js';
 export { loadScenarios, checkScenarios };
 

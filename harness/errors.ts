@@ -1,7 +1,7 @@
 // The harness error catalogue. Every error the harness throws to its caller has a stable string
 // `code` listed here and documented in docs/errors.md (a test keeps the two in step). MQTT reason
 // codes are protocol numbers and live in wire/, not here.
-import { formatIssue, type ValidationIssue } from './validation/issue.js';
+import { formatIssue, type ValidationIssue } from './validation/index.js';
 
 export const ERROR_CODES = {
   HARNESS_SCENARIO_INVALID: 'A scenario file does not parse or does not match the scenario format.',

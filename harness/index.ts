@@ -40,9 +40,9 @@ export {
   type HarnessErrorCode,
   type ScenarioIssue,
 } from './errors.js';
-export * from './result/model.js';
-export type { Reporter, ReporterContext, RunBeginInfo, LoadProgress } from './reporters/types.js';
-export type { Capability, Endpoint, StartedTarget, KnownDeviation, Transport } from './targets/types.js';
+export * from './result/index.js';
+export type { Reporter, ReporterContext, RunBeginInfo, LoadProgress } from './reporters/index.js';
+export type { Capability, Endpoint, StartedTarget, KnownDeviation, Transport } from './targets/index.js';
 export { openConnection, type Connection, type CloseInfo } from './transport/index.js';
 export { STATEMENTS, findStatement, type Statement } from './spec/index.js';
 export {
@@ -57,9 +57,9 @@ export {
   type GenerateOptions,
 } from './record/index.js';
 export { diffRun, DIFF_DEFAULTS, type DiffOptions } from './diff/index.js';
-export { DIFF_SCHEMA_VERSION } from './result/diff-model.js';
-export { TRANSCRIPT_VERSION } from './result/transcript.js';
-export { SWEEP_STEP_VERDICTS, SWEEP_BOUNDS } from './result/sweep.js';
+export { DIFF_SCHEMA_VERSION } from './result/index.js';
+export { TRANSCRIPT_VERSION } from './result/index.js';
+export { SWEEP_STEP_VERDICTS, SWEEP_BOUNDS } from './result/index.js';
 export {
   estimate,
   compareEstimates,
@@ -67,4 +67,4 @@ export {
   summarizeSweep,
   tCritical95,
   type EstimateComparison,
-} from './result/sweep-stats.js';
+} from './result/index.js';

@@ -2,14 +2,14 @@
 // from JOB_COMPLETION_INDEX, as a pod of a Kubernetes Indexed Job sees it), --run-id, --start-at,
 // and --processes N (N shard processes on this host, merged).
 import { randomBytes } from 'node:crypto';
-import type { Reporter } from '../reporters/types.js';
+import type { Reporter } from '../reporters/index.js';
 import {
   checkShard,
   parseShard,
   shardFromEnvironment,
   ShardError,
   type ShardSetting,
-} from '../shard/segment.js';
+} from '../shard/index.js';
 import { getString, type OptionTable, type OptionValues } from './args.js';
 
 export const SHARD_OPTIONS: OptionTable = {

@@ -2,7 +2,7 @@
 // with the command's --config and scenario paths applied.
 import { relative } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../config/index.js';
-import type { ReporterOutput } from '../orchestrator/options.js';
+import type { ReporterOutput } from '../orchestrator/index.js';
 import { getFlag, getString, parseCommandLine, type OptionTable, type ParsedCommandLine } from './args.js';
 import type { CliIO } from './io.js';
 

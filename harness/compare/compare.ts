@@ -6,9 +6,9 @@
 // whose figures either side cannot trust (verdict inconclusive, generator saturated) is not judged:
 // no regression, no improvement. Scenarios are matched by id; one that passed (or was not there) and
 // now fails is a regression. The counts are counts of the rows the renderers mark.
-import type { LoadInterval, LoadResult, RunResult, ScenarioResult, Verdict } from '../result/model.js';
-import { deliveredPerSecond, rateIntervals } from '../result/intervals.js';
-import { loadKey } from '../result/keys.js';
+import type { LoadInterval, LoadResult, RunResult, ScenarioResult, Verdict } from '../result/index.js';
+import { deliveredPerSecond, rateIntervals } from '../result/index.js';
+import { loadKey } from '../result/index.js';
 import type {
   CompareOptions,
   Comparison,

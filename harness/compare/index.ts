@@ -4,3 +4,4 @@ export { renderComparison, renderComparisonMarkdown } from './render.js';
 export { welchTTest, studentTwoSidedP, incompleteBeta } from './stats.js';
 export type * from './model.js';
 export { readRunResult, checkRunResult, ResultFileError, type ResultFileProblem } from './read-result.js';
+export * from './read-result.js';

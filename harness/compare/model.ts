@@ -1,6 +1,6 @@
 // The comparison of two RunResults (baseline → current): a plain data model, rendered by the
 // compare command (text) and, optionally, by the HTML report.
-import type { LoadVerdict, Verdict } from '../result/model.js';
+import type { LoadVerdict, Verdict } from '../result/index.js';
 
 export type MetricName = 'p50' | 'p99' | 'rate';
 

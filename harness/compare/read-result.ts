@@ -2,7 +2,7 @@
 // shape check strong enough that renderers can trust the model. Errors carry stable codes.
 import { readFile } from 'node:fs/promises';
 import { HarnessError } from '../errors.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/model.js';
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/index.js';
 
 /** What was wrong with the file; the error code is always HARNESS_RESULT_INVALID. */
 export type ResultFileProblem = 'read' | 'json' | 'shape' | 'schema-version';

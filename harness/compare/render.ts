@@ -1,5 +1,5 @@
 // The comparison as console text (the compare command prints it). Pure function of Comparison.
-import { formatMicros } from '../reporters/render/format.js';
+import { formatMicros } from '../reporters/index.js';
 import type { Comparison, MetricChange } from './model.js';
 
 export function renderComparison(comparison: Comparison): string {

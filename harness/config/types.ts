@@ -1,7 +1,7 @@
 // The options shape, Vitest style: RunOptions has every setting optional (what the command line and
 // the programmatic API give); ResolvedConfig has every setting set (defaults ← config file ← options)
 // and is frozen. There is no third shape: runHarness takes RunOptions and/or a ResolvedConfig.
-import type { TargetConfig } from '../targets/types.js';
+import type { TargetConfig } from '../targets/index.js';
 import type { MqttVersion } from '../vocabulary.js';
 
 export type { MqttVersion };

@@ -2,7 +2,7 @@
 // order pair up one to one; the same types in another order are an `order` difference (then paired by
 // type); otherwise the longest common subsequence of types pairs them and the rest is a packet only
 // one side sent. Paired packets are compared field by field, and by how long the step waited for them.
-import type { DifferenceAspect } from '../result/diff-model.js';
+import type { DifferenceAspect } from '../result/index.js';
 import { compareFields } from './fields.js';
 
 /** One thing a target sent: a packet, bytes that did not decode, or the close of the connection. */

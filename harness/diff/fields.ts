@@ -1,7 +1,7 @@
 // Field by field comparison of two packets of the same type that two targets sent at the same point
 // of a scenario. Values chosen freely by each server (packet identifiers, assigned client ids, the
 // text of reason strings) are compared by presence only; everything else by value.
-import type { DifferenceAspect } from '../result/diff-model.js';
+import type { DifferenceAspect } from '../result/index.js';
 import { render, renderReasonCode, sameValue } from './values.js';
 
 export interface FieldDifference {

@@ -2,7 +2,7 @@
 // occurs is one row with a count, so a hundred identical differences read as one. Timing rows group
 // by packet and direction (slower / faster) and show the range of the waits. Each row says what to
 // do next: pin the value in a stricter scenario, or list it as a known deviation of the target.
-import type { DifferenceOccurrence, DifferenceRow } from '../result/model.js';
+import type { DifferenceOccurrence, DifferenceRow } from '../result/index.js';
 import type { Finding } from './instances.js';
 
 /** Occurrences listed per row; `count` has them all. */

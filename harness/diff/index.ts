@@ -1,8 +1,8 @@
 // Differential runs: the same scenarios on several targets, compared packet by packet (see
 // docs/diff.md). diffRun is a pure function of a RunResult whose scenario results carry transcripts
 // (runHarness({ diff }) keeps them and attaches the report to the result).
-import { DIFF_SCHEMA_VERSION } from '../result/diff-model.js';
-import type { DiffReport, DiffSettings, NotCompared, ScenarioResult } from '../result/model.js';
+import { DIFF_SCHEMA_VERSION } from '../result/index.js';
+import type { DiffReport, DiffSettings, NotCompared, ScenarioResult } from '../result/index.js';
 import { groupFindings } from './group.js';
 import { compareInstance, notComparable, type Finding } from './instances.js';
 

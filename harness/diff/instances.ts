@@ -7,7 +7,7 @@ import type {
   DifferenceOccurrence,
   ScenarioResult,
   TranscriptEvent,
-} from '../result/model.js';
+} from '../result/index.js';
 import { alignSequences, type Observed, type PairFinding, type TimingRule } from './align.js';
 import { normalize } from './values.js';
 

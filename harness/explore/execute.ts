@@ -2,9 +2,9 @@
 // harness/steps/runtime over harness/transport) and checks every packet and close against the model.
 // Stops at the first disagreement.
 import { encode, type Packet, type Properties, type PublishPacket } from '../../wire/index.js';
-import { ScenarioClient, type InboxEvent } from '../steps/runtime/client.js';
-import type { Endpoint } from '../targets/types.js';
-import { BrokerModel, USER_PROPERTIES, willPayload } from '../model/model.js';
+import { ScenarioClient, type InboxEvent } from '../steps/index.js';
+import type { Endpoint } from '../targets/index.js';
+import { BrokerModel, USER_PROPERTIES, willPayload } from '../model/index.js';
 import {
   CLIENT_NAMES,
   FRESH_VIOLATIONS,
@@ -15,8 +15,8 @@ import {
   type PublishAction,
   type Session,
   type ViolateAction,
-} from '../model/session.js';
-import type { Disagreement } from '../model/types.js';
+} from '../model/index.js';
+import type { Disagreement } from '../model/index.js';
 import { VIOLATION_TOPICS } from './scenario.js';
 
 export interface ExecuteOptions {

@@ -4,10 +4,10 @@
 // session. Known deviations are counted as rediscovered and do not stop the search.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import type { Endpoint, KnownDeviation } from '../targets/types.js';
+import type { Endpoint, KnownDeviation } from '../targets/index.js';
 import type { MqttVersion } from '../vocabulary.js';
-import type { Session } from '../model/session.js';
-import type { Disagreement } from '../model/types.js';
+import type { Session } from '../model/index.js';
+import type { Disagreement } from '../model/index.js';
 import { executeSession, type Outcome } from './execute.js';
 import { sessionArbitrary } from './generate.js';
 

@@ -14,7 +14,7 @@ import {
   type QoS,
   type Session,
   type SubscribeAction,
-} from '../model/session.js';
+} from '../model/index.js';
 
 export const TOPICS = ['~/t/a', '~/t/b', '~/w', '$~/d'] as const;
 export const FILTERS = ['~/t/a', '~/t/+', '~/#', '~/t/#', '+/t/a', '~/w', '+/d', '$~/d'] as const;

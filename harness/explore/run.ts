@@ -4,9 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { runHarness } from '../orchestrator/index.js';
 import { startTarget, type StartTargetOptions } from '../targets/index.js';
-import type { TargetConfig } from '../targets/types.js';
+import type { TargetConfig } from '../targets/index.js';
 import type { MqttVersion } from '../vocabulary.js';
-import type { ScenarioResult } from '../result/model.js';
+import type { ScenarioResult } from '../result/index.js';
 import { explore, type ExploreResult } from './explore.js';
 import { scenarioName, toScenarioYaml } from './scenario.js';
 

@@ -3,16 +3,10 @@
 // scenario names the statements of the broken rule and the seed; `harness run` replays it.
 import { stringify } from 'yaml';
 import { encode } from '../../wire/index.js';
-import { USER_PROPERTIES, willPayload } from '../model/model.js';
-import { RULES } from '../model/rules.js';
-import {
-  CLIENT_NAMES,
-  publishPayload,
-  type Action,
-  type ClientName,
-  type Session,
-} from '../model/session.js';
-import type { CheckHint, Disagreement } from '../model/types.js';
+import { USER_PROPERTIES, willPayload } from '../model/index.js';
+import { RULES } from '../model/index.js';
+import { CLIENT_NAMES, publishPayload, type Action, type ClientName, type Session } from '../model/index.js';
+import type { CheckHint, Disagreement } from '../model/index.js';
 import type { SentRecord } from './execute.js';
 
 /** Fixed topics for the violations (raw bytes cannot hold the per-run prefix). */

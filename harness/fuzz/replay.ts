@@ -1,7 +1,7 @@
 // `harness fuzz --replay DIR`: sends the packet cases a failure saved, one connection each, in their
 // original chunks, then asks the health probe and looks whether the broker is still alive.
-import { describeStoppedTarget } from '../targets/evidence.js';
-import type { StartedTarget } from '../targets/types.js';
+import { describeStoppedTarget } from '../targets/index.js';
+import type { StartedTarget } from '../targets/index.js';
 import { openSocket } from './client.js';
 import { sleep } from './phase.js';
 import { probe } from './probe.js';

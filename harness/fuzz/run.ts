@@ -3,8 +3,8 @@
 // open files checked after each phase when it runs here as a process of its own, and a reproducer
 // saved for every failure. A dead broker ends the run.
 import { join } from 'node:path';
-import { describeStoppedTarget } from '../targets/evidence.js';
-import type { StartedTarget } from '../targets/types.js';
+import { describeStoppedTarget } from '../targets/index.js';
+import type { StartedTarget } from '../targets/index.js';
 import type { Address } from './client.js';
 import type { FuzzCase } from './generate.js';
 import { sampleProcess, type ProcessSample } from './monitor.js';

@@ -6,7 +6,7 @@ import type {
   LoadInterval,
   LoadResult,
   Percentiles,
-} from '../result/model.js';
+} from '../result/index.js';
 import { mergeReceiverReports } from './delivery.js';
 import { encodeHistogram, histogramFromBuckets, mergeEncoded, percentiles } from './histogram.js';
 import type { IntervalMessage, WorkerReport } from './protocol.js';

@@ -9,11 +9,11 @@ import type {
   LoadResult,
   LoadShard,
   ShardClockEstimate,
-} from '../result/model.js';
+} from '../result/index.js';
 import { shardBarrier } from '../shard/barrier.js';
 import { planHash, runIdentity } from '../shard/identity.js';
 import type { ShardSetting } from '../shard/segment.js';
-import type { Endpoint, StartedTarget } from '../targets/types.js';
+import type { Endpoint, StartedTarget } from '../targets/index.js';
 import {
   deliveryVerdicts,
   generatorFigures,

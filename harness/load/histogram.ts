@@ -1,7 +1,7 @@
 // HDR histograms in microseconds. Encoded with the HdrHistogram compressed base64 format so that
 // histograms from worker threads, processes and machines merge exactly (decode and add).
 import * as hdr from 'hdr-histogram-js';
-import type { EncodedHistogram, Percentiles } from '../result/model.js';
+import type { EncodedHistogram, Percentiles } from '../result/index.js';
 
 export type Histogram = hdr.Histogram;
 

@@ -28,3 +28,13 @@ export {
 } from './executors/types.js';
 export { TIMER_KINDS, timerStatus, type TimerChoice, type TimerKind } from './precise-timer.js';
 export { decodeHistogram, mergeEncoded, percentiles } from './histogram.js';
+export * from './duration.js';
+export * from './executors/registry.js';
+export * from './executors/sweep-preset.js';
+export * from './executors/sweep-run.js';
+export * from './executors/sweep.js';
+export * from './merge.js';
+export * from './presets.js';
+export * from './schema.js';
+export * from './validate.js';
+export * from './verdict.js';

@@ -3,7 +3,7 @@
 // ...), not the broker. Linux only, machine-wide (every process on the machine counts, and a network
 // namespace has its own counters); where /proc cannot be read the load simply carries no `kernel`.
 import { readFileSync } from 'node:fs';
-import type { KernelCounters } from '../result/model.js';
+import type { KernelCounters } from '../result/index.js';
 
 /** Reads a /proc/net file: header line / value line pairs, `Prefix: name name ...` then `Prefix: 1 2 ...`. */
 export function parseProcNet(text: string): Map<string, number> {

@@ -4,9 +4,9 @@
 // summed per QoS, intervals aligned on absolute time, thresholds re-evaluated on the merged figures.
 // Two targets, two profiles or two MQTT versions are never folded together.
 import { HarnessError } from '../errors.js';
-import { loadKey } from '../result/keys.js';
-import { combineRuns } from '../result/merge.js';
-import type { DeliveryVerdict, LoadInterval, LoadResult, RunResult } from '../result/model.js';
+import { loadKey } from '../result/index.js';
+import { combineRuns } from '../result/index.js';
+import type { DeliveryVerdict, LoadInterval, LoadResult, RunResult } from '../result/index.js';
 import { verdictOk } from './aggregate.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { evaluateThresholds, parseThresholds } from './thresholds.js';

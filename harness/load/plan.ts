@@ -2,12 +2,12 @@
 // groups, source addresses, and the split of clients over workers.
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import type { Endpoint } from '../targets/types.js';
+import type { Endpoint } from '../targets/index.js';
 import { durationMs } from './duration.js';
 import type { ExecutorPlan } from './executors/types.js';
 import type { ClientSpec, WorkerPlan } from './protocol.js';
 import { inSlice, sliceRange, type ShardSpec } from '../shard/segment.js';
-import { endpointFor } from '../targets/pool.js';
+import { endpointFor } from '../targets/index.js';
 import { publisherGroup, subscriberGroups, type LoadSection } from './schema.js';
 import { expandTemplate, matchReceivers, type Receiver } from './topics.js';
 import type { MqttVersion } from '../vocabulary.js';

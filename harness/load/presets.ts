@@ -1,7 +1,7 @@
 // Bench presets (`harness bench fanin|fanout|pairs|conn-storm|retained`): emqtt-bench-like
 // shapes expressed as ordinary load sections, so a preset is a load scenario like any other and
 // `harness bench` runs it through runHarness, the path `harness run` takes.
-import type { ResolvedScenario } from '../scenario/types.js';
+import type { ResolvedScenario } from '../scenario/index.js';
 import type { MqttVersion } from '../vocabulary.js';
 import type { LoadSection } from './schema.js';
 

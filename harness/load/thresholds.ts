@@ -1,7 +1,7 @@
 // Thresholds: `p99 < 20ms`, `lost == 0`, `rate >= 10000`. Each expression names one metric of the
 // LoadResult, a comparison and a value; all must hold for the load to pass (exit code 1 otherwise).
 import { HarnessError } from '../errors.js';
-import type { LoadResult, Percentiles, ThresholdResult } from '../result/model.js';
+import type { LoadResult, Percentiles, ThresholdResult } from '../result/index.js';
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
 

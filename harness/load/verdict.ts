@@ -17,7 +17,7 @@
 //     more than 10 % or 2 ms): addInconclusive(), applied by the orchestrator once the load's
 //     profile check is in (LoadResult.profileCheck).
 // docs/load.md "Verdicts" says the same for users.
-import type { LoadResult } from '../result/model.js';
+import type { LoadResult } from '../result/index.js';
 import { LAG_RESOLUTION_MS } from './clock.js';
 
 /** Dropped sends (could not leave on time) tolerated, as a share of the intended ones. */

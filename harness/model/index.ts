@@ -3,3 +3,6 @@ export { BrokerModel, type Sent } from './model.js';
 export { RULES, statementsOf, type Rule, type RuleName } from './rules.js';
 export * from './session.js';
 export type { CheckHint, Delivery, Disagreement, Message, ModelOptions } from './types.js';
+export * from './model.js';
+export * from './rules.js';
+export * from './types.js';

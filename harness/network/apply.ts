@@ -1,8 +1,8 @@
 // applyProfile: puts a network profile between the harness and a target. The proxy backend always
 // runs (it applies the stream toxics and measures round trips), in a worker thread of its own; the
 // kernel backend is added when the profile has packet-level effects.
-import type { ProfileCheck, ProfileInfo } from '../result/model.js';
-import type { Endpoint } from '../targets/types.js';
+import type { ProfileCheck, ProfileInfo } from '../result/index.js';
+import type { Endpoint } from '../targets/index.js';
 import { NetworkError } from './errors.js';
 import { detectKernel } from './kernel/detect.js';
 import { startKernelLink, type KernelLink } from './kernel/link.js';

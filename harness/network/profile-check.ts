@@ -2,7 +2,7 @@
 // profile's toxics; the measured ones from the proxy (its own share of each CONNECT→CONNACK and
 // PINGREQ→PINGRESP round trip, the broker's answer time taken out; bytes per direction). A load whose
 // profile missed measured something else than the profile it names: its verdict is inconclusive.
-import type { ProfileCheck } from '../result/model.js';
+import type { ProfileCheck } from '../result/index.js';
 import type { ResolvedToxic } from './schema.js';
 import type { MeasuredEffect } from './stats.js';
 

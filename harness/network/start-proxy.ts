@@ -1,6 +1,6 @@
 // startProxy: the standalone proxy behind `harness proxy`: a profile between a listen port and an
 // upstream host:port, until the signal aborts.
-import type { Endpoint } from '../targets/types.js';
+import type { Endpoint } from '../targets/index.js';
 import { applyProfile, type AppliedProfile } from './apply.js';
 
 export interface StartProxyOptions {

@@ -1,13 +1,13 @@
 // Step 2 of a run: execute the plan. Start the targets, put the network profiles in front of them,
 // run the conformance instances on the worker pool, then the loads one after another, and stop
 // everything at the end, whatever happened. Results go to the reporter as they arrive.
-import { addInconclusive } from '../load/verdict.js';
+import { addInconclusive } from '../load/index.js';
 import { randomBytes } from 'node:crypto';
-import type { LoadResult, ProfileCheck, ScenarioResult, SweepResult, TargetInfo } from '../result/model.js';
-import { runLoad } from '../runner/load-run.js';
-import { runPool } from '../runner/pool.js';
-import { instanceId, type ScenarioInstance } from '../runner/scenario-run.js';
-import type { Endpoint, StartedTarget } from '../targets/types.js';
+import type { LoadResult, ProfileCheck, ScenarioResult, SweepResult, TargetInfo } from '../result/index.js';
+import { runLoad } from '../runner/index.js';
+import { runPool } from '../runner/index.js';
+import { instanceId, type ScenarioInstance } from '../runner/index.js';
+import type { Endpoint, StartedTarget } from '../targets/index.js';
 import { NetworkLinks, type ProfileMeasurement } from './network.js';
 import type { PlannedRun, RunPlan } from './plan.js';
 import { isSweep, SweepCollector } from './sweeps.js';

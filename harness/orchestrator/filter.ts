@@ -1,6 +1,6 @@
 // Which scenarios and versions a run picks: name (grep), tags, MQTT versions. `harness list` uses
 // the same function, so it shows exactly what `harness run` would run.
-import type { MqttVersion, ResolvedScenario } from '../scenario/types.js';
+import type { MqttVersion, ResolvedScenario } from '../scenario/index.js';
 
 export interface ScenarioFilters {
   /** Only scenarios whose name matches (a RegExp or its source). */

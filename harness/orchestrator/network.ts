@@ -2,9 +2,9 @@
 // under it and applied once; a scenario's own profile is applied per instance, right before it runs.
 // What each profile measured is kept for the result, under the name the run gave the profile.
 import { applyProfile, type AppliedProfile } from '../network/index.js';
-import type { ProfileCheck, ProfileInfo } from '../result/model.js';
-import type { ScenarioInstance } from '../runner/scenario-run.js';
-import type { Endpoint, StartedTarget } from '../targets/types.js';
+import type { ProfileCheck, ProfileInfo } from '../result/index.js';
+import type { ScenarioInstance } from '../runner/index.js';
+import type { Endpoint, StartedTarget } from '../targets/index.js';
 import type { PlannedProfile } from './plan.js';
 
 type Link = { applied: AppliedProfile } | { error: string };

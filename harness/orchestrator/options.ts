@@ -2,10 +2,10 @@
 // config file), plus what only a caller in the same process can give: reporters, streams, a signal,
 // scenarios built in memory. Defaults come from harness/config/defaults.ts, nowhere else.
 import { applyOptions, resolveConfig, type ResolvedConfig, type RunOptions } from '../config/index.js';
-import type { Reporter, ReporterContext } from '../reporters/types.js';
+import type { Reporter, ReporterContext } from '../reporters/index.js';
 import type { DiffOptions } from '../diff/index.js';
-import type { ResolvedScenario } from '../scenario/types.js';
-import type { ShardSetting } from '../shard/segment.js';
+import type { ResolvedScenario } from '../scenario/index.js';
+import type { ShardSetting } from '../shard/index.js';
 
 /** Streams and environment for built-in reporters (a name in `reporters` needs them). */
 export type ReporterOutput = Omit<ReporterContext, 'outputDir'>;

@@ -4,15 +4,15 @@
 // Every problem is a coded HarnessError; several are reported together (PlanError). Nothing is
 // started and nothing is written: a failed plan leaves no broker, proxy or file behind.
 import type { ResolvedConfig, TargetSpec } from '../config/index.js';
-import type { ShardSetting } from '../shard/segment.js';
+import type { ShardSetting } from '../shard/index.js';
 import { DIFF_DEFAULTS, type DiffOptions, type DiffSettings } from '../diff/index.js';
 import { HarnessError, PlanError } from '../errors.js';
-import { validateLoadSection } from '../load/validate.js';
+import { validateLoadSection } from '../load/index.js';
 import { loadProfile, type ResolvedProfile } from '../network/index.js';
 import { createBuiltInReporter, multiplex, REPORTER_NAMES, type NamedReporter } from '../reporters/index.js';
-import type { Reporter } from '../reporters/types.js';
-import { loadScenarios } from '../scenario/loader.js';
-import type { MqttVersion, ResolvedScenario } from '../scenario/types.js';
+import type { Reporter } from '../reporters/index.js';
+import { loadScenarios } from '../scenario/index.js';
+import type { MqttVersion, ResolvedScenario } from '../scenario/index.js';
 import { checkTarget, resolveTargetSpec } from '../targets/index.js';
 import { filterScenarios, selectedVersions } from './filter.js';
 import { orderLoads, type PlannedLoad } from './load-order.js';

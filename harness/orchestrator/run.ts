@@ -1,8 +1,8 @@
 // runHarness: plan → execute → assemble, then the reporters' onEnd with the canonical result.
 // Every command that runs something (run, bench) goes through here.
 import { diffRun } from '../diff/index.js';
-import { assembleResult } from '../result/assemble.js';
-import type { RunResult } from '../result/model.js';
+import { assembleResult } from '../result/index.js';
+import type { RunResult } from '../result/index.js';
 import { toolVersion } from '../version.js';
 import { executePlan } from './execute.js';
 import type { HarnessOptions } from './options.js';

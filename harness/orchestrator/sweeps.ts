@@ -1,12 +1,12 @@
 // Rate sweeps in the execute step: each planned repetition of a `rate-sweep` load climbs through
 // its rates (harness/load/executors/sweep-run.ts) on the endpoint the run bound; the repetitions
 // of a cell are kept together and become one SweepResult when the run ends.
-import { runSweepRepetition, sweepResult } from '../load/executors/sweep-run.js';
-import type { RateSweepSection } from '../load/executors/sweep.js';
-import type { LoadSection } from '../load/schema.js';
-import type { Reporter } from '../reporters/types.js';
-import type { SweepRepetition, SweepResult } from '../result/sweep.js';
-import type { Endpoint, StartedTarget } from '../targets/types.js';
+import { runSweepRepetition, sweepResult } from '../load/index.js';
+import type { RateSweepSection } from '../load/index.js';
+import type { LoadSection } from '../load/index.js';
+import type { Reporter } from '../reporters/index.js';
+import type { SweepRepetition, SweepResult } from '../result/index.js';
+import type { Endpoint, StartedTarget } from '../targets/index.js';
 import type { PlannedRun } from './plan.js';
 
 export function isSweep(load: LoadSection | undefined): load is RateSweepSection {

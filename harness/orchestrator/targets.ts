@@ -2,9 +2,9 @@
 // that fails to start is recorded with the reason (its runs fail with it); when none starts, the
 // run cannot do anything and says so.
 import { HarnessError } from '../errors.js';
-import type { TargetInfo } from '../result/model.js';
+import type { TargetInfo } from '../result/index.js';
 import { startTarget } from '../targets/index.js';
-import type { StartedTarget } from '../targets/types.js';
+import type { StartedTarget } from '../targets/index.js';
 import type { PlannedTarget, RunPlan } from './plan.js';
 
 export interface TargetEntry {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingsKey, startTarget, TargetError, type TargetSettings } from '../targets/index.js';
-import type { StartedTarget } from '../targets/types.js';
+import type { StartedTarget } from '../targets/index.js';
 import type { RunPlan } from './plan.js';
 import type { TargetEntry } from './targets.js';
 

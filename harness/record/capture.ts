@@ -4,7 +4,7 @@
 // frame; bytes that cannot even be framed (a remaining length longer than 4 bytes) are kept as they
 // come until the connection ends.
 import { MqttDecodeError, PacketDecoder, type Packet, type ProtocolLevel } from '../../wire/index.js';
-import { frameSize } from '../steps/runtime/client.js';
+import { frameSize } from '../steps/index.js';
 import type { RecordedConnection, RecordedEvent, Side } from './model.js';
 
 export interface CaptureSink {

@@ -1,6 +1,6 @@
 // The console reporter of `harness bench`: a live progress line on a terminal, every figure of each
 // load as it ends, and the totals line at the end.
-import type { LoadResult, RunResult } from '../result/model.js';
+import type { LoadResult, RunResult } from '../result/index.js';
 import { baselineOf } from './file-reporters.js';
 import { comparativeConsole } from './render/comparative/plain.js';
 import { comparativeView } from './render/comparative/view.js';

@@ -1,6 +1,6 @@
 // A compact reporter for CI logs: one character per scenario (. F - ! ~) and load (L, or X when it
 // failed), 80 per line, then the same summary as the list reporter.
-import type { LoadResult, RunResult, ScenarioResult, Verdict } from '../result/model.js';
+import type { LoadResult, RunResult, ScenarioResult, Verdict } from '../result/index.js';
 import { baselineOf } from './file-reporters.js';
 import { renderSummary } from './render/summary.js';
 import type { Reporter, ReporterContext } from './types.js';

@@ -1,5 +1,5 @@
 // The reporters that write one file from the final RunResult: json, junit, markdown, html.
-import type { RunResult } from '../result/model.js';
+import type { RunResult } from '../result/index.js';
 import { writeReport } from './output.js';
 import { renderHtml } from './render/html/index.js';
 import { renderJUnit } from './render/junit.js';

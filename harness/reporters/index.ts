@@ -50,3 +50,5 @@ export function createReporter(names: readonly string[], ctx: ReporterContext): 
   const reporters = [...new Set(names)].map((name) => ({ name, reporter: createBuiltInReporter(name, ctx) }));
   return multiplex(reporters, ctx);
 }
+export * from './render/format.js';
+export * from './types.js';

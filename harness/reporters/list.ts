@@ -1,6 +1,6 @@
 // The default console reporter: a line per scenario as it ends (✓ ✗ - ! ~, name, target, version,
 // time), a line per load, a live progress line for loads on a TTY, and the summary at the end.
-import type { LoadResult, RunResult, ScenarioResult } from '../result/model.js';
+import type { LoadResult, RunResult, ScenarioResult } from '../result/index.js';
 import { VERDICT_SYMBOL } from './render/aggregate.js';
 import { formatMicros, formatMillis, formatRate } from './render/format.js';
 import { baselineOf } from './file-reporters.js';

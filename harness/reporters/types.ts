@@ -1,6 +1,6 @@
 // Reporter contract (after Playwright's): every hook is optional; the runner calls them as results
 // arrive, and `onEnd` gets the complete, canonical RunResult. A reporter renders only the result model.
-import type { LoadProgress, LoadResult, RunResult, ScenarioResult } from '../result/model.js';
+import type { LoadProgress, LoadResult, RunResult, ScenarioResult } from '../result/index.js';
 
 export type { LoadProgress };
 

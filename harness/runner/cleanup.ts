@@ -2,7 +2,7 @@
 // against a persistent broker. A fresh client subscribes to `<prefix>#`, collects what the broker
 // holds (a PINGREQ after the SUBACK marks the end: replies come in order), and publishes an empty
 // retained message to each topic found or known.
-import type { Endpoint } from '../targets/types.js';
+import type { Endpoint } from '../targets/index.js';
 import { ScenarioClient, waitFor } from '../steps/index.js';
 import type { MqttVersion } from '../vocabulary.js';
 

@@ -1,7 +1,7 @@
 // Failure evidence: what the failing step allowed and everything the broker sent to the clients
 // involved, decoded and in hex, with times since the scenario started.
 import { hex, packetToJSON } from '../../wire/index.js';
-import type { FailureEvidence, ReceivedPacket } from '../result/model.js';
+import type { FailureEvidence, ReceivedPacket } from '../result/index.js';
 import type { InboxEvent, ResolvedStep, ScenarioClient, StepFailure } from '../steps/index.js';
 
 export function toReceived(client: string, event: InboxEvent): ReceivedPacket {

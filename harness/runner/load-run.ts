@@ -1,11 +1,11 @@
 // Load scenarios go to the load module; a load that cannot run still yields a LoadResult (failed,
 // with the reason) so the rest of the run and the reports carry on.
 import { runLoadScenario } from '../load/index.js';
-import type { Reporter } from '../reporters/types.js';
-import type { LoadResult, Percentiles } from '../result/model.js';
-import type { MqttVersion, ResolvedScenario } from '../scenario/types.js';
-import type { ShardSetting } from '../shard/segment.js';
-import type { Endpoint, StartedTarget } from '../targets/types.js';
+import type { Reporter } from '../reporters/index.js';
+import type { LoadResult, Percentiles } from '../result/index.js';
+import type { MqttVersion, ResolvedScenario } from '../scenario/index.js';
+import type { ShardSetting } from '../shard/index.js';
+import type { Endpoint, StartedTarget } from '../targets/index.js';
 
 export async function runLoad(options: {
   scenario: ResolvedScenario;

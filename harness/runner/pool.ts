@@ -1,6 +1,6 @@
 // Runs scenario instances on N concurrent workers. Results keep the planned order; `bail` stops
 // starting new instances after the first failure; an aborted signal stops everything.
-import type { ScenarioResult } from '../result/model.js';
+import type { ScenarioResult } from '../result/index.js';
 import { runScenarioInstance, type InstanceOptions, type ScenarioInstance } from './scenario-run.js';
 
 export interface PoolOptions extends InstanceOptions {

@@ -1,10 +1,10 @@
 // Runs one scenario instance (scenario × target × version × profile): fresh clients with per-run ids,
 // a unique topic prefix, steps in order under step and scenario timeouts, evidence on failure, and
 // retained messages cleared at the end. Never throws: every outcome is a ScenarioResult.
-import type { ScenarioResult, StepResult, Verdict } from '../result/model.js';
-import type { ResolvedScenario } from '../scenario/types.js';
-import type { Capability, Endpoint, StartedTarget } from '../targets/types.js';
-import { describeStoppedTarget } from '../targets/evidence.js';
+import type { ScenarioResult, StepResult, Verdict } from '../result/index.js';
+import type { ResolvedScenario } from '../scenario/index.js';
+import type { Capability, Endpoint, StartedTarget } from '../targets/index.js';
+import { describeStoppedTarget } from '../targets/index.js';
 import { HarnessError } from '../errors.js';
 import { clearRetained } from './cleanup.js';
 import {

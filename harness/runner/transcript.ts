@@ -10,7 +10,7 @@ import {
   type TranscriptBytes,
   type TranscriptEvent,
   type TranscriptStep,
-} from '../result/transcript.js';
+} from '../result/index.js';
 import type { ClientObserver, InboxEvent, ResolvedStep, ScenarioClient } from '../steps/index.js';
 
 /** Events kept per instance; a scenario that sends more is a load, not a conversation. */

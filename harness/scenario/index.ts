@@ -17,3 +17,5 @@ export {
 } from './loader.js';
 export { buildJsonSchema } from './json-schema.js';
 export type * from './types.js';
+export * from './loader.js';
+export * from './types.js';

@@ -5,8 +5,8 @@
 // (an anyOf would report, or guess among, the errors of every branch), and editors still complete
 // each executor's keys.
 import { Type } from '@sinclair/typebox';
-import { EXECUTORS } from '../load/executors/registry.js';
-import type { LoadSection } from '../load/schema.js';
+import { EXECUTORS } from '../load/index.js';
+import type { LoadSection } from '../load/index.js';
 
 export const LoadSectionSchema = Type.Unsafe<LoadSection>({
   $id: 'LoadSection',

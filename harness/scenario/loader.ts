@@ -4,7 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HarnessError, ScenarioValidationError, type ScenarioIssue } from '../errors.js';
-import { validateLoadSection } from '../load/validate.js';
+import { validateLoadSection } from '../load/index.js';
 import { checkDocument, locateProblem, type YamlSource } from '../validation/index.js';
 import { checkScenarioProfile, type ProfileCache } from './profile.js';
 import { resolveScenario } from './resolve.js';

@@ -15,7 +15,7 @@ import {
   ref,
 } from '../steps/index.js';
 import { LoadSectionSchema } from './load-section.js';
-import { TargetSettingsSchema } from '../targets/settings.js';
+import { TargetSettingsSchema } from '../targets/index.js';
 import { CAPABILITIES, LEVELS, MQTT_VERSIONS, literalUnion } from '../vocabulary.js';
 
 const closed = { additionalProperties: false } as const;

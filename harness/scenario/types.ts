@@ -1,9 +1,9 @@
 // Resolved scenarios: what the loader hands to the runner. Defaults are filled in, `repeat` is
 // unrolled, every step knows its file:line, and the whole object is frozen. Strings may still hold
 // run-time variables (${prefix}, ${run}, ${clientId.NAME}), substituted when the scenario runs.
-import type { LoadSection } from '../load/schema.js';
+import type { LoadSection } from '../load/index.js';
 import type { ResolvedStep } from '../steps/index.js';
-import type { TargetSettings } from '../targets/settings.js';
+import type { TargetSettings } from '../targets/index.js';
 import type { Capability, Level, MqttVersion } from '../vocabulary.js';
 
 export type { MqttVersion, Level };

@@ -9,9 +9,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkRunResult } from '../compare/read-result.js';
+import { checkRunResult } from '../compare/index.js';
 import { mergeRunResults } from '../load/merge.js';
-import type { LoadProgress, RunResult } from '../result/model.js';
+import type { LoadProgress, RunResult } from '../result/index.js';
 
 export interface LaunchOptions {
   command: 'run' | 'bench';

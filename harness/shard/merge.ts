@@ -19,7 +19,7 @@ import type {
   LoadResult,
   LoadShard,
   MergedShards,
-} from '../result/model.js';
+} from '../result/index.js';
 
 export class ShardMergeError extends HarnessError {
   constructor(message: string) {

@@ -32,3 +32,4 @@ export {
 export { ScenarioClient, describeEvent, type ClientObserver, type InboxEvent } from './runtime/client.js';
 export { ScenarioSkip, StepFailure, type RunContext } from './runtime/context.js';
 export { AbortedError, waitFor } from './runtime/wait.js';
+export * from './runtime/client.js';

@@ -152,3 +152,7 @@ export async function checkTarget(
   await loadDeviations(config.deviations ?? config.kind, baseDir);
   if (options.installed) await kind.preflight?.(parsed as never, context);
 }
+export * from './evidence.js';
+export * from './pool.js';
+export * from './settings.js';
+export * from './types.js';

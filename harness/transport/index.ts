@@ -1,5 +1,5 @@
 // Raw byte connections to an Endpoint: tcp, tls, ws, wss. Every connect has a timeout.
-import type { Endpoint } from '../targets/types.js';
+import type { Endpoint } from '../targets/index.js';
 import { openSocket } from './socket.js';
 import type { ConnectOptions, Connection } from './types.js';
 import { openWebSocket } from './websocket.js';

@@ -1,7 +1,7 @@
 // TCP and TLS connections (node:net / node:tls). A peer FIN shows as 'fin', ECONNRESET as 'reset'.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { Endpoint } from '../targets/types.js';
+import type { Endpoint } from '../targets/index.js';
 import { ConnectionEvents, connectionOf, connectWithin, describeError, isReset } from './base.js';
 import type { ConnectOptions, Connection } from './types.js';
 

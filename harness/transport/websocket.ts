@@ -1,6 +1,6 @@
 // WebSocket connections (ws / wss) with the 'mqtt' subprotocol; MQTT bytes travel in binary frames.
 import WebSocket from 'ws';
-import type { Endpoint } from '../targets/types.js';
+import type { Endpoint } from '../targets/index.js';
 import { ConnectionEvents, connectionOf, connectWithin, describeError } from './base.js';
 import type { ConnectOptions, Connection } from './types.js';
 

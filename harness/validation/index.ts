@@ -12,3 +12,4 @@ export { formatIssue, type ValidationIssue, type ValueIssue } from './issue.js';
 export { formatPath, locate, pointerToPath, type PathSegment, type Position } from './position.js';
 export { checkSchema, conforms, type SchemaOptions, type SchemaProblem } from './schema.js';
 export { parseYaml, type ParseOptions, type YamlSource } from './yaml.js';
+export * from './issue.js';

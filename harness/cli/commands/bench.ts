@@ -3,8 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultBenchReporters, loadConfig, type CliOverrides } from '../../config/index.js';
-import { PRESETS, presetScenario, type BenchOptions, type BenchPreset } from '../../load/presets.js';
-import { parseSlo, sweepSection, type SweepFlags } from '../../load/executors/sweep-preset.js';
+import { PRESETS, presetScenario, type BenchOptions, type BenchPreset } from '../../load/index.js';
+import { parseSlo, sweepSection, type SweepFlags } from '../../load/index.js';
 import {
   COMMON_OPTIONS,
   checkChoices,

@@ -2,7 +2,7 @@
 // sessions against one target, each checked against the broker model (harness/model/); the first
 // disagreement is shrunk and written as a scenario, which is then replayed. Exit 0 when nothing was
 // found, 1 when a scenario was written (its YAML is printed too), 2 bad input. See docs/explore.md.
-import { parseDuration } from '../../load/duration.js';
+import { parseDuration } from '../../load/index.js';
 import { MQTT_VERSIONS, type MqttVersion } from '../../vocabulary.js';
 import {
   COMMON_OPTIONS,

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readRunResult } from '../../compare/index.js';
-import { mergeRunResults } from '../../load/merge.js';
+import { mergeRunResults } from '../../load/index.js';
 import { COMMON_OPTIONS, formatHelp, getString, reportError, UsageError, type OptionTable } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { parseOrHelp } from '../shared.js';

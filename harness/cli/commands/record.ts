@@ -1,6 +1,6 @@
 // `harness record --listen PORT --upstream HOST:PORT -o recorded.yaml`: forwards real clients to a
 // real broker, records every packet, and writes one scenario when Ctrl-C (or --duration) ends it.
-import { parseDuration } from '../../load/duration.js';
+import { parseDuration } from '../../load/index.js';
 import {
   COMMON_OPTIONS,
   checkChoices,

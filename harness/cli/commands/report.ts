@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compare, readRunResult } from '../../compare/index.js';
 import { createReporter, REPORTER_NAMES, renderHtml } from '../../reporters/index.js';
-import { combineRuns } from '../../result/merge.js';
+import { combineRuns } from '../../result/index.js';
 import {
   COMMON_OPTIONS,
   formatHelp,

@@ -3,7 +3,7 @@
 // inconclusive (unless --inconclusive warn), or the run was interrupted; 2 invalid input; 3 internal
 // error).
 import { loadConfig, type CliOverrides } from '../../config/index.js';
-import type { RunResult } from '../../result/model.js';
+import type { RunResult } from '../../result/index.js';
 import {
   COMMON_OPTIONS,
   checkChoices,

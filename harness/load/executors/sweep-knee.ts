@@ -13,8 +13,8 @@
 //                 below `delivered` (0.99) of what the offered rate should deliver, by more than
 //                 the EDGE_SLACK messages a window edge can shift; a latency percentile over the SLO.
 //   ok            none of the above.
-import type { LoadResult } from '../../result/model.js';
-import type { SweepBrokerUsage, SweepSlo, SweepStep } from '../../result/sweep.js';
+import type { LoadResult } from '../../result/index.js';
+import type { SweepBrokerUsage, SweepSlo, SweepStep } from '../../result/index.js';
 import { encodeHistogram, mergeEncoded } from '../histogram.js';
 
 /** Messages a window edge may shift (per copy of a message) before a shortfall counts. */

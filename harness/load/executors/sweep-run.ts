@@ -3,10 +3,10 @@
 // step gives each step its own clients, warm-up, drain and delivery verdicts, and lets the climb
 // stop before a rate far past the knee buries the broker. The orchestrator calls
 // runSweepRepetition once per repetition and cell, interleaving targets, and sweepResult at the end.
-import type { LoadResult } from '../../result/model.js';
-import { loadKey } from '../../result/keys.js';
-import type { SweepBrokerUsage, SweepRepetition, SweepResult, SweepStep } from '../../result/sweep.js';
-import { summarizeSweep, sustainable } from '../../result/sweep-stats.js';
+import type { LoadResult } from '../../result/index.js';
+import { loadKey } from '../../result/index.js';
+import type { SweepBrokerUsage, SweepRepetition, SweepResult, SweepStep } from '../../result/index.js';
+import { summarizeSweep, sustainable } from '../../result/index.js';
 import { runLoadScenario, type LoadRunContext } from '../engine.js';
 import { sampleProcess } from '../process-stats.js';
 import { judgeStep } from './sweep-knee.js';

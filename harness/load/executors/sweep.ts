@@ -3,7 +3,7 @@
 // it is a staircase of constant arrival rates. The orchestrator runs it one step per load run
 // instead (sweep-run.ts), judges each step (sweep-knee.ts) and stops at the knee, `repeat` times.
 import { Type, type Static } from '@sinclair/typebox';
-import type { SweepSlo } from '../../result/sweep.js';
+import type { SweepSlo } from '../../result/index.js';
 import { durationMs } from '../duration.js';
 import { CLIENT_KEYS, Duration, durationSchema, executorSchema, OPEN_LOOP_KEYS } from '../section-parts.js';
 import { runOpenLoop } from './open-loop.js';

@@ -1,6 +1,6 @@
 // Views over a RunResult that several renderers share: counts per target, the target × profile
 // matrix, results grouped by spec section, and the verdict symbols. Pure functions of the model.
-import type { LoadResult, LoadVerdict, RunResult, ScenarioResult, Verdict } from '../../result/model.js';
+import type { LoadResult, LoadVerdict, RunResult, ScenarioResult, Verdict } from '../../result/index.js';
 
 export interface VerdictCounts {
   total: number;

@@ -1,7 +1,7 @@
 // The differences of a differential run as console text: one block per class, one line per row
 // (what differs, how often), then where it first occurred, its statements and what to do next.
 // A pure function of the result model's `diff` part.
-import { DIFFERENCE_CLASSES, type DiffReport, type DifferenceRow } from '../../result/diff-model.js';
+import { DIFFERENCE_CLASSES, type DiffReport, type DifferenceRow } from '../../result/index.js';
 
 /** Occurrences printed under a row (the JSON and HTML reports list more). */
 const SHOWN = 3;

@@ -1,6 +1,6 @@
 // The evidence of a failed (or deviating) scenario as plain text lines: where it failed, what was
 // expected, what arrived (decoded and hex). Console, Markdown and JUnit all print these lines.
-import type { FailureEvidence, ReceivedPacket, ScenarioResult } from '../../result/model.js';
+import type { FailureEvidence, ReceivedPacket, ScenarioResult } from '../../result/index.js';
 import { formatHex, formatMillis, formatValue } from './format.js';
 
 export function evidenceLines(scenario: ScenarioResult): string[] {

@@ -1,7 +1,7 @@
 // Decoding the encoded HDR histograms of a LoadResult into the points of a percentile curve
 // (HDR style: x = -log10(1 - p), so 90% → 1, 99% → 2, 99.9% → 3, 99.999% → 5).
 import * as hdr from 'hdr-histogram-js';
-import type { EncodedHistogram } from '../../result/model.js';
+import type { EncodedHistogram } from '../../result/index.js';
 
 export interface PercentilePoint {
   percentile: number; // 0..100

@@ -4,7 +4,7 @@
 // deviation (it does not fail the run); warning → passed, with the reason in <system-out>. A load that
 // is inconclusive is a <failure type="inconclusive"> with its reason (CI must not read it as a pass);
 // every threshold is listed with ✓/✗ and its actual value.
-import type { LoadResult, RunResult, ScenarioResult } from '../../result/model.js';
+import type { LoadResult, RunResult, ScenarioResult } from '../../result/index.js';
 import { countVerdicts, inconclusiveLoads, unique } from './aggregate.js';
 import { evidenceLines } from './evidence.js';
 import { escapeXml } from './format.js';

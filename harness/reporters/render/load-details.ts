@@ -1,7 +1,7 @@
 // Every figure of one load as plain text (the `bench` reporter prints it): messages, rates, each
 // latency's percentiles, delivery per QoS, the generator's and the broker's state, thresholds.
 // A pure function of the result model.
-import type { LoadResult, Percentiles } from '../../result/model.js';
+import type { LoadResult, Percentiles } from '../../result/index.js';
 import { formatMicros } from './format.js';
 
 function percentileLine(label: string, p: Percentiles): string {

@@ -1,6 +1,6 @@
 // Load figures shared by the console, Markdown and HTML renderers: one row of key numbers per load,
 // and the delivery verdicts in words.
-import type { DeliveryVerdict, LoadResult, ThresholdResult } from '../../result/model.js';
+import type { DeliveryVerdict, LoadResult, ThresholdResult } from '../../result/index.js';
 import { formatCount, formatMicros, formatRate } from './format.js';
 
 export const LOAD_HEADER = [

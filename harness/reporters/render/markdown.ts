@@ -1,6 +1,6 @@
 // Markdown summary for a CI job summary or a pull-request comment: the verdict, the target × profile
 // matrix, key load figures and every failure with its evidence (folded in <details>).
-import type { RunResult } from '../../result/model.js';
+import type { RunResult } from '../../result/index.js';
 import {
   countVerdicts,
   countsCell,

@@ -1,6 +1,6 @@
 // The end-of-run console summary: tables per target and per load, then every failure with its
 // evidence. A pure function of the RunResult (the list and dot reporters print it).
-import type { RunResult } from '../../result/model.js';
+import type { RunResult } from '../../result/index.js';
 import {
   countVerdicts,
   countsCell,

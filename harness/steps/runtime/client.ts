@@ -10,7 +10,7 @@ import {
   type Properties,
   type ProtocolLevel,
 } from '../../../wire/index.js';
-import type { Endpoint } from '../../targets/types.js';
+import type { Endpoint } from '../../targets/index.js';
 import {
   openConnection,
   type CloseInfo,

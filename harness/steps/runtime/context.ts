@@ -1,9 +1,9 @@
 // What a step sees while it runs: the scenario, its clients, variables, timeouts and the signals
 // that stop it. Steps report failure by throwing StepFailure and capability skips with ScenarioSkip.
 import type { Properties } from '../../../wire/index.js';
-import type { FailureEvidence, StepResult } from '../../result/model.js';
+import type { FailureEvidence, StepResult } from '../../result/index.js';
 import type { Capability, MqttVersion } from '../../vocabulary.js';
-import type { Endpoint, StartedTarget } from '../../targets/types.js';
+import type { Endpoint, StartedTarget } from '../../targets/index.js';
 import type { ScenarioClient } from './client.js';
 
 export interface RunContext {

@@ -7,8 +7,8 @@ import type {
   RunResult,
   SweepResult,
   SweepStep,
-} from '../../../result/model.js';
-import { deliveredPerSecond, rateIntervals } from '../../../result/intervals.js';
+} from '../../../result/index.js';
+import { deliveredPerSecond, rateIntervals } from '../../../result/index.js';
 
 /** 'knee': a sweep step where the broker stopped keeping up (the sweep's own verdict). */
 export type PointStatus = 'ok' | 'failed' | 'knee' | 'inconclusive';

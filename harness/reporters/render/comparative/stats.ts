@@ -7,7 +7,7 @@
 // Two values differ significantly when their intervals do not overlap (a conservative test: two
 // non-overlapping 95 % intervals mean p < 0.01 or so for a difference of means).
 import * as hdr from 'hdr-histogram-js';
-import type { EncodedHistogram } from '../../../result/model.js';
+import type { EncodedHistogram } from '../../../result/index.js';
 
 export interface Estimate {
   value: number;

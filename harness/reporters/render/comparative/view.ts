@@ -2,8 +2,8 @@
 // profile (lan → 3g → lossy-5 → others) and offered rate, a cell per target with each metric's
 // value and 95 % interval, the change against the baseline target and whether it is significant,
 // the maximum sustainable rate per target and profile, and the cells that cannot be judged.
-import type { RunResult, SweepResult } from '../../../result/model.js';
-import { compareEstimates, estimate } from '../../../result/sweep-stats.js';
+import type { RunResult, SweepResult } from '../../../result/index.js';
+import { compareEstimates, estimate } from '../../../result/index.js';
 import { targetNames, unique } from '../aggregate.js';
 import {
   comparisonPoints,

@@ -1,6 +1,6 @@
 // HTML sections for conformance: the target × profile matrix, results by spec section with
 // statement ids, and the evidence of every failure, deviation and warning.
-import type { ReceivedPacket, RunResult, ScenarioResult } from '../../../result/model.js';
+import type { ReceivedPacket, RunResult, ScenarioResult } from '../../../result/index.js';
 import {
   addVerdict,
   bySection,

@@ -1,6 +1,6 @@
 // The HTML section of a differential run (RunResult.diff): one table per class of difference, each
 // row with where it occurred (file:line of the step), the statements it touches and the next steps.
-import { DIFFERENCE_CLASSES, type DiffReport, type DifferenceRow } from '../../../result/diff-model.js';
+import { DIFFERENCE_CLASSES, type DiffReport, type DifferenceRow } from '../../../result/index.js';
 import { esc, htmlTable } from './shared.js';
 
 export function diffSection(report: DiffReport | undefined): string {

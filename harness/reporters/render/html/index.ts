@@ -2,7 +2,7 @@
 // Tables and charts (inline SVG) are rendered here, on the server: the page needs no JavaScript,
 // loads nothing from the network, and carries the RunResult as inline JSON for tools that want it.
 import type { Comparison } from '../../../compare/model.js';
-import type { RunResult } from '../../../result/model.js';
+import type { RunResult } from '../../../result/index.js';
 import { inconclusiveLoads, runOutcome } from '../aggregate.js';
 import { formatMillis } from '../format.js';
 import { comparativeView } from '../comparative/view.js';

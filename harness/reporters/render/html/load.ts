@@ -1,7 +1,7 @@
 // HTML sections for load results: the figures table, and per profile a side-by-side comparison of
 // the targets with latency percentile curves (HDR style), throughput and p99 latency over time.
-import type { LoadResult, RunResult } from '../../../result/model.js';
-import { MIN_RATE_INTERVAL_MS, deliveredPerSecond, rateIntervals } from '../../../result/intervals.js';
+import type { LoadResult, RunResult } from '../../../result/index.js';
+import { MIN_RATE_INTERVAL_MS, deliveredPerSecond, rateIntervals } from '../../../result/index.js';
 import { loadLabel, profileNames, unique } from '../aggregate.js';
 import { formatMicros, formatRate } from '../format.js';
 import { MAX_NINES, percentileCurve, percentileLabel } from '../histogram.js';

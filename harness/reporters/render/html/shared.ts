@@ -1,5 +1,5 @@
 // Small HTML building helpers for the report sections.
-import type { LoadVerdict, Verdict } from '../../../result/model.js';
+import type { LoadVerdict, Verdict } from '../../../result/index.js';
 import { VERDICT_SYMBOL } from '../aggregate.js';
 import { escapeHtml } from '../format.js';
 

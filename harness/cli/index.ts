@@ -1,0 +1,2 @@
+// Public surface of harness/cli/.
+export * from './main.js';

@@ -1,0 +1,4 @@
+// Public surface of harness/runner/.
+export * from './load-run.js';
+export * from './pool.js';
+export * from './scenario-run.js';
