@@ -77,6 +77,10 @@ function preset(name: 'pairs' | 'fanout'): string[] {
     // engine's setup budget on a loaded machine.
     '--workers',
     '0',
+    // The claim here is exact counts across shards; a busy machine's late generator makes the
+    // latency figures inconclusive (exit 1), which says nothing about the counts.
+    '--inconclusive',
+    'warn',
     '--target',
     broker.url,
   ];
@@ -115,6 +119,8 @@ describe.each(['pairs', 'fanout'] as const)('%s QoS 1 in 4 shard processes', (na
 
     const merge = await harness([
       'merge',
+      '--inconclusive',
+      'warn',
       ...[0, 1, 2, 3].map((index) => join(dir, `shard-${index}.json`)),
       '-o',
       join(dir, 'merged.json'),
@@ -136,7 +142,14 @@ describe.each(['pairs', 'fanout'] as const)('%s QoS 1 in 4 shard processes', (na
     ]);
     expect(merged.shards).toMatchObject({ count: 4, merged: [0, 1, 2, 3], missing: [] });
     expect(merged.shards?.clocks).toHaveLength(4);
-    expect(merged.verdict).toBe('passed');
+    // Delivery is exact; the latency figures may be the busy machine's (a late generator), and then
+    // the load is inconclusive for that reason only, never failed.
+    if (merged.verdict !== 'passed') {
+      expect(merged.verdict).toBe('inconclusive');
+      expect(merged.inconclusive?.every((reason) => /schedule missed|generator saturated/.test(reason))).toBe(
+        true,
+      );
+    }
     // Figures for the note (percentiles depend on the machine's load; not asserted).
     process.stdout.write(`${name}: 1 process ${figures(alone)}; 4 shards ${figures(merged)}\n`);
   }, 600_000);
