@@ -19,6 +19,8 @@ export interface ProfileNominal {
 export const RTT_TOLERANCE = { fraction: 0.1, ms: 2 } as const;
 /** Below this many bytes (a second's worth at the limit) a direction's throughput is not judged. */
 const THROUGHPUT_MIN_SECONDS = 1;
+/** Fewer timed round trips than this are not judged: their p50 is one or two samples' noise. */
+export const RTT_MIN_SAMPLES = 5;
 
 /** Whether a measured RTT is within max(10 %, 2 ms) of the nominal one. */
 export function profileWithinTolerance(nominalMs: number, measuredMs: number): boolean {
@@ -73,6 +75,8 @@ export function checkProfile(
   if (added !== undefined) {
     check.measuredRttMs = added.p50;
     if (nominal.varies !== undefined) notes.push(`RTT not judged (${nominal.varies})`);
+    else if (added.count < RTT_MIN_SAMPLES)
+      notes.push(`RTT not judged: ${added.count} round trips timed, at least ${RTT_MIN_SAMPLES} needed`);
     else if (!profileWithinTolerance(nominal.rttMs, added.p50)) {
       const allowed = Math.max(RTT_TOLERANCE.fraction * nominal.rttMs, RTT_TOLERANCE.ms);
       reasons.push(

@@ -145,3 +145,19 @@ describe('profile check through a real proxy', () => {
     expect(ownCheck.measuredRttMs).toBeLessThan(150); // held 300 ms per ping in the other thread
   }, 60_000);
 });
+
+describe('too few round trips', () => {
+  it('are not judged: a p50 of three samples cannot establish a miss', async () => {
+    const { checkProfile } = await import('../../harness/network/profile-check.js');
+    const nominal = { rttMs: 10, throughput: {} };
+    const measured = (count: number) => ({
+      addedRttMs: { count, p50: 16.6 },
+      bytes: { upstream: 0, downstream: 0 },
+    });
+    const few = checkProfile(nominal as never, measured(3) as never, 'worker-thread');
+    expect(few.withinTolerance).toBe(true);
+    expect(few.reason).toBe('RTT not judged: 3 round trips timed, at least 5 needed');
+    const enough = checkProfile(nominal as never, measured(5) as never, 'worker-thread');
+    expect(enough.withinTolerance).toBe(false);
+  });
+});
