@@ -30,6 +30,7 @@ export function resolveScenario(
         : [input.mqtt];
   const statements = resolveStatements(input, versions, ctx);
 
+  checkSettings(input, ctx);
   if (input.steps === undefined && input.load === undefined) {
     ctx.problems.push({ path: [], message: "a scenario needs 'steps' or 'load'" });
   }
@@ -81,6 +82,20 @@ export function resolveScenario(
     ...(input.load !== undefined && { load: input.load }),
   };
   return { scenario: deepFreeze(scenario), problems: [] };
+}
+
+/** Settings whose meaning needs a password file: without `users` they would silently do nothing. */
+function checkSettings(input: ScenarioInput, ctx: Context): void {
+  const settings = input.settings;
+  if (settings === undefined || settings.users !== undefined) return;
+  for (const key of ['acl', 'authenticationMethods'] as const) {
+    if (settings[key] !== undefined) {
+      ctx.problems.push({
+        path: ['settings', key],
+        message: "needs 'settings.users' beside it (without users every client is anonymous)",
+      });
+    }
+  }
 }
 
 function resolveStatements(

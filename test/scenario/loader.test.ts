@@ -33,6 +33,14 @@ describe('scenario validation errors', () => {
       ],
     },
     {
+      name: 'an ACL or an authentication method without users',
+      yaml: 'name: x\nsettings:\n  acl: [{ topic: a/#, access: read }]\n  authenticationMethods: [SCRAM-SHA-256]\nsteps: [{ wait: 1 }]\n',
+      expected: [
+        "s.yaml:3:8: settings.acl: needs 'settings.users' beside it (without users every client is anonymous)",
+        "s.yaml:4:26: settings.authenticationMethods: needs 'settings.users' beside it (without users every client is anonymous)",
+      ],
+    },
+    {
       name: 'unknown key in a step',
       yaml: 'name: x\nsteps:\n  - connect:\n      keepalive: 10\n',
       expected: [
