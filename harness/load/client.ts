@@ -125,6 +125,13 @@ export class LoadClient implements FrameHandler {
     if (code === undefined || code >= 0x80) throw new Error(`SUBACK refused '${filter}': reason ${code}`);
   }
 
+  /** PINGREQ → PINGRESP: keeps an otherwise idle connection alive [MQTT-3.1.2-23]; rejects on timeout or close. */
+  async ping(): Promise<void> {
+    const pingresp = this.waitFor('pingresp', this.options.timeoutMs);
+    this.socket?.write(encode({ type: 'pingreq' }, this.options.protocolLevel));
+    await pingresp;
+  }
+
   /** True when a QoS>0 publish can take a packet id now (slot free, under the receive maximum and `limit`). */
   canSend(limit: number): boolean {
     if (!this.connected) return false;

@@ -168,6 +168,23 @@ describe('load engine against Mosquitto', () => {
     expectNotFailed(result);
   });
 
+  it('connection-storm with a keep alive: idle connections send PINGREQ and outlive 1.5 intervals', async () => {
+    // Mosquitto closes a connection silent for 1.5 × keep alive (1.5 s here; it checks every few
+    // seconds, so without pings all 10 were closed within 6 s): held 6 s, they stay only if they ping.
+    const result = await run({
+      executor: 'connection-storm',
+      connections: 10,
+      connectRate: 0,
+      hold: 6000,
+      keepAlive: 1,
+      workers: 0,
+      thresholds: ['errors == 0'],
+    });
+    expect(result.connections).toMatchObject({ attempted: 10, connected: 10, failed: 0 });
+    expect(result.errors).toBe(0);
+    expect(result.errorMessages ?? []).toEqual([]);
+  });
+
   it('a failed threshold fails the verdict', async () => {
     const result = await run({
       executor: 'constant-arrival-rate',

@@ -48,7 +48,16 @@ export const connectionStorm = defineExecutor({
   async run(context, plan): Promise<void> {
     const pending: Promise<void>[] = [];
     const holdOne = async (client: LoadClient): Promise<void> => {
-      await context.sleepUntil(nowMs() + plan.holdMs);
+      const endMs = nowMs() + plan.holdMs;
+      // An idle connection with a keep alive sends PINGREQ once per interval, as a client must; a
+      // broker closes one silent for 1.5 intervals [MQTT-3.1.2-24] (counted as an error).
+      const everyMs = plan.keepAlive * 1000;
+      for (let next = nowMs() + everyMs; everyMs > 0 && next < endMs && client.connected; next += everyMs) {
+        await context.sleepUntil(next);
+        if (!client.connected) break;
+        await client.ping().catch(() => undefined); // a dead connection is reported by its close
+      }
+      await context.sleepUntil(endMs);
       await client.disconnect(true);
     };
     const { from, to } = context.slice(plan.intended);
