@@ -104,90 +104,95 @@ function sideBySide(loads: LoadResult[]): string {
 }
 
 function charts(loads: LoadResult[], title: string): string[] {
+  const withIntervals = loads.filter((l) => l.intervals.length > 0);
+  return [
+    percentileChart(loads, title),
+    ...(withIntervals.length ? intervalCharts(withIntervals, title) : []),
+  ];
+}
+
+/** Latency by percentile (HDR style), one curve per target. */
+function percentileChart(loads: LoadResult[], title: string): string {
   const curves: ChartSeries[] = [];
   for (const l of loads) {
     const curve = percentileCurve(l.histogram);
     if (curve) curves.push({ name: l.target, points: curve.map((p) => [p.x, p.valueUs / 1000] as const) });
   }
-  const out: string[] = [];
+  if (!curves.length) return '<p class="muted">No latency histogram recorded.</p>';
   const nines = Array.from({ length: MAX_NINES + 1 }, (_, x) => ({ value: x, label: percentileLabel(x) }));
-  if (curves.length) {
-    const yMax = Math.max(...curves.flatMap((s) => s.points.map((p) => p[1])));
-    out.push(
-      lineChart({
-        title: `Latency by percentile: ${title}`,
-        heading: 'Latency by percentile',
-        series: curves,
-        x: {
-          label: 'percentile (log scale)',
-          min: 0,
-          max: MAX_NINES,
-          ticks: nines,
-          format: (x) => percentileLabel(x),
-        },
-        y: { label: 'latency (ms)', min: 0, ticks: niceTicks(0, yMax, msLabel), format: msLabel },
-        markers: false,
-      }),
-    );
-  } else out.push('<p class="muted">No latency histogram recorded.</p>');
-  const withIntervals = loads.filter((l) => l.intervals.length > 0);
-  if (withIntervals.length) {
-    const rate: ChartSeries[] = withIntervals.map((l) => ({
-      name: l.target,
-      points: rateIntervals(l.intervals).map(
-        (i) => [(i.startMs + i.durationMs) / 1000, deliveredPerSecond(i)] as const,
-      ),
-    }));
-    const p99: ChartSeries[] = withIntervals.map((l) => ({
-      name: l.target,
-      points: l.intervals
-        .filter((i) => i.latency.count > 0)
-        .map((i) => [(i.startMs + i.durationMs) / 1000, i.latency.p99 / 1000] as const),
-    }));
-    // The chart plots what the subscribers received per interval (counted when delivered), so a
-    // broker that falls behind shows below the offered rate, drawn dashed for reference.
-    const offered = unique(withIntervals.map((l) => l.config['rate'])).filter(
-      (r): r is number => typeof r === 'number' && r > 0,
-    );
-    const offeredLine =
-      offered.length === 1 ? [{ y: offered[0]!, label: `offered ${formatRate(offered[0]!)}` }] : [];
-    const rateMax = Math.max(
-      1,
-      ...rate.flatMap((s) => s.points.map((p) => p[1])),
-      ...offeredLine.map((r) => r.y),
-    );
-    const p99Max = Math.max(0.001, ...p99.flatMap((s) => s.points.map((p) => p[1])));
-    const time = { label: 'time (s)', min: 0, format: (x: number) => `${x.toFixed(1)}s` };
-    const shortened = withIntervals.some((l) => rateIntervals(l.intervals).length < l.intervals.length);
-    out.push(
-      lineChart({
-        title: `Delivered messages/s over time: ${title}`,
-        heading: 'Delivered messages/s over time',
-        series: rate,
-        x: time,
-        y: {
-          label: 'delivered messages/s',
-          min: 0,
-          ticks: niceTicks(0, rateMax),
-          format: (v) => v.toFixed(0),
-        },
-        referenceLines: offeredLine,
-      }),
-      lineChart({
-        title: `p99 latency over time: ${title}`,
-        heading: 'p99 latency over time',
-        series: p99,
-        x: time,
-        y: { label: 'p99 latency (ms)', min: 0, ticks: niceTicks(0, p99Max, msLabel), format: msLabel },
-      }),
-      ...(shortened
-        ? [
-            `<p class="muted">The last interval of a run, cut short where it ended (under ${MIN_RATE_INTERVAL_MS / 1000} s, the drain), is not plotted as a rate; the JSON result keeps it.</p>`,
-          ]
-        : []),
-    );
-  }
-  return out;
+  const yMax = Math.max(...curves.flatMap((s) => s.points.map((p) => p[1])));
+  return lineChart({
+    title: `Latency by percentile: ${title}`,
+    heading: 'Latency by percentile',
+    series: curves,
+    x: {
+      label: 'percentile (log scale)',
+      min: 0,
+      max: MAX_NINES,
+      ticks: nines,
+      format: (x) => percentileLabel(x),
+    },
+    y: { label: 'latency (ms)', min: 0, ticks: niceTicks(0, yMax, msLabel), format: msLabel },
+    markers: false,
+  });
+}
+
+/** Delivered messages/s and p99 latency over time, from the per-interval samples. */
+function intervalCharts(withIntervals: LoadResult[], title: string): string[] {
+  const rate: ChartSeries[] = withIntervals.map((l) => ({
+    name: l.target,
+    points: rateIntervals(l.intervals).map(
+      (i) => [(i.startMs + i.durationMs) / 1000, deliveredPerSecond(i)] as const,
+    ),
+  }));
+  const p99: ChartSeries[] = withIntervals.map((l) => ({
+    name: l.target,
+    points: l.intervals
+      .filter((i) => i.latency.count > 0)
+      .map((i) => [(i.startMs + i.durationMs) / 1000, i.latency.p99 / 1000] as const),
+  }));
+  // The chart plots what the subscribers received per interval (counted when delivered), so a
+  // broker that falls behind shows below the offered rate, drawn dashed for reference.
+  const offered = unique(withIntervals.map((l) => l.config['rate'])).filter(
+    (r): r is number => typeof r === 'number' && r > 0,
+  );
+  const offeredLine =
+    offered.length === 1 ? [{ y: offered[0]!, label: `offered ${formatRate(offered[0]!)}` }] : [];
+  const rateMax = Math.max(
+    1,
+    ...rate.flatMap((s) => s.points.map((p) => p[1])),
+    ...offeredLine.map((r) => r.y),
+  );
+  const p99Max = Math.max(0.001, ...p99.flatMap((s) => s.points.map((p) => p[1])));
+  const time = { label: 'time (s)', min: 0, format: (x: number) => `${x.toFixed(1)}s` };
+  const shortened = withIntervals.some((l) => rateIntervals(l.intervals).length < l.intervals.length);
+  return [
+    lineChart({
+      title: `Delivered messages/s over time: ${title}`,
+      heading: 'Delivered messages/s over time',
+      series: rate,
+      x: time,
+      y: {
+        label: 'delivered messages/s',
+        min: 0,
+        ticks: niceTicks(0, rateMax),
+        format: (v) => v.toFixed(0),
+      },
+      referenceLines: offeredLine,
+    }),
+    lineChart({
+      title: `p99 latency over time: ${title}`,
+      heading: 'p99 latency over time',
+      series: p99,
+      x: time,
+      y: { label: 'p99 latency (ms)', min: 0, ticks: niceTicks(0, p99Max, msLabel), format: msLabel },
+    }),
+    ...(shortened
+      ? [
+          `<p class="muted">The last interval of a run, cut short where it ended (under ${MIN_RATE_INTERVAL_MS / 1000} s, the drain), is not plotted as a rate; the JSON result keeps it.</p>`,
+        ]
+      : []),
+  ];
 }
 
 function msLabel(ms: number): string {
