@@ -15,8 +15,14 @@ export {
   parseThreshold,
   parseThresholds,
   evaluateThresholds,
+  sectionForRun,
+  scopeApplies,
+  entryParts,
   ThresholdError,
   type Threshold,
+  type ThresholdEntry,
+  type ThresholdScope,
+  type ScopedRun,
 } from './thresholds.js';
 export { EXECUTORS, getExecutor, executorTypes, type ExecutorType } from './executors/registry.js';
 export {

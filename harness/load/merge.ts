@@ -9,7 +9,7 @@ import { combineRuns } from '../result/index.js';
 import type { DeliveryVerdict, LoadInterval, LoadResult, RunResult } from '../result/index.js';
 import { verdictOk } from './aggregate.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
-import { evaluateThresholds, parseThresholds } from './thresholds.js';
+import { reevaluateThresholds } from './thresholds.js';
 import { checkShards, completeShardMerge } from '../shard/merge.js';
 import { judgeLoad } from './verdict.js';
 
@@ -124,10 +124,7 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
     thresholds: [],
     verdict: 'passed',
   };
-  const expressions = [
-    ...new Set(results.flatMap((result) => result.thresholds.map((threshold) => threshold.expression))),
-  ];
-  merged.thresholds = evaluateThresholds(merged, parseThresholds(expressions).thresholds);
+  merged.thresholds = reevaluateThresholds(merged, results);
   // A run that failed on its own (not on a threshold the merged figures judge again) fails the merge;
   // one whose figures could not be trusted leaves the merged figures untrusted too.
   const failures = results

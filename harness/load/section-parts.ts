@@ -89,6 +89,26 @@ export const Stage = Type.Object(
   { additionalProperties: false },
 );
 
+/** A `thresholds:` entry: an expression for every run of the load, or one scoped to a target and/or profile. */
+export const ThresholdEntry = Type.Union([
+  Type.String({ minLength: 1, description: "for every run, e.g. 'p99 < 20ms', 'lost == 0'" }),
+  Type.Object(
+    {
+      threshold: Type.String({ minLength: 1, description: "the expression, e.g. 'p99 < 50ms'" }),
+      target: Type.Optional(
+        Type.String({ minLength: 1, description: 'only for runs against this target (a name or a kind)' }),
+      ),
+      profile: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description: "only for runs under this network profile ('none': without one)",
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
 /** Keys every executor takes. */
 export const COMMON_KEYS = {
   connectRate: Type.Optional(
@@ -102,7 +122,12 @@ export const COMMON_KEYS = {
   sourceAddresses: Type.Optional(
     Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 1, maximum: 254 })]),
   ),
-  thresholds: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  thresholds: Type.Optional(
+    Type.Array(ThresholdEntry, {
+      description:
+        'all must hold for the load to pass; an entry { threshold, target, profile } applies only to runs against that target and/or under that profile',
+    }),
+  ),
 };
 
 /** Keys of the executors that publish messages: publishers (at least one) and their subscribers. */
@@ -147,3 +172,4 @@ export type PublisherGroup = Static<typeof PublisherGroup>;
 export type SubscriberGroup = Static<typeof SubscriberGroup>;
 export type PayloadSize = Static<typeof PayloadSize>;
 export type Stage = Static<typeof Stage>;
+export type ThresholdEntry = Static<typeof ThresholdEntry>;

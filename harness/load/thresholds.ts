@@ -1,7 +1,13 @@
 // Thresholds: `p99 < 20ms`, `lost == 0`, `rate >= 10000`. Each expression names one metric of the
 // LoadResult, a comparison and a value; all must hold for the load to pass (exit code 1 otherwise).
+// An entry `{ threshold, target, profile }` applies only to the runs its scope names: the section a
+// run is given holds only the thresholds that apply to it (sectionForRun), and each result names the
+// scope of the thresholds it was judged on.
 import { HarnessError } from '../errors.js';
 import type { LoadResult, Percentiles, ThresholdResult } from '../result/index.js';
+import type { ThresholdEntry } from './section-parts.js';
+
+export type { ThresholdEntry };
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -16,6 +22,22 @@ export interface Threshold {
   /** Unit the expression used (reported values use it too). */
   unit: string;
   kind: MetricKind;
+  /** Only for runs against this target / under this profile (a scoped entry). */
+  target?: string;
+  profile?: string;
+}
+
+/** Where an entry applies: absent keys mean every target / every profile. */
+export interface ThresholdScope {
+  target?: string;
+  profile?: string;
+}
+
+/** A run a scope is matched against: its target's name and kind, its profile ('none' without one). */
+export interface ScopedRun {
+  target: string;
+  kind?: string;
+  profile: string;
 }
 
 const LATENCY_FIELDS: Record<string, keyof Percentiles> = {
@@ -91,21 +113,77 @@ export function parseThreshold(expression: string): Threshold {
   }
 }
 
-/** Parse every expression, collecting all errors. */
-export function parseThresholds(expressions: readonly string[]): {
+/** An entry as an expression and its scope (a plain string applies everywhere). */
+export function entryParts(entry: ThresholdEntry): ThresholdScope & { threshold: string } {
+  return typeof entry === 'string' ? { threshold: entry } : entry;
+}
+
+/** Parse every entry, collecting all errors; each threshold keeps its entry's scope. */
+export function parseThresholds(entries: readonly ThresholdEntry[]): {
   thresholds: Threshold[];
   errors: string[];
 } {
   const thresholds: Threshold[] = [];
   const errors: string[] = [];
-  for (const expression of expressions) {
+  for (const entry of entries) {
+    const { threshold, target, profile } = entryParts(entry);
     try {
-      thresholds.push(parseThreshold(expression));
+      thresholds.push({
+        ...parseThreshold(threshold),
+        ...(target !== undefined && { target }),
+        ...(profile !== undefined && { profile }),
+      });
     } catch (error) {
       errors.push(error instanceof Error ? error.message : String(error));
     }
   }
   return { thresholds, errors };
+}
+
+/**
+ * True when a scope applies to a run: its target is the run's target name or kind, its profile the
+ * run's profile, by name (a profile file `…/profiles/lossy.yaml` is `lossy`).
+ */
+export function scopeApplies(scope: ThresholdScope, run: ScopedRun): boolean {
+  const targetOk = scope.target === undefined || scope.target === run.target || scope.target === run.kind;
+  const profileOk = scope.profile === undefined || profileName(scope.profile) === profileName(run.profile);
+  return targetOk && profileOk;
+}
+
+function profileName(value: string): string {
+  return value.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
+}
+
+/** The section one run is given: its thresholds narrowed to the entries whose scope applies. */
+export function sectionForRun<Section extends { thresholds?: ThresholdEntry[] }>(
+  section: Section,
+  run: ScopedRun,
+): Section {
+  if (section.thresholds === undefined) return section;
+  return {
+    ...section,
+    thresholds: section.thresholds.filter((entry) => scopeApplies(entryParts(entry), run)),
+  };
+}
+
+/**
+ * Thresholds judged again on figures merged from `sources` (runs of one load: one target, one
+ * profile): every distinct expression × scope the sources were judged on.
+ */
+export function reevaluateThresholds(merged: LoadResult, sources: readonly LoadResult[]): ThresholdResult[] {
+  const entries = new Map<string, ThresholdEntry>();
+  for (const { expression, target, profile } of sources.flatMap((source) => source.thresholds)) {
+    const entry: ThresholdEntry =
+      target === undefined && profile === undefined
+        ? expression
+        : {
+            threshold: expression,
+            ...(target !== undefined && { target }),
+            ...(profile !== undefined && { profile }),
+          };
+    entries.set(JSON.stringify(entry), entry);
+  }
+  return evaluateThresholds(merged, parseThresholds([...entries.values()]).thresholds);
 }
 
 function metricKind(metric: string): MetricKind | undefined {
@@ -204,6 +282,8 @@ export function evaluateThresholds(result: LoadResult, thresholds: readonly Thre
       timing: isTiming(threshold),
       ...(threshold.kind === 'latency' &&
         (threshold.comparison === '<' || threshold.comparison === '<=') && { latencyUpperBound: true }),
+      ...(threshold.target !== undefined && { target: threshold.target }),
+      ...(threshold.profile !== undefined && { profile: threshold.profile }),
     };
   });
 }

@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { getExecutor, executorTypes } from './executors/registry.js';
 import { checkSize } from './payload.js';
 import { timerStatus } from './precise-timer.js';
-import { PublisherGroup, SubscriberGroup } from './section-parts.js';
+import { PublisherGroup, SubscriberGroup, ThresholdEntry } from './section-parts.js';
 import { parseThresholds } from './thresholds.js';
 
 /** A load section that does not validate (code HARNESS_SCENARIO_INVALID, every problem listed). */
@@ -49,7 +49,9 @@ export function validateLoadSection(section: unknown): string[] {
   if (status?.nativeError !== undefined)
     errors.push(`timer: 'timerfd' is not available here (${status.nativeError}); use 'auto'`);
   const thresholds = fields.get('thresholds');
-  if (Array.isArray(thresholds) && thresholds.every((item) => typeof item === 'string'))
-    errors.push(...parseThresholds(thresholds).errors);
+  if (Array.isArray(thresholds)) {
+    const entries = thresholds.filter((item: unknown) => Value.Check(ThresholdEntry, item));
+    errors.push(...parseThresholds(entries).errors);
+  }
   return errors;
 }

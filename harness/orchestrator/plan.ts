@@ -84,7 +84,11 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
   const profiles = settings.profiles.length > 0 ? settings.profiles : [NO_PROFILE];
   const runProfiles = await attempt(() => planProfiles(profiles, cwd));
   const fromFiles =
-    settings.paths.length === 0 ? [] : ((await attempt(() => loadScenarios(settings.paths, { cwd }))) ?? []);
+    settings.paths.length === 0
+      ? []
+      : ((await attempt(() =>
+          loadScenarios(settings.paths, { cwd, targets: Object.keys(settings.targets) }),
+        )) ?? []);
   const inMemory = options.scenarios ?? [];
   for (const scenario of inMemory) await attempt(() => checkInMemory(scenario));
   const scenarios = [...filterScenarios(fromFiles, settings), ...inMemory];

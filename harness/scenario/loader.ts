@@ -10,11 +10,14 @@ import { checkScenarioProfile, type ProfileCache } from './profile.js';
 import { resolveScenario } from './resolve.js';
 import { SCHEMA_DEFINITIONS, Scenario } from './schema.js';
 import { scenarioMessage } from './schema-messages.js';
+import { checkThresholdScopes } from './threshold-scopes.js';
 import type { ResolvedScenario } from './types.js';
 
 export interface LoadOptions {
   /** Base for relative paths and for the `file` shown in results (default: process.cwd()). */
   cwd?: string;
+  /** Names of the targets the config file defines, which a threshold's scope may name (besides kinds and URLs). */
+  targets?: readonly string[];
 }
 
 const SCENARIO_FILE = /\.ya?ml$/;
@@ -116,6 +119,14 @@ export async function checkScenarios(
     const result = await checkScenarioProfile(parsed.scenario, parsed.source, absolute, display, profiles);
     issues.push(...result.issues);
     if (!result.scenario) continue;
+    const scopes = await checkThresholdScopes(result.scenario, parsed.source, {
+      targets: options.targets ?? [],
+      absoluteFile: absolute,
+      display,
+      cache: profiles,
+    });
+    issues.push(...scopes);
+    if (scopes.length > 0) continue;
     const previous = byName.get(result.scenario.name);
     if (previous) {
       const [, line] = /:(\d+)$/.exec(result.scenario.location) ?? [];

@@ -21,17 +21,7 @@ export async function checkScenarioProfile(
 ): Promise<{ scenario?: ResolvedScenario; issues: ScenarioIssue[] }> {
   const value = scenario.profile;
   if (value === undefined) return { scenario, issues: [] };
-  const baseDir = dirname(absoluteFile);
-  const key = `${baseDir}\u0000${value}`;
-  let pending = cache.get(key);
-  if (!pending) {
-    pending = resolveProfileReference(value, baseDir, display).catch((error: unknown) => {
-      if (error instanceof NetworkError) return error;
-      throw error;
-    });
-    cache.set(key, pending);
-  }
-  const outcome = await pending;
+  const outcome = await lookUpProfile(value, dirname(absoluteFile), display, cache);
   if (outcome instanceof NetworkError) {
     const at = { file: source.file, ...source.at([], 'profile'), path: 'profile' };
     const lines =
@@ -42,4 +32,23 @@ export async function checkScenarioProfile(
   }
   const spec = outcome.profile.source === 'builtin' ? value : display(outcome.spec);
   return { scenario: deepFreeze({ ...scenario, profile: spec }), issues: [] };
+}
+
+/** A profile named from a scenario in `baseDir` (see resolveProfileReference), or why it is not one. */
+export function lookUpProfile(
+  value: string,
+  baseDir: string,
+  display: (file: string) => string,
+  cache: ProfileCache,
+): Promise<ProfileReference | NetworkError> {
+  const key = `${baseDir}\u0000${value}`;
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = resolveProfileReference(value, baseDir, display).catch((error: unknown) => {
+      if (error instanceof NetworkError) return error;
+      throw error;
+    });
+    cache.set(key, pending);
+  }
+  return pending;
 }

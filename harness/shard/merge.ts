@@ -9,7 +9,7 @@ import { HarnessError } from '../errors.js';
 import { verdictOk } from '../load/aggregate.js';
 import { mergeReceiverReports } from '../load/delivery.js';
 import { encodeHistogram, mergeEncoded, percentiles } from '../load/histogram.js';
-import { evaluateThresholds, parseThresholds } from '../load/thresholds.js';
+import { reevaluateThresholds } from '../load/thresholds.js';
 import { matchReceivers, type Receiver } from '../load/topics.js';
 import { judgeLoad } from '../load/verdict.js';
 import type {
@@ -109,8 +109,7 @@ export function completeShardMerge(base: LoadResult, results: readonly LoadResul
   };
   delete merged.reason;
   delete merged.shard; // one shard's record (the load merge returns a single result as it is)
-  const expressions = [...new Set(shards.flatMap((result) => result.thresholds.map((t) => t.expression)))];
-  merged.thresholds = evaluateThresholds(merged, parseThresholds(expressions).thresholds);
+  merged.thresholds = reevaluateThresholds(merged, shards);
   // Delivery and thresholds are judged on the merged figures (judgeLoad); a shard that broke on its
   // own fails the merge, one whose figures could not be trusted leaves the merge inconclusive.
   const failures = [

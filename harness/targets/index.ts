@@ -48,6 +48,14 @@ const KINDS: Record<string, () => Promise<AnyKind>> = {
 export const BUILT_IN_TARGETS = Object.keys(KINDS).filter((kind) => kind !== 'url' && kind !== 'command');
 export const TARGET_KINDS = Object.keys(KINDS);
 
+/**
+ * Whether `name` can mean a run's target: a kind, a target configured under one of `configured`, or
+ * a URL (results name a URL target by its redacted URL).
+ */
+export function isTargetName(name: string, configured: readonly string[]): boolean {
+  return name in KINDS || configured.includes(name) || looksLikeUrl(name);
+}
+
 /** A target from the config file, with the directory its relative option paths refer to. */
 type NamedTargetConfig = TargetConfig & { baseDir: string };
 

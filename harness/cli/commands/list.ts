@@ -56,7 +56,10 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(renderTargets(config, json));
       return EXIT.ok;
     }
-    const { scenarios, issues } = await checkScenarios(config.paths, { cwd: io.cwd });
+    const { scenarios, issues } = await checkScenarios(config.paths, {
+      cwd: io.cwd,
+      targets: Object.keys(config.targets),
+    });
     if (issues.length > 0) throw new ScenarioValidationError(issues);
     // The run's own filter, so `list` shows exactly what `run` would pick (loaded lazily: it pulls in the runner).
     const { filterScenarios } = await import('../../api.js');

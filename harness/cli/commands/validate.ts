@@ -33,7 +33,10 @@ async function validate(argv: string[], io: CliIO): Promise<number> {
         );
       });
     }
-    const { scenarios, issues, files } = await checkScenarios(config.paths, { cwd: io.cwd });
+    const { scenarios, issues, files } = await checkScenarios(config.paths, {
+      cwd: io.cwd,
+      targets: Object.keys(config.targets),
+    });
     const problems = [...targetProblems, ...issues.map(formatIssue)];
     if (getFlag(values, 'json')) {
       const output = { files, scenarios: scenarios.map((scenario) => scenario.name), issues, targetProblems };
