@@ -71,18 +71,8 @@ export async function runScenarioInstance(
   try {
     prepared = await instance.prepare(options.signal);
   } catch (error) {
-    const { scenario, version, target } = instance;
     return {
-      id: instanceId(instance),
-      name: scenario.name,
-      file: scenario.file,
-      ...(scenario.description !== undefined && { description: scenario.description }),
-      target: target.name,
-      profile: instance.profile,
-      mqttVersion: version,
-      statements: [...scenario.statements[version]],
-      tags: [...scenario.tags],
-      level: scenario.level,
+      ...resultBase(instance),
       verdict: 'failed',
       reason: error instanceof Error ? error.message : String(error),
       durationMs: 0,
@@ -95,11 +85,10 @@ export async function runScenarioInstance(
   }
 }
 
-async function runPrepared(instance: ScenarioInstance, options: InstanceOptions): Promise<ScenarioResult> {
+/** The fields of a result that name the instance, whatever its outcome. */
+function resultBase(instance: ScenarioInstance): Omit<ScenarioResult, 'verdict' | 'durationMs'> {
   const { scenario, version, target } = instance;
-  const started = performance.now();
-  const clock = (): number => Math.round((performance.now() - started) * 10) / 10;
-  const base = {
+  return {
     id: instanceId(instance),
     name: scenario.name,
     file: scenario.file,
@@ -111,6 +100,13 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
     tags: [...scenario.tags],
     level: scenario.level,
   };
+}
+
+async function runPrepared(instance: ScenarioInstance, options: InstanceOptions): Promise<ScenarioResult> {
+  const { scenario, version, target } = instance;
+  const started = performance.now();
+  const clock = (): number => Math.round((performance.now() - started) * 10) / 10;
+  const base = resultBase(instance);
   const finish = (verdict: Verdict, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
     ...base,
     verdict,
@@ -125,34 +121,88 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
 
   const tag = `${options.runId}${instance.seq.toString(36)}`;
   const prefix = `mh-${tag}/`;
-  const clients = new Map<string, ScenarioClient>();
   const idOf = (name: string): string => scenario.clients[name]?.clientId ?? `mh-${tag}-${name}`;
-  const vars: Record<string, string | number> = { prefix, run: options.runId };
-  for (const name of Object.keys(scenario.clients)) vars[`clientId.${name}`] = idOf(name);
+  const abort = scenarioAbort(scenario.timeout ?? options.scenarioTimeout, options.signal);
+  const clients = new Map<string, ScenarioClient>();
+  const steps: StepResult[] = [];
+  const transcript = options.transcripts === true ? new TranscriptRecorder(clock) : undefined;
+  const session: Session = { clock, signal: abort.signal, clients, idOf, prefix, steps, transcript };
+  const ctx = runContext(instance, options, session);
+  const runSteps = stepRunner(session);
 
+  let result: ScenarioResult;
+  try {
+    await runSteps(ctx, scenario.steps);
+    result = finish('passed', { steps });
+  } catch (error) {
+    result = toResult(error, finish, steps, clients, clock, target, abort.signal, options.signal);
+  } finally {
+    abort.dispose();
+    for (const client of clients.values()) client.destroy();
+  }
+  if (transcript) {
+    const names: Record<string, string> = { prefix };
+    for (const name of clients.keys()) names[`clientId.${name}`] = idOf(name);
+    result = { ...result, transcript: transcript.toJSON(names) };
+  }
+  if (ctx.retainedTopics.size > 0 && target.isAlive()) {
+    await clearRetained({
+      endpoint: instance.endpoint,
+      version,
+      clientId: `mh-${tag}-cleanup`,
+      prefix,
+      known: ctx.retainedTopics,
+      credentials: ctx.credentials,
+      timeoutMs: Math.min(options.stepTimeout, 3000),
+    });
+  }
+  return applyLevelAndDeviations(result, scenario, target, version);
+}
+
+/** What one running instance keeps: its clients, the step records and the optional transcript. */
+interface Session {
+  clock: () => number;
+  /** Aborted by the scenario timeout or the run's signal. */
+  signal: AbortSignal;
+  clients: Map<string, ScenarioClient>;
+  idOf: (name: string) => string;
+  prefix: string;
+  steps: StepResult[];
+  transcript: TranscriptRecorder | undefined;
+}
+
+/** A signal for one scenario: aborted by its timeout or by the run's signal; `dispose` detaches both. */
+function scenarioAbort(timeoutMs: number, runSignal: AbortSignal): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const timeoutMs = scenario.timeout ?? options.scenarioTimeout;
   const timer = setTimeout(
     () => controller.abort(new Error(`scenario timed out after ${timeoutMs} ms`)),
     timeoutMs,
   );
   const onRunAbort = (): void => controller.abort(new Error('interrupted'));
-  options.signal.addEventListener('abort', onRunAbort, { once: true });
-  const steps: StepResult[] = [];
-  const transcript = options.transcripts === true ? new TranscriptRecorder(clock) : undefined;
-  const credentials = {
-    ...(instance.endpoint.username !== undefined && { username: instance.endpoint.username }),
-    ...(instance.endpoint.password !== undefined && { password: instance.endpoint.password }),
+  runSignal.addEventListener('abort', onRunAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      runSignal.removeEventListener('abort', onRunAbort);
+    },
   };
+}
 
-  const ctx: RunContext = {
+/** The context the steps run in: clients created on first use, variables, timeouts, the signal. */
+function runContext(instance: ScenarioInstance, options: InstanceOptions, session: Session): RunContext {
+  const { scenario, version, target } = instance;
+  const { clock, clients, idOf, signal, transcript } = session;
+  const vars: Record<string, string | number> = { prefix: session.prefix, run: options.runId };
+  for (const name of Object.keys(scenario.clients)) vars[`clientId.${name}`] = idOf(name);
+  return {
     requires: scenario.requires,
     version,
     target,
     endpoint: instance.endpoint,
     vars,
     stepTimeout: options.stepTimeout,
-    signal: controller.signal,
+    signal,
     clock,
     client(name) {
       let client = clients.get(name);
@@ -171,16 +221,26 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
       return client;
     },
     async ensureOpen(client) {
-      if (!client.isOpen) await client.open(instance.endpoint, options.stepTimeout, controller.signal);
+      if (!client.isOpen) await client.open(instance.endpoint, options.stepTimeout, signal);
     },
     async reopen(client) {
-      await client.open(instance.endpoint, options.stepTimeout, controller.signal);
+      await client.open(instance.endpoint, options.stepTimeout, signal);
     },
     retainedTopics: new Set(),
-    steps,
-    credentials,
+    steps: session.steps,
+    credentials: {
+      ...(instance.endpoint.username !== undefined && { username: instance.endpoint.username }),
+      ...(instance.endpoint.password !== undefined && { password: instance.endpoint.password }),
+    },
   };
+}
 
+/**
+ * Runs a list of steps in order, recording each (status, timing, transcript section); the first
+ * failure is rethrown as a FailedStep naming the step. Nested steps (groups) recurse through it.
+ */
+function stepRunner(session: Session) {
+  const { clock, steps, transcript } = session;
   const runSteps = async (context: RunContext, list: readonly ResolvedStep[]): Promise<void> => {
     for (const step of list) {
       const startMs = clock();
@@ -206,35 +266,7 @@ async function runPrepared(instance: ScenarioInstance, options: InstanceOptions)
       }
     }
   };
-
-  let result: ScenarioResult;
-  try {
-    await runSteps(ctx, scenario.steps);
-    result = finish('passed', { steps });
-  } catch (error) {
-    result = toResult(error, finish, steps, clients, clock, target, controller.signal, options.signal);
-  } finally {
-    clearTimeout(timer);
-    options.signal.removeEventListener('abort', onRunAbort);
-    for (const client of clients.values()) client.destroy();
-  }
-  if (transcript) {
-    const names: Record<string, string> = { prefix };
-    for (const name of clients.keys()) names[`clientId.${name}`] = idOf(name);
-    result = { ...result, transcript: transcript.toJSON(names) };
-  }
-  if (ctx.retainedTopics.size > 0 && target.isAlive()) {
-    await clearRetained({
-      endpoint: instance.endpoint,
-      version,
-      clientId: `mh-${tag}-cleanup`,
-      prefix,
-      known: ctx.retainedTopics,
-      credentials,
-      timeoutMs: Math.min(options.stepTimeout, 3000),
-    });
-  }
-  return applyLevelAndDeviations(result, scenario, target, version);
+  return runSteps;
 }
 
 function toResult(

@@ -1,5 +1,7 @@
 // Lookup of the normative statements by MQTT version.
-import { STATEMENTS_311, STATEMENTS_50, type StatementLevel, type StatementRow } from './statements.js';
+import { STATEMENTS_311 } from './statements-311.js';
+import { STATEMENTS_50 } from './statements-50.js';
+import type { StatementLevel, StatementRow } from './statements.js';
 import type { MqttVersion } from '../vocabulary.js';
 
 export type { StatementLevel, StatementRow };

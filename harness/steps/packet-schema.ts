@@ -117,6 +117,38 @@ export const SendWill = Type.Object(
   { ...closed, $id: 'SendWill' },
 );
 
+/** A subscription of a SUBSCRIBE packet (the same in send and in patterns). */
+const subscription = Type.Object(
+  {
+    topicFilter: Type.String(),
+    qos: Type.Optional(qos),
+    noLocal: Type.Optional(Type.Boolean()),
+    retainAsPublished: Type.Optional(Type.Boolean()),
+    retainHandling: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+  },
+  closed,
+);
+
+/** CONNECT: every field optional, in `send` too (the runner fills in what is missing). */
+function connectSchema(w: Wrap, properties: TSchema): TSchema {
+  const opt = (schema: TSchema): TSchema => Type.Optional(schema);
+  return Type.Object(
+    {
+      type: Type.Literal('connect'),
+      protocolName: opt(w(Type.String())),
+      protocolLevel: opt(w(byte)),
+      cleanStart: opt(w(Type.Boolean())),
+      keepAlive: opt(w(uint16)),
+      clientId: opt(w(Type.String())),
+      will: opt(w(willSchema(w, properties))),
+      username: opt(w(Type.String())),
+      password: opt(w(ref(Bytes))),
+      properties: opt(w(properties)),
+    },
+    closed,
+  );
+}
+
 function packetSchemas(w: Wrap, properties: TSchema, requiredInSend: boolean): TSchema[] {
   // In `send`, fields the runner can fill in (packet ids, defaults) stay optional; fields without a
   // sensible default are required. In patterns every field is optional.
@@ -125,16 +157,6 @@ function packetSchemas(w: Wrap, properties: TSchema, requiredInSend: boolean): T
   const props = opt(w(properties));
   const reasonCode = opt(w(byte));
   const packetId = opt(w(packetIdValue));
-  const subscription = Type.Object(
-    {
-      topicFilter: Type.String(),
-      qos: Type.Optional(qos),
-      noLocal: Type.Optional(Type.Boolean()),
-      retainAsPublished: Type.Optional(Type.Boolean()),
-      retainHandling: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
-    },
-    closed,
-  );
   const ack = (type: string): TSchema =>
     Type.Object(
       {
@@ -146,21 +168,7 @@ function packetSchemas(w: Wrap, properties: TSchema, requiredInSend: boolean): T
       closed,
     );
   return [
-    Type.Object(
-      {
-        type: Type.Literal('connect'),
-        protocolName: opt(w(Type.String())),
-        protocolLevel: opt(w(byte)),
-        cleanStart: opt(w(Type.Boolean())),
-        keepAlive: opt(w(uint16)),
-        clientId: opt(w(Type.String())),
-        will: opt(w(willSchema(w, properties))),
-        username: opt(w(Type.String())),
-        password: opt(w(ref(Bytes))),
-        properties: props,
-      },
-      closed,
-    ),
+    connectSchema(w, properties),
     Type.Object(
       {
         type: Type.Literal('connack'),
