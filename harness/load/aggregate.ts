@@ -9,6 +9,7 @@ import type {
 } from '../result/index.js';
 import { mergeReceiverReports } from './delivery.js';
 import { encodeHistogram, histogramFromBuckets, mergeEncoded, percentiles } from './histogram.js';
+import { LATE_SEND_MS } from './measurements.js';
 import type { IntervalMessage, WorkerReport } from './protocol.js';
 import type { RunPlan } from './plan.js';
 import type { OwnCpu } from './process-stats.js';
@@ -35,6 +36,7 @@ export function mergeIntervals(intervals: readonly IntervalMessage[]): LoadInter
         sent: parts.reduce((sum, part) => sum + part.sent, 0),
         received: parts.reduce((sum, part) => sum + part.received, 0),
         errors: parts.reduce((sum, part) => sum + part.errors, 0),
+        lateSends: parts.reduce((sum, part) => sum + part.late, 0),
         latency: percentiles(histogram),
         histogram: encodeHistogram(histogram),
       };
@@ -111,7 +113,7 @@ export function mergeBuckets(parts: readonly IntervalMessage[]): ReturnType<type
 }
 
 /** The schedule counts as not kept when the 99th percentile of send lateness exceeds this. */
-const SATURATION_LATENESS_MS = 50;
+const SATURATION_LATENESS_MS = LATE_SEND_MS;
 
 type Figures = { percentiles: Percentiles; histogram: EncodedHistogram };
 

@@ -5,6 +5,13 @@ import { nowMs } from './clock.js';
 import { createHistogram, encodeHistogram, Recorder, recordUs } from './histogram.js';
 import type { IntervalMessage, WorkerReport } from './protocol.js';
 
+/**
+ * A send this late (ms) counts as late in its interval (IntervalMessage.late). The same bound as the
+ * whole run's generator.saturated (send lateness p99 above it): a second in which more than 1 % of
+ * the sends were this late is a second in which the generator missed its schedule.
+ */
+export const LATE_SEND_MS = 50;
+
 export class Measurements {
   readonly latency = new Recorder();
   readonly service = new Recorder();
@@ -13,7 +20,7 @@ export class Measurements {
   readonly connect = createHistogram();
   private readonly interval = new Recorder();
   readonly counts = { intended: 0, sent: 0, dropped: 0, received: 0, foreign: 0, errors: 0 };
-  private readonly intervalCounts = { sent: 0, received: 0, errors: 0 };
+  private readonly intervalCounts = { sent: 0, received: 0, errors: 0, late: 0 };
   private intervalIndex = 0;
   maxLatenessMs = 0;
   firstSendMs = 0;
@@ -24,6 +31,7 @@ export class Measurements {
   recordSent(atMs: number, latenessMs: number): void {
     this.counts.sent++;
     this.intervalCounts.sent++;
+    if (latenessMs > LATE_SEND_MS) this.intervalCounts.late++;
     if (latenessMs > this.maxLatenessMs) this.maxLatenessMs = latenessMs;
     this.lateness.record(latenessMs * 1000);
     if (this.firstSendMs === 0) this.firstSendMs = atMs;
@@ -82,6 +90,7 @@ export class Measurements {
     this.intervalCounts.sent = 0;
     this.intervalCounts.received = 0;
     this.intervalCounts.errors = 0;
+    this.intervalCounts.late = 0;
     return message;
   }
 

@@ -68,6 +68,8 @@ export interface IntervalMessage {
   sent: number;
   received: number;
   errors: number;
+  /** Sends made more than LATE_SEND_MS (50 ms) after they were due. */
+  late: number;
   /** The interval's latency histogram as non-empty buckets [index, count, ...] (Recorder.drainBuckets). */
   buckets: number[];
 }

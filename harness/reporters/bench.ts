@@ -3,6 +3,7 @@
 import type { LoadResult, RunResult } from '../result/index.js';
 import { baselineOf } from './file-reporters.js';
 import { comparativeConsole } from './render/comparative/plain.js';
+import { sweepStepsText } from './render/comparative/sweep-steps.js';
 import { comparativeView } from './render/comparative/view.js';
 import { formatMicros, formatMillis, formatRate } from './render/format.js';
 import { renderLoadDetails } from './render/load-details.js';
@@ -26,6 +27,7 @@ export class BenchReporter implements Reporter {
   }
 
   onEnd(result: RunResult): void {
+    for (const sweep of result.sweeps ?? []) this.write(`${sweepStepsText(sweep)}\n\n`);
     // Several targets or profiles: the comparison tables before the totals.
     const compared = comparativeView(result, baselineOf(this.ctx));
     if (compared) this.write(`${comparativeConsole(compared)}\n\n`);

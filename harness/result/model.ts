@@ -181,6 +181,8 @@ export interface LoadInterval {
   sent: number;
   received: number;
   errors: number;
+  /** Sends made more than 50 ms after they were due (absent in results written before it was counted). */
+  lateSends?: number;
   latency: Percentiles; // end-to-end publish → deliver, µs, from intended send time
   histogram: EncodedHistogram;
 }

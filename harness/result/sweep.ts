@@ -88,8 +88,13 @@ export interface SweepStep {
   /** Deliveries expected per second (offered × matching subscribers), what deliveredRate is held to. */
   expectedRate: number;
   warmupMs: number;
-  /** Length of the measured window. */
+  /** Length of the measured window: the whole seconds after the warm-up the generator kept. */
   measuredMs: number;
+  /**
+   * Seconds of the window in which the generator missed its schedule (more than 1 % of its sends over
+   * 50 ms late), left out of every figure of the step; absent when none.
+   */
+  generatorLateSeconds?: number;
   /** Latency, µs, from the intended send time, of messages delivered in the measured window. */
   latencyUs: { p50: number; p99: number; p999: number; max: number };
   /** Messages timed in the measured window (a percentile rests on the samples above it). */
@@ -100,6 +105,7 @@ export interface SweepStep {
   errors: number;
   /** Per QoS, over the whole step (warm-up included: a message lost then is lost). */
   delivery: DeliveryVerdict[];
+  /** The generator missed its schedule in every second of the window: nothing was measured. */
   generatorSaturated: boolean;
   broker?: SweepBrokerUsage;
   /** Measured window histogram, for merging or re-rendering percentiles. */

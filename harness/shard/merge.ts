@@ -186,6 +186,7 @@ function intervalsOnTheSharedClock(shards: readonly LoadResult[]): LoadInterval[
         sent: parts.reduce((total, part) => total + part.sent, 0),
         received: parts.reduce((total, part) => total + part.received, 0),
         errors: parts.reduce((total, part) => total + part.errors, 0),
+        lateSends: parts.reduce((total, part) => total + (part.lateSends ?? 0), 0),
         latency: percentiles(histogram),
         histogram: encodeHistogram(histogram),
       };

@@ -17,6 +17,7 @@ function message(index: number, endMs: number, received: number, final = false):
     sent: received,
     received,
     errors: 0,
+    late: 0,
     buckets: recorder.drainBuckets(),
   };
 }

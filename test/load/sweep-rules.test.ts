@@ -120,7 +120,13 @@ describe('bench sweep flags', () => {
 
 // ---- knee rules ----
 
-function interval(startMs: number, sent: number, received: number, latencyUs: number): LoadInterval {
+function interval(
+  startMs: number,
+  sent: number,
+  received: number,
+  latencyUs: number,
+  lateSends = 0,
+): LoadInterval {
   const histogram = createHistogram();
   for (let i = 0; i < received; i++) recordUs(histogram, latencyUs);
   return {
@@ -129,6 +135,7 @@ function interval(startMs: number, sent: number, received: number, latencyUs: nu
     sent,
     received,
     errors: 0,
+    lateSends,
     latency: percentiles(histogram),
     histogram: encodeHistogram(histogram),
   };
@@ -232,12 +239,92 @@ describe('knee rules', () => {
     expect(judgeStep(lost, input)).toMatchObject({ verdict: 'knee', reason: 'QoS 1: lost 1, duplicated 0' });
   });
 
-  it('is inconclusive, not a knee, when the generator could not keep its schedule', () => {
+  it('is inconclusive, not a knee, when the generator missed its schedule in every measured second', () => {
+    // Every second: 5 of 100 sends more than 50 ms late; what arrived says nothing of the broker.
     const saturated = loadResult(100, 50, 90_000);
+    saturated.intervals = [0, 1000, 2000].map((at) => interval(at, 100, 50, 90_000, 5));
     saturated.generator = { ...saturated.generator, saturated: true, sendLatenessP99Ms: 120 };
     const step = judgeStep(saturated, input);
-    expect(step.verdict).toBe('inconclusive');
-    expect(step.reason).toMatch(/^generator saturated \(send lateness p99 120 ms\)/);
+    expect(step).toMatchObject({
+      verdict: 'inconclusive',
+      generatorSaturated: true,
+      generatorLateSeconds: 2,
+      measuredMs: 0,
+    });
+    expect(step.reason).toMatch(
+      /^generator saturated: late in all 2 measured seconds \(more than 1 % of sends over 50 ms late; whole step send lateness p99 120 ms\)/,
+    );
+  });
+
+  it('judges the generator per second: a late second is left out, the kept ones are measured', () => {
+    // Second 1 (measured): the generator was late (3 % of sends) and half arrived at 200 ms; second 2
+    // it kept its schedule. The step is the kept second alone: ok, not a knee, not inconclusive.
+    const result = loadResult(100, 100, 5000);
+    result.intervals = [
+      interval(0, 100, 100, 5000),
+      interval(1000, 100, 50, 200_000, 3),
+      interval(2000, 100, 100, 5000),
+    ];
+    result.generator = { ...result.generator, saturated: true, sendLatenessP99Ms: 80 };
+    // The whole run's schedule verdict (verdict.ts) is not the step's: it is judged per second here.
+    result.verdict = 'inconclusive';
+    result.inconclusive = ['schedule missed: send lateness p99 80 ms > 2 ms'];
+    result.reason = 'schedule missed: send lateness p99 80 ms > 2 ms';
+    const step = judgeStep(result, input);
+    expect(step).toMatchObject({
+      verdict: 'ok',
+      measuredMs: 1000,
+      generatorLateSeconds: 1,
+      generatorSaturated: false,
+      deliveredRate: 100,
+      latencySamples: 100,
+    });
+    expect(step.latencyUs.p99).toBeLessThan(5100);
+  });
+
+  it('is a knee when the broker fell behind in the seconds the generator kept', () => {
+    // Four measured seconds, one late: in the three kept, 80 of 100 delivered. The broker's doing.
+    const result = loadResult(100, 100, 5000);
+    result.intervals = [0, 1000, 2000, 3000, 4000].map((at, i) =>
+      interval(at, 100, 80, 5000, i === 2 ? 10 : 0),
+    );
+    const step = judgeStep(result, { ...input, stepMs: 4000 });
+    expect(step).toMatchObject({ verdict: 'knee', generatorLateSeconds: 1, measuredMs: 3000 });
+    expect(step.reason).toBe(
+      'delivered 80 % of offered (80/s of 100/s; SLO ≥ 99 %) (in the 3 s the generator kept)',
+    );
+  });
+
+  it('is inconclusive when the generator kept fewer than half of the measured seconds and no knee shows', () => {
+    const result = loadResult(100, 100, 5000);
+    result.intervals = [0, 1000, 2000, 3000, 4000].map((at, i) =>
+      interval(at, 100, 100, 5000, i >= 2 ? 10 : 0),
+    );
+    const step = judgeStep(result, { ...input, stepMs: 4000 });
+    expect(step).toMatchObject({ verdict: 'inconclusive', generatorLateSeconds: 3, measuredMs: 1000 });
+    expect(step.reason).toMatch(
+      /^generator late in 3 of 4 measured seconds .*too few to call this rate sustainable$/,
+    );
+  });
+
+  it('falls back on the whole run when its intervals did not count late sends', () => {
+    const old = loadResult(100, 100, 5000);
+    old.intervals = old.intervals.map(({ lateSends: _late, ...rest }) => rest);
+    expect(judgeStep(old, input).verdict).toBe('ok');
+    old.generator = { ...old.generator, saturated: true };
+    expect(judgeStep(old, input)).toMatchObject({ verdict: 'inconclusive', generatorSaturated: true });
+  });
+
+  it('is inconclusive, not a knee, when the clients could not connect', () => {
+    const refused = loadResult(0, 0, 0, {
+      errors: 2,
+      errorMessages: ['decode: reason code 0x1 is not valid in connack'],
+      connections: { attempted: 2, connected: 0, failed: 2, peak: 0 },
+    });
+    expect(judgeStep(refused, input)).toMatchObject({
+      verdict: 'inconclusive',
+      reason: '2 of 2 clients could not connect (first: decode: reason code 0x1 is not valid in connack)',
+    });
   });
 
   it('is inconclusive when the step did not run through', () => {

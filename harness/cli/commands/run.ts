@@ -139,12 +139,15 @@ export function inconclusiveMode(command: string, values: OptionValues): Inconcl
 
 /**
  * 0 when nothing failed (skips, warnings and known deviations allowed); 1 otherwise, when
- * interrupted, or when a load was inconclusive (unless `inconclusive` is 'warn').
+ * interrupted, or when a load or a rate sweep was inconclusive (unless `inconclusive` is 'warn').
  */
 export function exitCodeForResult(result: RunResult, inconclusive: InconclusiveMode = 'fail'): number {
   const { failed, loadsFailed } = result.summary;
   if (failed > 0 || loadsFailed > 0 || result.interrupted !== undefined) return EXIT.failed;
-  if (inconclusive === 'fail' && result.loads.some((l) => l.verdict === 'inconclusive')) return EXIT.failed;
+  const inconclusiveLoad =
+    result.loads.some((load) => load.verdict === 'inconclusive') ||
+    (result.sweeps ?? []).some((sweep) => sweep.verdict === 'inconclusive');
+  if (inconclusive === 'fail' && inconclusiveLoad) return EXIT.failed;
   return EXIT.ok;
 }
 

@@ -34,8 +34,10 @@ export async function runSweepRepetition(
   const plan = sweepPlan(section);
   const startedAt = new Date();
   const steps: SweepStep[] = [];
+  const unspoken = versionProblem(context);
+  if (unspoken !== undefined) steps.push(unrunStep(0, plan.rates[0] ?? 0, plan, unspoken));
   for (const [stepIndex, rate] of plan.rates.entries()) {
-    if (context.signal.aborted) break;
+    if (context.signal.aborted || unspoken !== undefined) break;
     const meter = new BrokerMeter(context, plan);
     let step: SweepStep;
     try {
@@ -95,6 +97,21 @@ export function sweepResult(
     repetitions: [...repetitions],
     ...summarizeSweep(plan.rates, repetitions),
   };
+}
+
+/**
+ * Why the target cannot take this sweep's MQTT version (Aedes 1.x has no MQTT 5): every step would
+ * end in refused connections, so the climb does not start. Undefined when it can, or when the
+ * target declares no versions.
+ */
+function versionProblem(context: LoadRunContext): string | undefined {
+  const { target, mqttVersion } = context;
+  const capability = mqttVersion === '5.0' ? 'mqtt-5.0' : 'mqtt-3.1.1';
+  const declares = target.capabilities.has('mqtt-5.0') || target.capabilities.has('mqtt-3.1.1');
+  if (!declares || target.capabilities.has(capability)) return undefined;
+  const why = target.missingCapabilityReasons?.[capability];
+  const other = mqttVersion === '5.0' ? '3.1.1' : '5.0';
+  return `target '${target.name}' does not speak MQTT ${mqttVersion}${why === undefined ? '' : ` (${why})`}; sweep it with MQTT ${other} (--mqtt ${other}, or \`mqtt:\` in the scenario)`;
 }
 
 function unrunStep(index: number, rate: number, plan: RateSweepPlan, reason: string): SweepStep {

@@ -1,6 +1,13 @@
 // Views over a RunResult that several renderers share: counts per target, the target × profile
 // matrix, results grouped by spec section, and the verdict symbols. Pure functions of the model.
-import type { LoadResult, LoadVerdict, RunResult, ScenarioResult, Verdict } from '../../result/index.js';
+import type {
+  LoadResult,
+  LoadVerdict,
+  RunResult,
+  ScenarioResult,
+  SweepResult,
+  Verdict,
+} from '../../result/index.js';
 
 export interface VerdictCounts {
   total: number;
@@ -231,7 +238,20 @@ export function inconclusiveLoads(result: RunResult): LoadResult[] {
 export function runOutcome(result: RunResult): 'passed' | 'failed' | 'inconclusive' | 'interrupted' {
   if (result.interrupted) return 'interrupted';
   if (result.summary.failed > 0 || result.summary.loadsFailed > 0) return 'failed';
-  return inconclusiveLoads(result).length > 0 ? 'inconclusive' : 'passed';
+  const sweeps = inconclusiveSweeps(result).length;
+  return inconclusiveLoads(result).length > 0 || sweeps > 0 ? 'inconclusive' : 'passed';
+}
+
+/** Rate sweeps of which a climb stopped on an inconclusive step (or could not run). */
+export function inconclusiveSweeps(result: RunResult): SweepResult[] {
+  return (result.sweeps ?? []).filter((sweep) => sweep.verdict === 'inconclusive');
+}
+
+/** "6 rate sweeps, 2 inconclusive" */
+export function sweepCounts(result: RunResult): string {
+  const inconclusive = inconclusiveSweeps(result).length;
+  const count = result.sweeps?.length ?? 0;
+  return `${count} rate sweep${count === 1 ? '' : 's'}${inconclusive ? `, ${inconclusive} inconclusive` : ''}`;
 }
 
 /** "3 loads, 1 failed, 1 inconclusive" */

@@ -10,6 +10,7 @@ import {
   profileNames,
   runOutcome,
   scenarioLabel,
+  sweepCounts,
   targetNames,
   VERDICT_SYMBOL,
   verdictMatrix,
@@ -108,11 +109,14 @@ export function totalsLine(result: RunResult): string {
   const parts = [`${s.passed} passed`, `${s.failed} failed`, `${s.skipped} skipped`];
   if (s.warnings) parts.push(`${s.warnings} warnings`);
   if (s.deviations) parts.push(`${s.deviations} deviations`);
-  const loads = loadCounts(result);
+  const loads = [
+    ...(result.loads.length > 0 ? [loadCounts(result)] : []),
+    ...((result.sweeps?.length ?? 0) > 0 ? [sweepCounts(result)] : []),
+  ].join('; ');
   // A run of loads only (`harness bench`) has no scenario counts to speak of.
   const counts =
-    s.total === 0 && result.loads.length > 0
+    s.total === 0 && loads !== ''
       ? loads
-      : `${parts.join(', ')} of ${s.total} scenario runs${result.loads.length > 0 ? `; ${loads}` : ''}`;
+      : `${parts.join(', ')} of ${s.total} scenario runs${loads !== '' ? `; ${loads}` : ''}`;
   return `${runOutcome(result).toUpperCase()}: ${counts} (${formatMillis(result.durationMs)})`;
 }
