@@ -6,11 +6,18 @@
 import { HarnessError } from '../errors.js';
 import { loadKey } from '../result/index.js';
 import { combineRuns } from '../result/index.js';
-import type { DeliveryVerdict, LoadInterval, LoadResult, RunResult } from '../result/index.js';
+import type {
+  DeliveryVerdict,
+  EndpointFigures,
+  LoadInterval,
+  LoadResult,
+  RunResult,
+} from '../result/index.js';
 import { verdictOk } from './aggregate.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { reevaluateThresholds } from './thresholds.js';
-import { checkShards, completeShardMerge } from '../shard/merge.js';
+import { canonicalJson } from '../shard/identity.js';
+import { shardMergePlan } from '../shard/merge.js';
 import { judgeLoad } from './verdict.js';
 
 export class MergeError extends HarnessError {
@@ -39,8 +46,8 @@ export function mergeRunResults(runs: readonly RunResult[]): RunResult {
         }
         // Shards of one sharded run: counts and histograms as below, delivery judged across shards.
         if (group.some((load) => load.shard !== undefined)) {
-          checkShards(group);
-          return completeShardMerge(mergeLoadResults(group), group);
+          const { shards, options, summary } = shardMergePlan(group);
+          return { ...mergeLoadResults(shards, options), shards: summary };
         }
         return mergeLoadResults(group);
       }),
@@ -57,12 +64,26 @@ export function groupByKey(loads: readonly LoadResult[]): LoadResult[][] {
   return [...groups.values()];
 }
 
+/** How a merge of one load's results differs for the shards of one sharded run (harness/shard/merge.ts). */
+export interface MergeOptions {
+  /** The intervals already count from one agreed start (shards): aligned on their offsets, not on `startedAt`. */
+  sharedStart?: boolean;
+  /** Delivery verdicts judged across the results (shards) instead of each result's summed. */
+  delivery?: DeliveryVerdict[];
+  /** More reasons the merged load fails (missing shards). */
+  failures?: readonly string[];
+  /** How a result is named in the merged reasons (default: its id). */
+  label?: (result: LoadResult) => string;
+}
+
 /** The runs of ONE load (same key, same schedule) as one LoadResult; MergeError otherwise. */
-export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
+export function mergeLoadResults(results: readonly LoadResult[], options: MergeOptions = {}): LoadResult {
   const first = results[0];
   if (first === undefined) throw new MergeError('nothing to merge');
   checkMergeable(first, results);
-  if (results.length === 1) return first;
+  const sharded = options.sharedStart === true || options.delivery !== undefined;
+  if (results.length === 1 && !sharded) return first;
+  const label = options.label ?? ((result: LoadResult) => result.id);
   const starts = results.map((result) => Date.parse(result.startedAt));
   const base = Math.min(...starts);
   const end = Math.max(...results.map((result, index) => starts[index]! + result.durationMs));
@@ -73,6 +94,11 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
   const latency = mergeEncoded(results.map((result) => result.histogram));
   const ack = mergeEncoded(results.map((result) => result.ackLatency?.histogram));
   const connect = mergeEncoded(results.map((result) => result.connectLatency?.histogram));
+  const service = mergeEncoded(results.map((result) => result.serviceTime?.histogram));
+  const lateness = mergeEncoded(results.map((result) => result.sendLateness?.histogram));
+  const connections = sumConnections(results);
+  const endpoints = sumEndpoints(results);
+  const errorMessages = [...new Set(results.flatMap((result) => result.errorMessages ?? []))].slice(0, 20);
   const brokers = results.flatMap((result) => (result.broker === undefined ? [] : [result.broker]));
   const merged: LoadResult = {
     id: first.id,
@@ -103,8 +129,17 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
     ...(connect.totalCount > 0
       ? { connectLatency: { percentiles: percentiles(connect), histogram: encodeHistogram(connect) } }
       : {}),
-    intervals: mergeIntervalsByTime(results, starts, base),
-    delivery: mergeDelivery(results.flatMap((result) => result.delivery)),
+    ...(service.totalCount > 0
+      ? { serviceTime: { percentiles: percentiles(service), histogram: encodeHistogram(service) } }
+      : {}),
+    ...(lateness.totalCount > 0
+      ? { sendLateness: { percentiles: percentiles(lateness), histogram: encodeHistogram(lateness) } }
+      : {}),
+    intervals: mergeIntervalsByTime(
+      results,
+      starts.map((start) => (options.sharedStart === true ? 0 : start - base)),
+    ),
+    delivery: options.delivery ?? mergeDelivery(results.flatMap((result) => result.delivery)),
     generator: {
       saturated: results.some((result) => result.generator.saturated),
       eventLoopLagP99Ms: max((result) => result.generator.eventLoopLagP99Ms),
@@ -121,31 +156,33 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
           },
         }
       : {}),
+    ...(connections === undefined ? {} : { connections }),
+    ...(endpoints === undefined ? {} : { endpoints }),
+    ...(errorMessages.length > 0 ? { errorMessages } : {}),
     thresholds: [],
     verdict: 'passed',
   };
   merged.thresholds = reevaluateThresholds(merged, results);
   // A run that failed on its own (not on a threshold the merged figures judge again) fails the merge;
   // one whose figures could not be trusted leaves the merged figures untrusted too.
-  const failures = results
-    .filter((result) => result.verdict === 'failed' && result.reason?.includes('threshold') !== true)
-    .map((result) => `${result.id}: ${result.reason ?? 'failed'}`);
+  const failures = [
+    ...(options.failures ?? []),
+    ...results
+      .filter((result) => result.verdict === 'failed' && result.reason?.includes('threshold') !== true)
+      .map((result) => `${label(result)}: ${result.reason ?? 'failed'}`),
+  ];
   const inconclusive = results.flatMap((result) =>
-    (result.inconclusive ?? []).map((reason) => `${result.id}: ${reason}`),
+    (result.inconclusive ?? []).map((reason) => `${label(result)}: ${reason}`),
   );
-  judgeLoad(merged, { failures, inconclusive });
-  return merged;
+  return judgeLoad(merged, { failures, inconclusive });
 }
 
-function mergeIntervalsByTime(
-  results: readonly LoadResult[],
-  starts: readonly number[],
-  base: number,
-): LoadInterval[] {
+/** Intervals in one-second slots of the merged time line (each result's intervals shifted by its offset, ms). */
+function mergeIntervalsByTime(results: readonly LoadResult[], offsets: readonly number[]): LoadInterval[] {
   const slots = new Map<number, LoadInterval[]>();
   results.forEach((result, index) => {
     for (const interval of result.intervals) {
-      const slot = Math.round((starts[index]! - base + interval.startMs) / 1000);
+      const slot = Math.round((offsets[index]! + interval.startMs) / 1000);
       slots.set(slot, [...(slots.get(slot) ?? []), interval]);
     }
   });
@@ -153,12 +190,14 @@ function mergeIntervalsByTime(
     .sort(([a], [b]) => a - b)
     .map(([slot, parts]) => {
       const histogram = mergeEncoded(parts.map((part) => part.histogram));
+      const late = parts.some((part) => part.lateSends !== undefined);
       return {
         startMs: slot * 1000,
         durationMs: Math.max(...parts.map((part) => part.durationMs)),
         sent: parts.reduce((total, part) => total + part.sent, 0),
         received: parts.reduce((total, part) => total + part.received, 0),
         errors: parts.reduce((total, part) => total + part.errors, 0),
+        ...(late ? { lateSends: parts.reduce((total, part) => total + (part.lateSends ?? 0), 0) } : {}),
         latency: percentiles(histogram),
         histogram: encodeHistogram(histogram),
       };
@@ -188,6 +227,42 @@ function mergeDelivery(verdicts: readonly DeliveryVerdict[]): DeliveryVerdict[] 
     .map((verdict) => ({ ...verdict, ok: verdictOk(verdict) }));
 }
 
+function sumConnections(results: readonly LoadResult[]): LoadResult['connections'] {
+  const parts = results.flatMap((result) => (result.connections === undefined ? [] : [result.connections]));
+  if (parts.length === 0) return undefined;
+  const total = { attempted: 0, connected: 0, failed: 0, peak: 0 };
+  for (const part of parts) {
+    total.attempted += part.attempted;
+    total.connected += part.connected;
+    total.failed += part.failed;
+    total.peak += part.peak; // runs in parallel hold their connections at once
+  }
+  return total;
+}
+
+/** Figures per endpoint of a target pool, summed over the results. */
+function sumEndpoints(results: readonly LoadResult[]): EndpointFigures[] | undefined {
+  const byEndpoint = new Map<string, EndpointFigures>();
+  for (const result of results)
+    for (const figures of result.endpoints ?? []) {
+      const total = byEndpoint.get(figures.endpoint) ?? {
+        endpoint: figures.endpoint,
+        clients: 0,
+        connected: 0,
+        failed: 0,
+        sent: 0,
+        received: 0,
+      };
+      total.clients += figures.clients;
+      total.connected += figures.connected;
+      total.failed += figures.failed;
+      total.sent += figures.sent;
+      total.received += figures.received;
+      byEndpoint.set(figures.endpoint, total);
+    }
+  return byEndpoint.size === 0 ? undefined : [...byEndpoint.values()];
+}
+
 /** How many runs a result already stands for. */
 function mergedFrom(result: LoadResult): number {
   const value = result.config['mergedFrom'];
@@ -215,13 +290,4 @@ function checkMergeable(first: LoadResult, results: readonly LoadResult[]): void
 function scheduleOf(result: LoadResult): string {
   const { mergedFrom: _merged, plan: _plan, ...settings } = result.config;
   return canonicalJson({ executor: result.executor, ...settings });
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

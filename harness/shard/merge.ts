@@ -1,5 +1,6 @@
 // Merging the shards of one sharded load into the result one unsharded run would give. Counts and
-// HDR histograms add exactly (the load merge); delivery is judged again from the shards' records:
+// HDR histograms add exactly (the load merge, harness/load/merge.ts, does all of the adding); only
+// delivery is judged here, again, from the shards' records:
 // every publisher's sent count (from the shard it ran in) against what every receiver got from it
 // (sequence-number bitsets from the shards the receiver's members ran in, OR-ed), so fan-out and
 // fan-in across shards are exact. Shards of different runs or plans are refused; a segment given
@@ -8,18 +9,9 @@
 import { HarnessError } from '../errors.js';
 import { verdictOk } from '../load/aggregate.js';
 import { mergeReceiverReports } from '../load/delivery.js';
-import { encodeHistogram, mergeEncoded, percentiles } from '../load/histogram.js';
-import { reevaluateThresholds } from '../load/thresholds.js';
+import type { MergeOptions } from '../load/merge.js';
 import { matchReceivers, type Receiver } from '../load/topics.js';
-import { judgeLoad } from '../load/verdict.js';
-import type {
-  DeliveryVerdict,
-  EndpointFigures,
-  LoadInterval,
-  LoadResult,
-  LoadShard,
-  MergedShards,
-} from '../result/index.js';
+import type { DeliveryVerdict, LoadResult, LoadShard, MergedShards } from '../result/index.js';
 
 export class ShardMergeError extends HarnessError {
   constructor(message: string) {
@@ -68,12 +60,28 @@ export function checkShards(results: readonly LoadResult[]): { shards: Sharded[]
 }
 
 /**
- * The shards' merged result, given the load merge of the same results (counts and histograms).
- * Replaces its delivery verdicts, intervals, verdict and reason; adds what the load merge leaves out.
+ * How the load merge (harness/load/merge.ts: counts, histograms, intervals, thresholds, verdict)
+ * merges the shards of one run: intervals on the agreed start, delivery judged across the shards,
+ * missing segments a failure (delivery cannot be judged without them); and the shards' summary.
  */
-export function completeShardMerge(base: LoadResult, results: readonly LoadResult[]): LoadResult {
+export function shardMergePlan(results: readonly LoadResult[]): {
+  shards: LoadResult[];
+  options: MergeOptions;
+  summary: MergedShards;
+} {
   const { shards, missing } = checkShards(results);
   const first = shards[0]!.shard;
+  const options: MergeOptions = {
+    sharedStart: true,
+    delivery: shardDelivery(shards),
+    failures:
+      missing.length > 0
+        ? [
+            `missing shard(s) ${missing.map((index) => `${index}/${first.count}`).join(', ')}: delivery not judged exactly`,
+          ]
+        : [],
+    label: (result) => `shard ${result.shard?.index}`,
+  };
   const summary: MergedShards = {
     runId: first.runId,
     planHash: first.planHash,
@@ -85,47 +93,7 @@ export function completeShardMerge(base: LoadResult, results: readonly LoadResul
       .map((result) => ({ index: result.shard.index, ...result.shard.clock! }))
       .sort((a, b) => a.index - b.index),
   };
-  const optional = (pick: (result: LoadResult) => { histogram: LoadResult['histogram'] } | undefined) => {
-    const histogram = mergeEncoded(shards.map((result) => pick(result)?.histogram));
-    return histogram.totalCount > 0
-      ? { percentiles: percentiles(histogram), histogram: encodeHistogram(histogram) }
-      : undefined;
-  };
-  const service = optional((result) => result.serviceTime);
-  const lateness = optional((result) => result.sendLateness);
-  const connections = sumConnections(shards);
-  const endpoints = sumEndpoints(shards);
-  const merged: LoadResult = {
-    ...base,
-    ...(service === undefined ? {} : { serviceTime: service }),
-    ...(lateness === undefined ? {} : { sendLateness: lateness }),
-    ...(connections === undefined ? {} : { connections }),
-    ...(endpoints === undefined ? {} : { endpoints }),
-    intervals: intervalsOnTheSharedClock(shards),
-    delivery: shardDelivery(shards),
-    shards: summary,
-    thresholds: [],
-    verdict: 'passed',
-  };
-  delete merged.reason;
-  delete merged.shard; // one shard's record (the load merge returns a single result as it is)
-  merged.thresholds = reevaluateThresholds(merged, shards);
-  // Delivery and thresholds are judged on the merged figures (judgeLoad); a shard that broke on its
-  // own fails the merge, one whose figures could not be trusted leaves the merge inconclusive.
-  const failures = [
-    ...(missing.length > 0
-      ? [
-          `missing shard(s) ${missing.map((index) => `${index}/${first.count}`).join(', ')}: delivery not judged exactly`,
-        ]
-      : []),
-    ...shards
-      .filter((result) => result.verdict === 'failed' && result.reason?.includes('threshold') !== true)
-      .map((result) => `shard ${result.shard.index}: ${result.reason ?? 'failed'}`),
-  ];
-  const inconclusive = shards.flatMap((result) =>
-    (result.inconclusive ?? []).map((reason) => `shard ${result.shard.index}: ${reason}`),
-  );
-  return judgeLoad(merged, { failures, inconclusive });
+  return { shards, options, summary };
 }
 
 /** Delivery verdicts per QoS over every shard's publishers and receivers (DeliveryVerdict as one run). */
@@ -168,63 +136,4 @@ export function shardDelivery(shards: readonly { shard: LoadShard }[]): Delivery
   return [...byQos.values()]
     .sort((a, b) => a.qos - b.qos)
     .map((verdict) => ({ ...verdict, ok: verdictOk(verdict) }));
-}
-
-/** Intervals by their offset from the agreed start (the same second in every shard). */
-function intervalsOnTheSharedClock(shards: readonly LoadResult[]): LoadInterval[] {
-  const slots = new Map<number, LoadInterval[]>();
-  for (const result of shards)
-    for (const interval of result.intervals)
-      slots.set(interval.startMs, [...(slots.get(interval.startMs) ?? []), interval]);
-  return [...slots.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([startMs, parts]) => {
-      const histogram = mergeEncoded(parts.map((part) => part.histogram));
-      return {
-        startMs,
-        durationMs: Math.max(...parts.map((part) => part.durationMs)),
-        sent: parts.reduce((total, part) => total + part.sent, 0),
-        received: parts.reduce((total, part) => total + part.received, 0),
-        errors: parts.reduce((total, part) => total + part.errors, 0),
-        lateSends: parts.reduce((total, part) => total + (part.lateSends ?? 0), 0),
-        latency: percentiles(histogram),
-        histogram: encodeHistogram(histogram),
-      };
-    });
-}
-
-function sumConnections(shards: readonly LoadResult[]): LoadResult['connections'] {
-  const parts = shards.flatMap((result) => (result.connections === undefined ? [] : [result.connections]));
-  if (parts.length === 0) return undefined;
-  const total = { attempted: 0, connected: 0, failed: 0, peak: 0 };
-  for (const part of parts) {
-    total.attempted += part.attempted;
-    total.connected += part.connected;
-    total.failed += part.failed;
-    total.peak += part.peak;
-  }
-  return total;
-}
-
-/** Figures per endpoint of a target pool, summed over the shards. */
-export function sumEndpoints(results: readonly LoadResult[]): EndpointFigures[] | undefined {
-  const byEndpoint = new Map<string, EndpointFigures>();
-  for (const result of results)
-    for (const figures of result.endpoints ?? []) {
-      const total = byEndpoint.get(figures.endpoint) ?? {
-        endpoint: figures.endpoint,
-        clients: 0,
-        connected: 0,
-        failed: 0,
-        sent: 0,
-        received: 0,
-      };
-      total.clients += figures.clients;
-      total.connected += figures.connected;
-      total.failed += figures.failed;
-      total.sent += figures.sent;
-      total.received += figures.received;
-      byEndpoint.set(figures.endpoint, total);
-    }
-  return byEndpoint.size === 0 ? undefined : [...byEndpoint.values()];
 }

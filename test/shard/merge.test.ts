@@ -109,6 +109,56 @@ describe('shard merge', () => {
     expect(merged.reason).toMatch(/QoS 1: lost 1, duplicated 1/);
   });
 
+  it('adds connections, pool endpoints, error messages and intervals through the one load merge', () => {
+    const interval = (sent: number) => ({
+      startMs: 1000,
+      durationMs: 1000,
+      sent,
+      received: 0,
+      errors: 0,
+      lateSends: 1,
+      latency: { count: 0, min: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
+      histogram: EMPTY,
+    });
+    const endpoint = (name: string, clients: number) => ({
+      endpoint: name,
+      clients,
+      connected: clients,
+      failed: 0,
+      sent: 0,
+      received: 0,
+    });
+    // Shard 1 started 700 ms later by its own clock: its intervals still count from the agreed start.
+    const a = shardLoad(
+      0,
+      {},
+      {
+        connections: { attempted: 3, connected: 3, failed: 0, peak: 3 },
+        endpoints: [endpoint('h1:1883', 2), endpoint('h2:1883', 1)],
+        errorMessages: ['connection closed by broker'],
+        intervals: [interval(5)],
+      },
+    );
+    const b = shardLoad(
+      1,
+      {},
+      {
+        startedAt: new Date(1_000_700).toISOString(),
+        connections: { attempted: 3, connected: 2, failed: 1, peak: 2 },
+        endpoints: [endpoint('h1:1883', 1), endpoint('h2:1883', 2)],
+        errorMessages: ['connection closed by broker', 'CONNACK refused: reason 5'],
+        intervals: [interval(7)],
+      },
+    );
+    const merged = mergeRunResults([run([a]), run([b])]).loads[0]!;
+    expect(merged.connections).toEqual({ attempted: 6, connected: 5, failed: 1, peak: 5 });
+    expect(merged.endpoints).toEqual([endpoint('h1:1883', 3), endpoint('h2:1883', 3)]);
+    expect(merged.errorMessages).toEqual(['connection closed by broker', 'CONNACK refused: reason 5']);
+    expect(merged.intervals.map(({ startMs, sent }) => ({ startMs, sent }))).toEqual([
+      { startMs: 1000, sent: 12 },
+    ]);
+  });
+
   it('lists missing segments and fails the merged load', () => {
     const merged = mergeRunResults([run([publisherShard])]).loads[0]!;
     expect(merged.shards?.missing).toEqual([1]);
