@@ -48,41 +48,11 @@ export async function applyProfile(
   options.signal?.throwIfAborted();
   const profile =
     typeof profileOrName === 'string' ? await loadProfile(profileOrName, options.cwd) : profileOrName;
-  const effects = profile.kernel;
-  const wantsKernel = effects !== undefined && profile.backend !== 'proxy';
-  let kernel: KernelLink | undefined;
-  let extraToxics: ResolvedToxic[] = [];
-  const notes: string[] = [];
-  if (wantsKernel) {
-    const caps = await detectKernel();
-    const plan = planKernel(effects, caps); // throws KERNEL_UNAVAILABLE with the reasons
-    kernel = await startKernelLink(effects, plan.netem, { host: upstream.host, port: upstream.port });
-    notes.push(...kernel.applied);
-    if (plan.proxyDelay) {
-      notes.push('kernel delay/jitter applied by the proxy (no netem in this kernel)');
-      extraToxics = (['upstream', 'downstream'] as const).map((stream) => ({
-        name: `kernel_delay_${stream}`,
-        type: 'latency' as const,
-        stream,
-        toxicity: 1,
-        attributes: { latency: effects.delay ?? 0, jitter: effects.jitter ?? 0, distribution: 'normal' },
-      }));
-    }
-  }
-  let proxy: ProxyControl;
+  const { kernel, extraToxics, notes } = await startKernelPart(profile, upstream);
   const nominal = nominalOf([...profile.toxics, ...extraToxics]);
+  let proxy: ProxyControl;
   try {
-    const proxyOptions = {
-      profile: { ...profile, toxics: [...profile.toxics, ...extraToxics] },
-      upstream: kernel
-        ? { host: kernel.host, port: kernel.port }
-        : { host: upstream.host, port: upstream.port },
-      listen: { host: '127.0.0.1', port: options.listenPort ?? 0 },
-      scanMqtt: upstream.transport === 'tcp',
-    };
-    proxy = options.random
-      ? controlInThread(await startTcpProxy({ ...proxyOptions, random: options.random }))
-      : await startProxyThread(proxyOptions);
+    proxy = await startProxy(profile, extraToxics, kernel ?? upstream, upstream, options);
   } catch (error) {
     await kernel?.close();
     throw error;
@@ -105,12 +75,8 @@ export async function applyProfile(
     })());
   const onAbort = (): void => void close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const endpoint: Endpoint = { ...upstream, host: proxy.host, port: proxy.port };
-  if (upstream.tls && upstream.tls.servername === undefined && isIP(upstream.host) === 0) {
-    endpoint.tls = { ...upstream.tls, servername: upstream.host }; // certificates name the real host
-  }
   return {
-    endpoint,
+    endpoint: proxiedEndpoint(upstream, proxy),
     profile,
     proxy,
     ...(kernel ? { kernel } : {}),
@@ -120,25 +86,84 @@ export async function applyProfile(
       const window = await proxy.openWindow();
       return async () => checkProfile(nominal, await proxy.closeWindow(window), proxy.runsIn);
     },
-    info(): ProfileInfo {
-      const m: Partial<MeasuredEffect> = measured ?? {};
-      const info: ProfileInfo = {
-        name: profile.name,
-        backend: kernel ? 'proxy+kernel' : 'proxy',
-        measured: {},
-      };
-      if (profile.description !== undefined) info.description = profile.description;
-      if (m.rttMs) {
-        info.measured!.rttMs = { p50: m.rttMs.p50, p99: m.rttMs.p99 };
-        info.measured!.rttSamples = m.rttMs.count;
-      }
-      if (m.throughputBytesPerSec !== undefined)
-        info.measured!.throughputBytesPerSec = m.throughputBytesPerSec;
-      if (packets) info.measured!.packets = packets;
-      if (notes.length > 0) info.notes = [...notes];
-      return info;
-    },
+    info: () => profileInfo(profile, kernel !== undefined, measured ?? {}, packets, notes),
   };
+}
+
+/**
+ * The kernel backend, when the profile has packet-level effects and allows it; delay and jitter
+ * become proxy toxics when this kernel has no netem.
+ */
+async function startKernelPart(
+  profile: ResolvedProfile,
+  upstream: Endpoint,
+): Promise<{ kernel?: KernelLink; extraToxics: ResolvedToxic[]; notes: string[] }> {
+  const effects = profile.kernel;
+  if (effects === undefined || profile.backend === 'proxy') return { extraToxics: [], notes: [] };
+  const caps = await detectKernel();
+  const plan = planKernel(effects, caps); // throws KERNEL_UNAVAILABLE with the reasons
+  const kernel = await startKernelLink(effects, plan.netem, { host: upstream.host, port: upstream.port });
+  const notes = [...kernel.applied];
+  if (!plan.proxyDelay) return { kernel, extraToxics: [], notes };
+  notes.push('kernel delay/jitter applied by the proxy (no netem in this kernel)');
+  const extraToxics = (['upstream', 'downstream'] as const).map((stream) => ({
+    name: `kernel_delay_${stream}`,
+    type: 'latency' as const,
+    stream,
+    toxicity: 1,
+    attributes: { latency: effects.delay ?? 0, jitter: effects.jitter ?? 0, distribution: 'normal' },
+  }));
+  return { kernel, extraToxics, notes };
+}
+
+/** The proxy, in a worker thread of its own (in this thread with a seeded random source). */
+async function startProxy(
+  profile: ResolvedProfile,
+  extraToxics: ResolvedToxic[],
+  next: { host: string; port: number },
+  upstream: Endpoint,
+  options: ApplyOptions,
+): Promise<ProxyControl> {
+  const proxyOptions = {
+    profile: { ...profile, toxics: [...profile.toxics, ...extraToxics] },
+    upstream: { host: next.host, port: next.port },
+    listen: { host: '127.0.0.1', port: options.listenPort ?? 0 },
+    scanMqtt: upstream.transport === 'tcp',
+  };
+  return options.random
+    ? controlInThread(await startTcpProxy({ ...proxyOptions, random: options.random }))
+    : await startProxyThread(proxyOptions);
+}
+
+function proxiedEndpoint(upstream: Endpoint, proxy: ProxyControl): Endpoint {
+  const endpoint: Endpoint = { ...upstream, host: proxy.host, port: proxy.port };
+  if (upstream.tls && upstream.tls.servername === undefined && isIP(upstream.host) === 0) {
+    endpoint.tls = { ...upstream.tls, servername: upstream.host }; // certificates name the real host
+  }
+  return endpoint;
+}
+
+function profileInfo(
+  profile: ResolvedProfile,
+  withKernel: boolean,
+  m: Partial<MeasuredEffect>,
+  packets: { dropped: number; duplicated: number } | undefined,
+  notes: readonly string[],
+): ProfileInfo {
+  const info: ProfileInfo = {
+    name: profile.name,
+    backend: withKernel ? 'proxy+kernel' : 'proxy',
+    measured: {},
+  };
+  if (profile.description !== undefined) info.description = profile.description;
+  if (m.rttMs) {
+    info.measured!.rttMs = { p50: m.rttMs.p50, p99: m.rttMs.p99 };
+    info.measured!.rttSamples = m.rttMs.count;
+  }
+  if (m.throughputBytesPerSec !== undefined) info.measured!.throughputBytesPerSec = m.throughputBytesPerSec;
+  if (packets) info.measured!.packets = packets;
+  if (notes.length > 0) info.notes = [...notes];
+  return info;
 }
 
 export { NetworkError };

@@ -8,7 +8,7 @@
 // 10.213.0.1/.2 exist only inside our namespaces. Closing deletes both namespaces, which removes the
 // veth pair, qdiscs and nft tables with them.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { NetworkError } from '../errors.js';
 import { resetOrDestroy } from '../reset.js';
 import type { KernelEffects } from '../schema.js';
@@ -54,6 +54,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** What one link holds while it lives; `closed` is set when close() starts. */
+interface LinkState {
+  nsC: string;
+  nsB: string;
+  children: ChildProcess[];
+  sockets: Set<Socket>;
+  server: Server;
+  closed: boolean;
+}
+
 export async function startKernelLink(
   effects: KernelEffects,
   netem: boolean,
@@ -61,11 +71,17 @@ export async function startKernelLink(
 ): Promise<KernelLink> {
   await sweepStaleNamespaces();
   const base = `${NAMESPACE_PREFIX}${process.pid}-${counter++}`;
-  const nsC = `${base}-c`;
-  const nsB = `${base}-b`;
-  const children: ChildProcess[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer({ pauseOnConnect: true, noDelay: true });
+  const state: LinkState = {
+    nsC: `${base}-c`,
+    nsB: `${base}-b`,
+    children: [],
+    sockets: new Set<Socket>(),
+    server: createServer({ pauseOnConnect: true, noDelay: true }),
+    // A socket the helpers hand over after close() started, or for a client that has gone
+    // meanwhile, is destroyed on arrival: one left open (paused, never read) would keep the process alive.
+    closed: false,
+  };
+  const { nsC, nsB } = state;
   // Last resort when the process exits without close() (uncaught error): delete synchronously. The
   // helpers exit by themselves when their IPC channel closes. After SIGKILL, sweepStaleNamespaces().
   const onExit = (): void => {
@@ -78,108 +94,29 @@ export async function startKernelLink(
     }
   };
   process.once('exit', onExit);
-  // A socket the helpers hand over after close() started, or for a client that has gone meanwhile,
-  // is destroyed on arrival: one left open (paused, never read) would keep the process alive.
-  let closed = false;
   const cleanup = async (): Promise<void> => {
-    closed = true;
+    state.closed = true;
     process.off('exit', onExit);
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await Promise.all(children.map((child) => stopChild(child)));
+    for (const socket of state.sockets) socket.destroy();
+    state.server.close();
+    await Promise.all(state.children.map((child) => stopChild(child)));
     await run('ip', ['netns', 'del', nsC]);
     await run('ip', ['netns', 'del', nsB]);
   };
   try {
-    const step = async (what: string, args: string[]) => {
-      const r = await run('ip', args);
-      if (!r.ok) throw new NetworkError('KERNEL_SETUP_FAILED', `${what} failed: ${r.stderr}`);
-    };
-    await step('ip netns add', ['netns', 'add', nsC]);
-    await step('ip netns add', ['netns', 'add', nsB]);
-    await step('veth pair', [
-      '-n',
-      nsC,
-      'link',
-      'add',
-      'hc',
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'hb',
-      'netns',
-      nsB,
-    ]);
-    await step('address', ['-n', nsC, 'addr', 'add', '10.213.0.1/30', 'dev', 'hc']);
-    await step('address', ['-n', nsB, 'addr', 'add', '10.213.0.2/30', 'dev', 'hb']);
-    for (const [ns, dev] of [
-      [nsC, 'hc'],
-      [nsB, 'hb'],
-      [nsC, 'lo'],
-      [nsB, 'lo'],
-    ] as const) {
-      await step('link up', ['-n', ns, 'link', 'set', dev, 'up']);
-    }
+    await createNamespacePair(nsC, nsB);
     const sideC: Side = { namespace: nsC, device: 'hc', peer: '10.213.0.2' };
     const sideB: Side = { namespace: nsB, device: 'hb', peer: '10.213.0.1' };
     const applied = [
       ...(await applyRules(sideC, effects, netem)).map((r) => `upstream: ${r}`),
       ...(await applyRules(sideB, effects, netem)).map((r) => `downstream: ${r}`),
     ];
-
-    const track = (socket: Socket): Socket => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-      return socket;
-    };
-    const listener = await startHelper(nsB, 'listen', children);
-    listener.on('message', (message, handle) => {
-      if (!handle) return;
-      if (message !== 'conn' || closed) {
-        discard(handle as Socket);
-        return;
-      }
-      const inner = track(handle as Socket);
-      const broker = track(connect({ host: upstream.host, port: upstream.port, noDelay: true }));
-      join(inner, broker);
-    });
-    const connector = await startHelper(nsC, 'connect', children);
-    const waiting = new Map<number, Socket>();
-    let nextId = 0;
-    connector.on('message', (message: { id?: number; error?: string }, handle) => {
-      const client = message.id === undefined ? undefined : waiting.get(message.id);
-      if (message.id !== undefined) waiting.delete(message.id);
-      if (!client || closed || client.destroyed || !handle || message.error) {
-        if (handle) discard(handle as Socket);
-        client?.destroy();
-        return;
-      }
-      join(client, track(handle as Socket));
-    });
-    server.on('connection', (client) => {
-      if (closed) {
-        client.destroy();
-        return;
-      }
-      track(client);
-      const id = nextId++;
-      waiting.set(id, client);
-      client.once('close', () => waiting.delete(id));
-      connector.send({ id });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = server.address();
-    if (address === null || typeof address === 'string')
-      throw new NetworkError('KERNEL_SETUP_FAILED', 'no address');
+    await startRelay(state, upstream);
+    const port = await listenOnLoopback(state.server);
     let closing: Promise<void> | undefined;
     return {
       host: '127.0.0.1',
-      port: address.port,
+      port,
       namespaces: [nsC, nsB],
       applied,
       counters: async () => ({ upstream: await readCounters(sideC), downstream: await readCounters(sideB) }),
@@ -189,6 +126,100 @@ export async function startKernelLink(
     await cleanup();
     throw error;
   }
+}
+
+/** Two namespaces joined by a veth pair (hc in <ns>-c, hb in <ns>-b), addressed and up. */
+async function createNamespacePair(nsC: string, nsB: string): Promise<void> {
+  const step = async (what: string, args: string[]): Promise<void> => {
+    const r = await run('ip', args);
+    if (!r.ok) throw new NetworkError('KERNEL_SETUP_FAILED', `${what} failed: ${r.stderr}`);
+  };
+  await step('ip netns add', ['netns', 'add', nsC]);
+  await step('ip netns add', ['netns', 'add', nsB]);
+  await step('veth pair', [
+    '-n',
+    nsC,
+    'link',
+    'add',
+    'hc',
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'hb',
+    'netns',
+    nsB,
+  ]);
+  await step('address', ['-n', nsC, 'addr', 'add', '10.213.0.1/30', 'dev', 'hc']);
+  await step('address', ['-n', nsB, 'addr', 'add', '10.213.0.2/30', 'dev', 'hb']);
+  for (const [ns, dev] of [
+    [nsC, 'hc'],
+    [nsB, 'hb'],
+    [nsC, 'lo'],
+    [nsB, 'lo'],
+  ] as const) {
+    await step('link up', ['-n', ns, 'link', 'set', dev, 'up']);
+  }
+}
+
+/**
+ * The helpers and the host-side relay: each client accepted on the relay server asks the connector
+ * (in <ns>-c) for a socket across the veth; each connection the listener (in <ns>-b) accepts is
+ * joined to a new connection to the broker.
+ */
+async function startRelay(state: LinkState, upstream: { host: string; port: number }): Promise<void> {
+  const track = (socket: Socket): Socket => {
+    state.sockets.add(socket);
+    socket.once('close', () => state.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    return socket;
+  };
+  const listener = await startHelper(state.nsB, 'listen', state.children);
+  listener.on('message', (message, handle) => {
+    if (!handle) return;
+    if (message !== 'conn' || state.closed) {
+      discard(handle as Socket);
+      return;
+    }
+    const inner = track(handle as Socket);
+    const broker = track(connect({ host: upstream.host, port: upstream.port, noDelay: true }));
+    join(inner, broker);
+  });
+  const connector = await startHelper(state.nsC, 'connect', state.children);
+  const waiting = new Map<number, Socket>();
+  let nextId = 0;
+  connector.on('message', (message: { id?: number; error?: string }, handle) => {
+    const client = message.id === undefined ? undefined : waiting.get(message.id);
+    if (message.id !== undefined) waiting.delete(message.id);
+    if (!client || state.closed || client.destroyed || !handle || message.error) {
+      if (handle) discard(handle as Socket);
+      client?.destroy();
+      return;
+    }
+    join(client, track(handle as Socket));
+  });
+  state.server.on('connection', (client) => {
+    if (state.closed) {
+      client.destroy();
+      return;
+    }
+    track(client);
+    const id = nextId++;
+    waiting.set(id, client);
+    client.once('close', () => waiting.delete(id));
+    connector.send({ id });
+  });
+}
+
+async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new NetworkError('KERNEL_SETUP_FAILED', 'no address');
+  return address.port;
 }
 
 /** Closes a socket received from a helper that has no use any more. */

@@ -45,41 +45,62 @@ export function planKernel(
 }
 
 export async function applyRules(side: Side, effects: KernelEffects, netem: boolean): Promise<string[]> {
+  if (netem) return applyNetem(side, effects);
   const applied: string[] = [];
-  const { namespace: ns, device } = side;
-  const tc = (args: string[]) => run('tc', ['-n', ns, 'qdisc', 'add', 'dev', device, ...args]);
-  const rateArgs = (): string[] => {
-    const rate = effects.rate!;
-    const burst = Math.max(3_000, Math.ceil((rate * 1000) / 8 / 100)); // 10 ms worth
-    return ['tbf', 'rate', `${rate}kbit`, 'burst', String(burst), 'limit', String(effects.queue ?? 65_536)];
-  };
-  if (netem) {
-    const args = ['root', 'handle', '1:', 'netem'];
-    if (effects.delay !== undefined || effects.jitter !== undefined) {
-      args.push('delay', `${effects.delay ?? 0}ms`);
-      if (effects.jitter) args.push(`${effects.jitter}ms`);
-    }
-    if (effects.loss) args.push('loss', `${effects.loss}%`);
-    if (effects.duplicate) args.push('duplicate', `${effects.duplicate}%`);
-    if (effects.reorder) args.push('reorder', `${effects.reorder}%`);
-    if (effects.corrupt) args.push('corrupt', `${effects.corrupt}%`);
-    if (args.length > 4) {
-      await must('tc netem', tc(args));
-      applied.push(`netem ${args.slice(4).join(' ')}`);
-    }
-    if (effects.rate !== undefined) {
-      await must(
-        'tc tbf',
-        tc(args.length > 4 ? ['parent', '1:1', 'handle', '10:', ...rateArgs()] : ['root', ...rateArgs()]),
-      );
-      applied.push(rateArgs().join(' '));
-    }
-    return applied;
+  if (effects.rate !== undefined) {
+    await must('tc tbf', addQdisc(side, ['root', ...tbfArgs(effects)]));
+    applied.push(tbfArgs(effects).join(' '));
+  }
+  applied.push(...(await applyNftRules(side, effects)));
+  return applied;
+}
+
+function addQdisc(side: Side, args: string[]): Promise<{ ok: boolean; stderr: string }> {
+  return run('tc', ['-n', side.namespace, 'qdisc', 'add', 'dev', side.device, ...args]);
+}
+
+/** A token bucket for `rate` (kbit/s) with a burst of 10 ms worth and a queue of `queue` bytes. */
+function tbfArgs(effects: KernelEffects): string[] {
+  const rate = effects.rate!;
+  const burst = Math.max(3_000, Math.ceil((rate * 1000) / 8 / 100)); // 10 ms worth
+  return ['tbf', 'rate', `${rate}kbit`, 'burst', String(burst), 'limit', String(effects.queue ?? 65_536)];
+}
+
+/** All effects by netem at the root, with the rate limit (tbf) as its child when both are set. */
+async function applyNetem(side: Side, effects: KernelEffects): Promise<string[]> {
+  const applied: string[] = [];
+  const args = ['root', 'handle', '1:', 'netem'];
+  if (effects.delay !== undefined || effects.jitter !== undefined) {
+    args.push('delay', `${effects.delay ?? 0}ms`);
+    if (effects.jitter) args.push(`${effects.jitter}ms`);
+  }
+  if (effects.loss) args.push('loss', `${effects.loss}%`);
+  if (effects.duplicate) args.push('duplicate', `${effects.duplicate}%`);
+  if (effects.reorder) args.push('reorder', `${effects.reorder}%`);
+  if (effects.corrupt) args.push('corrupt', `${effects.corrupt}%`);
+  if (args.length > 4) {
+    await must('tc netem', addQdisc(side, args));
+    applied.push(`netem ${args.slice(4).join(' ')}`);
   }
   if (effects.rate !== undefined) {
-    await must('tc tbf', tc(['root', ...rateArgs()]));
-    applied.push(rateArgs().join(' '));
+    await must(
+      'tc tbf',
+      addQdisc(
+        side,
+        args.length > 4
+          ? ['parent', '1:1', 'handle', '10:', ...tbfArgs(effects)]
+          : ['root', ...tbfArgs(effects)],
+      ),
+    );
+    applied.push(tbfArgs(effects).join(' '));
   }
+  return applied;
+}
+
+/** Loss and duplication by nftables (no netem). */
+async function applyNftRules(side: Side, effects: KernelEffects): Promise<string[]> {
+  const applied: string[] = [];
+  const { namespace: ns, device } = side;
   // Loss is applied where packets arrive (input hook, matched on the veth): the sender's TCP learns
   // of it only as real loss does (duplicate ACKs, timeouts) and retransmits. A drop on the sender's
   // own output hook would be reported to TCP at once as a local send failure and quietly requeued.
