@@ -148,3 +148,44 @@ export function summarizeSweep(
       (firstInconclusive?.reason === undefined ? '' : ` (${firstInconclusive.reason})`);
   return summary;
 }
+
+/** A ranking claim: `higher` sustains a significantly higher rate than `lower`. */
+export interface OrderClaim {
+  higher: string;
+  lower: string;
+}
+
+/** One target's climbs: each repetition's maximum sustainable rate and what stopped it. */
+export interface RankedCell {
+  target: string;
+  repetitions: ReadonlyArray<Pick<SweepRepetition, 'maxSustainableRate' | 'bound'>>;
+}
+
+/**
+ * The pairs of targets whose maximum sustainable rates differ significantly, the higher first, in a
+ * stable order. A climb that stopped on an inconclusive step ('generator') or ran out of rates
+ * ('last-rate') gives a lower bound, not a measurement: it may stand for the higher side of a claim
+ * (the target sustained at least that) but never for the lower side, which uses only the climbs
+ * that found their knee. Without that, three climbs the machine cut short would "prove" a broker
+ * slower than it is, with zero variance. Pairs not significant (compareEstimates) make no claim:
+ * two runs of the same cells must never claim opposite orders.
+ */
+export function significantOrder(cells: readonly RankedCell[]): OrderClaim[] {
+  const all = (cell: RankedCell) => estimate(cell.repetitions.map((r) => r.maxSustainableRate));
+  const knees = (cell: RankedCell) =>
+    estimate(cell.repetitions.filter((r) => r.bound === 'knee').map((r) => r.maxSustainableRate));
+  const claims: OrderClaim[] = [];
+  for (const higher of cells)
+    for (const lower of cells) {
+      if (higher.target === lower.target) continue;
+      const [up, down] = [all(higher), knees(lower)];
+      if (up.mean > down.mean && down.n >= 2 && compareEstimates(down, up).significant)
+        claims.push({ higher: higher.target, lower: lower.target });
+    }
+  return claims.sort((x, y) => `${x.higher} ${x.lower}`.localeCompare(`${y.higher} ${y.lower}`));
+}
+
+/** Claims of `a` that `b` reverses (each pair once): empty when the two orders agree. */
+export function orderConflicts(a: readonly OrderClaim[], b: readonly OrderClaim[]): OrderClaim[] {
+  return a.filter((claim) => b.some((other) => other.higher === claim.lower && other.lower === claim.higher));
+}
