@@ -104,34 +104,13 @@ function properties(random: Random, place: PropertyPlace): Properties | undefine
 /** A packet of `type` with random (mostly valid) fields. */
 export function generatePacket(random: Random, version: ProtocolLevel, type: PacketTypeName): Packet {
   const v5 = version === 5;
-  const props = (place: PropertyPlace): { properties?: Properties } => {
+  const props: PropertiesOf = (place) => {
     const value = v5 ? properties(random, place) : undefined;
     return value === undefined ? {} : { properties: value };
   };
   switch (type) {
     case 'connect':
-      return {
-        type,
-        protocolName: v5 || version === 4 ? 'MQTT' : 'MQIsdp',
-        protocolLevel: version,
-        cleanStart: random.bool(0.8),
-        keepAlive: random.pick([0, 1, 30, 65535]),
-        clientId: random.bool(0.1) ? '' : `fuzz-${random.int(0, 1e9).toString(36)}`,
-        ...(random.bool(0.3)
-          ? {
-              will: {
-                topic: random.pick(['fuzz/will', 'fuzz/will/x', topic(random)]),
-                payload: payload(random),
-                qos: qos(random),
-                retain: random.bool(0.2),
-                ...props('will'),
-              },
-            }
-          : {}),
-        ...(random.bool(0.2) ? { username: topic(random) } : {}),
-        ...(random.bool(0.1) ? { password: random.bytes(random.int(0, 20)) } : {}),
-        ...props('connect'),
-      };
+      return generateConnect(random, version, props);
     case 'connack':
       return { type, sessionPresent: random.bool(), reasonCode: random.int(0, 255), ...props('connack') };
     case 'publish': {
@@ -158,17 +137,7 @@ export function generatePacket(random: Random, version: ProtocolLevel, type: Pac
         ...props(type),
       };
     case 'subscribe':
-      return {
-        type,
-        packetId: packetId(random),
-        subscriptions: Array.from({ length: random.int(1, 4) }, () => ({
-          topicFilter: topic(random),
-          qos: qos(random),
-          ...(v5 ? { noLocal: random.bool(), retainAsPublished: random.bool() } : {}),
-          ...(v5 ? { retainHandling: random.pick([0, 1, 2] as const) } : {}),
-        })),
-        ...props('subscribe'),
-      };
+      return generateSubscribe(random, v5, props);
     case 'suback':
       return { type, packetId: packetId(random), reasonCodes: [random.int(0, 255)], ...props('suback') };
     case 'unsubscribe':
@@ -197,6 +166,49 @@ export function generatePacket(random: Random, version: ProtocolLevel, type: Pac
     case 'auth':
       return { type, ...(v5 ? { reasonCode: random.pick([0, 24, 25]) } : {}), ...props('auth') };
   }
+}
+
+type PropertiesOf = (place: PropertyPlace) => { properties?: Properties };
+
+/** CONNECT; the random draws keep their order (a seed must give the same packets). */
+function generateConnect(random: Random, version: ProtocolLevel, props: PropertiesOf): Packet {
+  const v5 = version === 5;
+  return {
+    type: 'connect',
+    protocolName: v5 || version === 4 ? 'MQTT' : 'MQIsdp',
+    protocolLevel: version,
+    cleanStart: random.bool(0.8),
+    keepAlive: random.pick([0, 1, 30, 65535]),
+    clientId: random.bool(0.1) ? '' : `fuzz-${random.int(0, 1e9).toString(36)}`,
+    ...(random.bool(0.3)
+      ? {
+          will: {
+            topic: random.pick(['fuzz/will', 'fuzz/will/x', topic(random)]),
+            payload: payload(random),
+            qos: qos(random),
+            retain: random.bool(0.2),
+            ...props('will'),
+          },
+        }
+      : {}),
+    ...(random.bool(0.2) ? { username: topic(random) } : {}),
+    ...(random.bool(0.1) ? { password: random.bytes(random.int(0, 20)) } : {}),
+    ...props('connect'),
+  };
+}
+
+function generateSubscribe(random: Random, v5: boolean, props: PropertiesOf): Packet {
+  return {
+    type: 'subscribe',
+    packetId: packetId(random),
+    subscriptions: Array.from({ length: random.int(1, 4) }, () => ({
+      topicFilter: topic(random),
+      qos: qos(random),
+      ...(v5 ? { noLocal: random.bool(), retainAsPublished: random.bool() } : {}),
+      ...(v5 ? { retainHandling: random.pick([0, 1, 2] as const) } : {}),
+    })),
+    ...props('subscribe'),
+  };
 }
 
 /** Deliberate deviations the encoder can write (each one a protocol violation or an edge). */

@@ -58,12 +58,12 @@ export interface FuzzResult {
 const PROBE_EVERY_MS = 2000;
 const KEPT_CASES = 64;
 
+type Problem = { kind: FailureRecord['kind']; message: string };
+
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const { target } = options;
-  const address: Address = { host: target.endpoint.host, port: target.endpoint.port };
   const phases = options.phases ?? PHASE_NAMES;
   const durations = phaseDurations(options.seconds, phases);
-  const probeTimeoutMs = options.probeTimeoutMs ?? 10_000;
   const emit = options.onEvent ?? (() => undefined);
   const before = await sampleProcess(target.pid);
   const result: FuzzResult = {
@@ -75,95 +75,133 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     failures: [],
     passed: true,
   };
-  const fail = async (
-    phase: PhaseName,
-    kind: FailureRecord['kind'],
-    message: string,
-    stats: PhaseStats,
-    cases: FuzzCase[],
-  ): Promise<void> => {
-    const record: FailureRecord = {
-      phase,
-      kind,
-      message,
-      seed: options.seed,
-      seconds: options.seconds,
-      target: target.name,
-      stats,
-    };
-    const dir = join(options.outputDir, `failure-${result.failures.length + 1}-${phase}-${kind}`);
-    const reproducer = await saveReproducer(dir, record, cases);
-    result.failures.push({ ...record, reproducer });
-    result.passed = false;
-    emit(`  FAIL ${phase}: ${kind}: ${message.split('\n')[0] ?? ''} (reproducer: ${reproducer})`);
-  };
   for (const phase of phases) {
     if (options.signal?.aborted) break;
     const durationMs = durations.get(phase) ?? 1000;
     emit(`phase ${phase} (${Math.round(durationMs / 1000)} s): ${PHASES[phase].description}`);
-    const cases: FuzzCase[] = [];
-    const controller = new AbortController();
-    const stop = (): void => controller.abort();
-    options.signal?.addEventListener('abort', stop, { once: true });
-    const context = {
-      address,
-      random: new Random(phaseSeed(options.seed, phase)),
-      durationMs,
-      scale: options.seconds >= LONG_RUN_SECONDS ? 2 : 1,
-      signal: controller.signal,
-      recordCase: (fuzzCase: FuzzCase) => {
-        cases.push(fuzzCase);
-        if (cases.length > KEPT_CASES) cases.shift();
-      },
-    };
-    const probes = { ok: 0, failed: 0, maxMs: 0 };
-    let problem: { kind: FailureRecord['kind']; message: string } | undefined;
-    const watch = (async () => {
-      while (!controller.signal.aborted) {
-        await sleep(PROBE_EVERY_MS, controller.signal);
-        if (controller.signal.aborted) break;
-        const outcome = await probeTwice(address, probeTimeoutMs, target);
-        probes.maxMs = Math.max(probes.maxMs, outcome.ms);
-        if (outcome.ok) probes.ok++;
-        else {
-          probes.failed++;
-          problem ??= outcome.problem;
-          controller.abort();
-        }
-      }
-    })();
-    const begin = Date.now();
-    let stats: PhaseStats = {};
-    try {
-      stats = await PHASES[phase].run(context);
-    } catch (error) {
-      if (target.isAlive())
-        problem ??= { kind: 'probe', message: `the phase could not go on: ${(error as Error).message}` };
-    }
-    controller.abort();
-    await watch;
-    options.signal?.removeEventListener('abort', stop);
-    if (problem === undefined && !options.signal?.aborted)
-      problem = await settle(address, options, target, probeTimeoutMs, probes);
-    if (problem === undefined && !target.isAlive())
-      problem = { kind: 'crash', message: describeStoppedTarget(target) };
-    const after =
-      problem === undefined
-        ? await resources(target, before, options)
-        : { sample: await sampleProcess(target.pid) };
-    if (problem === undefined && after.problem !== undefined) problem = after.problem;
-    result.phases.push({ phase, durationMs: Date.now() - begin, stats, probes, after: after.sample });
-    emit(
-      `  ${phase}: ${Object.entries(stats)
-        .map(([key, value]) => `${key} ${value}`)
-        .join(
-          ', ',
-        )}; probes ${probes.ok} ok, ${probes.failed} failed (max ${probes.maxMs} ms)${after.sample.rssKb === undefined ? '' : `; RSS ${Math.round(after.sample.rssKb / 1024)} MB, ${after.sample.openFiles} open files`}`,
-    );
-    if (problem !== undefined) await fail(phase, problem.kind, problem.message, stats, cases);
+    const { report, problem, cases } = await runPhase(phase, durationMs, before, options);
+    result.phases.push(report);
+    emit(phaseSummary(report));
+    if (problem !== undefined) await recordFailure(result, options, report, problem, cases, emit);
     if (!target.isAlive()) break;
   }
   return result;
+}
+
+/**
+ * One phase under the health probe, then the settle time and the resource check: its report, the
+ * problem found (if any) and the last cases sent (for the reproducer).
+ */
+async function runPhase(
+  phase: PhaseName,
+  durationMs: number,
+  before: ProcessSample,
+  options: FuzzOptions,
+): Promise<{ report: PhaseReport; problem: Problem | undefined; cases: FuzzCase[] }> {
+  const { target } = options;
+  const address: Address = { host: target.endpoint.host, port: target.endpoint.port };
+  const probeTimeoutMs = options.probeTimeoutMs ?? 10_000;
+  const cases: FuzzCase[] = [];
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const context = {
+    address,
+    random: new Random(phaseSeed(options.seed, phase)),
+    durationMs,
+    scale: options.seconds >= LONG_RUN_SECONDS ? 2 : 1,
+    signal: controller.signal,
+    recordCase: (fuzzCase: FuzzCase) => {
+      cases.push(fuzzCase);
+      if (cases.length > KEPT_CASES) cases.shift();
+    },
+  };
+  const probes = { ok: 0, failed: 0, maxMs: 0 };
+  let problem: Problem | undefined;
+  const watch = watchHealth(address, probeTimeoutMs, target, controller, probes, (found) => {
+    problem ??= found;
+  });
+  const begin = Date.now();
+  let stats: PhaseStats = {};
+  try {
+    stats = await PHASES[phase].run(context);
+  } catch (error) {
+    if (target.isAlive())
+      problem ??= { kind: 'probe', message: `the phase could not go on: ${(error as Error).message}` };
+  }
+  controller.abort();
+  await watch;
+  options.signal?.removeEventListener('abort', stop);
+  if (problem === undefined && !options.signal?.aborted)
+    problem = await settle(address, options, target, probeTimeoutMs, probes);
+  if (problem === undefined && !target.isAlive())
+    problem = { kind: 'crash', message: describeStoppedTarget(target) };
+  const after =
+    problem === undefined
+      ? await resources(target, before, options)
+      : { sample: await sampleProcess(target.pid) };
+  if (problem === undefined && after.problem !== undefined) problem = after.problem;
+  return {
+    report: { phase, durationMs: Date.now() - begin, stats, probes, after: after.sample },
+    problem,
+    cases,
+  };
+}
+
+/** Probes every PROBE_EVERY_MS while the phase runs; a failed probe reports and ends the phase. */
+async function watchHealth(
+  address: Address,
+  probeTimeoutMs: number,
+  target: StartedTarget,
+  controller: AbortController,
+  probes: PhaseReport['probes'],
+  onProblem: (problem: Problem) => void,
+): Promise<void> {
+  while (!controller.signal.aborted) {
+    await sleep(PROBE_EVERY_MS, controller.signal);
+    if (controller.signal.aborted) break;
+    const outcome = await probeTwice(address, probeTimeoutMs, target);
+    probes.maxMs = Math.max(probes.maxMs, outcome.ms);
+    if (outcome.ok) probes.ok++;
+    else {
+      probes.failed++;
+      if (outcome.problem) onProblem(outcome.problem);
+      controller.abort();
+    }
+  }
+}
+
+function phaseSummary({ phase, stats, probes, after }: PhaseReport): string {
+  return `  ${phase}: ${Object.entries(stats)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(
+      ', ',
+    )}; probes ${probes.ok} ok, ${probes.failed} failed (max ${probes.maxMs} ms)${after.rssKb === undefined ? '' : `; RSS ${Math.round(after.rssKb / 1024)} MB, ${after.openFiles} open files`}`;
+}
+
+/** Saves a reproducer for the failure and adds it to the result. */
+async function recordFailure(
+  result: FuzzResult,
+  options: FuzzOptions,
+  { phase, stats }: PhaseReport,
+  { kind, message }: Problem,
+  cases: FuzzCase[],
+  emit: (line: string) => void,
+): Promise<void> {
+  const record: FailureRecord = {
+    phase,
+    kind,
+    message,
+    seed: options.seed,
+    seconds: options.seconds,
+    target: options.target.name,
+    stats,
+  };
+  const dir = join(options.outputDir, `failure-${result.failures.length + 1}-${phase}-${kind}`);
+  const reproducer = await saveReproducer(dir, record, cases);
+  result.failures.push({ ...record, reproducer });
+  result.passed = false;
+  emit(`  FAIL ${phase}: ${kind}: ${message.split('\n')[0] ?? ''} (reproducer: ${reproducer})`);
 }
 
 /** A probe, and a second one if the first failed (one slow answer on a busy machine is not a failure). */

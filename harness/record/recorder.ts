@@ -59,45 +59,7 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
     captures.push(capture);
     return capture;
   };
-  const listen = { host: options.listen?.host ?? '127.0.0.1', port: options.listen?.port ?? 0 };
-  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  let server: { host: string; port: number; url: string; close(): Promise<void> };
-  try {
-    if (upstream.transport === 'tcp') {
-      const proxy = await startTcpProxy({
-        profile: PASS_THROUGH,
-        upstream: { host: upstream.host, port: upstream.port },
-        listen,
-        scanMqtt: false,
-        connectTimeoutMs,
-        onConnection: (client, broker) => tapSockets(open('tcp'), client, broker),
-      });
-      server = {
-        host: proxy.host,
-        port: proxy.port,
-        url: `mqtt://${proxy.host}:${proxy.port}`,
-        close: () => proxy.close(),
-      };
-    } else {
-      server = await startWsForwarder({
-        upstreamUrl: upstream.url,
-        listen,
-        connectTimeoutMs,
-        onConnection: () => {
-          const capture = open('ws');
-          return {
-            data: (from, chunk) => capture.data(from, chunk),
-            end: (from, how) => capture.end(from, how),
-          } satisfies WsPeer;
-        },
-      });
-    }
-  } catch (error) {
-    if (error instanceof NetworkError || error instanceof HarnessError) {
-      throw new HarnessError('HARNESS_RECORD_FAILED', `harness record: ${error.message}`, { cause: error });
-    }
-    throw error;
-  }
+  const server = await startForwarder(upstream, options, open);
   let stopping: Promise<Recording> | undefined;
   return {
     transport: upstream.transport,
@@ -117,6 +79,59 @@ export async function startRecorder(options: RecorderOptions): Promise<RunningRe
       return stopping;
     },
   };
+}
+
+interface Forwarder {
+  host: string;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The pass-through proxy (TCP) or WebSocket forwarder; `open` starts the capture of each connection. */
+async function startForwarder(
+  upstream: ReturnType<typeof parseUpstream>,
+  options: RecorderOptions,
+  open: (transport: 'tcp' | 'ws') => ConnectionCapture,
+): Promise<Forwarder> {
+  const listen = { host: options.listen?.host ?? '127.0.0.1', port: options.listen?.port ?? 0 };
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  try {
+    if (upstream.transport === 'tcp') {
+      const proxy = await startTcpProxy({
+        profile: PASS_THROUGH,
+        upstream: { host: upstream.host, port: upstream.port },
+        listen,
+        scanMqtt: false,
+        connectTimeoutMs,
+        onConnection: (client, broker) => tapSockets(open('tcp'), client, broker),
+      });
+      return {
+        host: proxy.host,
+        port: proxy.port,
+        url: `mqtt://${proxy.host}:${proxy.port}`,
+        close: () => proxy.close(),
+      };
+    } else {
+      return await startWsForwarder({
+        upstreamUrl: upstream.url,
+        listen,
+        connectTimeoutMs,
+        onConnection: () => {
+          const capture = open('ws');
+          return {
+            data: (from, chunk) => capture.data(from, chunk),
+            end: (from, how) => capture.end(from, how),
+          } satisfies WsPeer;
+        },
+      });
+    }
+  } catch (error) {
+    if (error instanceof NetworkError || error instanceof HarnessError) {
+      throw new HarnessError('HARNESS_RECORD_FAILED', `harness record: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Records what passes on the two sockets of a proxied TCP connection. */

@@ -35,7 +35,48 @@ Options:
 Exit codes: 0 no failure, 1 a failure (reproducers saved), 2 usage, 3 internal error.
 `;
 
+interface FuzzSettings {
+  spec: string;
+  seconds: number;
+  seed: number;
+  maxRssMb: number;
+  probeTimeoutMs: number;
+  phases: PhaseName[];
+  outputDir: string;
+  replay?: string;
+}
+
 async function fuzzCommand(argv: string[], io: CliIO): Promise<number> {
+  const settings = parseFuzzArgs(argv, io);
+  if (typeof settings === 'number') return settings;
+  let target: StartedTarget | undefined;
+  try {
+    const { spec } = settings;
+    target = await startTarget(spec === 'reference' ? referenceProcess() : spec, {
+      cwd: io.cwd,
+      signal: io.signal,
+    });
+    if (spec === 'reference') target.name = 'reference';
+    io.stdout.write(
+      `fuzz: ${target.name} ${target.version ?? ''} at ${target.url}${target.pid === undefined ? '' : ` (pid ${target.pid})`}\n`,
+    );
+    if (settings.replay !== undefined) {
+      const replay = await replayCases(target, resolve(io.cwd, settings.replay), settings.probeTimeoutMs);
+      io.stdout.write(
+        `replayed ${replay.cases} cases: ${replay.passed ? 'passed' : 'FAILED'}: ${replay.message}\n`,
+      );
+      return replay.passed ? EXIT.ok : EXIT.failed;
+    }
+    return await fuzzAndSave(target, settings, io);
+  } catch (error) {
+    return reportError('fuzz', error, io.stderr);
+  } finally {
+    await target?.stop();
+  }
+}
+
+/** The settings, or the exit code when the arguments are wrong or help was asked for. */
+function parseFuzzArgs(argv: string[], io: CliIO): FuzzSettings | number {
   let values;
   try {
     ({ values } = parseArgs({
@@ -78,49 +119,40 @@ async function fuzzCommand(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`harness fuzz: ${bad.join('; ')}\n\n${HELP}`);
     return EXIT.usage;
   }
-  const spec = values.target ?? 'reference';
-  const outputDir = resolve(io.cwd, values['output-dir'] ?? 'reports/fuzz');
-  let target: StartedTarget | undefined;
-  try {
-    target = await startTarget(spec === 'reference' ? referenceProcess() : spec, {
-      cwd: io.cwd,
-      signal: io.signal,
-    });
-    if (spec === 'reference') target.name = 'reference';
-    io.stdout.write(
-      `fuzz: ${target.name} ${target.version ?? ''} at ${target.url}${target.pid === undefined ? '' : ` (pid ${target.pid})`}\n`,
-    );
-    if (values.replay !== undefined) {
-      const replay = await replayCases(target, resolve(io.cwd, values.replay), probeTimeoutMs);
-      io.stdout.write(
-        `replayed ${replay.cases} cases: ${replay.passed ? 'passed' : 'FAILED'}: ${replay.message}\n`,
-      );
-      return replay.passed ? EXIT.ok : EXIT.failed;
-    }
-    io.stdout.write(`fuzz: seed ${seed}, ${seconds} s, phases ${phases.join(', ')}\n`);
-    const result = await runFuzz({
-      target,
-      seconds,
-      seed,
-      outputDir,
-      phases: phases as PhaseName[],
-      maxRssMb,
-      probeTimeoutMs,
-      signal: io.signal,
-      onEvent: (line) => io.stdout.write(`${line}\n`),
-    });
-    await mkdir(outputDir, { recursive: true });
-    const file = join(outputDir, 'fuzz-result.json');
-    await writeFile(file, `${JSON.stringify({ ...result, version: target.version }, null, 2)}\n`);
-    const verdict = result.passed ? 'passed' : `FAILED (${result.failures.length} failure(s))`;
-    io.stdout.write(`fuzz ${verdict}; result: ${file}\n`);
-    if (io.signal.aborted) return EXIT.failed;
-    return result.passed ? EXIT.ok : EXIT.failed;
-  } catch (error) {
-    return reportError('fuzz', error, io.stderr);
-  } finally {
-    await target?.stop();
-  }
+  return {
+    spec: values.target ?? 'reference',
+    seconds,
+    seed,
+    maxRssMb,
+    probeTimeoutMs,
+    phases: phases as PhaseName[],
+    outputDir: resolve(io.cwd, values['output-dir'] ?? 'reports/fuzz'),
+    ...(values.replay !== undefined && { replay: values.replay }),
+  };
+}
+
+/** Runs the phases and writes fuzz-result.json; the exit code. */
+async function fuzzAndSave(target: StartedTarget, settings: FuzzSettings, io: CliIO): Promise<number> {
+  const { seconds, seed, phases, outputDir } = settings;
+  io.stdout.write(`fuzz: seed ${seed}, ${seconds} s, phases ${phases.join(', ')}\n`);
+  const result = await runFuzz({
+    target,
+    seconds,
+    seed,
+    outputDir,
+    phases,
+    maxRssMb: settings.maxRssMb,
+    probeTimeoutMs: settings.probeTimeoutMs,
+    signal: io.signal,
+    onEvent: (line) => io.stdout.write(`${line}\n`),
+  });
+  await mkdir(outputDir, { recursive: true });
+  const file = join(outputDir, 'fuzz-result.json');
+  await writeFile(file, `${JSON.stringify({ ...result, version: target.version }, null, 2)}\n`);
+  const verdict = result.passed ? 'passed' : `FAILED (${result.failures.length} failure(s))`;
+  io.stdout.write(`fuzz ${verdict}; result: ${file}\n`);
+  if (io.signal.aborted) return EXIT.failed;
+  return result.passed ? EXIT.ok : EXIT.failed;
 }
 
 /** The reference broker as a process of its own: `node bin/harness.js broker` on a free port. */
