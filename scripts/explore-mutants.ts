@@ -3,8 +3,10 @@
 // that one mutation switched on. A mutant counts as caught when explore reports a disagreement and
 // the scenario it wrote fails when replayed on that mutant. Prints the catch rate and the misses.
 //
-// Run: npx tsx scripts/explore-mutants.ts [--budget 40s] [--seed N] [--only a,b] [--json FILE]
+// Run: npx tsx scripts/explore-mutants.ts [--budget 40s] [--seed N] [--only a,b] [--shard I/N] [--json FILE]
+// `--shard 2/3` takes every third mutant starting with the second (shards run side by side).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MUTATIONS, MUTATION_NAMES, type MutationName } from '../broker/index.js';
@@ -75,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
       budget: { type: 'string' },
       seed: { type: 'string' },
       only: { type: 'string' },
+      shard: { type: 'string' },
       json: { type: 'string' },
       out: { type: 'string' },
     },
@@ -82,7 +85,8 @@ async function main(argv: string[]): Promise<number> {
   const budgetMs = parseDuration(values.budget ?? '40s') ?? 40_000;
   const seed = Number(values.seed ?? 1);
   const only = values.only?.split(',').filter((s) => s !== '') as MutationName[] | undefined;
-  const mutants = only ?? [...MUTATION_NAMES];
+  const [shard, shards] = (values.shard ?? '1/1').split('/').map(Number);
+  const mutants = (only ?? [...MUTATION_NAMES]).filter((_, i) => i % (shards ?? 1) === (shard ?? 1) - 1);
   const outDir = values.out ?? 'reports/explore-mutants/found';
   const results: MutantOutcome[] = [];
   for (const name of mutants) {
@@ -99,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ seed, budgetMs, results, caught: caught.length, total: results.length, rate }, null, 2)}\n`,
+    `${JSON.stringify({ seed, budgetMs, load: loadavg(), cpus: cpus().length, results, caught: caught.length, total: results.length, rate }, null, 2)}\n`,
   );
   process.stdout.write(
     `explore caught ${caught.length}/${results.length} mutants (${rate} %) with ${budgetMs / 1000} s each, seed ${seed}\n`,

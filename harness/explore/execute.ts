@@ -1,23 +1,32 @@
 // Runs one generated session against a broker over raw connections (the scenario client of
 // harness/steps/runtime over harness/transport) and checks every packet and close against the model.
 // Stops at the first disagreement.
-import { encode, type Packet, type Properties, type PublishPacket } from '../../wire/index.js';
+import type { Packet, PublishPacket } from '../../wire/index.js';
 import { ScenarioClient, type InboxEvent } from '../steps/index.js';
 import type { Endpoint } from '../targets/index.js';
-import { BrokerModel, USER_PROPERTIES, willPayload } from '../model/index.js';
 import {
+  BrokerModel,
   CLIENT_NAMES,
   FRESH_VIOLATIONS,
-  publishPayload,
   type Action,
   type ClientName,
-  type ConnectAction,
+  type Disagreement,
   type PublishAction,
   type Session,
   type ViolateAction,
 } from '../model/index.js';
-import type { Disagreement } from '../model/index.js';
-import { VIOLATION_TOPICS } from './scenario.js';
+import {
+  clientIdOf,
+  connectPacket,
+  modelTopic,
+  publishPacket,
+  realTopic,
+  subscribePacket,
+  violationBytes,
+  type Naming,
+} from './packets.js';
+
+export { clientIdOf } from './packets.js';
 
 export interface ExecuteOptions {
   endpoint: Endpoint;
@@ -47,307 +56,209 @@ export interface Outcome {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function clientIdOf(runId: string, client: ClientName): string {
-  return `${runId}${client}`;
-}
-
-export async function executeSession(session: Session, options: ExecuteOptions): Promise<Outcome> {
-  const started = performance.now();
-  const clock = (): number => performance.now() - started;
-  const model = new BrokerModel(session, {
-    version: session.version,
-    graceMs: options.graceMs,
-    toleranceMs: options.toleranceMs,
-  });
-  const prefix = options.runId;
-  const toModel = (topic: string): string | undefined => {
-    if (topic.startsWith(`$${prefix}/`)) return `$~${topic.slice(prefix.length + 1)}`;
-    if (topic.startsWith(`${prefix}/`)) return `~${topic.slice(prefix.length)}`;
-    return undefined;
+/** One session run: the clients, the model and what the executor keeps between packets. */
+class SessionRun {
+  readonly started = performance.now();
+  readonly model: BrokerModel;
+  readonly naming: Naming;
+  readonly clients = {} as Record<ClientName, ScenarioClient>;
+  disagreement: Disagreement | undefined;
+  /** Topic Alias Maximum each client got in its CONNACK, and the aliases it set. */
+  private readonly aliasMaximum: Record<ClientName, number> = { a: 0, b: 0, c: 0 };
+  private readonly aliases: Record<ClientName, Map<string, number>> = {
+    a: new Map(),
+    b: new Map(),
+    c: new Map(),
   };
-  const real = (topic: string): string => topic.replace('~', prefix);
-  let disagreement: Disagreement | undefined;
-  const clients = {} as Record<ClientName, ScenarioClient>;
-  const aliasMaximum: Record<ClientName, number> = { a: 0, b: 0, c: 0 };
-  const aliases: Record<ClientName, Map<string, number>> = { a: new Map(), b: new Map(), c: new Map() };
-  const pubrel = new Map<string, number>(); // `${client}:${packetId}` → PUBRECs still to come before PUBREL
-  const ran: SentRecord[] = [];
+  /** `${client}:${packetId}` → PUBRECs still to come before PUBREL. */
+  private readonly pubrel = new Map<string, number>();
 
-  const handle = (name: ClientName, event: InboxEvent): void => {
-    if (disagreement !== undefined) return;
-    const now = clock();
+  constructor(
+    readonly session: Session,
+    readonly options: ExecuteOptions,
+  ) {
+    this.model = new BrokerModel(session, {
+      version: session.version,
+      graceMs: options.graceMs,
+      toleranceMs: options.toleranceMs,
+    });
+    this.naming = { runId: options.runId, version: session.version };
+    for (const name of CLIENT_NAMES) {
+      const client = new ScenarioClient({
+        name,
+        clientId: clientIdOf(options.runId, name),
+        version: session.version,
+        autoAck: session.autoAck[name],
+        clock: () => this.clock(),
+      });
+      client.watch(() => {
+        for (const event of [...client.pending()]) {
+          client.consume(event);
+          this.handle(name, event);
+        }
+      });
+      this.clients[name] = client;
+    }
+  }
+
+  clock(): number {
+    return performance.now() - this.started;
+  }
+
+  /** A packet or close a client saw, judged by the model (PUBREL sent once every PUBREC came). */
+  private handle(name: ClientName, event: InboxEvent): void {
+    if (this.disagreement !== undefined) return;
+    const now = this.clock();
     if (event.kind === 'closed') {
-      disagreement = model.onClosed(name, now);
+      this.disagreement = this.model.onClosed(name, now);
       return;
     }
     if (event.kind !== 'packet') return;
     let packet: Packet = event.packet;
     if (packet.type === 'connack' && packet.reasonCode === 0) {
-      aliasMaximum[name] = session.version === '5.0' ? (packet.properties?.topicAliasMaximum ?? 0) : 0;
-      aliases[name] = new Map();
+      this.aliasMaximum[name] =
+        this.session.version === '5.0' ? (packet.properties?.topicAliasMaximum ?? 0) : 0;
+      this.aliases[name] = new Map();
     }
     if (packet.type === 'pubrec') {
       const key = `${name}:${packet.packetId}`;
-      const left = (pubrel.get(key) ?? 0) - 1;
+      const left = (this.pubrel.get(key) ?? 0) - 1;
       if (left === 0) {
-        pubrel.delete(key);
-        clients[name].send({ type: 'pubrel', packetId: packet.packetId });
-      } else if (left > 0) pubrel.set(key, left);
+        this.pubrel.delete(key);
+        this.clients[name].send({ type: 'pubrel', packetId: packet.packetId });
+      } else if (left > 0) this.pubrel.set(key, left);
     }
     if (packet.type === 'publish') {
-      const topic = toModel(packet.topic);
+      const topic = modelTopic(this.naming, packet.topic);
       if (topic === undefined && packet.topic !== '') return; // someone else's traffic
       packet = { ...packet, topic: topic ?? '' } satisfies PublishPacket;
     }
-    disagreement = model.onPacket(name, packet, event.raw.length, now);
-  };
-
-  for (const name of CLIENT_NAMES) {
-    const client = new ScenarioClient({
-      name,
-      clientId: clientIdOf(options.runId, name),
-      version: session.version,
-      autoAck: session.autoAck[name],
-      clock,
-    });
-    client.watch(() => {
-      for (const event of [...client.pending()]) {
-        client.consume(event);
-        handle(name, event);
-      }
-    });
-    clients[name] = client;
+    this.disagreement = this.model.onPacket(name, packet, event.raw.length, now);
   }
 
-  const open = async (name: ClientName): Promise<void> => {
-    await clients[name].open(
-      options.endpoint,
-      options.graceMs * 4 + 2000,
-      options.signal ?? new AbortController().signal,
+  private async open(name: ClientName): Promise<void> {
+    await this.clients[name].open(
+      this.options.endpoint,
+      this.options.graceMs * 4 + 2000,
+      this.options.signal ?? new AbortController().signal,
     );
-  };
+  }
 
-  const connectPacket = (
-    action: ConnectAction,
-    index: number,
-    flagsOverride?: number,
-  ): { packet: Packet; flags?: number } => {
-    const v5 = session.version === '5.0';
-    const clientId = action.emptyId === true ? '' : clientIdOf(options.runId, action.as ?? action.client);
-    const properties = {
-      ...(action.sessionExpiry !== undefined && { sessionExpiryInterval: action.sessionExpiry }),
-      ...(action.receiveMaximum !== undefined && { receiveMaximum: action.receiveMaximum }),
-      ...(action.maximumPacketSize !== undefined && { maximumPacketSize: action.maximumPacketSize }),
-    };
-    const will = action.will;
-    const packet: Packet = {
-      type: 'connect',
-      protocolName: 'MQTT',
-      protocolLevel: v5 ? 5 : 4,
-      cleanStart: action.clean,
-      keepAlive: action.keepAlive ?? 0,
-      clientId,
-      ...(will !== undefined && {
-        will: {
-          topic: real(will.topic),
-          payload: Buffer.from(willPayload(action.client, index)),
-          qos: will.qos,
-          retain: will.retain,
-          ...(v5 && will.delay !== undefined && { properties: { willDelayInterval: will.delay } }),
-        },
-      }),
-      ...(v5 && Object.keys(properties).length > 0 && { properties }),
-    };
-    return { packet, ...(flagsOverride !== undefined && { flags: flagsOverride }) };
-  };
-
-  const run = async (index: number, action: Action): Promise<SentRecord | undefined> => {
+  /** Sends one action (the model records it first). */
+  async run(index: number, action: Action): Promise<SentRecord> {
     if (action.do === 'wait') {
       await sleep(action.ms);
       return { index };
     }
-    const client = clients[action.client];
+    const client = this.clients[action.client];
+    const act = (sent: { packetId?: number }): void => this.model.act(index, action, sent, this.clock());
     switch (action.do) {
-      case 'connect': {
-        await open(action.client);
-        model.act(index, action, {}, clock());
-        client.send(connectPacket(action, index).packet);
+      case 'connect':
+        await this.open(action.client);
+        act({});
+        client.send(connectPacket(this.naming, action, index));
         return { index };
-      }
       case 'subscribe': {
         const packetId = client.allocatePacketId();
-        model.act(index, action, { packetId }, clock());
-        const v5 = session.version === '5.0';
-        client.send({
-          type: 'subscribe',
-          packetId,
-          subscriptions: [
-            {
-              topicFilter: real(action.filter),
-              qos: action.qos,
-              ...(v5 && {
-                noLocal: action.noLocal === true,
-                retainAsPublished: action.retainAsPublished === true,
-                retainHandling: action.retainHandling ?? 0,
-              }),
-            },
-          ],
-          ...(v5 &&
-            action.subscriptionId !== undefined && {
-              properties: { subscriptionIdentifier: action.subscriptionId },
-            }),
-        });
+        act({ packetId });
+        client.send(subscribePacket(this.naming, action, packetId));
         return { index, packetId };
       }
       case 'unsubscribe': {
         const packetId = client.allocatePacketId();
-        model.act(index, action, { packetId }, clock());
-        client.send({ type: 'unsubscribe', packetId, topicFilters: [real(action.filter)] });
+        act({ packetId });
+        client.send({ type: 'unsubscribe', packetId, topicFilters: [realTopic(this.naming, action.filter)] });
         return { index, packetId };
       }
       case 'publish':
-        return publish(index, action);
+        return this.publish(index, action);
       case 'disconnect':
-        model.act(index, action, {}, clock());
+        act({});
         client.send({ type: 'disconnect' });
         client.end();
         return { index };
       case 'drop':
-        model.act(index, action, {}, clock());
+        act({});
         client.destroy();
         return { index };
       case 'violate':
-        return violate(index, action);
+        return this.violate(index, action);
     }
-  };
+  }
 
-  const publish = (index: number, action: PublishAction): SentRecord => {
-    const client = clients[action.client];
-    const v5 = session.version === '5.0';
+  /** The alias a publish uses: a known one (empty topic), a new one while the server allows more. */
+  private aliasFor(action: PublishAction): SentRecord['alias'] {
+    if (this.session.version !== '5.0' || action.alias !== true) return undefined;
+    const maximum = this.aliasMaximum[action.client];
+    if (maximum < 1) return undefined;
+    const aliases = this.aliases[action.client];
+    const known = aliases.get(action.topic);
+    if (known !== undefined) return { alias: known, empty: true };
+    if (aliases.size >= Math.min(maximum, 3)) return undefined;
+    const next = aliases.size + 1;
+    aliases.set(action.topic, next);
+    return { alias: next, empty: false };
+  }
+
+  private publish(index: number, action: PublishAction): SentRecord {
+    const client = this.clients[action.client];
     const packetId = action.qos > 0 ? client.allocatePacketId() : undefined;
-    let alias: SentRecord['alias'];
-    if (v5 && action.alias === true && aliasMaximum[action.client] >= 1) {
-      const known = aliases[action.client].get(action.topic);
-      if (known !== undefined) alias = { alias: known, empty: true };
-      else if (aliases[action.client].size < Math.min(aliasMaximum[action.client], 3)) {
-        const next = aliases[action.client].size + 1;
-        aliases[action.client].set(action.topic, next);
-        alias = { alias: next, empty: false };
-      }
-    }
-    const properties: Properties = {
-      ...(v5 && action.expiry !== undefined && { messageExpiryInterval: action.expiry }),
-      ...(v5 &&
-        action.userProperties === true && {
-          userProperties: USER_PROPERTIES.map(([k, v]) => [k, v] as [string, string]),
-        }),
-      ...(alias !== undefined && { topicAlias: alias.alias }),
-    };
-    const packet: PublishPacket = {
-      type: 'publish',
-      topic: alias?.empty === true ? '' : real(action.topic),
-      payload: Buffer.from(publishPayload(index, action)),
-      qos: action.qos,
-      retain: action.retain,
-      dup: false,
-      ...(packetId !== undefined && { packetId }),
-      ...(Object.keys(properties).length > 0 && { properties }),
-    };
-    model.act(index, action, packetId !== undefined ? { packetId } : {}, clock());
+    const alias = this.aliasFor(action);
+    const packet = publishPacket(this.naming, action, index, packetId, alias);
+    this.model.act(index, action, packetId !== undefined ? { packetId } : {}, this.clock());
     if (action.qos === 2 && packetId !== undefined)
-      pubrel.set(`${action.client}:${packetId}`, action.resend === true ? 2 : 1);
+      this.pubrel.set(`${action.client}:${packetId}`, action.resend === true ? 2 : 1);
     client.send(packet);
     if (action.qos === 2 && action.resend === true) client.send({ ...packet, dup: true });
     return { index, ...(packetId !== undefined && { packetId }), ...(alias !== undefined && { alias }) };
-  };
+  }
 
-  const violate = async (index: number, action: ViolateAction): Promise<SentRecord> => {
-    const client = clients[action.client];
-    const level = session.version === '5.0' ? 5 : 4;
-    const topic = real('~/t/a');
-    if (FRESH_VIOLATIONS.has(action.kind)) await open(action.client);
-    model.act(index, action, {}, clock());
-    const connect = connectPacket({ do: 'connect', client: action.client, clean: true }, index);
-    switch (action.kind) {
-      case 'second-connect':
-        client.send(connect.packet);
-        break;
-      case 'qos3':
-        client.writeRaw(
-          encode(
-            {
-              type: 'publish',
-              topic,
-              payload: Buffer.from('q3'),
-              qos: 1,
-              retain: false,
-              dup: false,
-              packetId: 1,
-            },
-            level,
-            { flags: 0x06 },
-          ),
-        );
-        break;
-      case 'wildcard-topic':
-        client.writeRaw(
-          encode(
-            {
-              type: 'publish',
-              topic: VIOLATION_TOPICS.wildcard,
-              payload: Buffer.from('wc'),
-              qos: 0,
-              retain: false,
-              dup: false,
-            },
-            level,
-          ),
-        );
-        break;
-      case 'ill-formed-utf8':
-        client.writeRaw(
-          encode(
-            { type: 'publish', topic: 'x', payload: Buffer.from('u8'), qos: 0, retain: false, dup: false },
-            level,
-            {
-              rawStrings: { topic: VIOLATION_TOPICS.illFormed },
-            },
-          ),
-        );
-        break;
-      case 'reserved-flag':
-        client.writeRaw(encode(connect.packet, level, { connectFlags: 0x03 }));
-        break;
-      case 'protocol-level':
-        client.send({ ...connect.packet, protocolLevel: 9 } as Packet, undefined, level);
-        break;
-      case 'first-not-connect':
-        client.send({ type: 'pingreq' });
-        break;
-    }
+  private async violate(index: number, action: ViolateAction): Promise<SentRecord> {
+    if (FRESH_VIOLATIONS.has(action.kind)) await this.open(action.client);
+    this.model.act(index, action, {}, this.clock());
+    this.clients[action.client].writeRaw(violationBytes(this.naming, action, index));
     return { index };
-  };
+  }
 
+  /** After an action: wait for the replies it needs (at most the grace), then check what is due. */
+  async settle(): Promise<void> {
+    const { graceMs, settleMs } = this.options;
+    const deadline = this.clock() + graceMs + 20;
+    while (this.disagreement === undefined && this.model.awaitingReplies() && this.clock() < deadline)
+      await sleep(5);
+    await sleep(settleMs);
+    this.disagreement ??= this.model.check(this.clock());
+  }
+
+  /** The end: wait while something is still required (at most until it is due), then a last look. */
+  async finish(): Promise<void> {
+    const last = this.model.lastDue() ?? 0;
+    while (this.disagreement === undefined && this.model.pendingRequirements() && this.clock() <= last + 5)
+      await sleep(5);
+    await sleep(this.options.settleMs * 2);
+    this.disagreement ??= this.model.check(last < this.clock() ? this.clock() : 0);
+  }
+
+  close(): void {
+    for (const name of CLIENT_NAMES) this.clients[name].destroy();
+  }
+}
+
+export async function executeSession(session: Session, options: ExecuteOptions): Promise<Outcome> {
+  const run = new SessionRun(session, options);
+  const ran: SentRecord[] = [];
   try {
     for (const [index, action] of session.actions.entries()) {
-      if (disagreement !== undefined || options.signal?.aborted === true) break;
-      if (!model.applicable(action)) continue;
-      disagreement = model.check(clock());
-      if (disagreement !== undefined) break;
-      const record = await run(index, action);
-      if (record !== undefined) ran.push(record);
-      const deadline = clock() + options.graceMs + 20;
-      while (disagreement === undefined && model.awaitingReplies() && clock() < deadline) await sleep(5);
-      await sleep(options.settleMs);
-      disagreement ??= model.check(clock());
+      if (run.disagreement !== undefined || options.signal?.aborted === true) break;
+      if (!run.model.applicable(action)) continue;
+      run.disagreement = run.model.check(run.clock());
+      if (run.disagreement !== undefined) break;
+      ran.push(await run.run(index, action));
+      await run.settle();
     }
-    // The end: wait while something is still required (at most until it is due), then a last look.
-    const last = model.lastDue() ?? 0;
-    while (disagreement === undefined && model.pendingRequirements() && clock() <= last + 5) await sleep(5);
-    await sleep(options.settleMs * 2);
-    disagreement ??= model.check(last < clock() ? clock() : 0);
+    await run.finish();
   } finally {
-    for (const name of CLIENT_NAMES) clients[name].destroy();
+    run.close();
   }
-  return { disagreement, ran, durationMs: Math.round(clock()) };
+  return { disagreement: run.disagreement, ran, durationMs: Math.round(run.clock()) };
 }

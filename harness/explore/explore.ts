@@ -133,43 +133,68 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   };
   const original = search.failed ? search.counterexample?.[0] : undefined;
   if (original !== undefined && search.counterexamplePath !== null) {
-    const first = outcomes.get(original);
-    // Shrink: replay the failing run from its path and let fast-check shrink, each candidate run
-    // against the target again; the last candidate that failed is the minimal session.
     const shrinkRunsBefore = run.count;
-    const shrink = await fc.check(property, {
-      seed: options.seed,
-      path: search.counterexamplePath,
-      interruptAfterTimeLimit: options.shrinkBudgetMs ?? 60_000,
-    });
+    const shrunk = await shrink(property, options, search.counterexamplePath);
     stopped = true;
     await current;
-    const minimal = shrink.failed ? shrink.counterexample?.[0] : undefined;
-    const chosen = minimal !== undefined ? outcomes.get(minimal) : undefined;
-    if (minimal !== undefined && chosen?.outcome.disagreement !== undefined) {
-      result.finding = {
-        disagreement: chosen.outcome.disagreement,
-        session: minimal,
-        outcome: chosen.outcome,
-        runId: chosen.runId,
-        original,
-        shrinkRuns: run.count - shrinkRunsBefore,
-      };
-    } else if (first?.outcome.disagreement !== undefined) {
-      // It did not come back on the replay: keep the original (reported as flaky too).
-      result.flaky.push(first.outcome.disagreement);
-      result.finding = {
-        disagreement: first.outcome.disagreement,
-        session: original,
-        outcome: first.outcome,
-        runId: first.runId,
-        original,
-        shrinkRuns: run.count - shrinkRunsBefore,
-      };
-    }
+    const chosen = shrunk !== undefined ? outcomes.get(shrunk) : undefined;
+    const first = outcomes.get(original);
+    const found = pickFinding(original, shrunk, chosen, first, run.count - shrinkRunsBefore);
+    result.finding = found.finding;
+    result.flaky.push(...found.flaky);
   }
   result.sessions = run.count;
   result.actions = run.actions;
   result.elapsedMs = Math.round(performance.now() - started);
   return result;
+}
+
+/**
+ * Shrinking: replay the failing run from its path and let fast-check shrink, each candidate run
+ * against the target again; the last candidate that failed is the minimal session.
+ */
+async function shrink(
+  property: fc.IAsyncProperty<[Session]>,
+  options: ExploreOptions,
+  path: string,
+): Promise<Session | undefined> {
+  const shrunk = await fc.check(property, {
+    seed: options.seed,
+    path,
+    interruptAfterTimeLimit: options.shrinkBudgetMs ?? 60_000,
+  });
+  return shrunk.failed ? shrunk.counterexample?.[0] : undefined;
+}
+
+type Run = { outcome: Outcome; runId: string } | undefined;
+
+/** The finding: the shrunk session, or the original when the disagreement did not come back (flaky). */
+function pickFinding(
+  original: Session,
+  minimal: Session | undefined,
+  chosen: Run,
+  first: Run,
+  shrinkRuns: number,
+): { finding: Finding | undefined; flaky: Disagreement[] } {
+  if (minimal !== undefined && chosen?.outcome.disagreement !== undefined) {
+    const finding: Finding = {
+      disagreement: chosen.outcome.disagreement,
+      session: minimal,
+      outcome: chosen.outcome,
+      runId: chosen.runId,
+      original,
+      shrinkRuns,
+    };
+    return { finding, flaky: [] };
+  }
+  if (first?.outcome.disagreement === undefined) return { finding: undefined, flaky: [] };
+  const finding: Finding = {
+    disagreement: first.outcome.disagreement,
+    session: original,
+    outcome: first.outcome,
+    runId: first.runId,
+    original,
+    shrinkRuns,
+  };
+  return { finding, flaky: [first.outcome.disagreement] };
 }

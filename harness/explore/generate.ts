@@ -15,6 +15,7 @@ import {
   type Session,
   type SubscribeAction,
 } from '../model/index.js';
+import { cornerArbitrary } from './corners.js';
 
 export const TOPICS = ['~/t/a', '~/t/b', '~/w', '$~/d'] as const;
 export const FILTERS = ['~/t/a', '~/t/+', '~/#', '~/t/#', '+/t/a', '~/w', '+/d', '$~/d'] as const;
@@ -154,27 +155,33 @@ export function actionArbitrary(version: MqttVersion): fc.Arbitrary<Action> {
   );
 }
 
-/** A session: two clients connect first (with any flags), then up to `maxActions` actions. */
+/** Single actions and corner snippets, mixed: one item is a list of actions. */
+function itemArbitrary(version: MqttVersion): fc.Arbitrary<Action[]> {
+  return fc.oneof(
+    { weight: 2, arbitrary: actionArbitrary(version).map((action) => [action]) },
+    { weight: 3, arbitrary: cornerArbitrary(version) },
+  );
+}
+
+const acks = (yes: number, no: number): fc.Arbitrary<boolean> =>
+  fc.oneof({ weight: yes, arbitrary: fc.constant(true) }, { weight: no, arbitrary: fc.constant(false) });
+
+/**
+ * A session: two clients connect first (with any flags), then up to `maxActions` items, each a
+ * single action or a corner snippet. Client 'c' withholds its acks more often (the corner snippets
+ * use it for in-flight limits and re-delivery).
+ */
 export function sessionArbitrary(version: MqttVersion, maxActions = 24): fc.Arbitrary<Session> {
   return fc
     .record({
-      autoAck: fc.record({
-        a: fc.oneof(
-          { weight: 3, arbitrary: fc.constant(true) },
-          { weight: 1, arbitrary: fc.constant(false) },
-        ),
-        b: fc.oneof(
-          { weight: 3, arbitrary: fc.constant(true) },
-          { weight: 1, arbitrary: fc.constant(false) },
-        ),
-        c: fc.oneof(
-          { weight: 3, arbitrary: fc.constant(true) },
-          { weight: 1, arbitrary: fc.constant(false) },
-        ),
-      }),
+      autoAck: fc.record({ a: acks(3, 1), b: acks(3, 1), c: acks(1, 1) }),
       first: connect(version, fc.constant<ClientName>('a')),
       second: connect(version, fc.constant<ClientName>('b')),
-      rest: fc.array(actionArbitrary(version), { minLength: 1, maxLength: maxActions }),
+      rest: fc.array(itemArbitrary(version), { minLength: 1, maxLength: Math.ceil(maxActions / 3) }),
     })
-    .map(({ autoAck, first, second, rest }) => ({ version, autoAck, actions: [first, second, ...rest] }));
+    .map(({ autoAck, first, second, rest }) => ({
+      version,
+      autoAck,
+      actions: [first, second, ...rest.flat()],
+    }));
 }

@@ -2,18 +2,22 @@
 // disagreement showed, as steps, then one step that checks what the model requires there. The
 // scenario names the statements of the broken rule and the seed; `harness run` replays it.
 import { stringify } from 'yaml';
-import { encode } from '../../wire/index.js';
 import { USER_PROPERTIES, willPayload } from '../model/index.js';
 import { RULES } from '../model/index.js';
-import { CLIENT_NAMES, publishPayload, type Action, type ClientName, type Session } from '../model/index.js';
+import {
+  CLIENT_NAMES,
+  publishPayload,
+  type Action,
+  type ClientName,
+  type ConnectAction,
+  type Session,
+} from '../model/index.js';
 import type { CheckHint, Disagreement } from '../model/index.js';
 import type { SentRecord } from './execute.js';
+import { checkSteps } from './check-steps.js';
+import { violationSteps } from './violation-steps.js';
 
-/** Fixed topics for the violations (raw bytes cannot hold the per-run prefix). */
-export const VIOLATION_TOPICS = {
-  wildcard: 'mhx/t/+',
-  illFormed: Buffer.from([0x6d, 0x68, 0x78, 0x2f, 0xed, 0xa0, 0x80]),
-};
+export { VIOLATION_TOPICS } from './violation-steps.js';
 
 export interface ScenarioSource {
   session: Session;
@@ -86,44 +90,8 @@ function stepsOf(
   opened.add(client);
   const connectKey = firstUse ? 'connect' : 'reconnect';
   switch (action.do) {
-    case 'connect': {
-      const properties = {
-        ...(v5 && action.sessionExpiry !== undefined && { sessionExpiryInterval: action.sessionExpiry }),
-        ...(v5 && action.receiveMaximum !== undefined && { receiveMaximum: action.receiveMaximum }),
-        ...(v5 && action.maximumPacketSize !== undefined && { maximumPacketSize: action.maximumPacketSize }),
-      };
-      const will = action.will;
-      let expect: unknown;
-      if (check?.kind === 'connack') {
-        expect = {
-          type: 'connack',
-          reasonCode: check.reasonCode,
-          ...(check.sessionPresent !== undefined && { sessionPresent: check.sessionPresent }),
-          ...(check.assigned === true && { properties: { assignedClientIdentifier: { present: true } } }),
-        };
-      } else if (action.emptyId === true && !v5) expect = 'none';
-      return [
-        {
-          [connectKey]: {
-            client,
-            clientId: action.emptyId === true ? '' : idOf(action.as ?? client),
-            cleanStart: action.clean,
-            keepAlive: action.keepAlive ?? 0,
-            ...(will !== undefined && {
-              will: {
-                topic: topicOf(will.topic),
-                payload: willPayload(client, record.index),
-                qos: will.qos,
-                retain: will.retain,
-                ...(v5 && will.delay !== undefined && { properties: { willDelayInterval: will.delay } }),
-              },
-            }),
-            ...(Object.keys(properties).length > 0 && { properties }),
-            ...(expect !== undefined && { expect }),
-          },
-        },
-      ];
-    }
+    case 'connect':
+      return [connectStep(action, record, connectKey, v5, check)];
     case 'subscribe':
       return [
         {
@@ -153,99 +121,53 @@ function stepsOf(
       return [{ disconnect: { client } }, { wait: 50 }];
     case 'drop':
       return [{ drop: { client } }, { wait: 50 }];
-    case 'violate': {
-      const level = v5 ? 5 : 4;
-      switch (action.kind) {
-        case 'second-connect':
-          return [
-            { connect: { client, clientId: idOf(client), cleanStart: true, keepAlive: 0, expect: 'none' } },
-          ];
-        case 'qos3':
-          return [
-            {
-              send: {
-                client,
-                packet: { type: 'publish', topic: topicOf('~/t/a'), qos: 1, packetId: 1, payload: 'q3' },
-                encoding: { flags: 0x06 },
-              },
-            },
-          ];
-        case 'wildcard-topic':
-          return [
-            {
-              raw: {
-                client,
-                hex: hexOf(
-                  encode(
-                    {
-                      type: 'publish',
-                      topic: VIOLATION_TOPICS.wildcard,
-                      payload: Buffer.from('wc'),
-                      qos: 0,
-                      retain: false,
-                      dup: false,
-                    },
-                    level,
-                  ),
-                ),
-              },
-            },
-          ];
-        case 'ill-formed-utf8':
-          return [
-            {
-              raw: {
-                client,
-                hex: hexOf(
-                  encode(
-                    {
-                      type: 'publish',
-                      topic: 'x',
-                      payload: Buffer.from('u8'),
-                      qos: 0,
-                      retain: false,
-                      dup: false,
-                    },
-                    level,
-                    {
-                      rawStrings: { topic: VIOLATION_TOPICS.illFormed },
-                    },
-                  ),
-                ),
-              },
-            },
-          ];
-        case 'reserved-flag':
-          return [
-            {
-              [connectKey]: {
-                client,
-                clientId: idOf(client),
-                cleanStart: true,
-                keepAlive: 0,
-                encoding: { connectFlags: 0x03 },
-                expect: 'none',
-              },
-            },
-          ];
-        case 'protocol-level':
-          return [
-            {
-              [connectKey]: {
-                client,
-                clientId: idOf(client),
-                cleanStart: true,
-                keepAlive: 0,
-                protocolLevel: 9,
-                expect: 'none',
-              },
-            },
-          ];
-        case 'first-not-connect':
-          return [{ send: { client, packet: { type: 'pingreq' } } }];
-      }
-    }
+    case 'violate':
+      return violationSteps(action, connectKey, v5);
   }
+}
+
+function connectStep(
+  action: ConnectAction,
+  record: SentRecord,
+  connectKey: string,
+  v5: boolean,
+  check: CheckHint | undefined,
+): Step {
+  const client = action.client;
+  const properties = {
+    ...(v5 && action.sessionExpiry !== undefined && { sessionExpiryInterval: action.sessionExpiry }),
+    ...(v5 && action.receiveMaximum !== undefined && { receiveMaximum: action.receiveMaximum }),
+    ...(v5 && action.maximumPacketSize !== undefined && { maximumPacketSize: action.maximumPacketSize }),
+  };
+  const will = action.will;
+  let expect: unknown;
+  if (check?.kind === 'connack') {
+    expect = {
+      type: 'connack',
+      reasonCode: check.reasonCode,
+      ...(check.sessionPresent !== undefined && { sessionPresent: check.sessionPresent }),
+      ...(check.assigned === true && { properties: { assignedClientIdentifier: { present: true } } }),
+    };
+  } else if (action.emptyId === true && !v5) expect = 'none';
+  return {
+    [connectKey]: {
+      client,
+      clientId: action.emptyId === true ? '' : idOf(action.as ?? client),
+      cleanStart: action.clean,
+      keepAlive: action.keepAlive ?? 0,
+      ...(will !== undefined && {
+        will: {
+          topic: topicOf(will.topic),
+          payload: willPayload(client, record.index),
+          qos: will.qos,
+          retain: will.retain,
+          ...(v5 && will.delay !== undefined && { properties: { willDelayInterval: will.delay } }),
+        },
+      }),
+      ...(Object.keys(properties).length > 0 && { properties }),
+      ...(expect !== undefined && { expect }),
+    },
+  };
 }
 
 function publishSteps(action: Action & { do: 'publish' }, record: SentRecord, v5: boolean): Step[] {
@@ -294,84 +216,4 @@ function publishSteps(action: Action & { do: 'publish' }, record: SentRecord, v5
     steps.push({ expect: { client, packet: { type: 'pubcomp', packetId }, unordered: true } });
   }
   return steps;
-}
-
-function checkSteps(check: CheckHint, _index: number, _session: Session): Step[] {
-  switch (check.kind) {
-    case 'delivery':
-      return [
-        {
-          expect: {
-            client: check.client,
-            packet: {
-              type: 'publish',
-              topic: topicOf(check.topic),
-              payload: check.payload,
-              ...(check.qos !== undefined && { qos: check.qos }),
-              ...(check.retain !== undefined && { retain: check.retain }),
-              ...(check.dup !== undefined && { dup: check.dup }),
-              ...(check.subscriptionIds !== undefined && {
-                properties: { subscriptionIdentifier: { present: true } },
-              }),
-              ...(check.userProperties !== undefined && {
-                properties: { userProperties: check.userProperties.map(([k, v]) => [k, v]) },
-              }),
-            },
-            unordered: true,
-            timeout: 2000,
-          },
-        },
-      ];
-    case 'count':
-      return [
-        {
-          expectCount: {
-            clients: [check.client],
-            packet: { type: 'publish', topic: topicOf(check.topic), payload: check.payload },
-            count: check.count,
-            duration: check.duration,
-          },
-        },
-      ];
-    case 'closed':
-      return [{ expectClosed: { client: check.client, timeout: 3000 } }];
-    case 'open':
-      return [{ ping: { client: check.client } }];
-    case 'reply':
-    case 'connack':
-      return [];
-    case 'distinct-ids':
-      return [
-        {
-          expect: {
-            client: check.client,
-            packet: { type: 'publish', topic: topicOf(check.topic), payload: check.first },
-            capture: { packetId: 'first' },
-            unordered: true,
-          },
-        },
-        {
-          expect: {
-            client: check.client,
-            packet: { type: 'publish', payload: check.second, packetId: { noneOf: ['${first}'] } },
-            unordered: true,
-          },
-        },
-      ];
-    case 'in-flight':
-      return [
-        {
-          expectCount: {
-            clients: [check.client],
-            packet: { type: 'publish', qos: { anyOf: [1, 2] } },
-            count: check.count,
-            duration: check.duration,
-          },
-        },
-      ];
-  }
-}
-
-function hexOf(bytes: Buffer): string {
-  return bytes.toString('hex').replace(/(..)(?!$)/g, '$1 ');
 }

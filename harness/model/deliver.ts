@@ -4,7 +4,10 @@ import type { PublishPacket } from '../../wire/index.js';
 import type { BrokerModel } from './model.js';
 import { describe, USER_PROPERTIES } from './words.js';
 import type { ConnectionState } from './sessions.js';
+import type { ClientName } from './session.js';
 import type { CheckHint, Delivery, Disagreement } from './types.js';
+
+type CountHint = Extract<CheckHint, { kind: 'count' }>;
 
 /** `packet.topic` is already in model form ('~/t/a'). */
 export function observePublish(
@@ -14,9 +17,41 @@ export function observePublish(
   rawSize: number,
   now: number,
 ): Disagreement | undefined {
-  const client = conn.name;
   const payload = packet.payload.toString('utf8');
-  const count: CheckHint = { kind: 'count', client, topic: packet.topic, payload, count: 0, duration: 1000 };
+  const count: CountHint = {
+    kind: 'count',
+    client: conn.name,
+    topic: packet.topic,
+    payload,
+    count: 0,
+    duration: 1000,
+  };
+  const limit = limitBreach(model, conn, packet, rawSize, count);
+  if (limit !== undefined) return limit;
+  const session = model.sessionOf(conn);
+  const deliveries = session?.deliveries ?? [];
+  const same = deliveries.filter((d) => d.message.topic === packet.topic && d.message.payload === payload);
+  const open = same.filter((d) => d.copies.length < d.maxCopies);
+  // Prefer the delivery whose RETAIN flag fits (a retained message may also be due as a live one).
+  const delivery = open.find((d) => d.retainAllowed.has(packet.retain)) ?? open[0];
+  if (delivery === undefined) return unmatched(model, conn, packet, same, now, count);
+  const breach =
+    deliveryBreach(model, conn, delivery, packet, now, count) ??
+    propertyBreach(model, conn, delivery, packet);
+  if (breach !== undefined) return breach;
+  record(conn, delivery, packet, now);
+  return undefined;
+}
+
+/** Limits of the receiving connection: no Topic Alias it did not allow, its packet size, its Receive Maximum. */
+function limitBreach(
+  model: BrokerModel,
+  conn: ConnectionState,
+  packet: PublishPacket,
+  rawSize: number,
+  count: CountHint,
+): Disagreement | undefined {
+  const client = conn.name;
   const v5 = model.version === '5.0';
   if (v5 && packet.properties?.topicAlias !== undefined)
     return model.disagree(
@@ -48,54 +83,82 @@ export function observePublish(
         duration: 1000,
       },
     );
+  return undefined;
+}
+
+/** A PUBLISH that is none of the deliveries the model still allows: forbidden, a copy too many, or unmatched. */
+function unmatched(
+  model: BrokerModel,
+  conn: ConnectionState,
+  packet: PublishPacket,
+  same: readonly Delivery[],
+  now: number,
+  count: CountHint,
+): Disagreement {
+  const client = conn.name;
+  const payload = packet.payload.toString('utf8');
   const session = model.sessionOf(conn);
-  const deliveries = session?.deliveries ?? [];
-  const same = deliveries.filter((d) => d.message.topic === packet.topic && d.message.payload === payload);
-  const open = same.filter((d) => d.copies.length < d.maxCopies);
-  // Prefer the delivery whose RETAIN flag fits (a retained message may also be due as a live one).
-  const delivery = open.find((d) => d.retainAllowed.has(packet.retain)) ?? open[0];
-  if (delivery === undefined) {
-    const forbidden = (model.forbidden.get(session?.key ?? conn.sessionKey) ?? []).find(
-      (f) => f.topic === packet.topic && f.payload === payload && (f.until === undefined || now < f.until),
-    );
-    if (forbidden !== undefined)
-      return model.disagree(
-        forbidden.rule,
-        client,
-        `'${client}' got '${payload}' on ${packet.topic}, which ${RULE_TEXT[forbidden.rule] ?? 'the model forbids'}`,
-        {
-          ...count,
-          count: 0,
-        },
-      );
-    const seen = same[0];
-    if (seen !== undefined) {
-      const copies = seen.copies.length;
-      const rule = seen.message.resent ? 'exactly-once' : 'copies';
-      return model.disagree(
-        rule,
-        client,
-        `'${client}' got ${describe(seen)} ${copies + 1} times (at most ${seen.maxCopies})`,
-        {
-          ...count,
-          count: seen.maxCopies,
-        },
-      );
-    }
+  const forbidden = (model.forbidden.get(session?.key ?? conn.sessionKey) ?? []).find(
+    (f) => f.topic === packet.topic && f.payload === payload && (f.until === undefined || now < f.until),
+  );
+  if (forbidden !== undefined)
     return model.disagree(
-      'no-matching-subscription',
+      forbidden.rule,
       client,
-      `'${client}' got '${payload}' on ${packet.topic}, matching none of its subscriptions`,
-      { ...count, count: 0 },
+      `'${client}' got '${payload}' on ${packet.topic}, which ${RULE_TEXT[forbidden.rule] ?? 'the model forbids'}`,
+      {
+        ...count,
+        count: 0,
+      },
+    );
+  const seen = same[0];
+  if (seen !== undefined) {
+    const copies = seen.copies.length;
+    const rule = seen.message.resent ? 'exactly-once' : 'copies';
+    return model.disagree(
+      rule,
+      client,
+      `'${client}' got ${describe(seen)} ${copies + 1} times (at most ${seen.maxCopies})`,
+      {
+        ...count,
+        count: seen.maxCopies,
+      },
     );
   }
-  const hint = (extra: Partial<CheckHint & { kind: 'delivery' }>): CheckHint => ({
+  return model.disagree(
+    'no-matching-subscription',
+    client,
+    `'${client}' got '${payload}' on ${packet.topic}, matching none of its subscriptions`,
+    { ...count, count: 0 },
+  );
+}
+
+function hintOf(
+  client: ClientName,
+  packet: PublishPacket,
+  extra: Partial<CheckHint & { kind: 'delivery' }>,
+): CheckHint {
+  return {
     kind: 'delivery',
     client,
     topic: packet.topic,
-    payload,
+    payload: packet.payload.toString('utf8'),
     ...extra,
-  });
+  };
+}
+
+/** The delivery's rules: one group copy, will delay, expiry; then its flags. */
+function deliveryBreach(
+  model: BrokerModel,
+  conn: ConnectionState,
+  delivery: Delivery,
+  packet: PublishPacket,
+  now: number,
+  count: CountHint,
+): Disagreement | undefined {
+  const client = conn.name;
+  const v5 = model.version === '5.0';
+  const hint = (extra: Partial<CheckHint & { kind: 'delivery' }>): CheckHint => hintOf(client, packet, extra);
   if (delivery.group !== undefined && delivery.group.copies >= 1 && !delivery.group.memberLost)
     return model.disagree(
       'shared-one-copy',
@@ -141,6 +204,19 @@ export function observePublish(
       `${describe(delivery)} was forwarded with Message Expiry Interval ${forwardedExpiry} > ${delivery.message.expiry}`,
       hint({}),
     );
+  return flagsBreach(model, conn, delivery, packet);
+}
+
+/** QoS, RETAIN, DUP and a packet id not in flight. */
+function flagsBreach(
+  model: BrokerModel,
+  conn: ConnectionState,
+  delivery: Delivery,
+  packet: PublishPacket,
+): Disagreement | undefined {
+  const client = conn.name;
+  const payload = packet.payload.toString('utf8');
+  const hint = (extra: Partial<CheckHint & { kind: 'delivery' }>): CheckHint => hintOf(client, packet, extra);
   if (!delivery.qosAllowed.has(packet.qos))
     return model.disagree(
       'granted-qos',
@@ -182,28 +258,44 @@ export function observePublish(
         },
       );
   }
-  if (v5) {
-    const ids = [packet.properties?.subscriptionIdentifier ?? []].flat();
-    if (
-      ids.some((id) => !delivery.subscriptionIds.includes(id)) ||
-      (delivery.subscriptionIds.length > 0 && ids.length === 0)
-    )
-      return model.disagree(
-        'subscription-identifiers',
-        client,
-        `${describe(delivery)} carries subscription identifiers [${ids.join(', ')}]; its subscriptions have [${delivery.subscriptionIds.join(', ')}]`,
-        hint({ subscriptionIds: 'present' }),
-      );
-    const expectedProps = delivery.message.userProperties ?? [];
-    const got = packet.properties?.userProperties ?? [];
-    if (JSON.stringify(got) !== JSON.stringify(expectedProps))
-      return model.disagree(
-        'user-properties',
-        client,
-        `${describe(delivery)} carries User Properties ${JSON.stringify(got)}, published with ${JSON.stringify(expectedProps)}`,
-        hint({ userProperties: USER_PROPERTIES }),
-      );
-  }
+  return undefined;
+}
+
+/** 5.0 properties: the Subscription Identifiers of the matching subscriptions, the User Properties. */
+function propertyBreach(
+  model: BrokerModel,
+  conn: ConnectionState,
+  delivery: Delivery,
+  packet: PublishPacket,
+): Disagreement | undefined {
+  if (model.version !== '5.0') return undefined;
+  const client = conn.name;
+  const hint = (extra: Partial<CheckHint & { kind: 'delivery' }>): CheckHint => hintOf(client, packet, extra);
+  const ids = [packet.properties?.subscriptionIdentifier ?? []].flat();
+  if (
+    ids.some((id) => !delivery.subscriptionIds.includes(id)) ||
+    (delivery.subscriptionIds.length > 0 && ids.length === 0 && delivery.copyWithoutIds !== true)
+  )
+    return model.disagree(
+      'subscription-identifiers',
+      client,
+      `${describe(delivery)} carries subscription identifiers [${ids.join(', ')}]; its subscriptions have [${delivery.subscriptionIds.join(', ')}]`,
+      hint({ subscriptionIds: 'present' }),
+    );
+  const expectedProps = delivery.message.userProperties ?? [];
+  const got = packet.properties?.userProperties ?? [];
+  if (JSON.stringify(got) !== JSON.stringify(expectedProps))
+    return model.disagree(
+      'user-properties',
+      client,
+      `${describe(delivery)} carries User Properties ${JSON.stringify(got)}, published with ${JSON.stringify(expectedProps)}`,
+      hint({ userProperties: USER_PROPERTIES }),
+    );
+  return undefined;
+}
+
+/** An accepted copy: counted, and in flight while the client withholds its ack. */
+function record(conn: ConnectionState, delivery: Delivery, packet: PublishPacket, now: number): void {
   delivery.copies.push({ qos: packet.qos, at: now });
   if (delivery.group !== undefined) delivery.group.copies += 1;
   delivery.unacked = undefined;
@@ -212,7 +304,6 @@ export function observePublish(
     // An auto-acking client answers at once: only withheld acks keep a packet id in flight.
     if (!conn.autoAck) conn.inflight.set(packet.packetId, delivery);
   }
-  return undefined;
 }
 
 function checkDup(

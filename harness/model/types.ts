@@ -40,6 +40,8 @@ export interface Delivery {
   /** Allowed RETAIN flags. */
   retainAllowed: ReadonlySet<boolean>;
   subscriptionIds: readonly number[];
+  /** Some matching subscription has no identifier: its own copy may carry none (MQTT-3.3.4-5). */
+  copyWithoutIds?: boolean;
   maxCopies: number;
   copies: { qos: number; at: number }[];
   /** Must arrive by this time (undefined: may arrive or not). */
