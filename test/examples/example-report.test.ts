@@ -42,8 +42,9 @@ describe('reports/examples', () => {
     expect(fromHtml.startedAt).toBe(result.startedAt);
     expect(fromHtml.summary).toEqual(result.summary);
     expect(html).toContain('<section id="compare">'); // the comparison views
+    const version = result.sweeps?.find((s) => s.name === 'example-pairs-qos1')?.mqttVersion;
     expect(html).toContain(
-      'aria-label="Latency against delivered rate: example-pairs-qos1 · MQTT 5.0 (lossy-5)"',
+      `aria-label="Latency against delivered rate: example-pairs-qos1 · MQTT ${version} (lossy-5)"`,
     );
 
     const md = await readFile(resolve(dir, 'report.md'), 'utf8');

@@ -117,7 +117,7 @@ const HELP = formatHelp(
     '`bench sweep <preset>` steps the offered rate up to the knee (--start/--factor or --rates, --slo,\n' +
     '--step-duration, --warmup, --repeat), targets interleaved; see docs/load.md.',
   OPTIONS,
-  'Exit codes: 0 every load passed, 1 a load failed (threshold, delivery), a load was inconclusive (unless\n--inconclusive warn) or the run was interrupted, 2 invalid input or usage (checked before anything starts),\n3 internal error.',
+  'Exit codes: 0 every load passed, 1 a load failed (threshold, delivery), a load or rate sweep was inconclusive\n(unless --inconclusive warn) or the run was interrupted, 2 invalid input or usage (checked before anything starts),\n3 internal error.',
 );
 
 export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
