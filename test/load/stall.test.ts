@@ -1,5 +1,7 @@
 // A broker that stops for a second in the middle of an open-loop run: latency measured from the
 // intended send time must show the stall, and what could not be sent on time must be counted.
+// Every bound is the stall's physics (a stopped broker answers nothing for at least the stall), not
+// the machine's speed; a generator that a busy machine made late only makes the verdict inconclusive.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runLoadScenario } from '../../harness/load/index.js';
 import type { StartedTarget } from '../../harness/targets/index.js';
@@ -59,7 +61,15 @@ it('SIGSTOP of the broker for 1 s shows in p99 and in dropped sends', async () =
   expect(result.sent + result.dropped).toBe(600);
   // The 20 messages in flight when the broker stopped are ~5 % of those sent: p99 sits in the stall.
   expect(result.latency.p99).toBeGreaterThanOrEqual(stallMs * 0.5 * 1000);
-  expect(result.generator.saturated).toBe(false); // the generator kept its schedule; the broker did not
+  // The drops are the broker's doing, not excused: on a machine that let the generator keep its
+  // schedule the load passes (no threshold, nothing lost). A busy machine may make the generator
+  // itself late or saturated; the verdict is then inconclusive for that reason, never a pass.
+  if (result.generator.saturated) expect(result.verdict).toBe('inconclusive');
+  if (result.verdict === 'inconclusive') {
+    expect(result.inconclusive?.length).toBeGreaterThan(0);
+    for (const reason of result.inconclusive ?? [])
+      expect(reason).toMatch(/^(schedule missed|generator saturated)/);
+  } else expect(result.verdict, result.reason).toBe('passed');
   // QoS 1: what was sent is delivered, late but complete.
   expect(result.delivery[0]).toMatchObject({ qos: 1, lost: 0, expected: result.sent });
   // The interval in which the broker stopped carries the stall.

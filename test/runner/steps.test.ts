@@ -1,11 +1,13 @@
 // Each kind of step failing against a broker that misbehaves in that way, over real sockets to a
 // scripted fake broker; plus the verdict rules (skips, warnings, deviations, timeouts, abort).
+// Steps that should succeed get all the time a busy machine needs (PATIENT); a test whose claim is a
+// timeout names it on the step itself, and asserts the step's outcome, never how long it took.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CONNACK_311,
   CONNACK_5,
   fakeTarget,
-  runAgainst,
+  runAgainst as runWith,
   startFakeBroker,
   type FakeBroker,
   type Script,
@@ -20,6 +22,19 @@ afterEach(async () => {
   await broker?.close();
   broker = undefined;
 });
+
+/** Defaults far above any reply time, so that a busy machine cannot turn a reply into a timeout. */
+const PATIENT = { stepTimeout: 10_000, scenarioTimeout: 60_000 };
+
+function runAgainst(...[t, yaml, options = {}]: Parameters<typeof runWith>): ReturnType<typeof runWith> {
+  return runWith(t, yaml, { ...PATIENT, ...options });
+}
+
+/** Resolves once `done()` holds, checking every 10 ms; gives up after `limitMs` (the assertion then says why). */
+async function until(done: () => boolean, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 async function target(script: Script, options: Parameters<typeof fakeTarget>[1] = {}) {
   broker = await startFakeBroker(script);
@@ -62,7 +77,10 @@ describe('connect', () => {
   });
 
   it('fails when no CONNACK comes', async () => {
-    const result = await runAgainst(await target(() => undefined), 'name: t\nsteps:\n  - connect: {}\n');
+    const result = await runAgainst(
+      await target(() => undefined),
+      'name: t\nsteps:\n  - connect: { timeout: 300 }\n',
+    );
     expect(result.verdict).toBe('failed');
     expect(result.reason).toBe('nothing matching arrived within 300 ms');
     expect(result.failure?.received).toEqual([]);
@@ -127,9 +145,9 @@ describe('expectations', () => {
 
   it('expect with skipUnmatched skips it and then times out', async () => {
     const yaml =
-      'name: t\nsteps:\n  - connect: {}\n  - expect: { packet: { type: puback }, skipUnmatched: true, timeout: 100 }\n';
+      'name: t\nsteps:\n  - connect: {}\n  - expect: { packet: { type: puback }, skipUnmatched: true, timeout: 1000 }\n';
     const result = await runAgainst(await target(chatty), yaml);
-    expect(result.reason).toBe('nothing matching arrived within 100 ms');
+    expect(result.reason).toBe('nothing matching arrived within 1000 ms');
     expect(result.failure?.received?.map((r) => (r.decoded as { type: string }).type)).toEqual([
       'connack',
       'pingresp',
@@ -166,12 +184,13 @@ describe('expectations', () => {
       '  - connect: { client: b }',
       '  - subscribe: { client: a, filter: t }',
       '  - expectAll:',
-      '      - { client: a, packet: { type: publish, topic: t, payload: hi } }',
-      '      - { client: b, packet: { type: publish, topic: t, payload: hi } }',
+      // Long enough for a's PUBLISH (sent at once) on a busy machine; b's never comes.
+      '      - { client: a, packet: { type: publish, topic: t, payload: hi }, timeout: 2000 }',
+      '      - { client: b, packet: { type: publish, topic: t, payload: hi }, timeout: 2000 }',
     ].join('\n');
     const result = await runAgainst(t, yaml);
     expect(result.verdict).toBe('failed');
-    expect(result.reason).toBe('1 of 2 expectations not met within 300 ms');
+    expect(result.reason).toBe('1 of 2 expectations not met within 2000 ms');
     expect(result.failure?.expected).toEqual([
       { client: 'b', packet: { type: 'publish', topic: 't', payload: 'hi' } },
     ]);
@@ -235,7 +254,7 @@ describe('expectations', () => {
       '  - connect: { client: b }',
       '  - subscribe: { client: a, filter: t }',
       '  - subscribe: { client: b, filter: t }',
-      '  - expectCount: { clients: [a, b], packet: { type: publish, topic: t }, count: 1, duration: 200 }',
+      '  - expectCount: { clients: [a, b], packet: { type: publish, topic: t }, count: 1, duration: 1000 }',
     ].join('\n');
 
     it('passes when exactly one of the clients gets the packet', async () => {
@@ -253,7 +272,7 @@ describe('expectations', () => {
     it('fails when none gets it', async () => {
       const result = await runAgainst(await target(shared(() => false)), yaml);
       expect(result.reason).toBe(
-        'expected 1 matching packet(s) across a, b within 200 ms, got 0 (a: 0, b: 0)',
+        'expected 1 matching packet(s) across a, b within 1000 ms, got 0 (a: 0, b: 0)',
       );
     });
   });
@@ -261,7 +280,7 @@ describe('expectations', () => {
   it('expectClosed fails while the connection stays open', async () => {
     const result = await runAgainst(
       await target(polite),
-      'name: t\nsteps:\n  - connect: {}\n  - expectClosed: {}\n',
+      'name: t\nsteps:\n  - connect: {}\n  - expectClosed: { timeout: 300 }\n',
     );
     expect(result.reason).toBe('the connection was still open after 300 ms');
   });
@@ -306,14 +325,14 @@ describe('request steps', () => {
   it('publish at QoS 1 fails without PUBACK', async () => {
     const result = await runAgainst(
       await target(polite),
-      'name: t\nsteps:\n  - connect: {}\n  - publish: { topic: t, qos: 1 }\n',
+      'name: t\nsteps:\n  - connect: {}\n  - publish: { topic: t, qos: 1, timeout: 300 }\n',
     );
     expect(result.reason).toBe('no PUBACK within 300 ms');
   });
 
   it('ping fails without PINGRESP', async () => {
     const t = await target((type, _f, c) => type === CONNECT && c.send(CONNACK_311));
-    const result = await runAgainst(t, 'name: t\nsteps:\n  - connect: {}\n  - ping: {}\n');
+    const result = await runAgainst(t, 'name: t\nsteps:\n  - connect: {}\n  - ping: { timeout: 300 }\n');
     expect(result.reason).toBe('no PINGRESP within 300 ms');
   });
 
@@ -332,6 +351,7 @@ describe('request steps', () => {
       '  - wait: 100',
     ].join('\n');
     expect((await runAgainst(t, yaml)).verdict).toBe('passed');
+    await until(() => seen.length >= 3); // the fake broker reads on its own schedule
     expect(seen).toEqual([
       '100e00044d5154540402000a00026331', // CONNECT: MQTT, level 4, clean session, keep alive 10, id c1
       '3f050001746869', // PUBLISH t "hi" with the fixed-header flags forced to 0x0f
@@ -388,11 +408,12 @@ describe('verdicts', () => {
   it('the scenario timeout fails the step that was running', async () => {
     const result = await runAgainst(
       await target(polite),
-      'name: t\ntimeout: 150\nsteps:\n  - connect: {}\n  - wait: 2000\n',
+      // Long enough for the connect on a busy machine; the wait outlasts it by far.
+      'name: t\ntimeout: 2000\nsteps:\n  - connect: {}\n  - wait: 60000\n',
       {},
     );
     expect(result.verdict).toBe('failed');
-    expect(result.reason).toBe('scenario timed out after 150 ms');
+    expect(result.reason).toBe('scenario timed out after 2000 ms');
     expect(result.failure?.stepKind).toBe('wait');
   });
 
