@@ -1,6 +1,8 @@
-// A load's verdict. passed: every delivery verdict and threshold held and the figures can be
-// trusted. failed: something the machine cannot explain went wrong (messages lost or duplicated, run
-// errors, a count threshold), or a timing threshold missed on trustworthy figures. inconclusive: the
+// A load's verdict. passed: every delivery verdict and threshold held, every client connected, and
+// the figures can be trusted. failed: something the machine cannot explain went wrong (messages lost
+// or duplicated, connections refused or broken at setup, run errors, a count threshold), or a timing
+// threshold missed on trustworthy figures. A load whose clients could not connect measured nothing:
+// it is never passed (a broker that refuses the MQTT version sent 0 messages and lost none). inconclusive: the
 // figures describe the machine rather than the broker, so no timing claim is made either way:
 //   - the generator missed its schedule: the send-lateness p99 exceeds max(LATENESS_FLOOR_MS,
 //     LATENESS_SHARE × latency p99) (the generator's own waiting is a visible part of the latency) —
@@ -83,6 +85,18 @@ export function kernelProblems(load: LoadResult): string[] {
 }
 
 /**
+ * Why the load's clients did not all connect (undefined when they did), with the first error. In a
+ * connection storm the kernel turned connections away from (kernelProblems) the refusals are the
+ * kernel's, and `kernel` says so: the load is then inconclusive with this reason beside that one.
+ */
+export function connectionProblem(load: LoadResult): string | undefined {
+  const connections = load.connections;
+  if (connections === undefined || connections.failed === 0) return undefined;
+  const first = load.errorMessages?.[0];
+  return `connections failed: ${connections.failed} of ${connections.attempted}${first === undefined ? '' : ` (first error: ${first})`}`;
+}
+
+/**
  * Sets `verdict`, `reason` and `inconclusive` from the result's own figures (thresholds already
  * evaluated) and the problems the caller knows of: `failures` (the run broke: setup, workers) and
  * `inconclusive` (reasons found elsewhere, e.g. merged runs that were inconclusive).
@@ -91,8 +105,11 @@ export function judgeLoad(
   load: LoadResult,
   known: { failures?: readonly string[]; inconclusive?: readonly string[] } = {},
 ): LoadResult {
+  const kernel = kernelProblems(load);
+  const refused = connectionProblem(load);
   const failures = [
     ...(known.failures ?? []),
+    ...(refused !== undefined && kernel.length === 0 ? [refused] : []),
     ...load.delivery
       .filter((verdict) => !verdict.ok)
       .map((verdict) => `QoS ${verdict.qos}: lost ${verdict.lost}, duplicated ${verdict.duplicated}`),
@@ -108,7 +125,8 @@ export function judgeLoad(
   const untrusted = unique([
     ...(known.inconclusive ?? []),
     ...scheduleProblems(load).filter((problem) => !(latenessIsCaveat && problem === lateness)),
-    ...kernelProblems(load),
+    ...kernel,
+    ...(refused !== undefined && kernel.length > 0 ? [refused] : []),
   ]);
   delete load.reason;
   delete load.inconclusive;
