@@ -120,97 +120,14 @@ function proceed(
       'too many connections',
     );
 
-  let clientId = packet.clientId;
-  let assignedClientId = false;
-  if (clientId.length === 0) {
-    if (
-      version === 3 ||
-      (version === 4 && !packet.cleanStart && !ctx.has('accept-empty-clientid-persistent'))
-    ) {
-      // [MQTT-3.1.3-8] a zero-length client id needs clean session 1 (and MQTT 3.1 has no such case).
-      return refuse(ConnectReturnCode311.IdentifierRejected);
-    }
-    // [MQTT-3.1.3-6] (3.1.1) / [MQTT-3.1.3-6] [MQTT-3.1.3-7] (5.0): assign a unique id.
-    clientId = ctx.newClientId();
-    assignedClientId = true;
-  } else if (version === 3 && Buffer.byteLength(clientId) > MQTT31_MAX_CLIENT_ID) {
-    return refuse(ConnectReturnCode311.IdentifierRejected);
-  }
-
+  const id = resolveClientId(ctx, packet, version);
+  if ('refused' in id) return refuse(id.refused);
+  const { clientId, assignedClientId } = id;
   const will = packet.will;
-  if (will !== undefined) {
-    const responseTopic = will.properties?.responseTopic;
-    if (responseTopic !== undefined && validateTopicName(responseTopic) !== undefined) {
-      return refuse(v5 ? ReasonCode.ProtocolError : undefined, 'invalid will response topic'); // [MQTT-3.3.2-14]
-    }
-    if (validateTopicName(will.topic) !== undefined)
-      return refuse(v5 ? ReasonCode.TopicNameInvalid : undefined, 'invalid will topic');
-    // [MQTT-3.2.2-12] [MQTT-3.2.2-13] a will beyond what the server supports is refused.
-    if (will.qos > ctx.options.maximumQoS && !ctx.has('ignore-maximum-qos'))
-      return refuse(v5 ? ReasonCode.QoSNotSupported : undefined, 'will QoS not supported');
-    if (will.retain && !ctx.options.retainAvailable)
-      return refuse(v5 ? ReasonCode.RetainNotSupported : undefined, 'retain not supported');
-  }
-
-  const decide = (): void => {
-    const maxExpiry = ctx.options.maxSessionExpiryInterval;
-    let sessionExpiry: number;
-    let sessionExpiryCapped = false;
-    if (v5) {
-      const requested = properties.sessionExpiryInterval ?? 0;
-      sessionExpiry = Math.min(requested, maxExpiry);
-      sessionExpiryCapped = sessionExpiry !== requested;
-      if (sessionExpiry === 0xffff_ffff) sessionExpiry = Number.POSITIVE_INFINITY; // never expires
-    } else {
-      // 3.1.1: clean session 1 ends with the connection, 0 lasts until a clean session [MQTT-3.1.2-4..6].
-      sessionExpiry = packet.cleanStart ? 0 : Number.POSITIVE_INFINITY;
-    }
-    let willDecision: ConnectDecision['will'];
-    if (will !== undefined) {
-      const willProperties = will.properties ?? {};
-      const expiryInterval = willProperties.messageExpiryInterval;
-      willDecision = {
-        message: {
-          topic: will.topic,
-          payload: will.payload,
-          qos: will.qos,
-          // [MQTT-3.1.2-16] [MQTT-3.1.2-17] (3.1.1) / [MQTT-3.1.2-14] [MQTT-3.1.2-15] (5.0)
-          retain: will.retain,
-          // [MQTT-3.1.3-10] will properties forwarded, user properties in order.
-          properties: forwardedProperties(will.properties, ctx.has('drop-user-properties')),
-          expiresAt: undefined,
-          expiryInterval,
-          publisherId: clientId,
-        },
-        delayMs: (willProperties.willDelayInterval ?? 0) * 1000,
-      };
-      // Expiry counts from the moment the will is published; stamped then (see Broker.publishWill).
-    }
-    ctx.accept({
-      clientId,
-      assignedClientId,
-      cleanStart: packet.cleanStart,
-      sessionExpiry,
-      connackProperties: v5
-        ? {
-            ...connackProperties(ctx, {
-              assignedClientId: assignedClientId ? clientId : undefined,
-              sessionExpiryCapped,
-              sessionExpiry,
-            }),
-            ...(enhanced !== undefined && !ctx.has('auth-method-not-echoed') && enhanced.properties),
-          }
-        : undefined,
-      ...(enhanced !== undefined && { authenticationMethod: enhanced.properties.authenticationMethod }),
-      keepAlive: packet.keepAlive,
-      will: willDecision,
-      username,
-      clientReceiveMaximum: properties.receiveMaximum ?? 65_535,
-      clientMaximumPacketSize: properties.maximumPacketSize ?? Number.POSITIVE_INFINITY,
-      clientTopicAliasMaximum: properties.topicAliasMaximum ?? 0,
-      requestProblemInformation: properties.requestProblemInformation !== 0,
-    });
-  };
+  const willRefusal = will === undefined ? undefined : checkWill(ctx, will, v5);
+  if (willRefusal !== undefined) return refuse(willRefusal.code, willRefusal.reason);
+  const decide = (): void =>
+    ctx.accept(connectDecision(ctx, packet, { clientId, assignedClientId, username, enhanced }));
 
   // The will is published as this client: it must pass the same check as a PUBLISH of the client
   // would. Refused at CONNECT (Not authorized), so the client learns at once; checked again when
@@ -238,6 +155,137 @@ function proceed(
     if (!willAllowed()) return refuseWill();
     decide();
   });
+}
+
+/** A refusing CONNACK's code (undefined: close without one) and reason string. */
+interface Refusal {
+  code: number | undefined;
+  reason?: string;
+}
+
+/** The client id to use (assigned when empty and allowed), or the return code refusing it. */
+function resolveClientId(
+  ctx: ConnectContext,
+  packet: ConnectPacket,
+  version: ProtocolLevel,
+): { clientId: string; assignedClientId: boolean } | { refused: number } {
+  const clientId = packet.clientId;
+  if (clientId.length === 0) {
+    if (
+      version === 3 ||
+      (version === 4 && !packet.cleanStart && !ctx.has('accept-empty-clientid-persistent'))
+    ) {
+      // [MQTT-3.1.3-8] a zero-length client id needs clean session 1 (and MQTT 3.1 has no such case).
+      return { refused: ConnectReturnCode311.IdentifierRejected };
+    }
+    // [MQTT-3.1.3-6] (3.1.1) / [MQTT-3.1.3-6] [MQTT-3.1.3-7] (5.0): assign a unique id.
+    return { clientId: ctx.newClientId(), assignedClientId: true };
+  } else if (version === 3 && Buffer.byteLength(clientId) > MQTT31_MAX_CLIENT_ID) {
+    return { refused: ConnectReturnCode311.IdentifierRejected };
+  }
+  return { clientId, assignedClientId: false };
+}
+
+/** Why the will of a CONNECT is refused (topics, QoS, retain), or undefined when it is acceptable. */
+function checkWill(
+  ctx: ConnectContext,
+  will: NonNullable<ConnectPacket['will']>,
+  v5: boolean,
+): Refusal | undefined {
+  const responseTopic = will.properties?.responseTopic;
+  if (responseTopic !== undefined && validateTopicName(responseTopic) !== undefined) {
+    return { code: v5 ? ReasonCode.ProtocolError : undefined, reason: 'invalid will response topic' }; // [MQTT-3.3.2-14]
+  }
+  if (validateTopicName(will.topic) !== undefined)
+    return { code: v5 ? ReasonCode.TopicNameInvalid : undefined, reason: 'invalid will topic' };
+  // [MQTT-3.2.2-12] [MQTT-3.2.2-13] a will beyond what the server supports is refused.
+  if (will.qos > ctx.options.maximumQoS && !ctx.has('ignore-maximum-qos'))
+    return { code: v5 ? ReasonCode.QoSNotSupported : undefined, reason: 'will QoS not supported' };
+  if (will.retain && !ctx.options.retainAvailable)
+    return { code: v5 ? ReasonCode.RetainNotSupported : undefined, reason: 'retain not supported' };
+  return undefined;
+}
+
+/** What the broker accepts: the session expiry, the will, the client's limits, the CONNACK properties. */
+function connectDecision(
+  ctx: ConnectContext,
+  packet: ConnectPacket,
+  accepted: {
+    clientId: string;
+    assignedClientId: boolean;
+    username: string | undefined;
+    enhanced: Authenticated | undefined;
+  },
+): ConnectDecision {
+  const { clientId, assignedClientId, username, enhanced } = accepted;
+  const v5 = packet.protocolLevel === 5;
+  const properties = packet.properties ?? {};
+  const { sessionExpiry, sessionExpiryCapped } = sessionExpiryOf(ctx, packet, v5);
+  return {
+    clientId,
+    assignedClientId,
+    cleanStart: packet.cleanStart,
+    sessionExpiry,
+    connackProperties: v5
+      ? {
+          ...connackProperties(ctx, {
+            assignedClientId: assignedClientId ? clientId : undefined,
+            sessionExpiryCapped,
+            sessionExpiry,
+          }),
+          ...(enhanced !== undefined && !ctx.has('auth-method-not-echoed') && enhanced.properties),
+        }
+      : undefined,
+    ...(enhanced !== undefined && { authenticationMethod: enhanced.properties.authenticationMethod }),
+    keepAlive: packet.keepAlive,
+    will: packet.will === undefined ? undefined : willDecision(ctx, packet.will, clientId),
+    username,
+    clientReceiveMaximum: properties.receiveMaximum ?? 65_535,
+    clientMaximumPacketSize: properties.maximumPacketSize ?? Number.POSITIVE_INFINITY,
+    clientTopicAliasMaximum: properties.topicAliasMaximum ?? 0,
+    requestProblemInformation: properties.requestProblemInformation !== 0,
+  };
+}
+
+function sessionExpiryOf(
+  ctx: ConnectContext,
+  packet: ConnectPacket,
+  v5: boolean,
+): { sessionExpiry: number; sessionExpiryCapped: boolean } {
+  if (!v5) {
+    // 3.1.1: clean session 1 ends with the connection, 0 lasts until a clean session [MQTT-3.1.2-4..6].
+    return { sessionExpiry: packet.cleanStart ? 0 : Number.POSITIVE_INFINITY, sessionExpiryCapped: false };
+  }
+  const requested = packet.properties?.sessionExpiryInterval ?? 0;
+  let sessionExpiry = Math.min(requested, ctx.options.maxSessionExpiryInterval);
+  const sessionExpiryCapped = sessionExpiry !== requested;
+  if (sessionExpiry === 0xffff_ffff) sessionExpiry = Number.POSITIVE_INFINITY; // never expires
+  return { sessionExpiry, sessionExpiryCapped };
+}
+
+function willDecision(
+  ctx: ConnectContext,
+  will: NonNullable<ConnectPacket['will']>,
+  clientId: string,
+): ConnectDecision['will'] {
+  const willProperties = will.properties ?? {};
+  const expiryInterval = willProperties.messageExpiryInterval;
+  // Expiry counts from the moment the will is published; stamped then (see Broker.publishWill).
+  return {
+    message: {
+      topic: will.topic,
+      payload: will.payload,
+      qos: will.qos,
+      // [MQTT-3.1.2-16] [MQTT-3.1.2-17] (3.1.1) / [MQTT-3.1.2-14] [MQTT-3.1.2-15] (5.0)
+      retain: will.retain,
+      // [MQTT-3.1.3-10] will properties forwarded, user properties in order.
+      properties: forwardedProperties(will.properties, ctx.has('drop-user-properties')),
+      expiresAt: undefined,
+      expiryInterval,
+      publisherId: clientId,
+    },
+    delayMs: (willProperties.willDelayInterval ?? 0) * 1000,
+  };
 }
 /** What the server tells a v5 client about its limits and capabilities in CONNACK. */
 function connackProperties(

@@ -49,36 +49,9 @@ export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: group,
     });
-    const sendSignal = (name: NodeJS.Signals): void => {
-      if (group && child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, name);
-          return;
-        } catch {
-          // the group is gone already; fall through to the process itself
-        }
-      }
-      child.kill(name);
-    };
-    let output = '';
+    const sendSignal = signaller(child, group);
+    const captured = captureOutput(child);
     let exit: string | undefined;
-    let lineBuffer = '';
-    const lineListeners: ((line: string) => void)[] = [];
-    const append = (chunk: Buffer): void => {
-      output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
-    };
-    child.stderr?.on('data', append);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      append(chunk);
-      lineBuffer += chunk.toString('utf8');
-      let newline = lineBuffer.indexOf('\n');
-      while (newline >= 0) {
-        const line = lineBuffer.slice(0, newline);
-        lineBuffer = lineBuffer.slice(newline + 1);
-        for (const listener of lineListeners) listener(line);
-        newline = lineBuffer.indexOf('\n');
-      }
-    });
     child.stdin?.on('error', () => undefined); // the child may exit before reading stdin
     const exited = new Promise<void>((resolveExit) => {
       child.once('exit', (code, signal) => {
@@ -97,34 +70,73 @@ export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
       running.set(child, sendSignal);
       if (group) guardGroup(pid, options.runDir);
       let stopping: Promise<void> | undefined;
+      const stop = async (graceMs: number): Promise<void> => {
+        if (exit !== undefined) {
+          if (group) killGroup(pid);
+          releaseGroup(pid);
+          return;
+        }
+        child.stdin?.end();
+        sendSignal('SIGTERM');
+        const timer = setTimeout(() => sendSignal('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+        // Whatever the broker left in its group (helpers it forked) goes with it.
+        if (group) killGroup(pid);
+        releaseGroup(pid);
+      };
       resolve({
         child,
         pid,
         command: options.command,
-        output: () => output,
+        output: captured.output,
         exitReason: () => exit,
-        onLine: (listener) => lineListeners.push(listener),
-        stop(graceMs = 5000) {
-          stopping ??= (async () => {
-            if (exit !== undefined) {
-              if (group) killGroup(pid);
-              releaseGroup(pid);
-              return;
-            }
-            child.stdin?.end();
-            sendSignal('SIGTERM');
-            const timer = setTimeout(() => sendSignal('SIGKILL'), graceMs);
-            await exited;
-            clearTimeout(timer);
-            // Whatever the broker left in its group (helpers it forked) goes with it.
-            if (group) killGroup(pid);
-            releaseGroup(pid);
-          })();
-          return stopping;
-        },
+        onLine: captured.onLine,
+        stop: (graceMs = 5000) => (stopping ??= stop(graceMs)),
       });
     });
   });
+}
+
+/** Sends a signal to the process group (when there is one), else to the process itself. */
+function signaller(child: ChildProcess, group: boolean): (name: NodeJS.Signals) => void {
+  return (name) => {
+    if (group && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, name);
+        return;
+      } catch {
+        // the group is gone already; fall through to the process itself
+      }
+    }
+    child.kill(name);
+  };
+}
+
+/** The last OUTPUT_LIMIT characters of stdout and stderr, and stdout line by line to listeners. */
+function captureOutput(child: ChildProcess): {
+  output: () => string;
+  onLine: (listener: (line: string) => void) => void;
+} {
+  let output = '';
+  let lineBuffer = '';
+  const lineListeners: ((line: string) => void)[] = [];
+  const append = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+  };
+  child.stderr?.on('data', append);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    append(chunk);
+    lineBuffer += chunk.toString('utf8');
+    let newline = lineBuffer.indexOf('\n');
+    while (newline >= 0) {
+      const line = lineBuffer.slice(0, newline);
+      lineBuffer = lineBuffer.slice(newline + 1);
+      for (const listener of lineListeners) listener(line);
+      newline = lineBuffer.indexOf('\n');
+    }
+  });
+  return { output: () => output, onLine: (listener) => void lineListeners.push(listener) };
 }
 
 /** A broker must not outlive the harness: kill what is still running when Node exits. */
