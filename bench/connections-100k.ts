@@ -1,121 +1,207 @@
-// 100,000 concurrent connections held against the reference broker (a child process), spread over
-// several loopback source addresses (127.0.0.x) so the ephemeral ports suffice. Reports connect
-// latency and the memory of both sides. Every connection is a file descriptor on each side: the
-// open-files limit is raised in the child shells when the hard limit allows; when it does not, the
-// bench says so and holds as many connections as the limit permits.
-//   npm run bench:connections   (CONNECTIONS=100000 CONNECT_RATE=5000 HOLD_SECONDS=5)
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// 100,000 concurrent MQTT connections from one host, past the per-process open-files limit
+// (`ulimit -Hn` 20,000 here, no CAP_SYS_RESOURCE): the load runs as `harness run --processes 6`
+// (six shard processes, ~16,700 connections each, each binding its own source address 127.0.0.x so
+// the ~28,000 ephemeral ports of an address suffice) against a pool of six broker processes
+// (`mqtt://127.0.0.1:p1,…,p6`, clients round-robin: ~16,700 connections each, also under the limit).
+// Every connection holds with a keep alive (a PINGREQ per interval) until all are open, then some
+// more. The same run against six Mosquitto processes is the peer. Prints, per broker: connect
+// p50/p99, connections held at once (the generator's count and the brokers' open descriptors),
+// failures, RSS of the generator processes and of the brokers (total and per connection), and the
+// merged verdict.
+//   npm run bench:connections
+//   CONNECTIONS=100000 PROCESSES=6 BROKERS=6 CONNECT_RATE=2000 HOLD_SECONDS=30 KEEP_ALIVE=30 BROKER_KINDS=reference,mosquitto
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoadScenario } from '../harness/load/index.js';
-import { spawnChild } from './lib/child.js';
+import type { LoadResult, RunResult } from '../harness/result/index.js';
+import { spawnChild, type Child } from './lib/child.js';
+import { MOSQUITTO_BIN } from './lib/mosquitto.js';
 import { freePort, waitForPort } from './lib/ports.js';
-import { asTarget, log, mib } from './load-common.js';
+import { sampleTrees, type TreePeaks } from './lib/process-tree.js';
+import { log, mib } from './load-common.js';
 
-const wanted = Number(process.env['CONNECTIONS'] ?? 100_000);
-const connectRate = Number(process.env['CONNECT_RATE'] ?? 5000);
-const holdSeconds = Number(process.env['HOLD_SECONDS'] ?? 5);
-const FD_MARGIN = 300; // listeners, pipes, libraries
+const connections = Number(process.env['CONNECTIONS'] ?? 100_000);
+const processes = Number(process.env['PROCESSES'] ?? 6);
+const brokerCount = Number(process.env['BROKERS'] ?? 6);
+const connectRate = Number(process.env['CONNECT_RATE'] ?? 2000);
+const holdSeconds = Number(process.env['HOLD_SECONDS'] ?? 30);
+const keepAlive = Number(process.env['KEEP_ALIVE'] ?? 30);
+// BROKER_KINDS=reference alone, or mosquitto alone; the first is the one the ratio line divides.
+const kinds = (process.env['BROKER_KINDS'] ?? 'reference,mosquitto').split(',');
+const FD_MARGIN = 300; // listeners, pipes, worker threads, libraries
 
-function shellLimit(script: string): string {
-  try {
-    return execFileSync('bash', ['-c', script], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch (error) {
-    return `failed: ${(error as Error).message.split('\n')[0]}`;
-  }
+const root = fileURLToPath(new URL('../', import.meta.url));
+const cli = join(root, 'bin', 'harness.js');
+const hardLimit = Number(execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim());
+/** Every child raises its soft open-files limit to the hard one (it cannot go further). */
+const raise = 'ulimit -n "$(ulimit -Hn)" && exec ';
+
+interface Outcome {
+  broker: string;
+  load: LoadResult;
+  generator: TreePeaks;
+  brokers: TreePeaks;
+  brokerPids: number[];
+  wallSeconds: number;
 }
 
-const hard = Number(shellLimit('ulimit -Hn'));
-const canRaise = !shellLimit(`ulimit -n ${wanted + FD_MARGIN} && echo ok`).startsWith('failed');
-const soft = Number(shellLimit('ulimit -Sn'));
-// This process holds the client ends: its own soft limit counts too (it cannot raise itself).
-const connections = canRaise
-  ? Math.min(wanted, soft - FD_MARGIN)
-  : Math.min(wanted, hard - FD_MARGIN, soft - FD_MARGIN);
-const notes: string[] = [];
-if (!canRaise)
-  notes.push(
-    `open-files hard limit is ${hard} and cannot be raised here (no CAP_SYS_RESOURCE): holding ${connections} connections instead of ${wanted}`,
-  );
-else if (connections < wanted)
-  notes.push(
-    `run the bench from a shell with 'ulimit -n ${wanted + FD_MARGIN}' to hold ${wanted} (this process has ${soft})`,
-  );
+async function startBrokers(kind: string, dir: string): Promise<{ children: Child[]; ports: number[] }> {
+  const children: Child[] = [];
+  const ports: number[] = [];
+  try {
+    for (let index = 0; index < brokerCount; index++) {
+      const port = await freePort();
+      let command: string;
+      if (kind === 'mosquitto') {
+        if (MOSQUITTO_BIN === undefined) throw new Error('mosquitto is not installed');
+        const config = join(dir, `mosquitto-${index}.conf`);
+        writeFileSync(
+          config,
+          [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_connections -1']
+            .concat(['log_dest none', ''])
+            .join('\n'),
+        );
+        command = `"${MOSQUITTO_BIN}" -c "${config}"`;
+      } else {
+        command = `"${process.execPath}" "${cli}" broker --port ${port} --log-level error`;
+      }
+      const child = spawnChild('bash', ['-c', raise + command]);
+      children.push(child);
+      ports.push(port);
+      await waitForPort(port, '127.0.0.1', 20_000);
+    }
+  } catch (error) {
+    await Promise.all(children.map((child) => child.stop()));
+    throw error;
+  }
+  return { children, ports };
+}
 
-// BROKER=mosquitto runs the same load against Mosquitto (to tell generator limits from broker limits).
-const brokerName = process.env['BROKER'] === 'mosquitto' ? 'mosquitto' : 'reference';
-const port = await freePort();
-const brokerScript = fileURLToPath(new URL('./lib/serve-ours.ts', import.meta.url));
-const raise = canRaise ? `ulimit -n ${wanted + FD_MARGIN} && ` : '';
-const configFile = join(mkdtempSync(join(tmpdir(), 'conn-bench-')), 'mosquitto.conf');
-writeFileSync(
-  configFile,
-  [
-    `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
-    'persistence false',
-    'max_connections -1',
-    'log_dest none',
-    '',
-  ].join('\n'),
-);
-const command =
-  brokerName === 'mosquitto'
-    ? `exec /usr/sbin/mosquitto -c "${configFile}"`
-    : `exec "${process.execPath}" --import tsx "${brokerScript}" ${port}`;
-const child = spawnChild('bash', ['-c', `${raise}${command}`]);
-let ourRssMax = 0;
-const rssTimer = setInterval(() => (ourRssMax = Math.max(ourRssMax, process.memoryUsage().rss)), 250);
-try {
-  await waitForPort(port, '127.0.0.1', 20_000);
-  const target = asTarget({
-    name: brokerName,
-    host: '127.0.0.1',
-    port,
-    pid: child.process.pid,
-    close: () => child.stop(),
-  });
+async function runOnce(kind: string): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), `conn-bench-${kind}-`));
+  const { children, ports } = await startBrokers(kind, dir);
+  const brokerPids = children.map((child) => child.process.pid!);
   const rampSeconds = connections / connectRate;
-  log(
-    `${brokerName} broker pid ${child.process.pid} on ${port}; ${connections} connections at ${connectRate}/s, each held ${Math.ceil(rampSeconds + holdSeconds)} s`,
-  );
-  const result = await runLoadScenario(
-    {
-      executor: 'connection-storm',
-      connections,
-      connectRate,
-      hold: Math.ceil((rampSeconds + holdSeconds) * 1000),
-      drainTimeout: 1000,
-    },
-    {
-      endpoint: target.endpoint,
-      target,
-      profile: 'none',
-      mqttVersion: '3.1.1',
-      signal: AbortSignal.timeout(Math.ceil((rampSeconds + holdSeconds) * 1000) + 120_000),
-      name: 'connections',
-    },
-  );
-  const c = result.connections;
-  const connect = result.connectLatency?.percentiles;
-  process.stdout.write(
+  const hold = Math.ceil(rampSeconds + holdSeconds);
+  const scenario = join(dir, 'connections.yaml');
+  writeFileSync(
+    scenario,
     [
-      `connections   requested ${wanted}  attempted ${c?.attempted}  connected ${c?.connected}  failed ${c?.failed}  held at once ${c?.peak}`,
-      `connect time  p50 ${((connect?.p50 ?? 0) / 1000).toFixed(1)} ms  p99 ${((connect?.p99 ?? 0) / 1000).toFixed(1)} ms  max ${((connect?.max ?? 0) / 1000).toFixed(1)} ms`,
-      `memory        broker RSS max ${mib(result.broker?.rssMaxBytes ?? 0)} (${((result.broker?.rssMaxBytes ?? 0) / Math.max(1, c?.peak ?? 1) / 1024).toFixed(1)} KiB/conn)  load generator RSS max ${mib(ourRssMax)} (${(ourRssMax / Math.max(1, c?.peak ?? 1) / 1024).toFixed(1)} KiB/conn)`,
-      `cpu           broker ${result.broker?.cpuPercent}%  generator ${result.generator.cpuPercent}% (${result.generator.workers} workers)`,
-      `source addrs  ${Math.ceil(connections / 25_000)} (127.0.0.1 …; at most 25,000 connections each)`,
-      ...notes.map((note) => `note          ${note}`),
-      ...(result.errorMessages ?? []).slice(0, 5).map((message) => `error         ${message}`),
+      'name: connections',
+      'load:',
+      '  executor: connection-storm',
+      `  connections: ${connections}`,
+      `  connectRate: ${connectRate}`,
+      `  hold: ${hold}s`,
+      `  keepAlive: ${keepAlive}`,
+      "  thresholds: ['errors == 0']",
       '',
     ].join('\n'),
   );
-} finally {
-  clearInterval(rssTimer);
-  await child.stop();
+  const pool = `mqtt://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`;
+  const output = join(dir, 'out');
+  const args = [cli, 'run', scenario, '-t', pool, '--processes', String(processes)];
+  args.push('-r', 'json', '-o', output, '--inconclusive', 'warn');
+  log(
+    `${kind}: ${brokerCount} brokers (pids ${brokerPids.join(' ')}), ${connections} connections from ${processes} processes at ${connectRate}/s, each held ${hold} s with keep alive ${keepAlive} s`,
+  );
+  const brokers = sampleTrees(() => brokerPids, { withChildren: false, countFiles: true });
+  const started = performance.now();
+  const generator = spawn(
+    'bash',
+    ['-c', `${raise}"${process.execPath}" ${args.map((a) => `"${a}"`).join(' ')}`],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const generatorTree = sampleTrees(() => [generator.pid!], { withChildren: true, countFiles: true });
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    process.stderr.write(chunk);
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  generator.stdout.on('data', keep);
+  generator.stderr.on('data', keep);
+  const code = await new Promise<number>((resolve) =>
+    generator.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 3 : 1))),
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const generatorPeaks = generatorTree.stop();
+  const brokerPeaks = brokers.stop();
+  await Promise.all(children.map((child) => child.stop(5000)));
+  let result: RunResult;
+  try {
+    result = JSON.parse(readFileSync(join(output, 'results.json'), 'utf8')) as RunResult;
+  } catch (error) {
+    throw new Error(`the generator (exit ${code}) left no result: ${(error as Error).message}\n${tail}`, {
+      cause: error,
+    });
+  }
+  const load = result.loads[0];
+  if (load === undefined) throw new Error(`no load in the result (exit ${code})\n${tail}`);
+  if (process.env['KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
+  else log(`kept ${dir}`);
+  return { broker: kind, load, generator: generatorPeaks, brokers: brokerPeaks, brokerPids, wallSeconds };
 }
+
+function report(outcome: Outcome): string {
+  const { load } = outcome;
+  const c = load.connections ?? { attempted: 0, connected: 0, failed: 0, peak: 0 };
+  const connect = load.connectLatency?.percentiles;
+  const ms = (us: number | undefined): string => `${((us ?? 0) / 1000).toFixed(1)} ms`;
+  const perConnection = (bytes: number): string =>
+    `${(bytes / Math.max(1, c.peak) / 1024).toFixed(1)} KiB/conn`;
+  const brokerFiles = outcome.brokerPids.map((pid) => outcome.brokers.filesEach.get(pid) ?? 0);
+  const brokerRss = outcome.brokerPids.map((pid) => outcome.brokers.rssEach.get(pid) ?? 0);
+  const generatorFiles = [...outcome.generator.filesEach.values()];
+  return [
+    `== ${outcome.broker}: ${brokerCount} broker processes, generator --processes ${processes}`,
+    `connections   attempted ${c.attempted}  connected ${c.connected}  failed ${c.failed}  held at once ${c.peak} (sum of the shards' peaks)`,
+    `              broker side: open descriptors peak ${outcome.brokers.filesSum} in all, per broker ${brokerFiles.join(' ')} (limit ${hardLimit} each)`,
+    `              generator side: open descriptors peak ${outcome.generator.filesSum} in all, the largest process ${Math.max(...generatorFiles)}`,
+    `connect time  p50 ${ms(connect?.p50)}  p99 ${ms(connect?.p99)}  max ${ms(connect?.max)}  (TCP + CONNECT→CONNACK from the intended start; ${connect?.count ?? 0} samples)`,
+    `memory        brokers RSS peak ${mib(outcome.brokers.rssSum)} (${perConnection(outcome.brokers.rssSum)}; per broker ${brokerRss.map((b) => mib(b)).join(', ')})`,
+    `              generator RSS peak ${mib(outcome.generator.rssSum)} over ${outcome.generator.rssEach.size} processes (${perConnection(outcome.generator.rssSum)})`,
+    `cpu           brokers ${load.broker?.cpuPercent ?? '—'}% (one sampled)  generator ${load.generator.cpuPercent}% (${load.generator.workers} workers in all)`,
+    `endpoints     ${(load.endpoints ?? []).map((e) => `${e.endpoint.replace('127.0.0.1:', ':')} ${e.connected}/${e.clients}`).join('  ')}`,
+    `shards        merged ${load.shards?.merged.length ?? 0}/${load.shards?.count ?? 0}, missing ${load.shards?.missing.length ?? 0}; errors ${load.errors}`,
+    `verdict       ${load.verdict}${load.reason === undefined ? '' : ` (${load.reason})`}; wall ${outcome.wallSeconds.toFixed(0)} s`,
+    ...(load.errorMessages ?? []).slice(0, 5).map((message) => `error         ${message}`),
+  ].join('\n');
+}
+
+const perBroker = Math.ceil(connections / brokerCount) + FD_MARGIN;
+const perShard = Math.ceil(connections / processes) + FD_MARGIN;
+const heading = [
+  `open files    hard limit ${hardLimit} per process; need ~${perBroker} per broker, ~${perShard} per shard`,
+  `machine       load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}, nice ${getPriority()}`,
+];
+if (perBroker > hardLimit || perShard > hardLimit)
+  heading.push(`warning       over the open-files limit: raise BROKERS or PROCESSES`);
+process.stdout.write(`${heading.join('\n')}\n`);
+const outcomes: Outcome[] = [];
+for (const kind of kinds) {
+  const outcome = await runOnce(kind);
+  outcomes.push(outcome);
+  process.stdout.write(`${report(outcome)}\n`);
+}
+if (outcomes.length > 1) {
+  const [ours, peer] = outcomes;
+  const p99 = (o: Outcome): number => o.load.connectLatency?.percentiles.p99 ?? 0;
+  process.stdout.write(
+    `== ratio (${ours!.broker} / ${peer!.broker}): connect p99 ${(p99(ours!) / Math.max(1, p99(peer!))).toFixed(2)}×, broker RSS ${(ours!.brokers.rssSum / Math.max(1, peer!.brokers.rssSum)).toFixed(2)}×\n`,
+  );
+}
+process.exitCode = outcomes.every(
+  (o) =>
+    o.load.verdict !== 'failed' &&
+    (o.load.connections?.failed ?? 1) === 0 &&
+    (o.load.connections?.peak ?? 0) >= connections,
+)
+  ? 0
+  : 1;

@@ -13,6 +13,7 @@ import { controlInThread, type ProxyControl } from './proxy-control.js';
 import { startProxyThread } from './proxy-thread.js';
 import type { MeasuredEffect } from './stats.js';
 import { checkProfile, nominalOf, type ProfileNominal } from './profile-check.js';
+import { combinePoolChecks, combinePoolInfos } from './pool-profile.js';
 import type { ResolvedProfile, ResolvedToxic } from './schema.js';
 import type { Random } from './distribution.js';
 import { isIP } from 'node:net';
@@ -40,6 +41,10 @@ export interface AppliedProfile {
   close(): Promise<void>;
 }
 
+/**
+ * The profile between the harness and `upstream`. A target pool gets it on every endpoint (a proxy
+ * each): the endpoint returned lists the proxied endpoints as its pool, in the pool's order.
+ */
 export async function applyProfile(
   profileOrName: string | ResolvedProfile,
   upstream: Endpoint,
@@ -48,6 +53,65 @@ export async function applyProfile(
   options.signal?.throwIfAborted();
   const profile =
     typeof profileOrName === 'string' ? await loadProfile(profileOrName, options.cwd) : profileOrName;
+  const pool = upstream.pool ?? [];
+  // A pool of one is the endpoint itself: the proxied endpoint must not keep the unproxied pool,
+  // which the load engine would connect to.
+  if (pool.length <= 1) return applyToOne(profile, alone(upstream), options);
+  const applied: AppliedProfile[] = [];
+  try {
+    for (const [index, member] of pool.entries()) {
+      // The listen port asked for goes to the first endpoint; the others take free ports.
+      const memberOptions = index === 0 ? options : { ...options, listenPort: 0 };
+      applied.push(await applyToOne(profile, alone(member), memberOptions));
+    }
+  } catch (error) {
+    await Promise.allSettled(applied.map((one) => one.close()));
+    throw error;
+  }
+  return poolOf(applied, upstream);
+}
+
+function alone(endpoint: Endpoint): Endpoint {
+  const { pool: _pool, spread: _spread, ...one } = endpoint;
+  return one;
+}
+
+/** One applied profile per pool endpoint, seen as one. */
+function poolOf(applied: readonly AppliedProfile[], upstream: Endpoint): AppliedProfile {
+  const first = applied[0]!;
+  const names = (upstream.pool ?? []).map(({ host, port }) => `${host}:${port}`);
+  return {
+    endpoint: {
+      ...first.endpoint,
+      pool: applied.map((one) => one.endpoint),
+      ...(upstream.spread === undefined ? {} : { spread: upstream.spread }),
+    },
+    profile: first.profile,
+    proxy: first.proxy,
+    ...(first.kernel === undefined ? {} : { kernel: first.kernel }),
+    nominal: first.nominal,
+    async watch() {
+      const done = await Promise.all(applied.map((one) => one.watch()));
+      return async () =>
+        combinePoolChecks(
+          await Promise.all(
+            done.map(async (end, index) => ({ endpoint: names[index]!, check: await end() })),
+          ),
+        );
+    },
+    info: () =>
+      combinePoolInfos(applied.map((one, index) => ({ endpoint: names[index]!, info: one.info() }))),
+    async close() {
+      await Promise.all(applied.map((one) => one.close()));
+    },
+  };
+}
+
+async function applyToOne(
+  profile: ResolvedProfile,
+  upstream: Endpoint,
+  options: ApplyOptions,
+): Promise<AppliedProfile> {
   const { kernel, extraToxics, notes } = await startKernelPart(profile, upstream);
   const nominal = nominalOf([...profile.toxics, ...extraToxics]);
   let proxy: ProxyControl;
