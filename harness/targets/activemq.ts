@@ -8,12 +8,11 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { findExecutable } from './executable.js';
-import { parseWithSchema, type TargetKind } from './kind.js';
 import {
   cleanEnv,
   notInstalled,
   requireInstalled,
-  startPackaged,
+  packagedKind,
   type Launch,
   type PackagedBroker,
 } from './packaged.js';
@@ -177,25 +176,11 @@ async function requireActivemq(name: string, options: ActivemqOptions): Promise<
   return java;
 }
 
-export const activemqTarget: TargetKind<ActivemqOptions> = {
+export const activemqTarget = packagedKind({
   kind: 'activemq',
-  parseOptions: (raw) => parseWithSchema('activemq', ActivemqOptionsSchema, raw),
-  preflight: async (options) => {
-    await requireActivemq('activemq', options);
-  },
-  async startWith(name, options, context) {
-    const java = await requireActivemq(name, options);
-    const host = options.host ?? '127.0.0.1';
-    return startPackaged(
-      name,
-      broker(options, host, java),
-      {
-        host,
-        port: options.port,
-        startTimeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS,
-        stopTimeoutMs: options.stopTimeoutMs ?? STOP_TIMEOUT_MS,
-      },
-      context,
-    );
-  },
-};
+  schema: ActivemqOptionsSchema,
+  install: requireActivemq,
+  broker,
+  startTimeoutMs: START_TIMEOUT_MS,
+  stopTimeoutMs: STOP_TIMEOUT_MS,
+});

@@ -12,8 +12,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { findExecutable } from './executable.js';
-import { parseWithSchema, type TargetKind } from './kind.js';
-import { cleanEnv, notInstalled, startPackaged, type Launch, type PackagedBroker } from './packaged.js';
+import { cleanEnv, notInstalled, packagedKind, type Launch, type PackagedBroker } from './packaged.js';
 import type { Capability } from './types.js';
 
 export const EjabberdOptionsSchema = Type.Object(
@@ -177,25 +176,11 @@ async function requireEjabberd(
   return { erl, libDir };
 }
 
-export const ejabberdTarget: TargetKind<EjabberdOptions> = {
+export const ejabberdTarget = packagedKind({
   kind: 'ejabberd',
-  parseOptions: (raw) => parseWithSchema('ejabberd', EjabberdOptionsSchema, raw),
-  preflight: async (options) => {
-    await requireEjabberd('ejabberd', options);
-  },
-  async startWith(name, options, context) {
-    const install = await requireEjabberd(name, options);
-    const host = options.host ?? '127.0.0.1';
-    return startPackaged(
-      name,
-      broker(options, host, install),
-      {
-        host,
-        port: options.port,
-        startTimeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS,
-        stopTimeoutMs: options.stopTimeoutMs ?? STOP_TIMEOUT_MS,
-      },
-      context,
-    );
-  },
-};
+  schema: EjabberdOptionsSchema,
+  install: requireEjabberd,
+  broker,
+  startTimeoutMs: START_TIMEOUT_MS,
+  stopTimeoutMs: STOP_TIMEOUT_MS,
+});

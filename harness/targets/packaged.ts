@@ -4,9 +4,10 @@
 // write and spawn; this file does the rest: ports, retries, readiness (CONNECT → CONNACK), startup
 // time, and a stop that ends every process by PID (with its process group) and removes the dir.
 import { access, constants, rm } from 'node:fs/promises';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { performance } from 'node:perf_hooks';
 import { TargetError } from './errors.js';
-import { throwIfAborted, type StartContext } from './kind.js';
+import { parseWithSchema, throwIfAborted, type StartContext, type TargetKind } from './kind.js';
 import { waitForMqtt } from './mqtt-ready.js';
 import { freePort, waitForPort } from './network.js';
 import { spawnBroker, type BrokerProcess, type SpawnOptions } from './process.js';
@@ -86,6 +87,54 @@ export function cleanEnv(prefixes: string[], extra: NodeJS.ProcessEnv): NodeJS.P
     if (!prefixes.some((prefix) => key.startsWith(prefix))) env[key] = value;
   }
   return { ...env, NODE_OPTIONS: '', ...extra };
+}
+
+/** The options every packaged kind takes besides its own. */
+export interface PackagedKindOptions {
+  host?: string | undefined;
+  port?: number | undefined;
+  startTimeoutMs?: number | undefined;
+  stopTimeoutMs?: number | undefined;
+}
+
+/** What a packaged kind brings; packagedKind() makes the target kind of it. */
+export interface PackagedKindSpec<S extends TSchema, Install> {
+  kind: string;
+  schema: S;
+  /** Finds what the kind needs (binaries, jars), throwing 'binary-missing'; run at preflight and at start. */
+  install(name: string, options: Static<S>): Promise<Install>;
+  /** What to write and spawn. */
+  broker(options: Static<S>, host: string, install: Install): PackagedBroker;
+  startTimeoutMs: number;
+  stopTimeoutMs: number;
+}
+
+/** A target kind for a packaged broker: options checked by its schema, installs checked first. */
+export function packagedKind<S extends TSchema & { static: PackagedKindOptions }, Install>(
+  spec: PackagedKindSpec<S, Install>,
+): TargetKind<Static<S>> {
+  return {
+    kind: spec.kind,
+    parseOptions: (raw) => parseWithSchema(spec.kind, spec.schema, raw),
+    preflight: async (options) => {
+      await spec.install(spec.kind, options);
+    },
+    async startWith(name, options, context) {
+      const install = await spec.install(name, options);
+      const host = options.host ?? '127.0.0.1';
+      return startPackaged(
+        name,
+        spec.broker(options, host, install),
+        {
+          host,
+          port: options.port,
+          startTimeoutMs: options.startTimeoutMs ?? spec.startTimeoutMs,
+          stopTimeoutMs: options.stopTimeoutMs ?? spec.stopTimeoutMs,
+        },
+        context,
+      );
+    },
+  };
 }
 
 export async function startPackaged(

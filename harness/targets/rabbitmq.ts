@@ -8,12 +8,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { findExecutable } from './executable.js';
-import { parseWithSchema, type TargetKind } from './kind.js';
 import {
   cleanEnv,
   notInstalled,
   requireInstalled,
-  startPackaged,
+  packagedKind,
   type Launch,
   type PackagedBroker,
 } from './packaged.js';
@@ -133,25 +132,11 @@ async function requireRabbitmq(name: string, options: RabbitmqOptions): Promise<
   return epmd;
 }
 
-export const rabbitmqTarget: TargetKind<RabbitmqOptions> = {
+export const rabbitmqTarget = packagedKind({
   kind: 'rabbitmq',
-  parseOptions: (raw) => parseWithSchema('rabbitmq', RabbitmqOptionsSchema, raw),
-  preflight: async (options) => {
-    await requireRabbitmq('rabbitmq', options);
-  },
-  async startWith(name, options, context) {
-    const epmd = await requireRabbitmq(name, options);
-    const host = options.host ?? '127.0.0.1';
-    return startPackaged(
-      name,
-      broker(options, host, epmd),
-      {
-        host,
-        port: options.port,
-        startTimeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS,
-        stopTimeoutMs: options.stopTimeoutMs ?? STOP_TIMEOUT_MS,
-      },
-      context,
-    );
-  },
-};
+  schema: RabbitmqOptionsSchema,
+  install: requireRabbitmq,
+  broker,
+  startTimeoutMs: START_TIMEOUT_MS,
+  stopTimeoutMs: STOP_TIMEOUT_MS,
+});
