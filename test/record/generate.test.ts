@@ -14,21 +14,26 @@ function generate(session: FakeSession, options: Parameters<typeof recordingToYa
   return { yaml, doc: parse(yaml) as { steps: Record<string, unknown>[]; clients: Record<string, unknown> } };
 }
 
+/** Opens a connection whose client connects as `clientId` and is accepted; its id. */
+function connected(s: FakeSession, clientId: string): number {
+  const id = s.open();
+  s.packet(id, 'client', connect(clientId));
+  s.packet(id, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+  return id;
+}
+
+/** A SUBSCRIBE of one filter and the SUBACK granting the QoS asked for. */
+function subscribed(s: FakeSession, id: number, packetId: number, topicFilter: string, qos: 0 | 1 | 2): void {
+  s.packet(id, 'client', { type: 'subscribe', packetId, subscriptions: [{ topicFilter, qos }] });
+  s.packet(id, 'broker', { type: 'suback', packetId, reasonCodes: [qos] });
+}
+
 /** Two clients: a subscriber, then a publisher whose QoS 1 message it receives. */
 function pubSub(): FakeSession {
   const s = new FakeSession();
-  const sub = s.open();
-  s.packet(sub, 'client', connect('sub'));
-  s.packet(sub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
-  s.packet(sub, 'client', {
-    type: 'subscribe',
-    packetId: 3,
-    subscriptions: [{ topicFilter: 'home/#', qos: 1 }],
-  });
-  s.packet(sub, 'broker', { type: 'suback', packetId: 3, reasonCodes: [1] });
-  const pub = s.open();
-  s.packet(pub, 'client', connect('pub'));
-  s.packet(pub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+  const sub = connected(s, 'sub');
+  subscribed(s, sub, 3, 'home/#', 1);
+  const pub = connected(s, 'pub');
   s.packet(pub, 'client', publish('home/t', 'on', { qos: 1, packetId: 9 }));
   s.packet(sub, 'broker', publish('home/t', 'on', { qos: 1, packetId: 42 }));
   s.packet(pub, 'broker', { type: 'puback', packetId: 9 });
@@ -74,15 +79,8 @@ describe('generateScenario', () => {
   it('expects a delivery only where the client needs it, so a broker may deliver later', () => {
     // Recorded on a broker that delivers QoS 2 at PUBLISH: the delivery came before the PUBREC.
     const s = new FakeSession();
-    const id = s.open();
-    s.packet(id, 'client', connect('self'));
-    s.packet(id, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
-    s.packet(id, 'client', {
-      type: 'subscribe',
-      packetId: 1,
-      subscriptions: [{ topicFilter: 'me', qos: 2 }],
-    });
-    s.packet(id, 'broker', { type: 'suback', packetId: 1, reasonCodes: [2] });
+    const id = connected(s, 'self');
+    subscribed(s, id, 1, 'me', 2);
     s.packet(id, 'client', publish('me', 'x', { qos: 2, packetId: 2 }));
     s.packet(id, 'broker', publish('me', 'x', { qos: 2, packetId: 1 }));
     s.packet(id, 'broker', { type: 'pubrec', packetId: 2 });
@@ -135,15 +133,8 @@ describe('generateScenario', () => {
 
   it('leaves out messages no recorded client published, and the acknowledgements of them', () => {
     const s = new FakeSession();
-    const sub = s.open();
-    s.packet(sub, 'client', connect('sub'));
-    s.packet(sub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
-    s.packet(sub, 'client', {
-      type: 'subscribe',
-      packetId: 1,
-      subscriptions: [{ topicFilter: 'x', qos: 2 }],
-    });
-    s.packet(sub, 'broker', { type: 'suback', packetId: 1, reasonCodes: [2] });
+    const sub = connected(s, 'sub');
+    subscribed(s, sub, 1, 'x', 2);
     s.packet(sub, 'broker', publish('x', 'old retained', { qos: 2, packetId: 5, retain: true }));
     s.packet(sub, 'client', { type: 'pubrec', packetId: 5 });
     s.packet(sub, 'broker', { type: 'pubrel', packetId: 5 });
@@ -155,20 +146,13 @@ describe('generateScenario', () => {
 
   it('writes a wait only when a dependency is not proven by the broker (retained QoS 0, then a subscriber)', () => {
     const s = new FakeSession();
-    const pub = s.open();
-    s.packet(pub, 'client', connect('pub'));
-    s.packet(pub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
+    const pub = connected(s, 'pub');
     s.packet(pub, 'client', publish('cfg', 'v1', { retain: true }));
     s.end(pub, 'client', 'fin', 5);
     const sub = s.open();
     s.packet(sub, 'client', connect('sub'), 4, 300);
     s.packet(sub, 'broker', { type: 'connack', sessionPresent: false, reasonCode: 0 });
-    s.packet(sub, 'client', {
-      type: 'subscribe',
-      packetId: 1,
-      subscriptions: [{ topicFilter: 'cfg', qos: 0 }],
-    });
-    s.packet(sub, 'broker', { type: 'suback', packetId: 1, reasonCodes: [0] });
+    subscribed(s, sub, 1, 'cfg', 0);
     s.packet(sub, 'broker', publish('cfg', 'v1', { retain: true }));
     const { doc } = generate(s);
     const kinds = doc.steps.map((step) => Object.keys(step)[0]);
