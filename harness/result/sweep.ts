@@ -91,8 +91,9 @@ export interface SweepStep {
   /** Length of the measured window: the whole seconds after the warm-up the generator kept. */
   measuredMs: number;
   /**
-   * Seconds of the window in which the generator missed its schedule (more than 1 % of its sends over
-   * 50 ms late), left out of every figure of the step; absent when none.
+   * Seconds of the window left out of every figure of the step because the generator missed its
+   * schedule (more than 1 % of its sends over 50 ms late) in them or in the second after them (whose
+   * late sends were due in them); absent when none.
    */
   generatorLateSeconds?: number;
   /** Latency, µs, from the intended send time, of messages delivered in the measured window. */

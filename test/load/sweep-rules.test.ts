@@ -288,23 +288,39 @@ describe('knee rules', () => {
     result.intervals = [0, 1000, 2000, 3000, 4000].map((at, i) =>
       interval(at, 100, 80, 5000, i === 2 ? 10 : 0),
     );
+    // Second 2 late: it and second 1 (its last sends may have slipped into 2) are left out.
     const step = judgeStep(result, { ...input, stepMs: 4000 });
-    expect(step).toMatchObject({ verdict: 'knee', generatorLateSeconds: 1, measuredMs: 3000 });
+    expect(step).toMatchObject({ verdict: 'knee', generatorLateSeconds: 2, measuredMs: 2000 });
     expect(step.reason).toBe(
-      'delivered 80 % of offered (80/s of 100/s; SLO ≥ 99 %) (in the 3 s the generator kept)',
+      'delivered 80 % of offered (80/s of 100/s; SLO ≥ 99 %) (in the 2 s the generator kept)',
     );
   });
 
   it('is inconclusive when the generator kept fewer than half of the measured seconds and no knee shows', () => {
     const result = loadResult(100, 100, 5000);
     result.intervals = [0, 1000, 2000, 3000, 4000].map((at, i) =>
-      interval(at, 100, 100, 5000, i >= 2 ? 10 : 0),
+      interval(at, 100, 100, 5000, i >= 3 ? 10 : 0),
     );
     const step = judgeStep(result, { ...input, stepMs: 4000 });
     expect(step).toMatchObject({ verdict: 'inconclusive', generatorLateSeconds: 3, measuredMs: 1000 });
     expect(step.reason).toMatch(
       /^generator late in 3 of 4 measured seconds .*too few to call this rate sustainable$/,
     );
+  });
+
+  it('leaves out the second before a late one: its last sends slipped into the late second', () => {
+    // Second 1 sent 95 of its 100 (the rest left late, in second 2): its shortfall is the generator's.
+    const result = loadResult(100, 100, 5000);
+    result.intervals = [
+      interval(0, 100, 100, 5000),
+      interval(1000, 95, 95, 5000),
+      interval(2000, 105, 105, 60_000, 5),
+    ];
+    expect(judgeStep(result, input)).toMatchObject({
+      verdict: 'inconclusive',
+      generatorSaturated: true,
+      generatorLateSeconds: 2,
+    });
   });
 
   it('falls back on the whole run when its intervals did not count late sends', () => {

@@ -3,8 +3,9 @@
 // The measured window is the whole one-second intervals of the run (harness/load/aggregate.ts)
 // that start at or after the warm-up and before the step's end. The generator is judged per second:
 // a second in which more than 1 % of the sends left more than 50 ms after they were due
-// (LoadInterval.lateSends, LATE_SEND_MS) is a second the generator did not keep; it is left out of
-// the figures. The step's rate, delivered rate and latency (the merge of the kept seconds'
+// (LoadInterval.lateSends, LATE_SEND_MS) is a second the generator did not keep, and so is the
+// second before it (its last sends may have slipped into the late one); both are left out of the
+// figures. The step's rate, delivered rate and latency (the merge of the kept seconds'
 // histograms, by delivery time) come from the kept seconds only. Drops, errors and delivery
 // verdicts are the whole step's: a message lost in the warm-up is lost.
 //
@@ -59,7 +60,14 @@ export function judgeStep(result: LoadResult, input: StepInput): SweepStep {
     (interval) =>
       interval.startMs >= input.warmupMs && interval.startMs < windowEnd && interval.durationMs >= 500,
   );
-  const kept = window.filter((interval) => !secondLate(interval, result));
+  // A second before a late one is not kept either: sends due at its end may have left in the next
+  // second (counted late there), so it sent, and delivered, less than the schedule asked.
+  const next = (interval: LoadInterval) =>
+    result.intervals.find((candidate) => candidate.startMs === interval.startMs + 1000);
+  const kept = window.filter((interval) => {
+    const after = next(interval);
+    return !secondLate(interval, result) && !(after !== undefined && secondLate(after, result));
+  });
   const measuredMs = kept.reduce((sum, interval) => sum + interval.durationMs, 0);
   const seconds = Math.max(measuredMs, 1) / 1000;
   const histogram = mergeEncoded(kept.map((interval) => interval.histogram));
