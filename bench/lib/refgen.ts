@@ -31,6 +31,8 @@ export interface RefgenReport {
   dropped: number;
   received: number;
   foreign: number;
+  /** The warm-up's messages (--warmup-ms), in none of the figures above. */
+  warmup?: { intended: number; sent: number; dropped: number; received: number };
   latencyUs: RefgenPercentiles;
   serviceUs: RefgenPercentiles;
   latenessUs: RefgenPercentiles;
@@ -49,6 +51,8 @@ export interface RefgenOptions {
   size?: number;
   mqtt?: 4 | 5;
   prefix?: string;
+  /** A warm-up at the same rate before the measured duration, counted apart (default 0). */
+  warmupMs?: number;
 }
 
 /** Compiles refgen.c with the machine's C compiler (cc, or $CC) into `output`; returns `output`. */
@@ -82,8 +86,12 @@ export async function runRefgen(binary: string, options: RefgenOptions): Promise
     String(options.mqtt ?? 5),
     '--prefix',
     options.prefix ?? `refgen${process.pid}x${Date.now().toString(36)}`,
+    '--warmup-ms',
+    String(options.warmupMs ?? 0),
   ];
-  const { stdout } = await run(binary, args, { timeout: options.durationMs + 60_000 });
+  const { stdout } = await run(binary, args, {
+    timeout: (options.warmupMs ?? 0) + options.durationMs + 60_000,
+  });
   return parseRefgenReport(stdout);
 }
 

@@ -5,8 +5,10 @@ import type {
   EncodedHistogram,
   LoadInterval,
   LoadResult,
+  LoadWarmup,
   Percentiles,
 } from '../result/index.js';
+import { LAG_RESOLUTION_MS } from './clock.js';
 import { mergeReceiverReports } from './delivery.js';
 import { encodeHistogram, histogramFromBuckets, mergeEncoded, percentiles } from './histogram.js';
 import { LATE_SEND_MS } from './measurements.js';
@@ -147,6 +149,37 @@ export function latencyFigures(
   };
 }
 
+/** The warm-up's messages (kept out of every other figure): counts and latency from the intended time. */
+export function warmupFigures(reports: readonly WorkerReport[], durationMs: number): LoadWarmup {
+  const total = { intended: 0, sent: 0, dropped: 0, received: 0 };
+  for (const report of reports) {
+    total.intended += report.warmup.intended;
+    total.sent += report.warmup.sent;
+    total.dropped += report.warmup.dropped;
+    total.received += report.warmup.received;
+  }
+  const latency = mergeEncoded(reports.map((report) => report.warmup.latency));
+  return { durationMs, ...total, latency: percentiles(latency), histogram: encodeHistogram(latency) };
+}
+
+/** Several runs' warm-ups as one (undefined when none had one): counts summed, histograms added. */
+export function mergeWarmups(warmups: readonly (LoadWarmup | undefined)[]): LoadWarmup | undefined {
+  const present = warmups.filter((warmup): warmup is LoadWarmup => warmup !== undefined);
+  if (present.length === 0) return undefined;
+  const sum = (pick: (warmup: LoadWarmup) => number): number =>
+    present.reduce((total, warmup) => total + pick(warmup), 0);
+  const latency = mergeEncoded(present.map((warmup) => warmup.histogram));
+  return {
+    durationMs: Math.max(...present.map((warmup) => warmup.durationMs)),
+    intended: sum((warmup) => warmup.intended),
+    sent: sum((warmup) => warmup.sent),
+    dropped: sum((warmup) => warmup.dropped),
+    received: sum((warmup) => warmup.received),
+    latency: percentiles(latency),
+    histogram: encodeHistogram(latency),
+  };
+}
+
 /** What the generator did to keep its schedule, and what it cost. */
 export function generatorFigures(
   reports: readonly WorkerReport[],
@@ -155,9 +188,12 @@ export function generatorFigures(
   const lateness = mergeWorkerHistograms(reports, 'lateness');
   const latenessP99Ms = lateness.totalCount > 0 ? lateness.getValueAtPercentile(99) / 1000 : 0;
   const timer = reports.find((report) => report.timer !== undefined)?.timer;
+  // The worst worker's; the monitor's raw p99 includes its sampling period (delay = raw − period).
+  const lagP99Ms = reports.reduce((max, report) => Math.max(max, report.eventLoopLagP99Ms), 0);
   return {
     saturated: latenessP99Ms > SATURATION_LATENESS_MS,
-    eventLoopLagP99Ms: round(reports.reduce((max, report) => Math.max(max, report.eventLoopLagP99Ms), 0)),
+    eventLoopLagP99Ms: round(lagP99Ms),
+    eventLoopDelayP99Ms: round(Math.max(0, lagP99Ms - LAG_RESOLUTION_MS)),
     scheduleOverrunMs: round(reports.reduce((max, report) => Math.max(max, report.scheduleOverrunMs), 0)),
     cpuPercent: run.cpu.percent,
     workers: run.workers,

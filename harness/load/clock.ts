@@ -2,6 +2,7 @@
 // performance.timeOrigin is per thread, so timeOrigin + now() agrees across worker threads and,
 // with synchronized system clocks, across machines (the payload carries this value).
 import { performance } from 'node:perf_hooks';
+import { EVENT_LOOP_SAMPLING_MS } from '../result/index.js';
 
 const origin = performance.timeOrigin;
 
@@ -10,4 +11,4 @@ export function nowMs(): number {
 }
 
 /** The event-loop delay monitor's sampling period, ms: its figures include it (an idle loop shows ≈ this). */
-export const LAG_RESOLUTION_MS = 10;
+export const LAG_RESOLUTION_MS = EVENT_LOOP_SAMPLING_MS;

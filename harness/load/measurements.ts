@@ -1,6 +1,7 @@
 // What one worker measures: counts, and HDR histograms (µs) of latency from the intended send time,
 // service time from the actual send, the generator's own send lateness, the PUBACK/PUBCOMP round
-// trip, connect time, and the current 1 s interval. The record* methods are the hot path.
+// trip, connect time, and the current 1 s interval. The record* methods are the hot path. Messages
+// due during the warm-up are counted and timed apart (recordWarmup*): none of the above sees them.
 import { nowMs } from './clock.js';
 import { createHistogram, encodeHistogram, Recorder, recordUs } from './histogram.js';
 import type { IntervalMessage, WorkerReport } from './protocol.js';
@@ -18,6 +19,9 @@ export class Measurements {
   readonly lateness = new Recorder();
   readonly ack = new Recorder();
   readonly connect = createHistogram();
+  /** Latency from the intended time of the messages due during the warm-up. */
+  readonly warmupLatency = new Recorder();
+  readonly warmupCounts = { intended: 0, sent: 0, dropped: 0, received: 0 };
   private readonly interval = new Recorder();
   readonly counts = { intended: 0, sent: 0, dropped: 0, received: 0, foreign: 0, errors: 0 };
   private readonly intervalCounts = { sent: 0, received: 0, errors: 0, late: 0 };
@@ -46,6 +50,13 @@ export class Measurements {
     this.interval.record(us);
     this.counts.received++;
     this.intervalCounts.received++;
+    this.lastReceiveMs = atMs;
+  }
+
+  /** A message due during the warm-up arrived at `atMs`. */
+  recordWarmupDelivery(atMs: number, intendedMs: number): void {
+    this.warmupLatency.record((atMs - intendedMs) * 1000);
+    this.warmupCounts.received++;
     this.lastReceiveMs = atMs;
   }
 
@@ -115,6 +126,7 @@ export class Measurements {
     | 'scheduleOverrunMs'
     | 'firstSendMs'
     | 'lastSendMs'
+    | 'warmup'
   > {
     return {
       ...this.counts,
@@ -126,6 +138,7 @@ export class Measurements {
       scheduleOverrunMs: Math.max(0, this.maxLatenessMs),
       firstSendMs: this.firstSendMs,
       lastSendMs: this.lastSendMs,
+      warmup: { ...this.warmupCounts, latency: encodeHistogram(this.warmupLatency.histogram).encoded },
     };
   }
 }

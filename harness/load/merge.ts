@@ -5,7 +5,7 @@
 // Two targets, two profiles or two MQTT versions are never folded together.
 import { HarnessError } from '../errors.js';
 import { loadKey } from '../result/index.js';
-import { combineRuns } from '../result/index.js';
+import { combineRuns, eventLoopDelayP99Ms } from '../result/index.js';
 import type {
   DeliveryVerdict,
   EndpointFigures,
@@ -13,7 +13,7 @@ import type {
   LoadResult,
   RunResult,
 } from '../result/index.js';
-import { verdictOk } from './aggregate.js';
+import { mergeWarmups, verdictOk } from './aggregate.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { reevaluateThresholds } from './thresholds.js';
 import { canonicalJson } from '../shard/identity.js';
@@ -99,6 +99,7 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
   const connections = sumConnections(results);
   const endpoints = sumEndpoints(results);
   const errorMessages = [...new Set(results.flatMap((result) => result.errorMessages ?? []))].slice(0, 20);
+  const warmup = mergeWarmups(results.map((result) => result.warmup));
   const brokers = results.flatMap((result) => (result.broker === undefined ? [] : [result.broker]));
   const merged: LoadResult = {
     id: first.id,
@@ -135,6 +136,7 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
     ...(lateness.totalCount > 0
       ? { sendLateness: { percentiles: percentiles(lateness), histogram: encodeHistogram(lateness) } }
       : {}),
+    ...(warmup === undefined ? {} : { warmup }),
     intervals: mergeIntervalsByTime(
       results,
       starts.map((start) => (options.sharedStart === true ? 0 : start - base)),
@@ -143,6 +145,7 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
     generator: {
       saturated: results.some((result) => result.generator.saturated),
       eventLoopLagP99Ms: max((result) => result.generator.eventLoopLagP99Ms),
+      eventLoopDelayP99Ms: max((result) => eventLoopDelayP99Ms(result.generator)),
       scheduleOverrunMs: max((result) => result.generator.scheduleOverrunMs),
       cpuPercent: sum((result) => result.generator.cpuPercent),
       workers: sum((result) => result.generator.workers),

@@ -23,6 +23,8 @@ export interface BenchOptions {
   connections?: number;
   connectRate?: number;
   hold?: string | number;
+  /** Timed presets: unmeasured time before the schedule (the section's `warmup`). */
+  warmup?: string | number;
   thresholds?: string[];
 }
 
@@ -65,16 +67,25 @@ export function presetSection(preset: BenchPreset, options: BenchOptions): LoadS
   }[preset];
   const publishers = options.publishers ?? shape.publishers;
   const subscribers = options.subscribers ?? (preset === 'pairs' ? publishers : shape.subscribers);
+  const warmup = options.warmup === undefined ? {} : { warmup: options.warmup };
   const clients = {
     publishers: { count: publishers, topic: shape.topic, qos, size, retain: shape.retain },
     subscribers: { count: subscribers, topic: shape.filter, qos },
   };
   if (closed)
-    return { executor: 'closed-loop', duration, window: options.window ?? 10, ...common, ...clients };
+    return {
+      executor: 'closed-loop',
+      duration,
+      ...warmup,
+      window: options.window ?? 10,
+      ...common,
+      ...clients,
+    };
   return {
     executor: 'constant-arrival-rate',
     duration,
     rate: options.rate ?? 1000,
+    ...warmup,
     ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
     ...common,
     ...clients,

@@ -99,6 +99,8 @@ export interface WorkerReport {
   endpoints: { attempted: number; connected: number; failed: number; sent: number; received: number }[];
   firstSendMs: number;
   lastSendMs: number;
+  /** The messages due during the warm-up: counts and latency (encoded histogram), kept apart. */
+  warmup: { intended: number; sent: number; dropped: number; received: number; latency: string };
 }
 
 export type WorkerMessage =

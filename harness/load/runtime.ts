@@ -1,6 +1,10 @@
 // A worker's share of a load run: its clients, its part of the schedule, its measurements. Runs in
 // a worker thread (worker.ts) or in the calling thread (workers: 0); talks to the engine only
 // through WorkerMessage / EngineMessage.
+//
+// Timeline: the engine's start time opens the warm-up (originMs); the measured schedule starts
+// `warmup` later (startMs). Payloads carry their intended time from originMs, so a delivery tells
+// by it whether its message was due during the warm-up (measured apart) or the schedule.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LoadClient, type LoadClientOwner } from './client.js';
 import { LAG_RESOLUTION_MS, nowMs } from './clock.js';
@@ -36,6 +40,9 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly errorMessages: string[] = [];
   private connections = { attempted: 0, connected: 0, failed: 0, peak: 0, open: 0 };
   private readonly byEndpoint: WorkerReport['endpoints'];
+  /** Start of the warm-up (= startMs without one), epoch ms. */
+  private originMs = 0;
+  /** Start of the measured schedule, epoch ms. */
   private startMs = 0;
   private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly waiters: { resolve(message: EngineMessage): void; type: EngineMessage['type'] }[] = [];
@@ -82,13 +89,17 @@ export class WorkerRuntime implements LoadClientOwner {
       this.post({ type: 'ready', ...ready });
       const start = await this.next('start');
       if (start.type !== 'start') return this.finish();
-      this.startMs = start.startMs;
-      await this.waits.sleepUntil(this.startMs);
-      this.lag.enable();
-      this.scheduleInterval();
       const executor = getExecutor(this.plan.section.executor);
       if (executor === undefined) throw new Error(`LOAD_UNKNOWN_EXECUTOR: ${this.plan.section.executor}`);
-      await executor.run(this.context(), this.plan.section);
+      const warmup = executor.warmup(this.plan.section);
+      this.originMs = start.startMs;
+      this.startMs = start.startMs + (warmup?.durationMs ?? 0);
+      await this.waits.sleepUntil(this.originMs);
+      if (warmup !== undefined) await executor.run(this.context(this.originMs, true), warmup.section);
+      // The measured window: the loop's delay and the intervals from here on.
+      this.lag.enable();
+      this.scheduleInterval();
+      await executor.run(this.context(this.startMs, false), this.plan.section);
       // A shard keeps to the schedule's length even when its own part ends early (no publishers
       // here): its subscribers still get the other shards' messages until then.
       const executorPlan = executor.plan(this.plan.section);
@@ -219,18 +230,20 @@ export class WorkerRuntime implements LoadClientOwner {
 
   // ---- the executor's view ----
 
-  private context(): ExecutorContext {
+  /** The executor's view of one phase: the warm-up (`warm`) or the measured schedule from `startMs`. */
+  private context(startMs: number, warm: boolean): ExecutorContext {
     const plan = this.plan;
+    const counts = warm ? this.measured.warmupCounts : this.measured.counts;
     return {
-      startMs: this.startMs,
+      startMs,
       signal: this.abort.signal,
       publishers: this.publishers,
       totalPublishers: plan.totalPublishers,
       share: { index: plan.workerIndex, count: plan.workerCount },
       slice: (total) => sliceRange(total, plan.segment),
-      publish: (publisher, intendedMs) => this.publish(publisher, intendedMs),
+      publish: (publisher, intendedMs) => this.publish(publisher, intendedMs, warm),
       addIntended: (count) => {
-        this.measured.counts.intended += count;
+        counts.intended += count;
       },
       onCompleted: (handler) => {
         this.completed = handler;
@@ -243,26 +256,20 @@ export class WorkerRuntime implements LoadClientOwner {
     };
   }
 
-  private publish(publisher: PublisherHandle, intendedMs: number): boolean {
+  private publish(publisher: PublisherHandle, intendedMs: number, warm: boolean): boolean {
     const client = publisher.client;
     const now = nowMs();
     let packetId = 0;
-    if (!client.connected) {
-      this.measured.counts.dropped++;
+    if (
+      !client.connected ||
+      (publisher.qos > 0 ? !client.canSend(this.plan.maxInflight) : client.pendingBytes > QOS0_DROP_BYTES)
+    ) {
+      (warm ? this.measured.warmupCounts : this.measured.counts).dropped++;
       return false;
     }
-    if (publisher.qos > 0) {
-      if (!client.canSend(this.plan.maxInflight)) {
-        this.measured.counts.dropped++;
-        return false;
-      }
-      packetId = client.takePacketId(now);
-    } else if (client.pendingBytes > QOS0_DROP_BYTES) {
-      this.measured.counts.dropped++;
-      return false;
-    }
+    if (publisher.qos > 0) packetId = client.takePacketId(now);
     const lateMs = now - intendedMs;
-    const intendedUs = Math.round((intendedMs - this.startMs) * 1000);
+    const intendedUs = Math.round((intendedMs - this.originMs) * 1000);
     client.writePublish(
       publisher.encoder,
       packetId,
@@ -273,6 +280,10 @@ export class WorkerRuntime implements LoadClientOwner {
       intendedUs > 0 ? intendedUs : 0,
       lateMs > 0 ? Math.floor(lateMs * 1000) : 0,
     );
+    if (warm) {
+      this.measured.warmupCounts.sent++;
+      return true;
+    }
     this.measured.recordSent(now, lateMs);
     this.byEndpoint[client.endpoint]!.sent++;
     return true;
@@ -308,13 +319,18 @@ export class WorkerRuntime implements LoadClientOwner {
       this.measured.counts.foreign++;
       return;
     }
-    this.measured.recordDelivery(atMs, this.startMs + header.intendedUs / 1000, header.latenessUs);
-    this.byEndpoint[client.endpoint]!.received++;
     this.trackersBySubscriber[client.index]?.record(header.publisher, header.seq);
+    const intendedMs = this.originMs + header.intendedUs / 1000;
+    if (intendedMs < this.startMs) {
+      this.measured.recordWarmupDelivery(atMs, intendedMs);
+      return;
+    }
+    this.measured.recordDelivery(atMs, intendedMs, header.latenessUs);
+    this.byEndpoint[client.endpoint]!.received++;
   }
 
   onPublishCompleted(client: LoadClient, sentAtMs: number, atMs: number): void {
-    this.measured.ack.record((atMs - sentAtMs) * 1000);
+    if (sentAtMs >= this.startMs) this.measured.ack.record((atMs - sentAtMs) * 1000);
     const publisher = this.publishers[client.index];
     if (publisher !== undefined && this.completed !== undefined) this.completed(publisher);
   }

@@ -2,6 +2,7 @@
 // and the key sets several executors share. Each executor file puts its own schema together with
 // executorSchema(); harness/load/schema.ts unites them into LoadSection, keyed on `executor`.
 import { Type, type Static, type TLiteral, type TObject, type TProperties } from '@sinclair/typebox';
+import { durationMs } from './duration.js';
 import { TIMER_KINDS } from './precise-timer.js';
 
 /** Milliseconds, or a string with a unit (harness/load/duration.ts reads both). */
@@ -136,6 +137,18 @@ export const CLIENT_KEYS = {
   subscribers: Type.Optional(SubscriberGroups),
 };
 
+/** The warm-up of the timed executors when the section says nothing (docs/load.md "Warm-up"). */
+export const DEFAULT_WARMUP = '1s';
+
+/** Keys of the executors that run for a time (arrival-rate, closed-loop): their warm-up. */
+export const WARMUP_KEYS = {
+  warmup: Type.Optional(
+    durationSchema(
+      'time before the measured schedule: messages are sent and delivered but kept out of the histograms and rates, reported apart (default 1s; 0: none)',
+    ),
+  ),
+};
+
 /** Keys of the open-model (arrival-rate) executors. */
 export const OPEN_LOOP_KEYS = {
   maxInflight: Type.Optional(
@@ -173,3 +186,8 @@ export type SubscriberGroup = Static<typeof SubscriberGroup>;
 export type PayloadSize = Static<typeof PayloadSize>;
 export type Stage = Static<typeof Stage>;
 export type ThresholdEntry = Static<typeof ThresholdEntry>;
+
+/** A timed section's warm-up, ms (DEFAULT_WARMUP when it says nothing). */
+export function warmupMs(section: { warmup?: number | string }): number {
+  return durationMs(section.warmup ?? DEFAULT_WARMUP, 0);
+}

@@ -19,8 +19,7 @@
 //     more than 10 % or 2 ms): addInconclusive(), applied by the orchestrator once the load's
 //     profile check is in (LoadResult.profileCheck).
 // docs/load.md "Verdicts" says the same for users.
-import type { LoadResult } from '../result/index.js';
-import { LAG_RESOLUTION_MS } from './clock.js';
+import { eventLoopDelayP99Ms, type LoadResult } from '../result/index.js';
 
 /** Dropped sends (could not leave on time) tolerated, as a share of the intended ones. */
 export const SCHEDULE_DROP_TOLERANCE = 0.001;
@@ -32,22 +31,22 @@ export const LATENESS_SHARE = 0.1;
 /** Why the generator's schedule cannot be trusted (empty when it was kept). */
 export function scheduleProblems(load: LoadResult): string[] {
   const problems: string[] = [];
-  // The lag figure includes the monitor's own sampling period; what matters is the delay beyond it.
-  const lagMs = Math.max(0, load.generator.eventLoopLagP99Ms - LAG_RESOLUTION_MS);
+  // The delay beyond the monitor's own sampling period (the raw figure includes it).
+  const lagMs = eventLoopDelayP99Ms(load.generator);
   if (
     load.intended > 0 &&
     load.dropped / load.intended > SCHEDULE_DROP_TOLERANCE &&
     lagMs > LATENESS_FLOOR_MS
   ) {
     problems.push(
-      `schedule missed: ${load.dropped} of ${load.intended} due sends dropped (${percent(load.dropped / load.intended)}, tolerance ${percent(SCHEDULE_DROP_TOLERANCE)}) while the generator's event loop lagged (p99 ${ms(lagMs)} beyond its ${LAG_RESOLUTION_MS} ms sampling)`,
+      `schedule missed: ${load.dropped} of ${load.intended} due sends dropped (${percent(load.dropped / load.intended)}, tolerance ${percent(SCHEDULE_DROP_TOLERANCE)}) while the generator's event loop was delayed (event-loop delay p99 ${ms(lagMs)})`,
     );
   }
   const lateness = latenessProblem(load);
   if (lateness !== undefined) problems.push(lateness);
   else if (load.generator.saturated) {
     problems.push(
-      `generator saturated: event-loop lag p99 ${load.generator.eventLoopLagP99Ms} ms, schedule overrun ${load.generator.scheduleOverrunMs} ms`,
+      `generator saturated: event-loop delay p99 ${ms(lagMs)}, schedule overrun ${load.generator.scheduleOverrunMs} ms`,
     );
   }
   return problems;

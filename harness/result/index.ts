@@ -2,6 +2,7 @@
 export * from './assemble.js';
 export * from './diff-model.js';
 export * from './intervals.js';
+export * from './generator.js';
 export * from './keys.js';
 export * from './merge.js';
 export * from './model.js';

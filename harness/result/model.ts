@@ -267,12 +267,25 @@ export interface LoadResult {
   /** The generator's send lateness, µs: actual send − intended send time, per sent message. */
   sendLateness?: { percentiles: Percentiles; histogram: EncodedHistogram };
   ackLatency?: { percentiles: Percentiles; histogram: EncodedHistogram }; // PUBACK/PUBCOMP round trip
+  /**
+   * The warm-up before the measured schedule (absent: none). Its messages are in none of the counts,
+   * rates, histograms or intervals above and below, except the delivery verdicts (every message
+   * sent must arrive, warm-up or not).
+   */
+  warmup?: LoadWarmup;
   connectLatency?: { percentiles: Percentiles; histogram: EncodedHistogram };
   intervals: LoadInterval[];
   delivery: DeliveryVerdict[];
   generator: {
     saturated: boolean; // generator-saturated: could not keep the schedule
+    /**
+     * The event-loop delay monitor's raw p99, ms: it includes the monitor's 10 ms sampling period
+     * (EVENT_LOOP_SAMPLING_MS), so an idle loop reads ≈ 10. Kept for older readers; show
+     * eventLoopDelayP99Ms (result/generator.ts eventLoopDelayP99Ms() reads both).
+     */
     eventLoopLagP99Ms: number;
+    /** The worst worker's event-loop delay p99 beyond the monitor's sampling period, ms. */
+    eventLoopDelayP99Ms?: number;
     scheduleOverrunMs: number;
     cpuPercent: number;
     workers: number;
@@ -315,6 +328,18 @@ export interface LoadResult {
   shards?: MergedShards;
   /** A target pool (several endpoints of one cluster): the figures of each endpoint. */
   endpoints?: EndpointFigures[];
+}
+
+/** The warm-up of a timed load: its messages, counted and timed apart from the measured schedule. */
+export interface LoadWarmup {
+  durationMs: number;
+  intended: number;
+  sent: number;
+  dropped: number;
+  received: number;
+  /** Latency from the intended send time, µs. */
+  latency: Percentiles;
+  histogram: EncodedHistogram;
 }
 
 /**

@@ -13,6 +13,7 @@
 // Output: one JSON object on stdout. Errors: a message on stderr and exit status 1.
 //   refgen --port 1883 --rate 5000 --qos 0 --pairs 10 --duration-ms 5000 [--host 127.0.0.1]
 //          [--size 64] [--mqtt 5|4] [--max-inflight 1000] [--drain-ms 5000] [--prefix refgen]
+//          [--warmup-ms 0]  (a warm-up at the same rate before the measured duration, counted apart)
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,7 +39,7 @@
 typedef struct {
   const char *host;
   int port, rate, qos, pairs, size, mqtt, max_inflight;
-  long duration_ms, drain_ms;
+  long duration_ms, drain_ms, warmup_ms;
   const char *prefix;
 } options;
 
@@ -63,9 +64,13 @@ typedef struct {
   size_t count, cap;
 } samples;
 
-static options opt = {"127.0.0.1", 0, 1000, 0, 10, 64, 5, 1000, 5000, 5000, "refgen"};
+static options opt = {"127.0.0.1", 0, 1000, 0, 10, 64, 5, 1000, 5000, 5000, 0, "refgen"};
 static samples latency, service, lateness;
 static long sent, dropped, received, foreign;
+// The warm-up (--warmup-ms): messages due before measured_start are sent and received but only
+// counted here, as the harness does with its `warmup`.
+static long warm_intended, warm_sent, warm_dropped, warm_received;
+static int64_t measured_start;
 static int epfd;
 
 static void die(const char *what) {
@@ -231,11 +236,13 @@ static void flush_out(conn *c) {
 }
 
 static void publish(conn *c, int64_t intended) {
-  if (c->out_len > OUT_LIMIT) { dropped++; return; }
+  int warm = intended < measured_start;
+  long *dropped_count = warm ? &warm_dropped : &dropped;
+  if (c->out_len > OUT_LIMIT) { (*dropped_count)++; return; }
   uint16_t id = 0;
   if (opt.qos > 0) {
     int limit = opt.max_inflight < c->receive_max ? opt.max_inflight : c->receive_max;
-    if (c->inflight >= limit) { dropped++; return; }
+    if (c->inflight >= limit) { (*dropped_count)++; return; }
     do c->next_id = c->next_id == 65535 ? 1 : c->next_id + 1;
     while (c->used_ids[c->next_id]);
     id = c->next_id;
@@ -260,6 +267,7 @@ static void publish(conn *c, int64_t intended) {
   put_u64(packet + at + 20, (uint64_t)now);
   at += (size_t)opt.size;
   send_bytes(c, packet, at);
+  if (warm) { warm_sent++; return; }
   sent++;
   add_sample(&lateness, (double)(now - intended) / 1000.0);
 }
@@ -277,9 +285,13 @@ static void on_publish(conn *c, const unsigned char *body, size_t length, int qo
   }
   if (length - p >= HEADER_BYTES && get_u32(body + p) == MAGIC) {
     int64_t intended = (int64_t)get_u64(body + p + 12), sent_at = (int64_t)get_u64(body + p + 20);
-    add_sample(&latency, (double)(at - intended) / 1000.0);
-    add_sample(&service, (double)(at - sent_at) / 1000.0);
-    received++;
+    if (intended < measured_start) {
+      warm_received++;
+    } else {
+      add_sample(&latency, (double)(at - intended) / 1000.0);
+      add_sample(&service, (double)(at - sent_at) / 1000.0);
+      received++;
+    }
   } else {
     foreign++;
   }
@@ -367,11 +379,13 @@ static void parse_options(int argc, char **argv) {
     else if (!strcmp(key, "--max-inflight")) opt.max_inflight = atoi(value);
     else if (!strcmp(key, "--duration-ms")) opt.duration_ms = atol(value);
     else if (!strcmp(key, "--drain-ms")) opt.drain_ms = atol(value);
+    else if (!strcmp(key, "--warmup-ms")) opt.warmup_ms = atol(value);
     else if (!strcmp(key, "--prefix")) opt.prefix = value;
     else { fprintf(stderr, "refgen: unknown option %s\n", key); exit(1); }
   }
   if (opt.port <= 0 || opt.rate <= 0 || opt.pairs <= 0 || opt.qos < 0 || opt.qos > 1 ||
-      opt.size < HEADER_BYTES || opt.size > 60000 || (opt.mqtt != 4 && opt.mqtt != 5) || opt.duration_ms <= 0) {
+      opt.size < HEADER_BYTES || opt.size > 60000 || (opt.mqtt != 4 && opt.mqtt != 5) || opt.duration_ms <= 0 ||
+      opt.warmup_ms < 0) {
     fprintf(stderr, "refgen: need --port, --rate > 0, --pairs > 0, --qos 0|1, --size %d..60000, --mqtt 4|5\n",
             HEADER_BYTES);
     exit(1);
@@ -402,9 +416,12 @@ int main(int argc, char **argv) {
   struct epoll_event timer_event = {.events = EPOLLIN, .data.ptr = NULL};
   if (epoll_ctl(epfd, EPOLL_CTL_ADD, timer, &timer_event) != 0) die("epoll_ctl");
 
-  long total = (long)((double)opt.rate * (double)opt.duration_ms / 1000.0);
+  // The warm-up's messages first, then the measured schedule's: one schedule at one rate.
+  warm_intended = (long)((double)opt.rate * (double)opt.warmup_ms / 1000.0);
+  long total = warm_intended + (long)((double)opt.rate * (double)opt.duration_ms / 1000.0);
   int64_t start = now_ns() + 100000000; // 100 ms from now
-  int64_t end = start + opt.duration_ms * 1000000;
+  measured_start = start + (int64_t)((double)warm_intended * 1e9 / opt.rate);
+  int64_t end = measured_start + opt.duration_ms * 1000000;
   struct rusage before, after;
   getrusage(RUSAGE_SELF, &before);
   long next = 0;
@@ -444,7 +461,7 @@ int main(int argc, char **argv) {
       int64_t now = now_ns();
       int publishers_idle = 1;
       for (int i = 0; i < opt.pairs; i++) publishers_idle &= publishers[i].inflight == 0;
-      if ((received >= sent && publishers_idle) || now > drain_deadline ||
+      if ((received + warm_received >= sent + warm_sent && publishers_idle) || now > drain_deadline ||
           (now - last_receive > 1000000000 && now - end > 1000000000))
         break;
     }
@@ -462,8 +479,10 @@ int main(int argc, char **argv) {
     close(publishers[i].fd), close(subscribers[i].fd);
   }
   printf("{\"generator\":\"refgen\",\"rate\":%d,\"qos\":%d,\"pairs\":%d,\"mqtt\":%d,\"intended\":%ld,"
-         "\"sent\":%ld,\"dropped\":%ld,\"received\":%ld,\"foreign\":%ld,",
-         opt.rate, opt.qos, opt.pairs, opt.mqtt, total, sent, dropped, received, foreign);
+         "\"sent\":%ld,\"dropped\":%ld,\"received\":%ld,\"foreign\":%ld,"
+         "\"warmup\":{\"intended\":%ld,\"sent\":%ld,\"dropped\":%ld,\"received\":%ld},",
+         opt.rate, opt.qos, opt.pairs, opt.mqtt, total - warm_intended, sent, dropped, received, foreign,
+         warm_intended, warm_sent, warm_dropped, warm_received);
   print_samples("latencyUs", &latency, ",");
   print_samples("serviceUs", &service, ",");
   print_samples("latenessUs", &lateness, ",");

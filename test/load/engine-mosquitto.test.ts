@@ -37,6 +37,7 @@ describe('load engine against Mosquitto', () => {
     const result = await run(
       {
         executor: 'constant-arrival-rate',
+        warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
         rate: 500,
         duration: '1s',
         publishers: { count: 4, topic: '{prefix}/s/%i', qos: 1, size: 64 },
@@ -63,6 +64,7 @@ describe('load engine against Mosquitto', () => {
   it('QoS 1 pairs at a constant rate: nothing lost, counts exact', async () => {
     const result = await run({
       executor: 'constant-arrival-rate',
+      warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
       rate: 400,
       duration: '1s',
       workers: 0,
@@ -124,6 +126,7 @@ describe('load engine against Mosquitto', () => {
     const result = await run(
       {
         executor: 'closed-loop',
+        warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
         duration: '1s',
         window: 20,
         workers: 2,
@@ -188,6 +191,7 @@ describe('load engine against Mosquitto', () => {
   it('a failed threshold fails the verdict', async () => {
     const result = await run({
       executor: 'constant-arrival-rate',
+      warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
       rate: 50,
       duration: 400,
       workers: 0,
@@ -208,6 +212,7 @@ describe('load engine against Mosquitto', () => {
     const running = runLoadScenario(
       {
         executor: 'constant-arrival-rate',
+        warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
         rate: 100,
         duration: '30s',
         workers: 0,

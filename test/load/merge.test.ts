@@ -17,6 +17,7 @@ let halves: LoadResult[];
 
 const half: LoadSection = {
   executor: 'constant-arrival-rate',
+  warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
   rate: 150,
   duration: '1s',
   workers: 0,

@@ -42,5 +42,26 @@ describe('native reference generator', () => {
     expect(report.serviceUs.max).toBeLessThanOrEqual(report.latencyUs.max);
     expect(report.latenessUs.p50).toBeGreaterThanOrEqual(0);
     expect(report.cpuUserMs + report.cpuSystemMs).toBeGreaterThan(0);
+    expect(report.warmup).toEqual({ intended: 0, sent: 0, dropped: 0, received: 0 });
+  });
+
+  it('--warmup-ms: the warm-up is sent and received but counted apart, as the harness does', async () => {
+    const binary = await buildRefgen(join(dir, 'refgen-warmup'));
+    const report = await runRefgen(binary, {
+      port: broker.endpoint.port,
+      rate: 400,
+      qos: 1,
+      pairs: 2,
+      durationMs: 500,
+      warmupMs: 250,
+    });
+    expect(report.intended).toBe(200);
+    expect(report.sent + report.dropped).toBe(200);
+    expect(report.warmup?.intended).toBe(100);
+    expect(report.warmup!.sent + report.warmup!.dropped).toBe(100);
+    expect(report.warmup?.received).toBe(report.warmup?.sent);
+    expect(report.received).toBe(report.sent);
+    expect(report.latencyUs.count).toBe(report.received);
+    expect(report.latenessUs.count).toBe(report.sent);
   });
 });

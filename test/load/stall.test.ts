@@ -23,6 +23,7 @@ it('SIGSTOP of the broker for 1 s shows in p99 and in dropped sends', async () =
   const result = await runLoadScenario(
     {
       executor: 'constant-arrival-rate',
+      warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
       rate: 200,
       duration: '3s',
       workers: 0,

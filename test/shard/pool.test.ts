@@ -56,6 +56,7 @@ describe('a load against a pool of two brokers', () => {
     const result = await runLoadScenario(
       {
         executor: 'constant-arrival-rate',
+        warmup: 0, // exact counts: no warm-up (test/load/warmup.test.ts covers it)
         rate: 100,
         duration: '1s',
         workers: 0,

@@ -79,7 +79,12 @@ const OPTIONS: OptionTable = {
     value: 'D',
     description: 'sweep: measured time per step, with a unit (default 5s)',
   },
-  warmup: { type: 'string', value: 'D', description: 'sweep: unmeasured time before each step (default 1s)' },
+  warmup: {
+    type: 'string',
+    value: 'D',
+    description:
+      'time before the measured schedule, sent but kept out of the figures (default 1s, 0s: none; sweep: before each step)',
+  },
   slo: {
     type: 'string',
     multiple: true,
@@ -249,23 +254,14 @@ function benchOptions(values: OptionValues): BenchOptions {
   set(options, 'connections', number('connections'));
   set(options, 'connectRate', number('conn-rate'));
   set(options, 'hold', duration('hold'));
+  set(options, 'warmup', duration('warmup'));
   const thresholds = getList(values, 'threshold');
   if (thresholds.length > 0) options.thresholds = thresholds;
   if (errors.length > 0) throw new UsageError(`harness bench: ${errors.join('; ')}`);
   return options;
 }
 
-const SWEEP_FLAGS = [
-  'start',
-  'factor',
-  'rates',
-  'steps',
-  'max-rate',
-  'step-duration',
-  'warmup',
-  'slo',
-  'repeat',
-];
+const SWEEP_FLAGS = ['start', 'factor', 'rates', 'steps', 'max-rate', 'step-duration', 'slo', 'repeat'];
 
 /** The sweep flags; every bad value is reported at once (UsageError). */
 function sweepFlags(values: OptionValues): SweepFlags {

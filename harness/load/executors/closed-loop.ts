@@ -2,7 +2,7 @@
 // `duration`. Finds the maximum sustainable rate.
 import { Type, type Static } from '@sinclair/typebox';
 import { durationMs } from '../duration.js';
-import { CLIENT_KEYS, Duration, executorSchema } from '../section-parts.js';
+import { CLIENT_KEYS, Duration, executorSchema, WARMUP_KEYS, warmupMs } from '../section-parts.js';
 import { runWindowed } from './windowed.js';
 import { defineExecutor, type ExecutorPlan } from './types.js';
 
@@ -10,6 +10,7 @@ export const ClosedLoopSection = executorSchema(
   'closed-loop',
   {
     duration: Duration,
+    ...WARMUP_KEYS,
     window: Type.Optional(
       Type.Integer({ minimum: 1, description: 'messages in flight per publisher (default 10)' }),
     ),
@@ -34,6 +35,10 @@ export const closedLoop = defineExecutor({
     peakRate: undefined,
     window: section.window ?? 10,
   }),
+  warmup(section) {
+    const ms = warmupMs(section);
+    return ms > 0 ? { durationMs: ms, section: { ...section, duration: ms, warmup: 0 } } : undefined;
+  },
   run: (context, plan) =>
     runWindowed(context, { window: plan.window, perPublisher: Infinity, durationMs: plan.durationMs }),
 });

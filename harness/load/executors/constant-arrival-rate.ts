@@ -1,7 +1,14 @@
 // constant-arrival-rate: `rate` messages per second for `duration`, whatever the broker does.
 import { Type, type Static } from '@sinclair/typebox';
 import { durationMs } from '../duration.js';
-import { CLIENT_KEYS, Duration, executorSchema, OPEN_LOOP_KEYS } from '../section-parts.js';
+import {
+  CLIENT_KEYS,
+  Duration,
+  executorSchema,
+  OPEN_LOOP_KEYS,
+  WARMUP_KEYS,
+  warmupMs,
+} from '../section-parts.js';
 import { runOpenLoop } from './open-loop.js';
 import { defineExecutor, type ExecutorPlan } from './types.js';
 
@@ -10,6 +17,7 @@ export const ConstantArrivalRateSection = executorSchema(
   {
     rate: Type.Number({ exclusiveMinimum: 0, description: 'messages per second for the whole run' }),
     duration: Duration,
+    ...WARMUP_KEYS,
     ...OPEN_LOOP_KEYS,
     ...CLIENT_KEYS,
   },
@@ -38,6 +46,11 @@ export const constantArrivalRate = defineExecutor({
       rate: section.rate,
       tickMs: durationMs(section.tick, 0),
     };
+  },
+  // The warm-up runs at the schedule's rate.
+  warmup(section) {
+    const ms = warmupMs(section);
+    return ms > 0 ? { durationMs: ms, section: { ...section, duration: ms, warmup: 0 } } : undefined;
   },
   run: (context, plan) =>
     runOpenLoop(context, { total: plan.intended, timeOf: (n) => (n * 1000) / plan.rate }, plan.tickMs),

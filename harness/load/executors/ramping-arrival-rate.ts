@@ -2,7 +2,14 @@
 // `startRate`. Message n is due when the integral of the rate reaches n.
 import { Type, type Static } from '@sinclair/typebox';
 import { durationMs } from '../duration.js';
-import { CLIENT_KEYS, executorSchema, OPEN_LOOP_KEYS, Stage } from '../section-parts.js';
+import {
+  CLIENT_KEYS,
+  executorSchema,
+  OPEN_LOOP_KEYS,
+  Stage,
+  WARMUP_KEYS,
+  warmupMs,
+} from '../section-parts.js';
 import { runOpenLoop } from './open-loop.js';
 import { defineExecutor, type ExecutorPlan } from './types.js';
 
@@ -60,6 +67,7 @@ export const RampingArrivalRateSection = executorSchema(
       minItems: 1,
       description: 'the rate moves linearly to each stage target over its duration',
     }),
+    ...WARMUP_KEYS,
     ...OPEN_LOOP_KEYS,
     ...CLIENT_KEYS,
   },
@@ -96,6 +104,14 @@ export const rampingArrivalRate = defineExecutor({
       stages,
       tickMs: durationMs(section.tick, 0),
     };
+  },
+  // The warm-up holds the rate the ramp starts from (the first stage's target when it starts from 0).
+  warmup(section) {
+    const ms = warmupMs(section);
+    const rate = section.startRate || (section.stages[0]?.target ?? 0);
+    if (ms <= 0 || rate <= 0) return undefined;
+    const stages = [{ duration: ms, target: rate }];
+    return { durationMs: ms, section: { ...section, startRate: rate, stages, warmup: 0 } };
   },
   run(context, plan): Promise<void> {
     const all = segments(plan.startRate, plan.stages);

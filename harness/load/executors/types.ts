@@ -66,8 +66,20 @@ export interface ExecutorContext {
 /** A `load:` schema of one executor: an object whose `executor` is a literal. */
 export type SectionSchema = TObject<TProperties & { executor: TLiteral<string> }>;
 
+/** What runs before the measured schedule: for how long, and the section that drives it. */
+export interface Warmup<Section> {
+  durationMs: number;
+  section: Section;
+}
+
 export interface ExecutorSpec<Schema extends SectionSchema, Plan extends ExecutorPlan> {
   schema: Schema;
+  /**
+   * The warm-up of a section that passed validation (timed executors); undefined: none. It runs
+   * right before the schedule, through the same run(); its messages are sent and delivered but
+   * measured apart (the engine tells them by their intended time).
+   */
+  warmup?(section: Static<Schema>): Warmup<Static<Schema>> | undefined;
   /** Rules beyond the schema, for a section that fits it; every problem. */
   validate?(section: Static<Schema>): string[];
   plan(section: Static<Schema>): Plan;
@@ -82,6 +94,8 @@ export interface Executor<Schema extends SectionSchema = SectionSchema> {
   check(section: unknown): string[];
   /** The plan of a section that passed check(); throws otherwise. */
   plan(section: unknown): ExecutorPlan;
+  /** The warm-up of a section that passed check(); undefined when it has none. */
+  warmup(section: unknown): Warmup<unknown> | undefined;
   run(context: ExecutorContext, section: unknown): Promise<void>;
 }
 
@@ -104,6 +118,7 @@ export function defineExecutor<Schema extends SectionSchema, Plan extends Execut
         ? (spec.validate?.(section) ?? [])
         : describeSchemaErrors(type, spec.schema, section),
     plan: (section) => spec.plan(fit(section)),
+    warmup: (section) => spec.warmup?.(fit(section)),
     run: (context, section) => spec.run(context, spec.plan(fit(section))),
   };
 }

@@ -1,8 +1,9 @@
 // Every figure of one load as plain text (the `bench` reporter prints it): messages, rates, each
 // latency's percentiles, delivery per QoS, the generator's and the broker's state, thresholds.
 // A pure function of the result model.
-import type { LoadResult, Percentiles } from '../../result/index.js';
+import { eventLoopDelayP99Ms, type LoadResult, type Percentiles } from '../../result/index.js';
 import { formatMicros } from './format.js';
+import { warmupText } from './load-figures.js';
 
 function percentileLine(label: string, p: Percentiles): string {
   const figures = [
@@ -27,6 +28,8 @@ export function renderLoadDetails(load: LoadResult): string {
   if (load.sendLateness) out.push(percentileLine('lateness', load.sendLateness.percentiles));
   if (load.ackLatency) out.push(percentileLine('ack', load.ackLatency.percentiles));
   if (load.connectLatency) out.push(percentileLine('connect', load.connectLatency.percentiles));
+  const warmup = warmupText(load);
+  if (warmup !== undefined) out.push(`warm-up   ${warmup.slice('warm-up '.length)}`);
   for (const d of load.delivery) {
     out.push(
       `QoS ${d.qos}     expected ${d.expected}  received ${d.received}  lost ${d.lost}  duplicated ${d.duplicated}  out of order ${d.outOfOrder}  ${d.ok ? 'ok' : 'FAILED'}`,
@@ -34,7 +37,7 @@ export function renderLoadDetails(load: LoadResult): string {
   }
   const g = load.generator;
   out.push(
-    `generator cpu ${g.cpuPercent}%${g.cpuPerMessageUs === undefined ? '' : ` (${g.cpuPerMessageUs}µs/msg)`}  workers ${g.workers}${g.timer === undefined ? '' : `  timer ${g.timer}`}  event-loop lag p99 ${g.eventLoopLagP99Ms}ms  schedule overrun ${g.scheduleOverrunMs}ms${g.saturated ? '  SATURATED (schedule not kept)' : ''}`,
+    `generator cpu ${g.cpuPercent}%${g.cpuPerMessageUs === undefined ? '' : ` (${g.cpuPerMessageUs}µs/msg)`}  workers ${g.workers}${g.timer === undefined ? '' : `  timer ${g.timer}`}  event-loop delay p99 ${eventLoopDelayP99Ms(g)}ms  schedule overrun ${g.scheduleOverrunMs}ms${g.saturated ? '  SATURATED (schedule not kept)' : ''}`,
   );
   if (load.connections) {
     const c = load.connections;

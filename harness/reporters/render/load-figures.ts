@@ -1,7 +1,12 @@
 // Load figures shared by the console, Markdown and HTML renderers: one row of key numbers per load,
 // and the delivery verdicts in words.
-import type { DeliveryVerdict, LoadResult, ThresholdResult } from '../../result/index.js';
-import { formatCount, formatMicros, formatRate } from './format.js';
+import {
+  eventLoopDelayP99Ms,
+  type DeliveryVerdict,
+  type LoadResult,
+  type ThresholdResult,
+} from '../../result/index.js';
+import { formatCount, formatMicros, formatMillis, formatRate } from './format.js';
 
 export const LOAD_HEADER = [
   'load',
@@ -81,9 +86,22 @@ export function loadProblems(load: LoadResult): string[] {
   }
   if (load.generator.saturated && !problems.some((p) => p.includes('saturated') || p.includes('schedule')))
     problems.push(
-      `generator saturated: event-loop lag p99 ${load.generator.eventLoopLagP99Ms}ms, schedule overrun ${load.generator.scheduleOverrunMs}ms`,
+      `generator saturated: event-loop delay p99 ${eventLoopDelayP99Ms(load.generator)}ms, schedule overrun ${load.generator.scheduleOverrunMs}ms`,
     );
   return problems;
+}
+
+/**
+ * The warm-up, apart from the figures: "warm-up 1s: 1,000 sent, 0 dropped, 1,000 received, latency
+ * p50 85µs p99 1.2ms (not in the figures)"; undefined when the load had none.
+ */
+export function warmupText(load: LoadResult): string | undefined {
+  const w = load.warmup;
+  if (w === undefined) return undefined;
+  return (
+    `warm-up ${formatMillis(w.durationMs)}: ${formatCount(w.sent)} sent, ${formatCount(w.dropped)} dropped, ` +
+    `${formatCount(w.received)} received, latency p50 ${formatMicros(w.latency.p50)} p99 ${formatMicros(w.latency.p99)} (not in the figures)`
+  );
 }
 
 /** "✓ p99 < 20ms (actual 3.2 ms)"; a threshold scoped to a target or profile names its scope. */

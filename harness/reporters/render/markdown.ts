@@ -17,7 +17,7 @@ import { comparativeMarkdown } from './comparative/plain.js';
 import { comparativeView, type ComparativeOptions } from './comparative/view.js';
 import { evidenceLines } from './evidence.js';
 import { escapeMarkdownCell, formatMillis } from './format.js';
-import { LOAD_HEADER, loadProblems, loadRow, thresholdActual } from './load-figures.js';
+import { LOAD_HEADER, loadProblems, loadRow, thresholdActual, warmupText } from './load-figures.js';
 
 export function renderMarkdown(result: RunResult, options: ComparativeOptions = {}): string {
   const out: string[] = [...headline(result)];
@@ -99,7 +99,12 @@ function loadSection(result: RunResult): string[] {
         `- ⚠️ **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${load.verdict}; caveat: ${caveat}`,
       );
   }
-  if (troubled.length) out.push('');
+  for (const load of result.loads) {
+    const warmup = warmupText(load);
+    if (warmup !== undefined)
+      out.push(`- **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${warmup}`);
+  }
+  if (troubled.length || result.loads.some((load) => load.warmup !== undefined)) out.push('');
   const judged = result.loads.filter((l) => l.thresholds.length > 0);
   if (judged.length > 0) {
     out.push('#### Thresholds', '');

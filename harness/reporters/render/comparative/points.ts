@@ -8,7 +8,7 @@ import type {
   SweepResult,
   SweepStep,
 } from '../../../result/index.js';
-import { deliveredPerSecond, rateIntervals } from '../../../result/index.js';
+import { deliveredPerSecond, eventLoopDelayP99Ms, rateIntervals } from '../../../result/index.js';
 
 /** 'knee': a sweep step where the broker stopped keeping up (the sweep's own verdict). */
 export type PointStatus = 'ok' | 'failed' | 'knee' | 'inconclusive';
@@ -122,7 +122,7 @@ function statusOf(load: LoadResult): { status: PointStatus; reason?: string } {
   if (load.generator.saturated)
     return {
       status: 'inconclusive',
-      reason: `generator saturated (event-loop lag p99 ${load.generator.eventLoopLagP99Ms} ms)`,
+      reason: `generator saturated (event-loop delay p99 ${eventLoopDelayP99Ms(load.generator)} ms)`,
     };
   if (verdict === 'failed') return { status: 'failed', reason: load.reason ?? 'failed' };
   return { status: 'ok' };

@@ -1,11 +1,23 @@
 // HTML sections for load results: the figures table, and per profile a side-by-side comparison of
 // the targets with latency percentile curves (HDR style), throughput and p99 latency over time.
 import type { LoadResult, RunResult } from '../../../result/index.js';
-import { MIN_RATE_INTERVAL_MS, deliveredPerSecond, rateIntervals } from '../../../result/index.js';
+import {
+  MIN_RATE_INTERVAL_MS,
+  deliveredPerSecond,
+  eventLoopDelayP99Ms,
+  rateIntervals,
+} from '../../../result/index.js';
 import { loadLabel, profileNames, unique } from '../aggregate.js';
 import { formatMicros, formatRate } from '../format.js';
 import { MAX_NINES, percentileCurve, percentileLabel } from '../histogram.js';
-import { LOAD_HEADER, deliverySummary, loadProblems, loadRow, thresholdActual } from '../load-figures.js';
+import {
+  LOAD_HEADER,
+  deliverySummary,
+  loadProblems,
+  loadRow,
+  thresholdActual,
+  warmupText,
+} from '../load-figures.js';
 import { lineChart, niceTicks, type ChartSeries } from '../svg-chart.js';
 import { esc, htmlTable, slug, verdictCell } from './shared.js';
 
@@ -27,6 +39,11 @@ export function loadSection(result: RunResult): string {
       out.push(
         `<p class="warning">${esc(`${l.name} [${l.target} · ${l.profile}]`)} ${l.verdict}, caveat: ${esc(caveat)}</p>`,
       );
+  }
+  for (const l of result.loads) {
+    const warmup = warmupText(l);
+    if (warmup !== undefined)
+      out.push(`<p class="muted">${esc(`${l.name} [${l.target} · ${l.profile}]`)} ${esc(warmup)}</p>`);
   }
   out.push(thresholdTable(result.loads));
   for (const profile of profileNames(result)) {
@@ -95,7 +112,7 @@ function sideBySide(loads: LoadResult[]): string {
     esc(deliverySummary(l.delivery)),
     esc(
       l.generator.saturated
-        ? `saturated (lag p99 ${l.generator.eventLoopLagP99Ms}ms)`
+        ? `saturated (event-loop delay p99 ${eventLoopDelayP99Ms(l.generator)}ms)`
         : `ok, ${l.generator.workers} worker(s)`,
     ),
     verdictCell(l.verdict),
