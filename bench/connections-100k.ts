@@ -165,7 +165,7 @@ function report(outcome: Outcome): string {
     `connect time  p50 ${ms(connect?.p50)}  p99 ${ms(connect?.p99)}  max ${ms(connect?.max)}  (TCP + CONNECT→CONNACK from the intended start; ${connect?.count ?? 0} samples)`,
     `memory        brokers RSS peak ${mib(outcome.brokers.rssSum)} (${perConnection(outcome.brokers.rssSum)}; per broker ${brokerRss.map((b) => mib(b)).join(', ')})`,
     `              generator RSS peak ${mib(outcome.generator.rssSum)} over ${outcome.generator.rssEach.size} processes (${perConnection(outcome.generator.rssSum)})`,
-    `cpu           brokers ${load.broker?.cpuPercent ?? '—'}% (one sampled)  generator ${load.generator.cpuPercent}% (${load.generator.workers} workers in all)`,
+    `cpu           generator ${Math.round(load.generator.cpuPercent)}% of a core (${load.generator.workers} workers in all)`,
     `endpoints     ${(load.endpoints ?? []).map((e) => `${e.endpoint.replace('127.0.0.1:', ':')} ${e.connected}/${e.clients}`).join('  ')}`,
     `shards        merged ${load.shards?.merged.length ?? 0}/${load.shards?.count ?? 0}, missing ${load.shards?.missing.length ?? 0}; errors ${load.errors}`,
     `verdict       ${load.verdict}${load.reason === undefined ? '' : ` (${load.reason})`}; wall ${outcome.wallSeconds.toFixed(0)} s`,
