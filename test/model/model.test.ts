@@ -92,4 +92,29 @@ describe('broker model', () => {
     const present = model.onPacket('a', connack(true), 5, 8);
     expect(present?.rule).toBe('session-present');
   });
+
+  it('lets the copy for an overlapping subscription without an identifier carry none (5.0)', () => {
+    const model = new BrokerModel({ autoAck }, { ...options, version: '5.0' });
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'connect', client: 'b', clean: true },
+      { do: 'subscribe', client: 'a', filter: '~/t/+', qos: 0, subscriptionId: 1 },
+      { do: 'subscribe', client: 'a', filter: '~/t/a', qos: 0 },
+      { do: 'publish', client: 'b', topic: '~/t/a', qos: 0, retain: false },
+    ]);
+    expect(model.onPacket('a', publish('~/t/a', 'm4'), 20, 6)).toBeUndefined();
+    const withId = publish('~/t/a', 'm4', { properties: { subscriptionIdentifier: [1] } });
+    expect(model.onPacket('a', withId, 20, 7)).toBeUndefined();
+  });
+
+  it('requires the identifier when every matching subscription has one (5.0)', () => {
+    const model = new BrokerModel({ autoAck }, { ...options, version: '5.0' });
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'connect', client: 'b', clean: true },
+      { do: 'subscribe', client: 'a', filter: '~/t/+', qos: 0, subscriptionId: 1 },
+      { do: 'publish', client: 'b', topic: '~/t/a', qos: 0, retain: false },
+    ]);
+    expect(model.onPacket('a', publish('~/t/a', 'm3'), 20, 6)?.rule).toBe('subscription-identifiers');
+  });
 });
