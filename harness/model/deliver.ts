@@ -35,8 +35,7 @@ export function observePublish(
   // Prefer the delivery whose RETAIN and DUP flags fit: a retained message may also be due as a
   // live one, and a re-delivery (DUP 1) of it as a new retained copy for a new subscription (DUP 0).
   const retainFits = open.filter((d) => d.retainAllowed.has(packet.retain));
-  const delivery =
-    retainFits.find((d) => checkDup(d, packet) === undefined) ?? retainFits[0] ?? open[0];
+  const delivery = retainFits.find((d) => checkDup(d, packet) === undefined) ?? retainFits[0] ?? open[0];
   if (delivery === undefined) return unmatched(model, conn, packet, same, now, count);
   const breach =
     deliveryBreach(model, conn, delivery, packet, now, count) ??

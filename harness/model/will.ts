@@ -25,7 +25,8 @@ export function connectionEnded(
       if (delivery.group !== undefined) delivery.group.memberLost = true;
       // Sent and not acknowledged: re-sent with DUP 1 on resume. Not seen yet: the server may
       // have sent it into the closing connection (then it is a re-send) or not.
-      if (delivery.copies.length === 0 && delivery.dueAt !== undefined) delivery.dup = 'either';
+      // (A flow-limited client's delivery is not due, but may have been sent all the same.)
+      if (delivery.copies.length === 0 && delivery.qosMax > 0) delivery.dup = 'either';
       if (delivery.message.qos === 0 || delivery.qosMax === 0) delivery.dueAt = undefined;
       else if (delivery.copies.length === 0) delivery.dueAt = undefined;
     }
