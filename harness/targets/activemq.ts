@@ -13,6 +13,7 @@ import {
   notInstalled,
   requireInstalled,
   packagedKind,
+  PACKAGED_OPTION_KEYS,
   type Launch,
   type PackagedBroker,
 } from './packaged.js';
@@ -30,10 +31,7 @@ export const ActivemqOptionsSchema = Type.Object(
     heap: Type.Optional(Type.String({ pattern: '^\\d+[kKmMgG]$' })),
     /** Query string of the connector URI, e.g. 'transport.defaultKeepAlive=60000'. */
     transportOptions: Type.Optional(Type.String()),
-    host: Type.Optional(Type.String({ minLength: 1 })),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-    startTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
-    stopTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    ...PACKAGED_OPTION_KEYS,
   },
   { additionalProperties: false },
 );

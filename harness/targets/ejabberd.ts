@@ -12,7 +12,14 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { findExecutable } from './executable.js';
-import { cleanEnv, notInstalled, packagedKind, type Launch, type PackagedBroker } from './packaged.js';
+import {
+  cleanEnv,
+  notInstalled,
+  packagedKind,
+  PACKAGED_OPTION_KEYS,
+  type Launch,
+  type PackagedBroker,
+} from './packaged.js';
 import type { Capability } from './types.js';
 
 export const EjabberdOptionsSchema = Type.Object(
@@ -28,10 +35,7 @@ export const EjabberdOptionsSchema = Type.Object(
     /** Credentials the harness connects with (any pair works: anonymous login). */
     username: Type.Optional(Type.String({ minLength: 1 })),
     password: Type.Optional(Type.String({ minLength: 1 })),
-    host: Type.Optional(Type.String({ minLength: 1 })),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-    startTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
-    stopTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    ...PACKAGED_OPTION_KEYS,
   },
   { additionalProperties: false },
 );

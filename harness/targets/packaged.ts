@@ -4,7 +4,7 @@
 // write and spawn; this file does the rest: ports, retries, readiness (CONNECT → CONNACK), startup
 // time, and a stop that ends every process by PID (with its process group) and removes the dir.
 import { access, constants, rm } from 'node:fs/promises';
-import type { Static, TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { performance } from 'node:perf_hooks';
 import { TargetError } from './errors.js';
 import { parseWithSchema, throwIfAborted, type StartContext, type TargetKind } from './kind.js';
@@ -88,6 +88,14 @@ export function cleanEnv(prefixes: string[], extra: NodeJS.ProcessEnv): NodeJS.P
   }
   return { ...env, NODE_OPTIONS: '', ...extra };
 }
+
+/** The option keys every packaged kind takes besides its own (spread into its schema). */
+export const PACKAGED_OPTION_KEYS = {
+  host: Type.Optional(Type.String({ minLength: 1 })),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  startTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  stopTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+};
 
 /** The options every packaged kind takes besides its own. */
 export interface PackagedKindOptions {

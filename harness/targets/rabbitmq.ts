@@ -13,6 +13,7 @@ import {
   notInstalled,
   requireInstalled,
   packagedKind,
+  PACKAGED_OPTION_KEYS,
   type Launch,
   type PackagedBroker,
 } from './packaged.js';
@@ -24,10 +25,7 @@ export const RabbitmqOptionsSchema = Type.Object(
     home: Type.Optional(Type.String({ minLength: 1 })),
     /** Extra rabbitmq.conf lines, appended to the generated config. */
     config: Type.Optional(Type.String()),
-    host: Type.Optional(Type.String({ minLength: 1 })),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-    startTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
-    stopTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    ...PACKAGED_OPTION_KEYS,
   },
   { additionalProperties: false },
 );
