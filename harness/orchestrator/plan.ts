@@ -11,7 +11,7 @@ import { validateLoadSection } from '../load/index.js';
 import { loadProfile, type ResolvedProfile } from '../network/index.js';
 import { createBuiltInReporter, multiplex, REPORTER_NAMES, type NamedReporter } from '../reporters/index.js';
 import type { Reporter } from '../reporters/index.js';
-import { loadScenarios } from '../scenario/index.js';
+import { loadScenarios, scopeProblems } from '../scenario/index.js';
 import type { MqttVersion, ResolvedScenario } from '../scenario/index.js';
 import { checkTarget, resolveTargetSpec } from '../targets/index.js';
 import { filterScenarios, selectedVersions } from './filter.js';
@@ -90,7 +90,7 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
           loadScenarios(settings.paths, { cwd, targets: Object.keys(settings.targets) }),
         )) ?? []);
   const inMemory = options.scenarios ?? [];
-  for (const scenario of inMemory) await attempt(() => checkInMemory(scenario));
+  for (const scenario of inMemory) await attempt(() => checkInMemory(scenario, settings, cwd));
   const scenarios = [...filterScenarios(fromFiles, settings), ...inMemory];
   const ownProfiles = new Map<ResolvedScenario, PlannedProfile>();
   for (const scenario of scenarios) {
@@ -219,9 +219,20 @@ async function planScenarioProfile(
 }
 
 /** Scenarios built in memory did not pass through the loader: check their load section here. */
-function checkInMemory(scenario: ResolvedScenario): void {
+async function checkInMemory(
+  scenario: ResolvedScenario,
+  settings: ResolvedConfig,
+  cwd: string,
+): Promise<void> {
   if (scenario.load === undefined) return;
   const errors = validateLoadSection(scenario.load);
+  const scopes = await scopeProblems(scenario.load.thresholds ?? [], Object.keys(settings.targets), (name) =>
+    loadProfile(name, cwd).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    ),
+  );
+  errors.push(...scopes.map(({ index, key, message }) => `thresholds[${index}].${key}: ${message}`));
   if (errors.length > 0) {
     throw new HarnessError(
       'HARNESS_SCENARIO_INVALID',

@@ -16,6 +16,7 @@ export {
   type LoadOptions,
 } from './loader.js';
 export { buildJsonSchema } from './json-schema.js';
+export { scopeProblems, type ScopeProblem } from './threshold-scopes.js';
 export type * from './types.js';
 export * from './loader.js';
 export * from './types.js';

@@ -4,7 +4,7 @@
 // is 'none', a built-in, or a profile file found from the scenario (as for its own `profile:`).
 import { dirname } from 'node:path';
 import type { ScenarioIssue } from '../errors.js';
-import { entryParts } from '../load/index.js';
+import { entryParts, type ThresholdEntry } from '../load/index.js';
 import { NetworkError } from '../network/index.js';
 import { isTargetName, TARGET_KINDS } from '../targets/index.js';
 import type { YamlSource } from '../validation/index.js';
@@ -22,35 +22,52 @@ export interface ScopeContext {
   cache: ProfileCache;
 }
 
+/** One scope problem: the entry's index, the key, and why. */
+export interface ScopeProblem {
+  index: number;
+  key: 'target' | 'profile';
+  message: string;
+}
+
+/**
+ * The scope problems of a load's threshold entries. `findProfile` says why a profile name is not
+ * one (undefined when it is); 'none' never reaches it.
+ */
+export async function scopeProblems(
+  entries: readonly ThresholdEntry[],
+  targets: readonly string[],
+  findProfile: (name: string) => Promise<string | undefined>,
+): Promise<ScopeProblem[]> {
+  const problems: ScopeProblem[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const { target, profile } = entryParts(entry);
+    if (target !== undefined && !isTargetName(target, targets)) {
+      const configured = targets.length > 0 ? `, configured: ${targets.join(', ')}` : '';
+      const message = `unknown target '${target}' (kinds: ${TARGET_KINDS.join(', ')}${configured}; or a URL)`;
+      problems.push({ index, key: 'target', message });
+    }
+    if (profile !== undefined && profile !== NO_PROFILE) {
+      const why = await findProfile(profile);
+      if (why !== undefined) problems.push({ index, key: 'profile', message: `${why}; or '${NO_PROFILE}'` });
+    }
+  }
+  return problems;
+}
+
 export async function checkThresholdScopes(
   scenario: ResolvedScenario,
   source: YamlSource,
   context: ScopeContext,
 ): Promise<ScenarioIssue[]> {
-  const issues: ScenarioIssue[] = [];
-  for (const [index, entry] of (scenario.load?.thresholds ?? []).entries()) {
-    const { target, profile } = entryParts(entry);
-    const at = (key: string, message: string): ScenarioIssue => ({
-      file: source.file,
-      ...source.at(['load', 'thresholds', index], key),
-      path: `load.thresholds[${index}].${key}`,
-      message,
-    });
-    if (target !== undefined && !isTargetName(target, context.targets)) {
-      const configured = context.targets.length > 0 ? `, configured: ${context.targets.join(', ')}` : '';
-      issues.push(
-        at('target', `unknown target '${target}' (kinds: ${TARGET_KINDS.join(', ')}${configured}; or a URL)`),
-      );
-    }
-    if (profile !== undefined && profile !== NO_PROFILE) {
-      const found = await lookUpProfile(
-        profile,
-        dirname(context.absoluteFile),
-        context.display,
-        context.cache,
-      );
-      if (found instanceof NetworkError) issues.push(at('profile', `${found.message}; or '${NO_PROFILE}'`));
-    }
-  }
-  return issues;
+  const baseDir = dirname(context.absoluteFile);
+  const problems = await scopeProblems(scenario.load?.thresholds ?? [], context.targets, async (name) => {
+    const found = await lookUpProfile(name, baseDir, context.display, context.cache);
+    return found instanceof NetworkError ? found.message : undefined;
+  });
+  return problems.map(({ index, key, message }) => ({
+    file: source.file,
+    ...source.at(['load', 'thresholds', index], key),
+    path: `load.thresholds[${index}].${key}`,
+    message,
+  }));
 }

@@ -15,7 +15,7 @@ import {
   type ThresholdEntry,
 } from '../../harness/load/thresholds.js';
 import type { LoadResult } from '../../harness/result/index.js';
-import { checkScenarios } from '../../harness/scenario/index.js';
+import { checkScenarios, parseScenario } from '../../harness/scenario/index.js';
 
 const ENTRIES: ThresholdEntry[] = [
   'lost == 0',
@@ -163,6 +163,24 @@ describe('threshold scope validation', () => {
     expect(error).toBeInstanceOf(ScenarioValidationError);
     expect(String((error as Error).message)).toMatch(
       /s\.yaml:12:\d+: load\.thresholds\[0\]\.target: unknown target 'nosuch'/,
+    );
+  });
+});
+
+describe('threshold scope validation of scenarios built in memory', () => {
+  it('stops the run with every unknown name', async () => {
+    const text = scoped(
+      "    - { threshold: 'lost == 0', target: nosuch }\n    - { threshold: 'lost == 0', profile: 5g }\n",
+    );
+    const { scenario } = parseScenario(text, 'memory.yaml');
+    expect(scenario).toBeDefined();
+    const error = await runHarness({ scenarios: [scenario!], targets: ['reference'] }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'HARNESS_SCENARIO_INVALID' });
+    expect(String((error as Error).message)).toMatch(/thresholds\[0\]\.target: unknown target 'nosuch'/);
+    expect(String((error as Error).message)).toMatch(
+      /thresholds\[1\]\.profile: network profile '5g' not found/,
     );
   });
 });
