@@ -22,6 +22,7 @@ export { TargetError, type TargetErrorReason } from './errors.js';
 export { ALL_CAPABILITIES } from './kind.js';
 export { loadDeviations, parseDeviations } from './deviations.js';
 export { describeStoppedTarget } from './evidence.js';
+export { REFERENCE_PROCESS } from './reference-process.js';
 export {
   TargetSettingsSchema,
   settingsKey,

@@ -14,9 +14,13 @@ import {
 import { TargetError } from './errors.js';
 import { ALL_CAPABILITIES, throwIfAborted, type StartContext, type TargetKind } from './kind.js';
 import type { Configured, TargetSettings } from './settings.js';
+import { startReferenceProcess } from './reference-process.js';
 import type { Capability, Endpoint, StartedTarget } from './types.js';
 
-export type ReferenceOptions = StartBrokerOptions;
+export type ReferenceOptions = StartBrokerOptions & {
+  /** Run the broker in a process of its own (reference-process.ts) instead of in this one. */
+  process?: boolean;
+};
 
 export function referenceCapabilities(options: ReferenceOptions): Set<Capability> {
   const capabilities = new Set(ALL_CAPABILITIES);
@@ -37,9 +41,15 @@ async function startReference(
   context: StartContext,
 ): Promise<StartedTarget> {
   throwIfAborted(context.signal, `starting ${name}`);
+  if (options.process === true) {
+    const started = await startReferenceProcess(name, Object.keys(options), context);
+    started.capabilities = referenceCapabilities({});
+    return started;
+  }
+  const { process: _embedded, ...brokerOptions } = options;
   let running: RunningBroker;
   try {
-    running = await startBroker(options);
+    running = await startBroker(brokerOptions);
   } catch (error) {
     throw new TargetError(
       'start-failed',
@@ -87,6 +97,11 @@ export async function configureReference(
   settings: TargetSettings,
   dir: string,
 ): Promise<Configured<ReferenceOptions>> {
+  if (options.process === true) {
+    return {
+      unsupported: 'the reference broker in its own process (process: true) takes no scenario settings',
+    };
+  }
   const { users, acl, authenticationMethods, websocket, ...features } = settings;
   const configured: ReferenceOptions = { ...options, ...features };
   if (websocket === true) configured.listeners = [{ type: 'ws', host: '127.0.0.1', port: 0, path: '/mqtt' }];

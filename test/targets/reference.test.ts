@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startTarget } from '../../harness/targets/index.js';
+import { REFERENCE_PROCESS, startTarget } from '../../harness/targets/index.js';
 import { referenceCapabilities } from '../../harness/targets/reference.js';
 import { connectOnce } from './probe.js';
 
@@ -21,6 +21,31 @@ describe('reference target', () => {
     }
     expect(target.isAlive()).toBe(false);
     await expect(connectOnce(target.endpoint, 4, 2000)).rejects.toThrow();
+  });
+
+  it('with process: true runs the broker in a process of its own (what harness bench starts)', async () => {
+    const target = await startTarget(REFERENCE_PROCESS, { cwd: process.cwd() });
+    try {
+      expect(target).toMatchObject({ kind: 'reference', name: 'reference' });
+      expect(target.pid).toBeGreaterThan(0);
+      expect(target.pid).not.toBe(process.pid);
+      expect(target.capabilities.has('mqtt-5.0')).toBe(true);
+      expect(await connectOnce(target.endpoint, 4)).toMatchObject({ type: 'connack', reasonCode: 0 });
+      expect(await connectOnce(target.endpoint, 5)).toMatchObject({ type: 'connack', reasonCode: 0 });
+    } finally {
+      await target.stop();
+    }
+    expect(target.isAlive()).toBe(false);
+    await expect(connectOnce(target.endpoint, 4, 2000)).rejects.toThrow();
+  });
+
+  it('process: true refuses broker options it cannot pass to the process', async () => {
+    await expect(
+      startTarget(
+        { kind: 'reference', options: { process: true, mutations: ['no-puback'] } },
+        { cwd: process.cwd() },
+      ),
+    ).rejects.toThrow(/'process: true' takes no other options \(got mutations\)/);
   });
 
   it('capabilities follow the broker feature switches', () => {

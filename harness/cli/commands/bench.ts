@@ -2,7 +2,13 @@
 // through runHarness like `harness run`: same targets, network profiles, reporters and RunResult.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { defaultBenchReporters, loadConfig, type CliOverrides } from '../../config/index.js';
+import {
+  defaultBenchReporters,
+  loadConfig,
+  type CliOverrides,
+  type ResolvedConfig,
+} from '../../config/index.js';
+import { REFERENCE_PROCESS } from '../../targets/index.js';
 import { PRESETS, presetScenario, type BenchOptions, type BenchPreset } from '../../load/index.js';
 import { parseSlo, sweepSection, type SweepFlags } from '../../load/index.js';
 import {
@@ -175,7 +181,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     const progress =
       io.env['HARNESS_SHARD_CHILD'] === '1' ? launcherProgress(process.send?.bind(process)) : undefined;
     const result = await runHarness({
-      config,
+      config: withReferenceProcess(config),
       scenarios: [scenario],
       reporters: progress === undefined ? names : [...names, progress],
       output: written.output(),
@@ -194,6 +200,18 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     return reportError('bench', error, io.stderr);
   }
+}
+
+/**
+ * A bench measures brokers: the built-in `reference` runs in a process of its own, as every other
+ * broker does, instead of sharing this process's event loop with the load generator.
+ */
+function withReferenceProcess(config: ResolvedConfig): ResolvedConfig {
+  if (config.targets['reference'] !== undefined) return config; // a configured target of that name
+  return {
+    ...config,
+    selectedTargets: config.selectedTargets.map((spec) => (spec === 'reference' ? REFERENCE_PROCESS : spec)),
+  };
 }
 
 function isPreset(name: string): name is BenchPreset {

@@ -1,13 +1,11 @@
 // `harness fuzz --target SPEC --seconds N`: the structured fuzzer and abuser (harness/fuzz/,
 // docs/fuzz.md) against one target. `reference` runs as a broker process of its own here, so a
 // crash does not take the fuzzer down and its RSS and open files can be read.
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PHASE_NAMES, replayCases, runFuzz, type PhaseName } from '../../fuzz/index.js';
-import { startTarget, type StartedTarget, type TargetConfig } from '../../targets/index.js';
+import { REFERENCE_PROCESS, startTarget, type StartedTarget } from '../../targets/index.js';
 import { reportError } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 
@@ -52,7 +50,7 @@ async function fuzzCommand(argv: string[], io: CliIO): Promise<number> {
   let target: StartedTarget | undefined;
   try {
     const { spec } = settings;
-    target = await startTarget(spec === 'reference' ? referenceProcess() : spec, {
+    target = await startTarget(spec === 'reference' ? REFERENCE_PROCESS : spec, {
       cwd: io.cwd,
       signal: io.signal,
     });
@@ -153,39 +151,6 @@ async function fuzzAndSave(target: StartedTarget, settings: FuzzSettings, io: Cl
   io.stdout.write(`fuzz ${verdict}; result: ${file}\n`);
   if (io.signal.aborted) return EXIT.failed;
   return result.passed ? EXIT.ok : EXIT.failed;
-}
-
-/** The reference broker as a process of its own: `node bin/harness.js broker` on a free port. */
-function referenceProcess(): TargetConfig {
-  return {
-    kind: 'command',
-    options: {
-      command: process.execPath,
-      args: [
-        join(projectRoot(), 'bin', 'harness.js'),
-        'broker',
-        '--host',
-        '{{host}}',
-        '--port',
-        '{{port}}',
-        '--log-level',
-        'warn',
-      ],
-      env: { NODE_OPTIONS: '' },
-      versionArgs: ['--version'],
-      capabilities: ['mqtt-3.1.1', 'mqtt-5.0'],
-    },
-  };
-}
-
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'bin', 'harness.js'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find bin/harness.js above the fuzz command');
-    dir = parent;
-  }
-  return dir;
 }
 
 export const command: CommandModule = {
