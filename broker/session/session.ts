@@ -211,8 +211,9 @@ export class Session implements Holder {
       if (sent >= sink.sendQuota) {
         // The new connection allows fewer messages in flight: the rest wait in the queue, in order.
         this.release(entry.packetId);
-        const { message, qos, retain, subscriptionIds } = entry;
-        requeue.push({ message, qos, retain, subscriptionIds });
+        const { message, qos, retain, subscriptionIds, packetId } = entry;
+        // It was sent before: it must remember so, to go out again with DUP 1 [MQTT-3.3.1-1].
+        requeue.push({ message, qos, retain, subscriptionIds, sentBefore: { packetId } });
         continue;
       }
       sent++;
@@ -337,7 +338,11 @@ export class Session implements Holder {
       sink.writePublish({ ...entry, dup: false, packetId: undefined });
       return;
     }
-    const packetId = this.allocatePacketId();
+    const previousId = entry.sentBefore?.packetId;
+    const packetId =
+      previousId !== undefined && this.inflightMap?.has(previousId) !== true
+        ? previousId // [MQTT-4.4.0-1] a re-delivery keeps its original packet id while it is free
+        : this.allocatePacketId();
     if (packetId === undefined) {
       this.queueOf().push(entry);
       return;
@@ -352,8 +357,11 @@ export class Session implements Holder {
     };
     (this.inflightMap ??= new Map()).set(packetId, inflight);
     this.counters.inflight++;
-    // [MQTT-4.3.2-1] [MQTT-4.3.3-1] a fresh unused packet id; DUP 0 on first delivery [MQTT-4.3.2-2].
-    const written = sink.writePublish({ ...entry, dup: false, packetId });
+    // [MQTT-4.3.2-1] [MQTT-4.3.3-1] an unused packet id; DUP 0 on first delivery [MQTT-4.3.2-2],
+    // DUP 1 when it was sent before and put back in the queue by a resume [MQTT-3.3.1-1].
+    const { message, qos, retain, subscriptionIds } = entry;
+    const dup = entry.sentBefore !== undefined && !this.limits.noDupOnResend;
+    const written = sink.writePublish({ message, qos, retain, subscriptionIds, dup, packetId });
     if (!written) {
       // [MQTT-3.1.2-25] too large for the client: discarded, behave as if delivery completed.
       this.release(packetId);

@@ -27,6 +27,12 @@ export interface QueuedEntry {
   qos: QoS;
   retain: boolean;
   subscriptionIds: number[];
+  /**
+   * Set when the message was sent before and put back in the queue unacknowledged (a resumed
+   * connection allowed fewer messages in flight): whenever it goes out again it is a re-delivery,
+   * with DUP 1 and, when still free, its original packet id [MQTT-3.3.1-1] [MQTT-4.4.0-1].
+   */
+  sentBefore?: { packetId: number };
 }
 
 /**

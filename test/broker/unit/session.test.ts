@@ -73,6 +73,48 @@ describe('sessions', () => {
     pub.close();
   });
 
+  it('[MQTT-3.3.1-1] [MQTT-4.4.0-1] v5: a message held back by Receive Maximum on resume keeps DUP 1 and its packet id on the next resume', async () => {
+    const kept = { clientId: 'rm', properties: { sessionExpiryInterval: 60 } };
+    const first = await TestClient.connect(target.port, kept, 5);
+    first.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'rm/#', qos: 1 }] });
+    await first.next('suback');
+    const pub = await TestClient.connect(target.port, {}, 5);
+    pub.send(publish('rm/1', 'one', { packetId: 1 }));
+    pub.send(publish('rm/2', 'two', { packetId: 2 }));
+    const one = await first.next('publish');
+    const two = await first.next('publish');
+    expect([one.payload.toString(), two.payload.toString()]).toEqual(['one', 'two']);
+    first.close(); // no PUBACK for either
+    await first.waitClosed();
+
+    // Receive Maximum 1: 'one' takes the only slot, 'two' (sent before) waits in the session.
+    const narrow = await TestClient.open(target.port, 5);
+    narrow.send(
+      connectPacket(
+        { ...kept, cleanStart: false, properties: { sessionExpiryInterval: 60, receiveMaximum: 1 } },
+        5,
+      ),
+    );
+    expect(await narrow.next('connack')).toMatchObject({ reasonCode: 0, sessionPresent: true });
+    expect(await narrow.next('publish')).toMatchObject({ dup: true, packetId: one.packetId });
+    await narrow.none('publish');
+    narrow.close(); // still no PUBACK
+    await narrow.waitClosed();
+
+    const wide = await TestClient.open(target.port, 5);
+    wide.send(connectPacket({ ...kept, cleanStart: false }, 5));
+    expect(await wide.next('connack')).toMatchObject({ reasonCode: 0, sessionPresent: true });
+    const resentOne = await wide.next('publish');
+    const resentTwo = await wide.next('publish');
+    expect(resentOne).toMatchObject({ dup: true, packetId: one.packetId });
+    expect(resentOne.payload.toString()).toBe('one');
+    // 'two' was sent on the first connection: any later send of it is a re-delivery.
+    expect(resentTwo).toMatchObject({ dup: true, packetId: two.packetId });
+    expect(resentTwo.payload.toString()).toBe('two');
+    wide.close();
+    pub.close();
+  });
+
   it('v5: session expiry 0 ends the session with the connection; >0 keeps it', async () => {
     const keep = await TestClient.connect(
       target.port,
