@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runHarness } from '../harness/api.js';
+import { REFERENCE_PROCESS } from '../harness/targets/index.js';
 import { readRunResult } from '../harness/compare/index.js';
 import type { RunResult } from '../harness/result/model.js';
 import { loadConfig } from '../harness/config/index.js';
@@ -59,7 +60,9 @@ if (process.getuid?.() !== 0) {
 const config = await loadConfig(
   {
     paths,
-    targets,
+    // The reference broker in a process of its own, as Mosquitto and Aedes run (and as harness bench
+    // starts it): embedded, it would share the load generator's event loop.
+    targets: targets.map((name) => (name === 'reference' ? REFERENCE_PROCESS : name)),
     profiles,
     outputDir,
     reporters: ['list', 'json', 'junit', 'markdown', 'html'],

@@ -9,6 +9,7 @@ import { buildResult, progressOf } from './build-result.js';
 import { openChannel } from './channel.js';
 import { nowMs } from './clock.js';
 import { getExecutor } from './executors/registry.js';
+import type { Executor } from './executors/types.js';
 import { buildRunPlan } from './plan.js';
 import { countKernel } from './kernel-counters.js';
 import { measureOwnCpu, sampleProcess, type OwnCpu } from './process-stats.js';
@@ -32,12 +33,7 @@ export interface LoadRunContext {
 }
 
 export async function runLoadScenario(load: LoadSection, context: LoadRunContext): Promise<LoadResult> {
-  const errors = validateLoadSection(load);
-  if (context.endpoint.transport !== 'tcp')
-    errors.push(`transport '${context.endpoint.transport}': the load engine speaks plain TCP only`);
-  const executor = getExecutor(load.executor);
-  if (executor === undefined) errors.push(`unknown executor '${load.executor}'`);
-  if (errors.length > 0 || executor === undefined) throw new LoadConfigError(errors);
+  const executor = checkedExecutor(load, context);
   const executorPlan = executor.plan(load);
   // The warm-up runs first, from the agreed start; the measured schedule `warmupMs` later.
   const warmupMs = executor.warmup(load)?.durationMs ?? 0;
@@ -83,25 +79,9 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
     if (context.signal.aborted) reason = 'interrupted';
     startMs = nowMs() + 100;
     if (shard !== undefined && reason === undefined) {
-      try {
-        const agreed = await shardBarrier({
-          endpoint: context.endpoint,
-          protocolLevel: context.mqttVersion === '5.0' ? 5 : 4,
-          runId: shard.runId,
-          loadHash,
-          shard,
-          ...(shard.startAtMs === undefined ? {} : { startAtMs: shard.startAtMs }),
-          timeoutMs: shard.barrierTimeoutMs ?? 120_000,
-          signal: context.signal,
-        });
-        clock = agreed.clock;
-        // The agreed start is on shard 0's clock: on ours it is `offset` later (clock.ts: each
-        // process's clock is its own timeOrigin + monotonic time, tens of ms apart on a busy host).
-        startMs = agreed.startMs + (clock.uncertaintyMs >= 0 ? clock.offsetMs : 0);
-        if (startMs < nowMs()) reason = `the agreed start (${new Date(startMs).toISOString()}) had passed`;
-      } catch (error) {
-        reason = error instanceof Error ? error.message : String(error);
-      }
+      const agreed = await agreeShardStart(context, shard, loadHash);
+      ({ clock, reason } = agreed);
+      startMs = agreed.startMs ?? startMs;
     }
     cpu = measureOwnCpu();
     broadcast(reason === undefined ? { type: 'start', startMs } : { type: 'abort' });
@@ -110,15 +90,8 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
       reason ??= `the schedule did not finish within ${runBudget} ms`;
       broadcast({ type: 'abort' });
     }
-    const sentByPublisher = new Array<number>(plan.publishers.length).fill(0);
-    for (const worker of state.workers)
-      for (const [publisher, count] of worker.published ?? []) sentByPublisher[publisher] = count;
-    broadcast({ type: 'drain', sentByPublisher });
-    if (!(await state.waitFor((w) => w.report !== undefined, plan.workers[0]!.drainTimeoutMs + 30_000))) {
-      reason ??= 'workers did not report';
-      broadcast({ type: 'abort' });
-      await state.waitFor((w) => w.report !== undefined, 5000);
-    }
+    const unreported = await drainWorkers(state, plan, broadcast);
+    reason ??= unreported;
     cpuUsed = cpu.stop();
   } finally {
     context.signal.removeEventListener('abort', onAbort);
@@ -141,4 +114,64 @@ export async function runLoadScenario(load: LoadSection, context: LoadRunContext
     ...(shard === undefined ? {} : { shard: { ...shard, loadHash, clock } }),
     kernel: kernel.stop(),
   });
+}
+
+/** The executor of a load section that the engine can run, or every reason it cannot. */
+function checkedExecutor(load: LoadSection, context: LoadRunContext): Executor {
+  const errors = validateLoadSection(load);
+  if (context.endpoint.transport !== 'tcp')
+    errors.push(`transport '${context.endpoint.transport}': the load engine speaks plain TCP only`);
+  const executor = getExecutor(load.executor);
+  if (executor === undefined) errors.push(`unknown executor '${load.executor}'`);
+  if (errors.length > 0 || executor === undefined) throw new LoadConfigError(errors);
+  return executor;
+}
+
+/** The start every shard agreed on through the broker, on this process's clock; or why not. */
+async function agreeShardStart(
+  context: LoadRunContext,
+  shard: ShardSetting,
+  loadHash: string,
+): Promise<{ startMs?: number; clock?: ShardClockEstimate; reason?: string }> {
+  try {
+    const agreed = await shardBarrier({
+      endpoint: context.endpoint,
+      protocolLevel: context.mqttVersion === '5.0' ? 5 : 4,
+      runId: shard.runId,
+      loadHash,
+      shard,
+      ...(shard.startAtMs === undefined ? {} : { startAtMs: shard.startAtMs }),
+      timeoutMs: shard.barrierTimeoutMs ?? 120_000,
+      signal: context.signal,
+    });
+    const clock = agreed.clock;
+    // The agreed start is on shard 0's clock: on ours it is `offset` later (clock.ts: each
+    // process's clock is its own timeOrigin + monotonic time, tens of ms apart on a busy host).
+    const startMs = agreed.startMs + (clock.uncertaintyMs >= 0 ? clock.offsetMs : 0);
+    if (startMs < nowMs())
+      return { startMs, clock, reason: `the agreed start (${new Date(startMs).toISOString()}) had passed` };
+    return { startMs, clock };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Tells every worker how many messages each publisher sent (a subscriber judges delivery against
+ * all publishers, in any worker) and waits for their reports; the reason when some did not report.
+ */
+async function drainWorkers(
+  state: RunState,
+  plan: { publishers: readonly unknown[]; workers: readonly { drainTimeoutMs: number }[] },
+  broadcast: (message: EngineMessage) => void,
+): Promise<string | undefined> {
+  const drainTimeoutMs = plan.workers[0]!.drainTimeoutMs;
+  const sentByPublisher = new Array<number>(plan.publishers.length).fill(0);
+  for (const worker of state.workers)
+    for (const [publisher, count] of worker.published ?? []) sentByPublisher[publisher] = count;
+  broadcast({ type: 'drain', sentByPublisher });
+  if (await state.waitFor((w) => w.report !== undefined, drainTimeoutMs + 30_000)) return undefined;
+  broadcast({ type: 'abort' });
+  await state.waitFor((w) => w.report !== undefined, 5000);
+  return 'workers did not report';
 }
