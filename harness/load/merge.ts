@@ -92,15 +92,10 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
   const max = (pick: (result: LoadResult) => number): number =>
     results.reduce((top, result) => Math.max(top, pick(result)), 0);
   const latency = mergeEncoded(results.map((result) => result.histogram));
-  const ack = mergeEncoded(results.map((result) => result.ackLatency?.histogram));
-  const connect = mergeEncoded(results.map((result) => result.connectLatency?.histogram));
-  const service = mergeEncoded(results.map((result) => result.serviceTime?.histogram));
-  const lateness = mergeEncoded(results.map((result) => result.sendLateness?.histogram));
   const connections = sumConnections(results);
   const endpoints = sumEndpoints(results);
   const errorMessages = [...new Set(results.flatMap((result) => result.errorMessages ?? []))].slice(0, 20);
   const warmup = mergeWarmups(results.map((result) => result.warmup));
-  const brokers = results.flatMap((result) => (result.broker === undefined ? [] : [result.broker]));
   const merged: LoadResult = {
     id: first.id,
     name: first.name,
@@ -124,18 +119,7 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
     },
     latency: percentiles(latency),
     histogram: encodeHistogram(latency),
-    ...(ack.totalCount > 0
-      ? { ackLatency: { percentiles: percentiles(ack), histogram: encodeHistogram(ack) } }
-      : {}),
-    ...(connect.totalCount > 0
-      ? { connectLatency: { percentiles: percentiles(connect), histogram: encodeHistogram(connect) } }
-      : {}),
-    ...(service.totalCount > 0
-      ? { serviceTime: { percentiles: percentiles(service), histogram: encodeHistogram(service) } }
-      : {}),
-    ...(lateness.totalCount > 0
-      ? { sendLateness: { percentiles: percentiles(lateness), histogram: encodeHistogram(lateness) } }
-      : {}),
+    ...mergeTimings(results),
     ...(warmup === undefined ? {} : { warmup }),
     intervals: mergeIntervalsByTime(
       results,
@@ -150,15 +134,7 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
       cpuPercent: sum((result) => result.generator.cpuPercent),
       workers: sum((result) => result.generator.workers),
     },
-    // The same broker observed by every run: its figures are not additive.
-    ...(brokers.length > 0
-      ? {
-          broker: {
-            cpuPercent: Math.max(...brokers.map((b) => b.cpuPercent)),
-            rssMaxBytes: Math.max(...brokers.map((b) => b.rssMaxBytes)),
-          },
-        }
-      : {}),
+    ...mergeBroker(results),
     ...(connections === undefined ? {} : { connections }),
     ...(endpoints === undefined ? {} : { endpoints }),
     ...(errorMessages.length > 0 ? { errorMessages } : {}),
@@ -178,6 +154,31 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
     (result.inconclusive ?? []).map((reason) => `${label(result)}: ${reason}`),
   );
   return judgeLoad(merged, { failures, inconclusive });
+}
+
+/** The same broker observed by every run: its figures are not additive. */
+function mergeBroker(results: readonly LoadResult[]): Pick<LoadResult, 'broker'> | Record<string, never> {
+  const brokers = results.flatMap((result) => (result.broker === undefined ? [] : [result.broker]));
+  if (brokers.length === 0) return {};
+  return {
+    broker: {
+      cpuPercent: Math.max(...brokers.map((b) => b.cpuPercent)),
+      rssMaxBytes: Math.max(...brokers.map((b) => b.rssMaxBytes)),
+    },
+  };
+}
+
+type Timed = 'ackLatency' | 'connectLatency' | 'serviceTime' | 'sendLateness';
+
+/** The optional timings (ack, connect, service time, send lateness): merged where any run has them. */
+function mergeTimings(results: readonly LoadResult[]): Partial<Pick<LoadResult, Timed>> {
+  const out: Partial<Pick<LoadResult, Timed>> = {};
+  for (const key of ['ackLatency', 'connectLatency', 'serviceTime', 'sendLateness'] as const) {
+    const merged = mergeEncoded(results.map((result) => result[key]?.histogram));
+    if (merged.totalCount > 0)
+      out[key] = { percentiles: percentiles(merged), histogram: encodeHistogram(merged) };
+  }
+  return out;
 }
 
 /** Intervals in one-second slots of the merged time line (each result's intervals shifted by its offset, ms). */

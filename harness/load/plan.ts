@@ -46,6 +46,19 @@ export interface ShardPlanning {
   runTag: number;
 }
 
+/** A target pool: clients spread by their place among ALL clients, so every shard agrees. */
+function spreadOverPool(
+  endpoint: Endpoint,
+  clients: ClientSpec[],
+): { endpoints: { host: string; port: number }[]; spread: NonNullable<Endpoint['spread']> } {
+  const endpoints = (endpoint.pool ?? [endpoint]).map(({ host, port }) => ({ host, port }));
+  const spread = endpoint.spread ?? 'round-robin';
+  clients.forEach((spec, ordinal) => {
+    spec.endpoint = endpointFor(spread, ordinal, spec.clientId, endpoints.length);
+  });
+  return { endpoints, spread };
+}
+
 export function buildRunPlan(
   section: LoadSection,
   endpoint: Endpoint,
@@ -75,12 +88,7 @@ export function buildRunPlan(
   [...subscribers, ...publishers].forEach((spec, ordinal) => {
     if (addresses.length > 0) spec.localAddress = addresses[ordinal % addresses.length]!;
   });
-  // A target pool: clients spread by their place among ALL clients, so every shard agrees.
-  const endpoints = (endpoint.pool ?? [endpoint]).map(({ host, port }) => ({ host, port }));
-  const spread = endpoint.spread ?? 'round-robin';
-  [...allSubscribers, ...allPublishers].forEach((spec, ordinal) => {
-    spec.endpoint = endpointFor(spread, ordinal, spec.clientId, endpoints.length);
-  });
+  const { endpoints, spread } = spreadOverPool(endpoint, [...allSubscribers, ...allPublishers]);
 
   const requested = section.workers ?? 'auto';
   const receiverOf = (spec: ClientSpec): Receiver => ({
