@@ -236,7 +236,9 @@ export function generateOverrides(random: Random, type: PacketTypeName): EncodeO
 /** Byte-level mutation of an encoded packet. */
 export function mutateBytes(random: Random, bytes: Buffer): { bytes: Buffer; how: string } {
   const copy = Buffer.from(bytes);
-  const at = copy.length === 0 ? 0 : random.int(0, copy.length - 1);
+  // Nothing to flip, cut or overwrite in an empty packet: only adding bytes changes it.
+  if (copy.length === 0) return { bytes: random.bytes(random.int(1, 32)), how: 'bytes appended' };
+  const at = random.int(0, copy.length - 1);
   switch (random.int(0, 5)) {
     case 0:
       if (copy.length > 0) copy[at] = (copy[at] ?? 0) ^ (1 << random.int(0, 7));

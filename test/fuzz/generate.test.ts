@@ -103,4 +103,11 @@ describe('fuzz generators', () => {
       { numRuns: 200 },
     );
   });
+
+  it('mutations change an empty packet too (a truncation can leave nothing)', () => {
+    // Seed 1610400726 made a PUBLISH truncated to 0 bytes, which the mutation left empty.
+    for (const seed of [1610400726, 1, 2, 3, 4, 5, 6, 7]) {
+      expect(mutateBytes(new Random(seed), Buffer.alloc(0)).bytes.length).toBeGreaterThan(0);
+    }
+  });
 });
