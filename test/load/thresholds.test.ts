@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compare, parseThreshold, ThresholdError } from '../../harness/load/thresholds.js';
+import {
+  compare,
+  evaluateThresholds,
+  parseThreshold,
+  parseThresholds,
+  ThresholdError,
+} from '../../harness/load/thresholds.js';
+import type { LoadResult } from '../../harness/result/index.js';
 
 describe('threshold parsing', () => {
   it.each([
@@ -44,5 +51,39 @@ describe('threshold parsing', () => {
     [1, '!=', 1, false],
   ] as const)('%d %s %d is %s', (actual, comparison, limit, expected) => {
     expect(compare(actual, comparison, limit)).toBe(expected);
+  });
+});
+
+describe('event_loop_lag', () => {
+  // An idle loop: the monitor's raw p99 is its 10 ms sampling period, the delay beyond it 0.4 ms.
+  const idle = (generator: Partial<LoadResult['generator']>): LoadResult =>
+    ({
+      generator: {
+        saturated: false,
+        eventLoopLagP99Ms: 10.4,
+        scheduleOverrunMs: 0,
+        cpuPercent: 1,
+        workers: 1,
+        ...generator,
+      },
+    }) as unknown as LoadResult;
+  const judge = (result: LoadResult, expression: string) =>
+    evaluateThresholds(result, parseThresholds([expression]).thresholds)[0];
+
+  it('judges the delay beyond the sampling period, not the raw monitor figure', () => {
+    expect(judge(idle({ eventLoopDelayP99Ms: 0.4 }), 'event_loop_lag < 5ms')).toMatchObject({
+      actual: 0.4,
+      ok: true,
+      unit: 'ms',
+    });
+    expect(judge(idle({ eventLoopDelayP99Ms: 0.4 }), 'event_loop_lag < 0.2ms')).toMatchObject({ ok: false });
+  });
+
+  it('derives the delay from the raw figure of results written before it existed', () => {
+    expect(judge(idle({ eventLoopLagP99Ms: 13 }), 'event_loop_lag <= 3ms')).toMatchObject({
+      actual: 3,
+      ok: true,
+    });
+    expect(judge(idle({ eventLoopLagP99Ms: 13 }), 'event_loop_lag < 3ms')).toMatchObject({ ok: false });
   });
 });
