@@ -16,6 +16,7 @@ import { measureOwnCpu, sampleProcess, type OwnCpu } from './process-stats.js';
 import type { EngineMessage } from './protocol.js';
 import { RunState } from './run-state.js';
 import type { LoadSection } from './schema.js';
+import { sectionForRun } from './thresholds.js';
 import { LoadConfigError, validateLoadSection } from './validate.js';
 import type { MqttVersion } from '../vocabulary.js';
 
@@ -32,7 +33,14 @@ export interface LoadRunContext {
   shard?: ShardSetting;
 }
 
-export async function runLoadScenario(load: LoadSection, context: LoadRunContext): Promise<LoadResult> {
+export async function runLoadScenario(section: LoadSection, context: LoadRunContext): Promise<LoadResult> {
+  // Every path (the orchestrator, a sweep's steps, the programmatic API) comes through here: the
+  // run is judged only on the thresholds whose scope (target, profile) applies to it.
+  const load = sectionForRun(section, {
+    target: context.target.name,
+    kind: context.target.kind,
+    profile: context.profile,
+  });
   const executor = checkedExecutor(load, context);
   const executorPlan = executor.plan(load);
   // The warm-up runs first, from the agreed start; the measured schedule `warmupMs` later.

@@ -1,8 +1,8 @@
 // Thresholds: `p99 < 20ms`, `lost == 0`, `rate >= 10000`. Each expression names one metric of the
 // LoadResult, a comparison and a value; all must hold for the load to pass (exit code 1 otherwise).
 // An entry `{ threshold, target, profile }` applies only to the runs its scope names: the section a
-// run is given holds only the thresholds that apply to it (sectionForRun), and each result names the
-// scope of the thresholds it was judged on.
+// run is given holds only the thresholds that apply to it (sectionForRun, applied by runLoadScenario
+// on every path), and each result names the scope of the thresholds it was judged on.
 import { HarnessError } from '../errors.js';
 import {
   eventLoopDelayP99Ms,

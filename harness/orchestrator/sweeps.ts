@@ -1,7 +1,7 @@
 // Rate sweeps in the execute step: each planned repetition of a `rate-sweep` load climbs through
 // its rates (harness/load/executors/sweep-run.ts) on the endpoint the run bound; the repetitions
 // of a cell are kept together and become one SweepResult when the run ends.
-import { runSweepRepetition, sectionForRun, sweepResult } from '../load/index.js';
+import { runSweepRepetition, sweepResult } from '../load/index.js';
 import type { RateSweepSection } from '../load/index.js';
 import type { LoadSection } from '../load/index.js';
 import type { Reporter } from '../reporters/index.js';
@@ -24,8 +24,9 @@ export class SweepCollector {
     const { run, target, endpoint } = bound;
     const section = run.scenario.load;
     if (!isSweep(section)) return;
+    // Each step's run is judged on the thresholds whose scope applies to it (runLoadScenario).
     const result = await runSweepRepetition(
-      sectionForRun(section, { target: target.name, kind: target.kind, profile: run.profile.name }),
+      section,
       {
         endpoint,
         target,

@@ -1,6 +1,6 @@
 // Load scenarios go to the load module; a load that cannot run still yields a LoadResult (failed,
 // with the reason) so the rest of the run and the reports carry on.
-import { runLoadScenario, sectionForRun } from '../load/index.js';
+import { runLoadScenario } from '../load/index.js';
 import type { Reporter } from '../reporters/index.js';
 import type { LoadResult, Percentiles } from '../result/index.js';
 import type { MqttVersion, ResolvedScenario } from '../scenario/index.js';
@@ -21,9 +21,8 @@ export async function runLoad(options: {
   const started = new Date();
   try {
     if (scenario.load === undefined) throw new Error(`'${scenario.name}' has no load section`);
-    // Only the thresholds whose scope (target, profile) applies to this run judge it.
-    const section = sectionForRun(scenario.load, { target: target.name, kind: target.kind, profile });
-    return await runLoadScenario(section, {
+    // The engine narrows the thresholds to those whose scope (target, profile) applies to this run.
+    return await runLoadScenario(scenario.load, {
       endpoint,
       target,
       profile,

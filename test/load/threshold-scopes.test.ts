@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runHarness } from '../../harness/api.js';
+import { runLoadScenario, type LoadSection } from '../../harness/load/index.js';
 import { formatIssue, ScenarioValidationError } from '../../harness/errors.js';
 import {
   parseThresholds,
@@ -16,6 +17,7 @@ import {
 } from '../../harness/load/thresholds.js';
 import type { LoadResult } from '../../harness/result/index.js';
 import { checkScenarios, parseScenario } from '../../harness/scenario/index.js';
+import { startTarget } from '../../harness/targets/index.js';
 
 const ENTRIES: ThresholdEntry[] = [
   'lost == 0',
@@ -234,4 +236,49 @@ describe('scoped thresholds in a run (reference broker, loopback, profiles none 
     expect(lan.verdict).toBe('failed');
     expect(lan.reason).toMatch(/threshold 'received == 0' not met \(actual 40\)/);
   });
+});
+
+describe('scoped thresholds through the programmatic API (runLoadScenario, reference broker)', () => {
+  it('a direct call is judged only on the thresholds whose scope applies, like a run', async () => {
+    const target = await startTarget({ kind: 'reference' }, { cwd: process.cwd() });
+    try {
+      const section: LoadSection = {
+        executor: 'per-client-iterations',
+        iterations: 10,
+        window: 5,
+        duration: '30s',
+        workers: 0,
+        publishers: { count: 2, topic: '{prefix}/d/%i', qos: 1, size: 64 },
+        subscribers: { count: 1, topic: '{prefix}/d/+', qos: 1 },
+        thresholds: [
+          'sent == 20',
+          // Each would fail wherever it applied (counts: whatever the machine's speed).
+          { threshold: 'lost == 1', target: 'mosquitto' },
+          { threshold: 'received == 0', profile: 'lan' },
+          { threshold: 'sent == 0', target: 'reference', profile: '3g' },
+          { threshold: 'received == 20', target: 'reference', profile: 'none' },
+        ],
+      };
+      const result = await runLoadScenario(section, {
+        endpoint: target.endpoint,
+        target,
+        profile: 'none',
+        mqttVersion: '3.1.1',
+        signal: AbortSignal.timeout(60_000),
+        name: 'direct',
+      });
+      expect(result.thresholds).toEqual([
+        expect.objectContaining({ expression: 'sent == 20', ok: true }),
+        expect.objectContaining({
+          expression: 'received == 20',
+          ok: true,
+          target: 'reference',
+          profile: 'none',
+        }),
+      ]);
+      expect(result.verdict, result.reason).not.toBe('failed');
+    } finally {
+      await target.stop();
+    }
+  }, 60_000);
 });
