@@ -18,6 +18,17 @@ const filterOfTa = fc.constantFrom('~/t/a', '~/t/+', '~/#');
 /** The publisher 'a' connected (skipped when it is), then the steps. */
 const withPublisher = (steps: Action[]): Action[] => [{ do: 'connect', client: 'a', clean: true }, ...steps];
 
+/** `count` messages from the publisher 'a' on '~/t/a'. */
+function publishes(count: number, pub: QoS): Action[] {
+  return Array.from({ length: count }, (): Action => ({
+    do: 'publish',
+    client: 'a',
+    topic: '~/t/a',
+    qos: pub,
+    retain: false,
+  }));
+}
+
 /** A persistent session (3.1.1 clean 0, 5.0 expiry 300 s). */
 function persistent(version: MqttVersion, client: ClientName, clean = false): Action {
   return {
@@ -49,13 +60,7 @@ function resume(version: MqttVersion): Snippet {
         persistent(version, who),
         { do: 'subscribe', client: who, filter, qos: sub },
         { do: how, client: who },
-        ...Array.from({ length: count }, (): Action => ({
-          do: 'publish',
-          client: 'a',
-          topic: '~/t/a',
-          qos: pub,
-          retain: false,
-        })),
+        ...publishes(count, pub),
         persistent(version, who, clean),
         { do: 'publish', client: 'a', topic: '~/t/a', qos: pub, retain: false },
       ]),
@@ -79,13 +84,7 @@ function unacked(version: MqttVersion): Snippet {
           ...(version === '5.0' && receiveMaximum !== undefined && { receiveMaximum }),
         },
         { do: 'subscribe', client: 'c', filter: '~/t/a', qos: sub },
-        ...Array.from({ length: count }, (): Action => ({
-          do: 'publish',
-          client: 'a',
-          topic: '~/t/a',
-          qos: pub,
-          retain: false,
-        })),
+        ...publishes(count, pub),
         { do: 'drop', client: 'c' },
         persistent(version, 'c'),
       ]),

@@ -4,40 +4,38 @@ import { referenceCapabilities } from '../../harness/targets/reference.js';
 import { connectOnce } from './probe.js';
 
 describe('reference target', () => {
-  it('starts the embedded broker on a free loopback port and answers 3.1.1 and 5.0 CONNECTs', async () => {
-    const target = await startTarget('reference', { cwd: process.cwd() });
-    try {
-      expect(target).toMatchObject({
-        kind: 'reference',
-        name: 'reference',
-        endpoint: { transport: 'tcp', host: '127.0.0.1' },
-      });
-      expect(target.endpoint.port).toBeGreaterThan(0);
-      expect(target.pid).toBeUndefined();
-      expect(await connectOnce(target.endpoint, 4)).toMatchObject({ type: 'connack', reasonCode: 0 });
-      expect(await connectOnce(target.endpoint, 5)).toMatchObject({ type: 'connack', reasonCode: 0 });
-    } finally {
-      await target.stop();
-    }
-    expect(target.isAlive()).toBe(false);
-    await expect(connectOnce(target.endpoint, 4, 2000)).rejects.toThrow();
-  });
-
-  it('with process: true runs the broker in a process of its own (what harness bench starts)', async () => {
-    const target = await startTarget(REFERENCE_PROCESS, { cwd: process.cwd() });
-    try {
-      expect(target).toMatchObject({ kind: 'reference', name: 'reference' });
-      expect(target.pid).toBeGreaterThan(0);
-      expect(target.pid).not.toBe(process.pid);
-      expect(target.capabilities.has('mqtt-5.0')).toBe(true);
-      expect(await connectOnce(target.endpoint, 4)).toMatchObject({ type: 'connack', reasonCode: 0 });
-      expect(await connectOnce(target.endpoint, 5)).toMatchObject({ type: 'connack', reasonCode: 0 });
-    } finally {
-      await target.stop();
-    }
-    expect(target.isAlive()).toBe(false);
-    await expect(connectOnce(target.endpoint, 4, 2000)).rejects.toThrow();
-  });
+  // The same checks for both ways of running it: embedded in this process, or in a process of its
+  // own (what harness bench starts).
+  it.each([
+    { mode: 'embedded', target: 'reference' as const, ownProcess: false },
+    { mode: 'with process: true', target: REFERENCE_PROCESS, ownProcess: true },
+  ])(
+    '$mode: starts on a free loopback port, answers 3.1.1 and 5.0 CONNECTs, stops',
+    async ({ target: spec, ownProcess }) => {
+      const target = await startTarget(spec, { cwd: process.cwd() });
+      try {
+        expect(target).toMatchObject({
+          kind: 'reference',
+          name: 'reference',
+          endpoint: { transport: 'tcp', host: '127.0.0.1' },
+        });
+        expect(target.endpoint.port).toBeGreaterThan(0);
+        if (ownProcess) {
+          expect(target.pid).toBeGreaterThan(0);
+          expect(target.pid).not.toBe(process.pid);
+        } else {
+          expect(target.pid).toBeUndefined();
+        }
+        expect(target.capabilities.has('mqtt-5.0')).toBe(true);
+        expect(await connectOnce(target.endpoint, 4)).toMatchObject({ type: 'connack', reasonCode: 0 });
+        expect(await connectOnce(target.endpoint, 5)).toMatchObject({ type: 'connack', reasonCode: 0 });
+      } finally {
+        await target.stop();
+      }
+      expect(target.isAlive()).toBe(false);
+      await expect(connectOnce(target.endpoint, 4, 2000)).rejects.toThrow();
+    },
+  );
 
   it('process: true refuses broker options it cannot pass to the process', async () => {
     await expect(
