@@ -34,13 +34,7 @@ export interface LoadRunContext {
 }
 
 export async function runLoadScenario(section: LoadSection, context: LoadRunContext): Promise<LoadResult> {
-  // Every path (the orchestrator, a sweep's steps, the programmatic API) comes through here: the
-  // run is judged only on the thresholds whose scope (target, profile) applies to it.
-  const load = sectionForRun(section, {
-    target: context.target.name,
-    kind: context.target.kind,
-    profile: context.profile,
-  });
+  const load = scopedToRun(section, context);
   const executor = checkedExecutor(load, context);
   const executorPlan = executor.plan(load);
   // The warm-up runs first, from the agreed start; the measured schedule `warmupMs` later.
@@ -121,6 +115,19 @@ export async function runLoadScenario(section: LoadSection, context: LoadRunCont
     broker: broker?.stop(),
     ...(shard === undefined ? {} : { shard: { ...shard, loadHash, clock } }),
     kernel: kernel.stop(),
+  });
+}
+
+/**
+ * The section narrowed to the thresholds whose scope (target, profile) applies to this run. Every
+ * path (the orchestrator, a sweep's steps, the programmatic API) comes through runLoadScenario, so
+ * this is the one place scopes are applied.
+ */
+function scopedToRun(section: LoadSection, context: LoadRunContext): LoadSection {
+  return sectionForRun(section, {
+    target: context.target.name,
+    kind: context.target.kind,
+    profile: context.profile,
   });
 }
 
