@@ -25,6 +25,7 @@ export {
   type ScopedRun,
 } from './thresholds.js';
 export { EXECUTORS, getExecutor, executorTypes, type ExecutorType } from './executors/registry.js';
+export { STORM_HAS_NO_WARMUP } from './executors/connection-storm.js';
 export {
   defineExecutor,
   type Executor,

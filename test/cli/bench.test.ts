@@ -60,6 +60,18 @@ describe('harness bench: usage', () => {
     expect(await exists(join(dir, 'started'))).toBe(false);
   });
 
+  it('conn-storm refuses --warmup (exit 2, the reason said) and starts no broker', async () => {
+    const dir = await project({});
+    await writeFile(join(dir, 'harness.config.yaml'), await markedTargetConfig(dir));
+    const flags = ['-t', 'marked', '--connections', '10', '--hold', '100ms', '--warmup', '2s'];
+    const result = await runCli(['bench', 'conn-storm', ...flags], dir);
+    expect(result.stderr).toMatch(
+      /^harness bench conn-storm: --warmup does not apply: a connection storm has no warm-up: .*listen-queue overflows/,
+    );
+    expect(result.code).toBe(2);
+    expect(await exists(join(dir, 'started'))).toBe(false);
+  });
+
   it('an unknown profile or an invalid threshold exits 2 and starts no broker', async () => {
     const dir = await project({});
     await writeFile(join(dir, 'harness.config.yaml'), await markedTargetConfig(dir));

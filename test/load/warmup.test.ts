@@ -10,6 +10,8 @@ import {
   type LoadSection,
 } from '../../harness/load/index.js';
 import type { LoadResult } from '../../harness/result/model.js';
+import { parseScenario } from '../../harness/scenario/index.js';
+import { formatIssue } from '../../harness/errors.js';
 import type { StartedTarget } from '../../harness/targets/index.js';
 import { startMosquitto } from './mosquitto.js';
 
@@ -108,6 +110,26 @@ describe('load warm-up', () => {
     expect(merged.warmup?.latency.count).toBe(a.warmup!.latency.count + b.warmup!.latency.count);
     expect(merged.latency.count).toBe(a.latency.count + b.latency.count);
   }, 60_000);
+
+  it('a connection storm takes no warmup: a schema error at its file:line:column', () => {
+    const text = [
+      'name: storm',
+      "mqtt: '3.1.1'",
+      'load:',
+      '  executor: connection-storm',
+      '  connections: 10',
+      '  warmup: 1s',
+      '',
+    ].join('\n');
+    const { scenario, issues } = parseScenario(text, 'storm.yaml');
+    expect(scenario).toBeUndefined();
+    expect(issues.map(formatIssue)).toEqual([
+      expect.stringMatching(
+        /^storm\.yaml:6:3: load\.warmup: unknown key 'warmup' \(allowed: executor, connections,/,
+      ),
+    ]);
+    expect(parseScenario(text.replace('  warmup: 1s\n', ''), 'storm.yaml').issues).toEqual([]);
+  });
 
   it('`harness bench --warmup` sets the preset section; closed and open presets both take it', () => {
     expect(presetSection('pairs', { warmup: '0s' })).toMatchObject({

@@ -9,7 +9,13 @@ import {
   type ResolvedConfig,
 } from '../../config/index.js';
 import { REFERENCE_PROCESS } from '../../targets/index.js';
-import { PRESETS, presetScenario, type BenchOptions, type BenchPreset } from '../../load/index.js';
+import {
+  PRESETS,
+  presetScenario,
+  STORM_HAS_NO_WARMUP,
+  type BenchOptions,
+  type BenchPreset,
+} from '../../load/index.js';
 import { parseSlo, sweepSection, type SweepFlags } from '../../load/index.js';
 import {
   COMMON_OPTIONS,
@@ -89,7 +95,7 @@ const OPTIONS: OptionTable = {
     type: 'string',
     value: 'D',
     description:
-      'time before the measured schedule, sent but kept out of the figures (default 1s, 0s: none; sweep: before each step)',
+      'time before the measured schedule, sent but kept out of the figures (default 1s, 0s: none; sweep: before each step; not conn-storm)',
   },
   slo: {
     type: 'string',
@@ -142,7 +148,10 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`harness bench: give one preset: ${PRESETS.join(', ')}\n\n${HELP}`);
     const [mqtt = '5.0'] = checkChoices('bench', 'mqtt', getList(values, 'mqtt'), ['3.1.1', '5.0'] as const);
     const inconclusive = inconclusiveMode('bench', values);
-    const scenario = presetScenario(preset, benchOptions(values), mqtt);
+    const options = benchOptions(values);
+    if (!sweep && preset === 'conn-storm' && options.warmup !== undefined)
+      throw new UsageError(`harness bench conn-storm: --warmup does not apply: ${STORM_HAS_NO_WARMUP}`);
+    const scenario = presetScenario(preset, options, mqtt);
     if (sweep) {
       const load = sweepSection(scenario.load!, sweepFlags(values));
       if (load === undefined) throw new UsageError(`harness bench sweep: '${preset}' has no rate to sweep`);

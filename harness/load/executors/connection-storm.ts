@@ -21,6 +21,15 @@ export const ConnectionStormSection = executorSchema(
 );
 export type ConnectionStormSection = Static<typeof ConnectionStormSection>;
 
+/**
+ * Why a connection storm takes no `warmup` (its schema has no such key; `harness bench conn-storm
+ * --warmup` is refused with this reason). Its figures are one burst of connections from a cold
+ * start, and what judges the burst, the kernel's listen-queue overflows and SYN retransmits, is
+ * counted over the whole run: a warm-up burst before it could not be kept out of them.
+ */
+export const STORM_HAS_NO_WARMUP =
+  'a connection storm has no warm-up: it measures one burst of connections, and the kernel counters that judge it (listen-queue overflows, SYN retransmits) cover the whole run, so a warm-up burst could not be kept out of its figures; run a separate load first to warm the broker';
+
 export interface ConnectionStormPlan extends ExecutorPlan {
   intended: number;
   connectRate: number;
