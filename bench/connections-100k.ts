@@ -7,11 +7,14 @@
 // more. The same run against six Mosquitto processes is the peer. Prints, per broker: connect
 // p50/p99, connections held at once (the generator's count and the brokers' open descriptors),
 // failures, RSS of the generator processes and of the brokers (total and per connection), and the
-// merged verdict.
+// merged verdict. The reference brokers log at level info to a file each: the bench counts why they
+// closed connections ('no CONNECT in time', 'keep-alive timeout', ...), and prints each broker's CPU.
+// A run lasts about 2 × CONNECTIONS / CONNECT_RATE + HOLD_SECONDS per broker kind (each connection
+// holds until every one was due, then HOLD_SECONDS more).
 //   npm run bench:connections
-//   CONNECTIONS=100000 PROCESSES=6 BROKERS=6 CONNECT_RATE=2000 HOLD_SECONDS=30 KEEP_ALIVE=30 BROKER_KINDS=reference,mosquitto
+//   CONNECTIONS=100000 PROCESSES=6 BROKERS=6 CONNECT_RATE=1000 HOLD_SECONDS=30 KEEP_ALIVE=30 BROKER_KINDS=reference,mosquitto
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +28,8 @@ import { log, mib } from './load-common.js';
 const connections = Number(process.env['CONNECTIONS'] ?? 100_000);
 const processes = Number(process.env['PROCESSES'] ?? 6);
 const brokerCount = Number(process.env['BROKERS'] ?? 6);
-const connectRate = Number(process.env['CONNECT_RATE'] ?? 2000);
+// 1000/s: at 2000/s the twelve processes (six shards, six brokers) overloaded two cores (docs/load.md).
+const connectRate = Number(process.env['CONNECT_RATE'] ?? 1000);
 const holdSeconds = Number(process.env['HOLD_SECONDS'] ?? 30);
 const keepAlive = Number(process.env['KEEP_ALIVE'] ?? 30);
 // BROKER_KINDS=reference alone, or mosquitto alone; the first is the one the ratio line divides.
@@ -44,12 +48,47 @@ interface Outcome {
   generator: TreePeaks;
   brokers: TreePeaks;
   brokerPids: number[];
+  /** CPU seconds (user + system) each broker process used, read just before it was stopped. */
+  brokerCpu: number[];
+  /** Why the brokers closed connections (reference brokers' log lines at level info), by message. */
+  brokerCloses: Map<string, number>;
   wallSeconds: number;
 }
 
-async function startBrokers(kind: string, dir: string): Promise<{ children: Child[]; ports: number[] }> {
+/** CPU seconds (user + system) of a live process, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Counts the brokers' log lines ("<time> <level>  <message> {fields}") by message, but 'listening on'. */
+function closeReasons(logs: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const file of logs) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const match = /^\S+ (\w+) +([^{]*)/.exec(line);
+      if (match === null) continue;
+      const message = `${match[1]} ${match[2]!.trim()}`;
+      if (message.startsWith('info listening on')) continue;
+      counts.set(message, (counts.get(message) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+async function startBrokers(
+  kind: string,
+  dir: string,
+): Promise<{ children: Child[]; ports: number[]; logs: string[] }> {
   const children: Child[] = [];
   const ports: number[] = [];
+  const logs: string[] = [];
   try {
     for (let index = 0; index < brokerCount; index++) {
       const port = await freePort();
@@ -65,7 +104,10 @@ async function startBrokers(kind: string, dir: string): Promise<{ children: Chil
         );
         command = `"${MOSQUITTO_BIN}" -c "${config}"`;
       } else {
-        command = `"${process.execPath}" "${cli}" broker --port ${port} --log-level error`;
+        // Level info: only the unusual (no CONNECT in time, keep-alive timeout, malformed packet...).
+        const logFile = join(dir, `broker-${index}.log`);
+        logs.push(logFile);
+        command = `"${process.execPath}" "${cli}" broker --port ${port} --log-level info > "${logFile}" 2>&1`;
       }
       const child = spawnChild('bash', ['-c', raise + command]);
       children.push(child);
@@ -76,12 +118,12 @@ async function startBrokers(kind: string, dir: string): Promise<{ children: Chil
     await Promise.all(children.map((child) => child.stop()));
     throw error;
   }
-  return { children, ports };
+  return { children, ports, logs };
 }
 
 async function runOnce(kind: string): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), `conn-bench-${kind}-`));
-  const { children, ports } = await startBrokers(kind, dir);
+  const { children, ports, logs } = await startBrokers(kind, dir);
   const brokerPids = children.map((child) => child.process.pid!);
   const rampSeconds = connections / connectRate;
   const hold = Math.ceil(rampSeconds + holdSeconds);
@@ -131,7 +173,9 @@ async function runOnce(kind: string): Promise<Outcome> {
   const wallSeconds = (performance.now() - started) / 1000;
   const generatorPeaks = generatorTree.stop();
   const brokerPeaks = brokers.stop();
+  const brokerCpu = brokerPids.map(cpuSeconds);
   await Promise.all(children.map((child) => child.stop(5000)));
+  const brokerCloses = closeReasons(logs);
   let result: RunResult;
   try {
     result = JSON.parse(readFileSync(join(output, 'results.json'), 'utf8')) as RunResult;
@@ -144,7 +188,16 @@ async function runOnce(kind: string): Promise<Outcome> {
   if (load === undefined) throw new Error(`no load in the result (exit ${code})\n${tail}`);
   if (process.env['KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
   else log(`kept ${dir}`);
-  return { broker: kind, load, generator: generatorPeaks, brokers: brokerPeaks, brokerPids, wallSeconds };
+  return {
+    broker: kind,
+    load,
+    generator: generatorPeaks,
+    brokers: brokerPeaks,
+    brokerPids,
+    brokerCpu,
+    brokerCloses,
+    wallSeconds,
+  };
 }
 
 function report(outcome: Outcome): string {
@@ -165,7 +218,18 @@ function report(outcome: Outcome): string {
     `connect time  p50 ${ms(connect?.p50)}  p99 ${ms(connect?.p99)}  max ${ms(connect?.max)}  (TCP + CONNECT→CONNACK from the intended start; ${connect?.count ?? 0} samples)`,
     `memory        brokers RSS peak ${mib(outcome.brokers.rssSum)} (${perConnection(outcome.brokers.rssSum)}; per broker ${brokerRss.map((b) => mib(b)).join(', ')})`,
     `              generator RSS peak ${mib(outcome.generator.rssSum)} over ${outcome.generator.rssEach.size} processes (${perConnection(outcome.generator.rssSum)})`,
-    `cpu           generator ${Math.round(load.generator.cpuPercent)}% of a core (${load.generator.workers} workers in all)`,
+    `cpu           generator ${Math.round(load.generator.cpuPercent)}% of a core (${load.generator.workers} workers in all), event-loop lag p99 ${load.generator.eventLoopLagP99Ms.toFixed(0)} ms; brokers ${outcome.brokerCpu.map((s) => s.toFixed(1)).join(' ')} s each`,
+    ...(outcome.broker === 'mosquitto'
+      ? []
+      : [
+          `broker log    ${
+            [...outcome.brokerCloses.entries()]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 6)
+              .map(([message, count]) => `'${message}' ${count}`)
+              .join(', ') || 'nothing at level info (no connection closed for a timeout or an error)'
+          }`,
+        ]),
     `endpoints     ${(load.endpoints ?? []).map((e) => `${e.endpoint.replace('127.0.0.1:', ':')} ${e.connected}/${e.clients}`).join('  ')}`,
     `shards        merged ${load.shards?.merged.length ?? 0}/${load.shards?.count ?? 0}, missing ${load.shards?.missing.length ?? 0}; errors ${load.errors}`,
     `verdict       ${load.verdict}${load.reason === undefined ? '' : ` (${load.reason})`}; wall ${outcome.wallSeconds.toFixed(0)} s`,

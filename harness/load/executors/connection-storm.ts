@@ -1,6 +1,9 @@
 // connection-storm: `connections` clients connect at `connectRate` per second (0: all at once),
-// each holds its connection for `hold`, then sends DISCONNECT. Latency is the connect time
-// (TCP + CONNECT → CONNACK) measured from each connection's intended start.
+// each holds its connection until `hold` after its intended start, then sends DISCONNECT. Latency is
+// the connect time (TCP + CONNECT → CONNACK) measured from each connection's intended start. The hold
+// too runs from the intended start, so a late connection does not lengthen the schedule: the run
+// ends `ramp + hold` after its start however slow the connects were (a shard that ran past the
+// engine's budget was aborted before).
 import { Type, type Static } from '@sinclair/typebox';
 import type { LoadClient } from '../client.js';
 import { nowMs } from '../clock.js';
@@ -56,8 +59,8 @@ export const connectionStorm = defineExecutor({
   },
   async run(context, plan): Promise<void> {
     const pending: Promise<void>[] = [];
-    const holdOne = async (client: LoadClient): Promise<void> => {
-      const endMs = nowMs() + plan.holdMs;
+    const holdOne = async (client: LoadClient, intendedMs: number): Promise<void> => {
+      const endMs = intendedMs + plan.holdMs;
       // An idle connection with a keep alive sends PINGREQ once per interval, as a client must; a
       // broker closes one silent for 1.5 intervals [MQTT-3.1.2-24] (counted as an error).
       const everyMs = plan.keepAlive * 1000;
@@ -77,7 +80,7 @@ export const connectionStorm = defineExecutor({
       pending.push(
         context
           .openConnection(n, intendedMs, plan.keepAlive)
-          .then((client) => (client === undefined ? undefined : holdOne(client))),
+          .then((client) => (client === undefined ? undefined : holdOne(client, intendedMs))),
       );
     }
     await Promise.all(pending);
