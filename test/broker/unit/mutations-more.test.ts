@@ -1,25 +1,9 @@
 // More mutations, table-driven: the same scenario on a correct broker and on a mutated one must
 // give the two expected, different observations.
 import { describe, expect, it } from 'vitest';
-import type { PublishPacket } from '../../../wire/types.js';
 import type { MutationName } from '../../../broker/mutations.js';
-import { TestClient, connectPacket, startTestBroker } from './helpers.js';
-
-function publish(topic: string, fields: Partial<PublishPacket> = {}): PublishPacket {
-  return { type: 'publish', topic, payload: Buffer.from('m'), qos: 0, retain: false, dup: false, ...fields };
-}
-
-async function subscribed(
-  port: number,
-  filter: string,
-  qos: 0 | 1 | 2 = 0,
-  version: 4 | 5 = 4,
-): Promise<TestClient> {
-  const client = await TestClient.connect(port, {}, version);
-  client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: filter, qos }] });
-  await client.next('suback');
-  return client;
-}
+import { TestClient, connectPacket } from './helpers.js';
+import { both, publish, subscribed } from './mutant-helpers.js';
 
 type Scenario = (port: number) => Promise<unknown>;
 
@@ -171,15 +155,6 @@ const cases: [MutationName, Scenario, unknown, unknown][] = [
 
 describe('mutations change behaviour (table)', () => {
   it.each(cases)('%s', async (mutation, scenario, correct, mutated) => {
-    const results: unknown[] = [];
-    for (const mutations of [[], [mutation]]) {
-      const target = await startTestBroker({ mutations });
-      try {
-        results.push(await scenario(target.port));
-      } finally {
-        await target.stop();
-      }
-    }
-    expect(results).toEqual([correct, mutated]);
+    expect(await both(mutation, scenario)).toEqual([correct, mutated]);
   });
 });

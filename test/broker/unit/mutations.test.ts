@@ -1,39 +1,15 @@
 // Each mutation must change observable behaviour: the same exchange is run against a correct broker
 // and against one with the mutation enabled, and the outcomes must differ as described.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { encode } from '../../../wire/index.js';
-import type { PublishPacket } from '../../../wire/types.js';
 import { MUTATIONS, MUTATION_NAMES } from '../../../broker/mutations.js';
 import type { BrokerOptions } from '../../../broker/options.js';
 import { scramSha256 } from '../../../broker/auth/scram.js';
-import type { MutationName } from '../../../broker/mutations.js';
-import { TestClient, connectPacket, startTestBroker } from './helpers.js';
-
-function publish(topic: string, fields: Partial<PublishPacket> = {}): PublishPacket {
-  return { type: 'publish', topic, payload: Buffer.from('m'), qos: 0, retain: false, dup: false, ...fields };
-}
-
-async function withBroker<T>(
-  mutations: MutationName[],
-  run: (port: number) => Promise<T>,
-  options: BrokerOptions = {},
-): Promise<T> {
-  const target = await startTestBroker({ ...options, mutations });
-  try {
-    return await run(target.port);
-  } finally {
-    await target.stop();
-  }
-}
-
-/** Runs the exchange without and with the mutation. */
-async function both<T>(
-  mutation: MutationName,
-  run: (port: number) => Promise<T>,
-  options: BrokerOptions = {},
-): Promise<[T, T]> {
-  return [await withBroker([], run, options), await withBroker([mutation], run, options)];
-}
+import { TestClient, connectPacket } from './helpers.js';
+import { both, publish } from './mutant-helpers.js';
 
 /** An ACL that denies every topic under 'denied/'. */
 const denyingAcl: BrokerOptions = { authorizePublish: (_client, topic) => !topic.startsWith('denied/') };
@@ -46,6 +22,15 @@ describe('mutation catalogue', () => {
       expect(MUTATIONS[name].description.length).toBeGreaterThan(10);
       for (const id of MUTATIONS[name].statements) expect(id).toMatch(/^MQTT-\d+\.\d+(\.\d+)?-\d+$/);
     }
+  });
+
+  it('has a unit test of its own for every mutant in mutations*.test.ts', () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const sources = readdirSync(here)
+      .filter((file) => /^mutations.*\.test\.ts$/.test(file))
+      .map((file) => readFileSync(join(here, file), 'utf8'))
+      .join('\n');
+    expect(MUTATION_NAMES.filter((name) => !sources.includes(`'${name}'`))).toEqual([]);
   });
 });
 
