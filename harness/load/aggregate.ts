@@ -9,6 +9,7 @@ import type {
   Percentiles,
 } from '../result/index.js';
 import { LAG_RESOLUTION_MS } from './clock.js';
+import { CONNECTION_COUNTS, LOAD_COUNTS, sumCounts, WARMUP_COUNTS } from './counts.js';
 import { mergeReceiverReports } from './delivery.js';
 import { encodeHistogram, histogramFromBuckets, mergeEncoded, percentiles } from './histogram.js';
 import { LATE_SEND_MS } from './measurements.js';
@@ -98,15 +99,7 @@ export function mergeWorkerHistograms(
 export function sumReports(
   reports: readonly WorkerReport[],
 ): Pick<LoadResult, 'intended' | 'sent' | 'dropped' | 'received' | 'errors'> {
-  const total = { intended: 0, sent: 0, dropped: 0, received: 0, errors: 0 };
-  for (const report of reports) {
-    total.intended += report.intended;
-    total.sent += report.sent;
-    total.dropped += report.dropped;
-    total.received += report.received;
-    total.errors += report.errors;
-  }
-  return total;
+  return sumCounts(reports, LOAD_COUNTS);
 }
 
 /** One histogram of the workers' parts of an interval. */
@@ -151,13 +144,10 @@ export function latencyFigures(
 
 /** The warm-up's messages (kept out of every other figure): counts and latency from the intended time. */
 export function warmupFigures(reports: readonly WorkerReport[], durationMs: number): LoadWarmup {
-  const total = { intended: 0, sent: 0, dropped: 0, received: 0 };
-  for (const report of reports) {
-    total.intended += report.warmup.intended;
-    total.sent += report.warmup.sent;
-    total.dropped += report.warmup.dropped;
-    total.received += report.warmup.received;
-  }
+  const total = sumCounts(
+    reports.map((report) => report.warmup),
+    WARMUP_COUNTS,
+  );
   const latency = mergeEncoded(reports.map((report) => report.warmup.latency));
   return { durationMs, ...total, latency: percentiles(latency), histogram: encodeHistogram(latency) };
 }
@@ -166,15 +156,10 @@ export function warmupFigures(reports: readonly WorkerReport[], durationMs: numb
 export function mergeWarmups(warmups: readonly (LoadWarmup | undefined)[]): LoadWarmup | undefined {
   const present = warmups.filter((warmup): warmup is LoadWarmup => warmup !== undefined);
   if (present.length === 0) return undefined;
-  const sum = (pick: (warmup: LoadWarmup) => number): number =>
-    present.reduce((total, warmup) => total + pick(warmup), 0);
   const latency = mergeEncoded(present.map((warmup) => warmup.histogram));
   return {
     durationMs: Math.max(...present.map((warmup) => warmup.durationMs)),
-    intended: sum((warmup) => warmup.intended),
-    sent: sum((warmup) => warmup.sent),
-    dropped: sum((warmup) => warmup.dropped),
-    received: sum((warmup) => warmup.received),
+    ...sumCounts(present, WARMUP_COUNTS),
     latency: percentiles(latency),
     histogram: encodeHistogram(latency),
   };
@@ -207,14 +192,10 @@ export function generatorFigures(
 }
 
 export function sumConnections(reports: readonly WorkerReport[]): NonNullable<LoadResult['connections']> {
-  const total = { attempted: 0, connected: 0, failed: 0, peak: 0 };
-  for (const report of reports) {
-    total.attempted += report.connections.attempted;
-    total.connected += report.connections.connected;
-    total.failed += report.connections.failed;
-    total.peak += report.connections.peak;
-  }
-  return total;
+  return sumCounts(
+    reports.map((report) => report.connections),
+    CONNECTION_COUNTS,
+  );
 }
 
 function round(value: number): number {

@@ -18,6 +18,7 @@ import {
   sumReports,
   warmupFigures,
 } from './aggregate.js';
+import { ENDPOINT_COUNTS, sumCounts } from './counts.js';
 import type { LoadRunContext } from './engine.js';
 import type { RunPlan } from './plan.js';
 import type { OwnCpu, sampleProcess } from './process-stats.js';
@@ -152,16 +153,11 @@ function shardRecord(
 /** A target pool: each endpoint's figures, summed over the workers. */
 function endpointFigures(plan: RunPlan, reports: readonly WorkerReport[]): EndpointFigures[] {
   return plan.workers[0]!.endpoints.map(({ host, port }, index) => {
-    const total = { endpoint: `${host}:${port}`, clients: 0, connected: 0, failed: 0, sent: 0, received: 0 };
-    for (const report of reports) {
+    // A worker reports the clients it tried on an endpoint as `attempted`.
+    const parts = reports.flatMap((report) => {
       const part = report.endpoints[index];
-      if (part === undefined) continue;
-      total.clients += part.attempted;
-      total.connected += part.connected;
-      total.failed += part.failed;
-      total.sent += part.sent;
-      total.received += part.received;
-    }
-    return total;
+      return part === undefined ? [] : [{ ...part, clients: part.attempted }];
+    });
+    return { endpoint: `${host}:${port}`, ...sumCounts(parts, ENDPOINT_COUNTS) };
   });
 }

@@ -14,6 +14,16 @@ import type {
   RunResult,
 } from '../result/index.js';
 import { mergeWarmups, verdictOk } from './aggregate.js';
+import {
+  addCounts,
+  CONNECTION_COUNTS,
+  DELIVERY_COUNTS,
+  ENDPOINT_COUNTS,
+  INTERVAL_COUNTS,
+  LOAD_COUNTS,
+  sumCounts,
+  zeroCounts,
+} from './counts.js';
 import { encodeHistogram, mergeEncoded, percentiles } from './histogram.js';
 import { reevaluateThresholds } from './thresholds.js';
 import { canonicalJson } from '../shard/identity.js';
@@ -107,11 +117,7 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
     config: { ...first.config, mergedFrom: sum(mergedFrom) },
     startedAt: new Date(base).toISOString(),
     durationMs: end - base,
-    intended: sum((result) => result.intended),
-    sent: sum((result) => result.sent),
-    dropped: sum((result) => result.dropped),
-    received: sum((result) => result.received),
-    errors: sum((result) => result.errors),
+    ...sumCounts(results, LOAD_COUNTS),
     // Runs in parallel add up; a rate is per run, so the merged rate is the sum.
     rate: {
       sentPerSec: sum((result) => result.rate.sentPerSec),
@@ -198,9 +204,7 @@ function mergeIntervalsByTime(results: readonly LoadResult[], offsets: readonly 
       return {
         startMs: slot * 1000,
         durationMs: Math.max(...parts.map((part) => part.durationMs)),
-        sent: parts.reduce((total, part) => total + part.sent, 0),
-        received: parts.reduce((total, part) => total + part.received, 0),
-        errors: parts.reduce((total, part) => total + part.errors, 0),
+        ...sumCounts(parts, INTERVAL_COUNTS),
         ...(late ? { lateSends: parts.reduce((total, part) => total + (part.lateSends ?? 0), 0) } : {}),
         latency: percentiles(histogram),
         histogram: encodeHistogram(histogram),
@@ -211,20 +215,8 @@ function mergeIntervalsByTime(results: readonly LoadResult[], offsets: readonly 
 function mergeDelivery(verdicts: readonly DeliveryVerdict[]): DeliveryVerdict[] {
   const byQos = new Map<0 | 1 | 2, Omit<DeliveryVerdict, 'ok'>>();
   for (const verdict of verdicts) {
-    const total = byQos.get(verdict.qos) ?? {
-      qos: verdict.qos,
-      expected: 0,
-      received: 0,
-      lost: 0,
-      duplicated: 0,
-      outOfOrder: 0,
-    };
-    total.expected += verdict.expected;
-    total.received += verdict.received;
-    total.lost += verdict.lost;
-    total.duplicated += verdict.duplicated;
-    total.outOfOrder += verdict.outOfOrder;
-    byQos.set(verdict.qos, total);
+    const total = byQos.get(verdict.qos) ?? { qos: verdict.qos, ...zeroCounts(DELIVERY_COUNTS) };
+    byQos.set(verdict.qos, addCounts(total, verdict, DELIVERY_COUNTS));
   }
   return [...byQos.values()]
     .sort((a, b) => a.qos - b.qos)
@@ -233,15 +225,7 @@ function mergeDelivery(verdicts: readonly DeliveryVerdict[]): DeliveryVerdict[] 
 
 function sumConnections(results: readonly LoadResult[]): LoadResult['connections'] {
   const parts = results.flatMap((result) => (result.connections === undefined ? [] : [result.connections]));
-  if (parts.length === 0) return undefined;
-  const total = { attempted: 0, connected: 0, failed: 0, peak: 0 };
-  for (const part of parts) {
-    total.attempted += part.attempted;
-    total.connected += part.connected;
-    total.failed += part.failed;
-    total.peak += part.peak; // runs in parallel hold their connections at once
-  }
-  return total;
+  return parts.length === 0 ? undefined : sumCounts(parts, CONNECTION_COUNTS);
 }
 
 /** Figures per endpoint of a target pool, summed over the results. */
@@ -251,18 +235,9 @@ function sumEndpoints(results: readonly LoadResult[]): EndpointFigures[] | undef
     for (const figures of result.endpoints ?? []) {
       const total = byEndpoint.get(figures.endpoint) ?? {
         endpoint: figures.endpoint,
-        clients: 0,
-        connected: 0,
-        failed: 0,
-        sent: 0,
-        received: 0,
+        ...zeroCounts(ENDPOINT_COUNTS),
       };
-      total.clients += figures.clients;
-      total.connected += figures.connected;
-      total.failed += figures.failed;
-      total.sent += figures.sent;
-      total.received += figures.received;
-      byEndpoint.set(figures.endpoint, total);
+      byEndpoint.set(figures.endpoint, addCounts(total, figures, ENDPOINT_COUNTS));
     }
   return byEndpoint.size === 0 ? undefined : [...byEndpoint.values()];
 }
