@@ -10,4 +10,4 @@ export {
 export { executeSession, type ExecuteOptions, type Outcome, type SentRecord } from './execute.js';
 export { sessionArbitrary, actionArbitrary } from './generate.js';
 export { toScenario, toScenarioYaml, scenarioName } from './scenario.js';
-export { runExplore, type RunExploreOptions, type ExploreReport } from './run.js';
+export { runExplore, exploreOutcome, type RunExploreOptions, type ExploreReport } from './run.js';

@@ -20,6 +20,11 @@ export interface RunExploreOptions {
   outDir?: string;
   /** Replay the written scenario with the runner (default true). */
   replay?: boolean;
+  /**
+   * How many times a replay that passes is tried again (default 3 in all): a disagreement that no
+   * replay reproduces is reported as not reproduced (timing on a busy machine, or a race).
+   */
+  replays?: number;
   graceMs?: number;
   maxSessions?: number;
   cwd: string;
@@ -32,8 +37,11 @@ export interface ExploreReport extends ExploreResult {
   target: string;
   /** The written scenario (path from cwd) and its YAML. */
   scenario?: { file: string; name: string; yaml: string };
-  /** The replay's verdict on the same target. */
-  replay?: { verdict: ScenarioResult['verdict']; failure?: string };
+  /**
+   * The replay on the same target: the verdict of the first replay that failed, or of the last one;
+   * `runs` replays were made (they stop at the first failure).
+   */
+  replay?: { verdict: ScenarioResult['verdict']; failure?: string; runs: number };
 }
 
 export async function runExplore(options: RunExploreOptions): Promise<ExploreReport> {
@@ -77,19 +85,38 @@ export async function runExplore(options: RunExploreOptions): Promise<ExploreRep
   await writeFile(file, yaml);
   report.scenario = { file: relative(options.cwd, file) || file, name, yaml };
   if (options.replay !== false) {
-    const replay = await runHarness({
-      paths: [file],
-      reporters: [],
-      targets: [options.target],
-      cwd: options.cwd,
-      ...(options.signal !== undefined && { signal: options.signal }),
-      ...(options.config !== undefined && { config: options.config as never }),
-    });
-    const scenario = replay.scenarios[0];
-    if (scenario !== undefined) {
+    const attempts = Math.max(1, options.replays ?? 3);
+    for (let runs = 1; runs <= attempts; runs += 1) {
+      const scenario = await replayOnce(file, options);
+      if (scenario === undefined) break;
       const failure = scenario.failure?.message;
-      report.replay = { verdict: scenario.verdict, ...(failure !== undefined && { failure }) };
+      report.replay = { verdict: scenario.verdict, ...(failure !== undefined && { failure }), runs };
+      if (scenario.verdict !== 'passed') break;
     }
   }
   return report;
+}
+
+/** One replay of the written scenario with the ordinary runner. */
+async function replayOnce(file: string, options: RunExploreOptions): Promise<ScenarioResult | undefined> {
+  const replay = await runHarness({
+    paths: [file],
+    reporters: [],
+    targets: [options.target],
+    cwd: options.cwd,
+    ...(options.signal !== undefined && { signal: options.signal }),
+    ...(options.config !== undefined && { config: options.config as never }),
+  });
+  return replay.scenarios[0];
+}
+
+/**
+ * What an explore report means for the exit code: 0 nothing found; 1 a disagreement (reproduced by a
+ * replay, or not replayed); a disagreement that no replay reproduced is inconclusive: 1 unless
+ * `inconclusive` is 'warn'.
+ */
+export function exploreOutcome(report: ExploreReport): 'clean' | 'found' | 'not-reproduced' {
+  if (report.finding === undefined) return 'clean';
+  if (report.replay?.verdict === 'passed') return 'not-reproduced';
+  return 'found';
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScenarios } from '../../harness/api.js';
-import { runExplore } from '../../harness/explore/index.js';
+import { exploreOutcome, runExplore } from '../../harness/explore/index.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -58,6 +58,8 @@ describe('explore against the reference broker', () => {
     const file = report.scenario?.file ?? '';
     expect(await validateScenarios([file], process.cwd())).toEqual([]);
     expect(report.replay?.verdict).toBe('failed');
+    expect(report.replay?.runs).toBe(1);
+    expect(exploreOutcome(report)).toBe('found');
     expect(report.scenario?.yaml).toContain('seed 1');
   }, 180_000);
 });

@@ -1,7 +1,9 @@
 // `harness explore -t TARGET [--mqtt 5.0] [--seed N] [--budget 60s] [--out DIR]`: generated client
 // sessions against one target, each checked against the broker model (harness/model/); the first
-// disagreement is shrunk and written as a scenario, which is then replayed. Exit 0 when nothing was
-// found, 1 when a scenario was written (its YAML is printed too), 2 bad input. See docs/explore.md.
+// disagreement is shrunk and written as a scenario, which is then replayed (up to three times until
+// one fails). Exit 0 when nothing was found, 1 when a scenario was written (its YAML is printed too),
+// also when no replay reproduced it (inconclusive) unless --inconclusive warn; 2 bad input.
+// See docs/explore.md.
 import { parseDuration } from '../../load/index.js';
 import { MQTT_VERSIONS, type MqttVersion } from '../../vocabulary.js';
 import {
@@ -16,6 +18,7 @@ import {
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { loadCommandConfig, parseOrHelp } from '../shared.js';
+import { inconclusiveMode } from './run.js';
 
 const OPTIONS: OptionTable = {
   target: {
@@ -40,6 +43,12 @@ const OPTIONS: OptionTable = {
   out: { type: 'string', value: 'DIR', description: 'folder for found scenarios (default scenarios/found)' },
   grace: { type: 'string', value: 'MS', description: 'how long a reply or delivery may take (default 400)' },
   'no-replay': { type: 'boolean', description: 'do not replay the written scenario' },
+  inconclusive: {
+    type: 'string',
+    value: 'fail|warn',
+    description:
+      'a disagreement that none of three replays reproduces (timing on a busy machine, or a race) fails (default) or only warns',
+  },
   json: { type: 'boolean', description: 'print the report as JSON' },
   ...COMMON_OPTIONS,
 };
@@ -50,7 +59,8 @@ const HELP = formatHelp(
     'The first disagreement (not a known deviation of the target) is shrunk to a minimal session, written as a\n' +
     'scenario naming the broken statements and the seed, and replayed with the runner. See docs/explore.md.',
   OPTIONS,
-  'Exit codes: 0 no disagreement, 1 a disagreement was found (scenario written), 2 invalid input, 3 internal error.',
+  'Exit codes: 0 no disagreement, 1 a disagreement was found (scenario written; also when no replay reproduced it,\n' +
+    'unless --inconclusive warn), 2 invalid input, 3 internal error.',
 );
 
 function duration(name: string, text: string | undefined, fallback: number): number {
@@ -78,7 +88,8 @@ async function exploreCommand(argv: string[], io: CliIO): Promise<number> {
     const config = await loadCommandConfig(parsed, io);
     const target = getString(values, 'target') ?? 'reference';
     const outDir = getString(values, 'out');
-    const { runExplore } = await import('../../explore/index.js');
+    const inconclusive = inconclusiveMode('explore', values);
+    const { runExplore, exploreOutcome } = await import('../../explore/index.js');
     const json = getFlag(values, 'json') === true;
     if (!json)
       io.stderr.write(`explore: ${target}, MQTT ${mqtt}, seed ${seed}, budget ${budgetMs / 1000} s\n`);
@@ -97,7 +108,9 @@ async function exploreCommand(argv: string[], io: CliIO): Promise<number> {
     });
     if (json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout.write(renderReport(report));
-    return report.finding === undefined ? EXIT.ok : EXIT.failed;
+    const outcome = exploreOutcome(report);
+    if (outcome === 'clean') return EXIT.ok;
+    return outcome === 'not-reproduced' && inconclusive === 'warn' ? EXIT.ok : EXIT.failed;
   } catch (error) {
     return reportError('explore', error, io.stderr);
   }
@@ -125,9 +138,15 @@ function renderReport(
     `shrunk from ${finding.original.actions.length} to ${finding.session.actions.length} actions (${finding.shrinkRuns} runs)`,
   );
   if (report.scenario !== undefined) lines.push(`scenario: ${report.scenario.file}`);
-  if (report.replay !== undefined)
+  const replay = report.replay;
+  if (replay !== undefined && replay.verdict === 'passed')
     lines.push(
-      `replay on ${report.target}: ${report.replay.verdict}${report.replay.failure !== undefined ? ` (${report.replay.failure})` : ''}`,
+      `replay on ${report.target}: passed ${replay.runs} of ${replay.runs} times: NOT REPRODUCED, inconclusive ` +
+        '(timing on a busy machine, or a race; raise --grace to tell them apart)',
+    );
+  else if (replay !== undefined)
+    lines.push(
+      `replay on ${report.target}: ${replay.verdict}${replay.runs > 1 ? ` (replay ${replay.runs})` : ''}${replay.failure !== undefined ? ` (${replay.failure})` : ''}`,
     );
   if (report.scenario !== undefined) lines.push('', report.scenario.yaml);
   return `${lines.join('\n')}\n`;
