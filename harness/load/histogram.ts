@@ -96,8 +96,9 @@ export class Recorder {
     const value = clampUs(us);
     this.counts[countsIndex(value, this.magnitude, this.unit, this.halfCount)]!++;
     this.total++;
-    if (value > this.max) this.max = value;
-    if (value < this.min) this.min = value;
+    // Both stores on every call (no rarely taken branch: see Measurements.recordSent).
+    this.max = value > this.max ? value : this.max;
+    this.min = value < this.min ? value : this.min;
   }
 
   /** The HDR histogram of everything recorded since creation or the last reset. */

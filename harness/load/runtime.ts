@@ -24,6 +24,9 @@ import { Waits } from './waits.js';
 const QOS0_DROP_BYTES = 8 * 1024 * 1024;
 const MAX_ERROR_MESSAGES = 20;
 
+type PhaseFields = 'startMs' | 'signal' | 'publishers' | 'totalPublishers' | 'share';
+type ContextFunctions = Omit<ExecutorContext, PhaseFields>;
+
 export class WorkerRuntime implements LoadClientOwner {
   private readonly abort = new AbortController();
   private readonly publishers: PublisherHandle[] = [];
@@ -32,7 +35,10 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly trackers = new Map<string, DeliveryTracker>();
   private readonly extraClients = new Set<LoadClient>();
   private readonly corked: LoadClient[] = [];
+  /** The measured schedule's figures, the warm-up's (same code, other instance), where sends count now. */
   private readonly measured = new Measurements();
+  private readonly warm = new Measurements();
+  private sending = this.measured;
   private readonly header: PayloadHeader = { runTag: 0, publisher: 0, seq: 0, intendedUs: 0, latenessUs: 0 };
   private readonly size: () => number;
   private completed: ((publisher: PublisherHandle) => void) | undefined;
@@ -40,6 +46,9 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly errorMessages: string[] = [];
   private connections = { attempted: 0, connected: 0, failed: 0, peak: 0, open: 0 };
   private readonly byEndpoint: WorkerReport['endpoints'];
+  /** The warm-up's (not reported), and where sends count now. */
+  private readonly warmEndpoints: WorkerReport['endpoints'];
+  private sendingEndpoints: WorkerReport['endpoints'];
   /** Start of the warm-up (= startMs without one), epoch ms. */
   private originMs = 0;
   /** Start of the measured schedule, epoch ms. */
@@ -56,13 +65,10 @@ export class WorkerRuntime implements LoadClientOwner {
     const section = plan.section;
     this.size = sizeSampler(publisherGroup(section)?.size);
     this.waits = new Waits(('timer' in section ? section.timer : undefined) ?? 'auto');
-    this.byEndpoint = plan.endpoints.map(() => ({
-      attempted: 0,
-      connected: 0,
-      failed: 0,
-      sent: 0,
-      received: 0,
-    }));
+    const counts = (): WorkerReport['endpoints'] =>
+      plan.endpoints.map(() => ({ attempted: 0, connected: 0, failed: 0, sent: 0, received: 0 }));
+    [this.byEndpoint, this.warmEndpoints] = [counts(), counts()];
+    this.sendingEndpoints = this.byEndpoint;
   }
 
   /** Feed a message from the engine. */
@@ -95,11 +101,24 @@ export class WorkerRuntime implements LoadClientOwner {
       this.originMs = start.startMs;
       this.startMs = start.startMs + (warmup?.durationMs ?? 0);
       await this.waits.sleepUntil(this.originMs);
-      if (warmup !== undefined) await executor.run(this.context(this.originMs, true), warmup.section);
+      if (warmup !== undefined) {
+        this.sending = this.warm;
+        this.sendingEndpoints = this.warmEndpoints;
+        this.scheduleInterval(this.warm, this.originMs, false, Math.min(1000, warmup.durationMs / 2));
+        // Two runs back to back, each half of the warm-up: the measured schedule is one more run,
+        // and what a new run changes (the executor's new closures, on which V8 specialized its
+        // call sites) is then met in the warm-up, not at the measured start.
+        const half = executor.warmup({ ...this.plan.section, warmup: warmup.durationMs / 2 });
+        for (const at of half ? [this.originMs, this.originMs + warmup.durationMs / 2] : [this.originMs])
+          await executor.run(this.context(at), (half ?? warmup).section);
+        if (this.intervalTimer) clearTimeout(this.intervalTimer);
+      }
+      this.sending = this.measured;
+      this.sendingEndpoints = this.byEndpoint;
       // The measured window: the loop's delay and the intervals from here on.
       this.lag.enable();
-      this.scheduleInterval();
-      await executor.run(this.context(this.startMs, false), this.plan.section);
+      this.scheduleInterval(this.measured, this.startMs, true);
+      await executor.run(this.context(this.startMs), this.plan.section);
       // A shard keeps to the schedule's length even when its own part ends early (no publishers
       // here): its subscribers still get the other shards' messages until then.
       const executorPlan = executor.plan(this.plan.section);
@@ -230,41 +249,49 @@ export class WorkerRuntime implements LoadClientOwner {
 
   // ---- the executor's view ----
 
-  /** The executor's view of one phase: the warm-up (`warm`) or the measured schedule from `startMs`. */
-  private context(startMs: number, warm: boolean): ExecutorContext {
+  /**
+   * The executor's view of one phase (warm-up or measured). Its functions are the same objects in
+   * both: a call site that met another function in the measured phase lost its optimized code there.
+   */
+  private context(startMs: number): ExecutorContext {
     const plan = this.plan;
-    const counts = warm ? this.measured.warmupCounts : this.measured.counts;
     return {
       startMs,
       signal: this.abort.signal,
       publishers: this.publishers,
       totalPublishers: plan.totalPublishers,
       share: { index: plan.workerIndex, count: plan.workerCount },
-      slice: (total) => sliceRange(total, plan.segment),
-      publish: (publisher, intendedMs) => this.publish(publisher, intendedMs, warm),
-      addIntended: (count) => {
-        counts.intended += count;
-      },
-      onCompleted: (handler) => {
-        this.completed = handler;
-      },
-      flush: () => this.flush(),
-      openConnection: (number, intendedMs, keepAlive) =>
-        this.openStormConnection(number, intendedMs, keepAlive),
-      sleepUntil: (atMs) => this.waits.sleepUntil(atMs),
-      wakeAt: (atMs, callback) => this.waits.wakeAt(atMs, callback),
+      ...this.functions,
     };
   }
 
-  private publish(publisher: PublisherHandle, intendedMs: number, warm: boolean): boolean {
+  private readonly functions: ContextFunctions = {
+    slice: (total) => sliceRange(total, this.plan.segment),
+    publish: (publisher, intendedMs) => this.publish(publisher, intendedMs),
+    addIntended: (count) => {
+      this.sending.counts.intended += count;
+    },
+    onCompleted: (handler) => {
+      this.completed = handler;
+    },
+    flush: () => this.flush(),
+    openConnection: (number, intendedMs, keepAlive) =>
+      this.openStormConnection(number, intendedMs, keepAlive),
+    sleepUntil: (atMs) => this.waits.sleepUntil(atMs),
+    wakeAt: (atMs, callback) => this.waits.wakeAt(atMs, callback),
+  };
+
+  /** One message of the schedule, due at `intendedMs`; false when it was dropped. */
+  private publish(publisher: PublisherHandle, intendedMs: number): boolean {
     const client = publisher.client;
+    const measured = this.sending;
     const now = nowMs();
     let packetId = 0;
     if (
       !client.connected ||
       (publisher.qos > 0 ? !client.canSend(this.plan.maxInflight) : client.pendingBytes > QOS0_DROP_BYTES)
     ) {
-      (warm ? this.measured.warmupCounts : this.measured.counts).dropped++;
+      measured.counts.dropped++;
       return false;
     }
     if (publisher.qos > 0) packetId = client.takePacketId(now);
@@ -280,12 +307,8 @@ export class WorkerRuntime implements LoadClientOwner {
       intendedUs > 0 ? intendedUs : 0,
       lateMs > 0 ? Math.floor(lateMs * 1000) : 0,
     );
-    if (warm) {
-      this.measured.warmupCounts.sent++;
-      return true;
-    }
-    this.measured.recordSent(now, lateMs);
-    this.byEndpoint[client.endpoint]!.sent++;
+    measured.recordSent(now, lateMs);
+    this.sendingEndpoints[client.endpoint]!.sent++;
     return true;
   }
 
@@ -321,19 +344,21 @@ export class WorkerRuntime implements LoadClientOwner {
     }
     this.trackersBySubscriber[client.index]?.record(header.publisher, header.seq);
     const intendedMs = this.originMs + header.intendedUs / 1000;
-    if (intendedMs < this.startMs) {
-      this.measured.recordWarmupDelivery(atMs, intendedMs);
-      return;
-    }
-    this.measured.recordDelivery(atMs, intendedMs, header.latenessUs);
-    this.byEndpoint[client.endpoint]!.received++;
+    // Due during the warm-up (wherever and whenever it arrives): the warm-up's figures, same code.
+    // Both sides are read on every call, so that the measured side has type feedback from the
+    // warm-up (a field first read after V8 optimized this would deoptimize it).
+    const warm = intendedMs < this.startMs;
+    const { measured, warm: warmup, byEndpoint, warmEndpoints } = this;
+    (warm ? warmup : measured).recordDelivery(atMs, intendedMs, header.latenessUs);
+    (warm ? warmEndpoints : byEndpoint)[client.endpoint]!.received++;
   }
 
   onPublishCompleted(client: LoadClient, sentAtMs: number, atMs: number): void {
-    // A warm-up message (sent before the measured start) is not timed; without a warm-up every one
-    // is (a millisecond timer may start a closed loop a little before startMs).
-    if (this.originMs === this.startMs || sentAtMs >= this.startMs)
-      this.measured.ack.record((atMs - sentAtMs) * 1000);
+    // A warm-up message (sent before the measured start) is timed apart; without a warm-up every
+    // one counts (a millisecond timer may start a closed loop a little before startMs).
+    const inMeasured = this.originMs === this.startMs || sentAtMs >= this.startMs;
+    const { measured, warm } = this; // both read on every call: see onPublishReceived
+    (inMeasured ? measured : warm).ack.record((atMs - sentAtMs) * 1000);
     const publisher = this.publishers[client.index];
     if (publisher !== undefined && this.completed !== undefined) this.completed(publisher);
   }
@@ -353,12 +378,17 @@ export class WorkerRuntime implements LoadClientOwner {
 
   // ---- intervals, drain, report ----
 
-  private scheduleInterval(): void {
-    const at = this.startMs + (this.measured.nextIntervalIndex + 1) * 1000;
+  /**
+   * Close `target`'s interval every `everyMs` from `fromMs`; the warm-up's into nothing (`post`
+   * false), so that the measured schedule's first close is not the first time that code runs.
+   */
+  private scheduleInterval(target: Measurements, fromMs: number, post: boolean, everyMs = 1000): void {
+    const at = fromMs + (target.nextIntervalIndex + 1) * everyMs;
     this.intervalTimer = setTimeout(
       () => {
-        this.post(this.measured.closeInterval(this.startMs, false));
-        this.scheduleInterval();
+        const message = target.closeInterval(fromMs, false);
+        if (post) this.post(message);
+        this.scheduleInterval(target, fromMs, post, everyMs);
       },
       Math.max(0, at - nowMs()),
     );
@@ -387,7 +417,7 @@ export class WorkerRuntime implements LoadClientOwner {
       for (const [key, count] of expected)
         if ((this.trackers.get(key)?.unique ?? 0) < count) complete = false; // non-shared: key = client id
       if (complete) break;
-      const quietSince = Math.max(this.measured.lastReceiveMs, drainStart);
+      const quietSince = Math.max(this.measured.lastReceiveMs, this.warm.lastReceiveMs, drainStart);
       if (nowMs() - quietSince > quietMs) break;
       await this.waits.sleepUntil(nowMs() + 10);
     }
@@ -406,7 +436,7 @@ export class WorkerRuntime implements LoadClientOwner {
     this.flush();
     await this.closeAllGracefully();
     const report: WorkerReport = {
-      ...this.measured.report(),
+      ...this.measured.report(this.warm),
       errorMessages: [...this.errorMessages],
       eventLoopLagP99Ms: this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0,
       ...(this.waits.usedKind === undefined ? {} : { timer: this.waits.usedKind }),
