@@ -1,6 +1,7 @@
 // Statistics over sweep repetitions, pure functions of the result model (reporters may call them):
-// an Estimate (mean and 95 % confidence interval, Student's t), the comparison of two estimates
-// (Δ % and Welch's t-test), the samples a percentile rests on, and the summary of a cell's
+// an Estimate (mean and 95 % confidence interval, Student's t), THE decision whether two figures
+// differ (judgeDifference: Δ % and Welch's t-test over repetitions, or non-overlapping intervals of
+// single runs) that every view and the ranking of targets use, the samples a percentile rests on, and the summary of a cell's
 // repetitions (per-rate estimates, maximum sustainable rate).
 //
 // Repetitions are few (3 to 5), so the interval uses Student's t with n − 1 degrees of freedom,
@@ -47,25 +48,71 @@ export function estimate(values: readonly number[]): Estimate {
 export interface EstimateComparison {
   /** (other − baseline) / baseline × 100; undefined when the baseline mean is 0. */
   deltaPercent: number | undefined;
-  /** Welch's t-test at α = 0.05 says the means differ; false when either side has n < 2. */
+  /** The means differ at α = 0.05 (see `test`); false when it could not be judged. */
   significant: boolean;
-  /** Why significance could not be judged (n < 2). */
+  /** How it was judged: Welch's t-test over repetitions, non-overlapping 95 % intervals of one run each, or not at all. */
+  test: 'welch' | 'intervals' | 'none';
+  /** Why significance could not be judged. */
   note?: string;
 }
 
-/** How `other` differs from `baseline`; whether that is better depends on the metric (lower latency, higher rate). */
-export function compareEstimates(baseline: Estimate, other: Estimate): EstimateComparison {
+/**
+ * What a figure is known from, for `judgeDifference`: its mean, each repetition's value (two or
+ * more: repetitions), or one run's value with its 95 % interval (a percentile's order-statistics
+ * interval, a rate's interval over the run's seconds).
+ */
+export interface Evidence {
+  mean: number;
+  values?: readonly number[];
+  ci?: { low: number; high: number };
+}
+
+/**
+ * THE decision whether two figures differ, used by every view and by the ranking (significantOrder):
+ * both repeated (two values or more each) → Welch's t-test at α = 0.05 (unequal variances,
+ * Welch–Satterthwaite degrees of freedom); otherwise, both with a 95 % interval (one run's, or one
+ * side repeated and the other not) → the intervals must not overlap (conservative: about p < 0.01
+ * for a difference of means); otherwise not judged. Whether a difference is better depends on
+ * the metric (lower latency, higher rate): the caller knows.
+ */
+export function judgeDifference(baseline: Evidence, other: Evidence): EstimateComparison {
   const deltaPercent =
     baseline.mean === 0 ? undefined : ((other.mean - baseline.mean) / Math.abs(baseline.mean)) * 100;
-  if (baseline.n < 2 || other.n < 2)
-    return { deltaPercent, significant: false, note: 'one repetition: significance not judged' };
-  const va = baseline.stddev ** 2 / baseline.n;
-  const vb = other.stddev ** 2 / other.n;
-  const diff = other.mean - baseline.mean;
-  if (va + vb === 0) return { deltaPercent, significant: diff !== 0 };
+  const a = baseline.values ?? [];
+  const b = other.values ?? [];
+  if (a.length >= 2 && b.length >= 2) {
+    const [ea, eb] = [estimate(a), estimate(b)];
+    return { deltaPercent, significant: welch(ea, eb), test: 'welch' };
+  }
+  if (baseline.ci && other.ci) {
+    const apart = baseline.ci.high < other.ci.low || other.ci.high < baseline.ci.low;
+    return { deltaPercent, significant: apart, test: 'intervals' };
+  }
+  return {
+    deltaPercent,
+    significant: false,
+    test: 'none',
+    note: 'one value, no interval: significance not judged',
+  };
+}
+
+function welch(a: Estimate, b: Estimate): boolean {
+  const va = a.stddev ** 2 / a.n;
+  const vb = b.stddev ** 2 / b.n;
+  const diff = b.mean - a.mean;
+  if (va + vb === 0) return diff !== 0;
   const t = diff / Math.sqrt(va + vb);
-  const df = (va + vb) ** 2 / (va ** 2 / (baseline.n - 1) + vb ** 2 / (other.n - 1));
-  return { deltaPercent, significant: Math.abs(t) > tCritical95(df) };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  return Math.abs(t) > tCritical95(df);
+}
+
+/** How `other` differs from `baseline` over their repetitions (judgeDifference; n < 2 on either side: not judged). */
+export function compareEstimates(baseline: Estimate, other: Estimate): EstimateComparison {
+  const judged = judgeDifference(
+    { mean: baseline.mean, values: baseline.values },
+    { mean: other.mean, values: other.values },
+  );
+  return judged.test === 'none' ? { ...judged, note: 'one repetition: significance not judged' } : judged;
 }
 
 /** Samples above percentile p (e.g. 99.9) of `count`: what the percentile rests on. */
@@ -162,26 +209,51 @@ export interface RankedCell {
 }
 
 /**
- * The pairs of targets whose maximum sustainable rates differ significantly, the higher first, in a
- * stable order. A climb that stopped on an inconclusive step ('generator') or ran out of rates
- * ('last-rate') gives a lower bound, not a measurement: it may stand for the higher side of a claim
- * (the target sustained at least that) but never for the lower side, which uses only the climbs
- * that found their knee. Without that, three climbs the machine cut short would "prove" a broker
- * slower than it is, with zero variance. Pairs not significant (compareEstimates) make no claim:
- * two runs of the same cells must never claim opposite orders.
+ * Whether `higher` sustains a significantly higher rate than `lower`. A climb that stopped on an
+ * inconclusive step ('generator') or ran out of rates ('last-rate') gives a lower bound, not a
+ * measurement: it may stand for the higher side of a claim (the target sustained at least that) but
+ * never for the lower side, which uses only the climbs that found their knee (two at least). Without
+ * that, three climbs the machine cut short would "prove" a broker slower than it is, with zero
+ * variance. The test itself is judgeDifference's.
+ */
+export function sustainsMore(higher: RankedCell, lower: RankedCell): boolean {
+  const up = higher.repetitions.map((r) => r.maxSustainableRate);
+  const down = lower.repetitions.filter((r) => r.bound === 'knee').map((r) => r.maxSustainableRate);
+  if (up.length === 0 || down.length < 2) return false;
+  const [u, d] = [estimate(up), estimate(down)];
+  return (
+    u.mean > d.mean &&
+    judgeDifference({ mean: d.mean, values: down }, { mean: u.mean, values: up }).significant
+  );
+}
+
+/** `other` against `baseline` by maximum sustainable rate: Δ % of the means over all climbs, and the ranking's verdict. */
+export function compareSustainable(
+  baseline: RankedCell,
+  other: RankedCell,
+): { deltaPercent: number | undefined; order: 'higher' | 'lower' | 'not significant' } {
+  const mean = (cell: RankedCell) => estimate(cell.repetitions.map((r) => r.maxSustainableRate)).mean;
+  const [b, o] = [mean(baseline), mean(other)];
+  const deltaPercent = b === 0 ? undefined : ((o - b) / b) * 100;
+  const order = sustainsMore(other, baseline)
+    ? 'higher'
+    : sustainsMore(baseline, other)
+      ? 'lower'
+      : 'not significant';
+  return { deltaPercent, order };
+}
+
+/**
+ * The pairs of targets whose maximum sustainable rates differ significantly (sustainsMore), the
+ * higher first, in a stable order. Pairs not significant make no claim: two runs of the same cells
+ * must never claim opposite orders.
  */
 export function significantOrder(cells: readonly RankedCell[]): OrderClaim[] {
-  const all = (cell: RankedCell) => estimate(cell.repetitions.map((r) => r.maxSustainableRate));
-  const knees = (cell: RankedCell) =>
-    estimate(cell.repetitions.filter((r) => r.bound === 'knee').map((r) => r.maxSustainableRate));
   const claims: OrderClaim[] = [];
   for (const higher of cells)
-    for (const lower of cells) {
-      if (higher.target === lower.target) continue;
-      const [up, down] = [all(higher), knees(lower)];
-      if (up.mean > down.mean && down.n >= 2 && compareEstimates(down, up).significant)
+    for (const lower of cells)
+      if (higher.target !== lower.target && sustainsMore(higher, lower))
         claims.push({ higher: higher.target, lower: lower.target });
-    }
   return claims.sort((x, y) => `${x.higher} ${x.lower}`.localeCompare(`${y.higher} ${y.lower}`));
 }
 

@@ -4,6 +4,7 @@ import type { SweepRepetition, SweepStep, SweepStepVerdict } from '../../harness
 import {
   compareEstimates,
   estimate,
+  judgeDifference,
   samplesAbove,
   summarizeSweep,
   sustainable,
@@ -52,6 +53,30 @@ describe('compareEstimates', () => {
     const comparison = compareEstimates(estimate([10]), estimate([20]));
     expect(comparison.significant).toBe(false);
     expect(comparison.note).toMatch(/one repetition/);
+  });
+});
+
+describe('judgeDifference: the one decision of the views and the ranking', () => {
+  it("uses Welch's t-test when both sides were repeated, even where the intervals overlap", () => {
+    // means 10 and 18, intervals ±4.97 (n = 3 each, t = 4.30): 5.0–15.0 and 13.0–23.0 overlap, yet
+    // Welch's t = 4.9 on 4 degrees of freedom is past 2.78.
+    const a = estimate([8, 10, 12]);
+    const b = estimate([16, 18, 20]);
+    expect(a.ci!.high).toBeGreaterThan(b.ci!.low);
+    expect(judgeDifference(a, b)).toEqual({ deltaPercent: 80, significant: true, test: 'welch' });
+  });
+
+  it('needs non-overlapping intervals when a side was not repeated', () => {
+    const one = { mean: 10, ci: { low: 9, high: 11 } };
+    expect(judgeDifference(one, { mean: 13, ci: { low: 12, high: 14 } })).toMatchObject({
+      significant: true,
+      test: 'intervals',
+    });
+    expect(judgeDifference(one, { mean: 12, ci: { low: 10.5, high: 13.5 } })).toMatchObject({
+      significant: false,
+      test: 'intervals',
+    });
+    expect(judgeDifference(one, { mean: 30 })).toMatchObject({ significant: false, test: 'none' });
   });
 });
 

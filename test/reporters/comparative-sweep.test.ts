@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml, renderMarkdown } from '../../harness/reporters/index.js';
 import { comparativeView } from '../../harness/reporters/render/comparative/view.js';
+import { compareEstimates, significantOrder } from '../../harness/result/sweep-stats.js';
 import { sweepOf, sweepResult } from './fixtures/sweep.js';
 
 function run() {
@@ -70,7 +71,7 @@ describe('comparative views of rate sweeps', () => {
     expect(html).toContain('class="badge inconclusive"');
     const md = renderMarkdown(run());
     expect(md).toContain('| lan | 800/s | 26ms ±1.29ms (knee) n=3 | 650µs ±32µs Δ −97.5% better n=3 |');
-    expect(md).toContain('| lan | 400/s ±0 (n=3) | ≥ 800/s ±0 (n=3) |');
+    expect(md).toContain('| lan | 400/s ±0 (n=3) | ≥ 800/s ±0 (n=3) Δ +100% better |');
     expect(md).toContain('reference · lan: 800/s not sustained (delivered 70 % of offered)');
   });
 
@@ -89,5 +90,71 @@ describe('comparative views of rate sweeps', () => {
     expect(cell.metrics.p99.caveat).toBeUndefined();
     expect(cell.delta).toEqual({});
     expect(renderMarkdown(result)).toContain('| lan | 100/s | 1ms ±50µs n=3 | no data (inconclusive) n=3 |');
+  });
+});
+
+describe('the maximum sustainable rate: the table marks what the ranking claims', () => {
+  // lan: the baseline's climbs were all cut short by the generator at 200/s (lower bounds of 100,
+  // zero variance); mosquitto found its knee at 800 (400 sustained). Welch's t-test over all climbs
+  // calls 400 against 100 significant, but a lower bound cannot be the lower side of a claim: the
+  // ranking makes none, so the table must not mark mosquitto better. 3g: both found knees, 200
+  // against 400: the ranking claims mosquitto > reference and aedes (knee at 200: 100) below both.
+  function ranked() {
+    return sweepResult([
+      sweepOf({ target: 'reference', profile: 'lan', medianUs: 1000, saturatedAt: 200 }),
+      sweepOf({ target: 'mosquitto', profile: 'lan', medianUs: 1000, kneeAt: 800 }),
+      sweepOf({ target: 'reference', profile: '3g', medianUs: 200_000, kneeAt: 400 }),
+      sweepOf({ target: 'mosquitto', profile: '3g', medianUs: 200_000, kneeAt: 800 }),
+      sweepOf({ target: 'aedes', profile: '3g', medianUs: 200_000, kneeAt: 200 }),
+    ]);
+  }
+
+  it('marks better/worse exactly where significantOrder claims an order against the baseline', () => {
+    const result = ranked();
+    const workload = comparativeView(result)!.workloads[0]!;
+    const lanRates = (t: string) =>
+      result.sweeps!.find((s) => s.profile === 'lan' && s.target === t)!.maxSustainableRate;
+    // The old decision (Welch over every climb) would have marked lan:
+    expect(compareEstimates(lanRates('reference'), lanRates('mosquitto')).significant).toBe(true);
+    expect(workload.maxRate.get('lan')!.get('mosquitto')!.delta).toEqual({
+      change: 3,
+      mark: 'not significant',
+    });
+    expect(workload.order.get('lan')).toEqual([]);
+    expect(workload.maxRate.get('3g')!.get('mosquitto')!.delta).toEqual({ change: 1, mark: 'better' });
+    expect(workload.maxRate.get('3g')!.get('aedes')!.delta).toEqual({ change: -0.5, mark: 'worse' });
+    expect(workload.maxRate.get('3g')!.get('reference')!.delta).toBeUndefined();
+    for (const [profile, perTarget] of workload.maxRate) {
+      const claims = workload.order.get(profile)!;
+      for (const [target, m] of perTarget) {
+        if (target === 'reference') continue;
+        const expected = claims.some((c) => c.higher === target && c.lower === 'reference')
+          ? 'better'
+          : claims.some((c) => c.higher === 'reference' && c.lower === target)
+            ? 'worse'
+            : 'not significant';
+        expect(m.delta?.mark, `${target} · ${profile}`).toBe(expected);
+      }
+    }
+    expect(significantOrder(result.sweeps!.filter((s) => s.profile === '3g'))).toEqual(
+      workload.order.get('3g'),
+    );
+  });
+
+  it('prints the marks and the ranking in Markdown and HTML', () => {
+    const md = renderMarkdown(ranked());
+    expect(md).toContain('| lan | ≥ 100/s ±0 (n=3) | 400/s ±0 (n=3) Δ +300% | – |');
+    expect(md).toContain(
+      '| 3g | 200/s ±0 (n=3) | 400/s ±0 (n=3) Δ +100% better | 100/s ±0 (n=3) Δ −50.0% worse |',
+    );
+    expect(md).toContain('ranked by maximum sustainable rate · lan: no significant difference');
+    expect(md).toContain(
+      'ranked by maximum sustainable rate · 3g: mosquitto > aedes, mosquitto > reference, reference > aedes',
+    );
+    const html = renderHtml(ranked());
+    const table = html.slice(html.indexOf('data-metric="max-rate"'));
+    expect(table.slice(0, table.indexOf('</table>'))).toContain(
+      '<span class="delta better">Δ +100% better</span>',
+    );
   });
 });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { renderHtml, renderMarkdown, renderSummary } from '../../harness/reporters/index.js';
 import { comparativeView, maxSustainable } from '../../harness/reporters/render/comparative/view.js';
 import { pointOf } from '../../harness/reporters/render/comparative/points.js';
-import { quantileRanks, tQuantile95 } from '../../harness/reporters/render/comparative/stats.js';
+import { quantileRanks } from '../../harness/reporters/render/comparative/stats.js';
+import { tCritical95 } from '../../harness/result/sweep-stats.js';
 import { load, resultOf, threeByThree } from './fixtures/comparative.js';
 
 describe('comparative view', () => {
@@ -72,7 +73,7 @@ describe('comparative view', () => {
     expect(cell.repetitions).toBe(3);
     expect(cell.metrics.p50.method).toBe('repetitions');
     expect(cell.delta!.p50).toMatchObject({ significant: true, better: false });
-    expect(tQuantile95(2)).toBeCloseTo(4.303);
+    expect(tCritical95(2)).toBeCloseTo(4.303);
   });
 
   it('greys out a saturated run: inconclusive, not judged, listed with its reason', () => {

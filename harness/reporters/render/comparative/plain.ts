@@ -6,7 +6,7 @@ import type { ComparativeView } from './view.js';
 function intro(view: ComparativeView): string {
   return (
     `Baseline: ${view.baseline}. Value (95 % interval); Δ against the baseline, marked better/worse only ` +
-    "where significant (Welch's t-test when both were repeated, else non-overlapping intervals)." +
+    "where significant (Welch's t-test when both were repeated, else non-overlapping intervals; the same decision ranks targets by maximum sustainable rate)." +
     (view.baselineNote ? ` Note: ${view.baselineNote}.` : '') +
     (view.inconclusive.length ? ` ${view.inconclusive.length} cell(s) inconclusive.` : '')
   );

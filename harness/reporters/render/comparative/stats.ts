@@ -4,10 +4,10 @@
 // - one run only: for a latency percentile, the distribution-free interval of a quantile from its
 //   order statistics (ranks nq ± 1.96·√(nq(1−q)) of the n samples, read off the HDR histogram);
 //   for a rate, the t interval over the run's 1 s intervals.
-// Two values differ significantly when their intervals do not overlap (a conservative test: two
-// non-overlapping 95 % intervals mean p < 0.01 or so for a difference of means).
+// Whether two values differ is not decided here: judgeDifference (result/sweep-stats.ts) is the one
+// decision, for these views and the ranking of targets alike; Student's t comes from there too.
 import * as hdr from 'hdr-histogram-js';
-import type { EncodedHistogram } from '../../../result/index.js';
+import { tCritical95, type EncodedHistogram } from '../../../result/index.js';
 
 export interface Estimate {
   value: number;
@@ -15,18 +15,6 @@ export interface Estimate {
   ci?: { low: number; high: number };
   /** How the interval was computed: 't' over repetitions or intervals, 'order' statistics of one run. */
   method?: 'repetitions' | 'intervals' | 'order-statistics';
-}
-
-// Two-sided 95 % quantiles of Student's t for df = 1..30.
-const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** t(0.975, df); beyond df 30, the normal quantile with a small-sample correction. */
-export function tQuantile95(df: number): number {
-  if (df < 1) return Infinity;
-  return T95[Math.floor(df) - 1] ?? 1.96 + 2.4 / df;
 }
 
 export function mean(values: readonly number[]): number {
@@ -38,7 +26,7 @@ export function meanEstimate(values: readonly number[], method: Estimate['method
   const m = mean(values);
   if (values.length < 2) return { value: m };
   const variance = values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1);
-  const half = tQuantile95(values.length - 1) * Math.sqrt(variance / values.length);
+  const half = tCritical95(values.length - 1) * Math.sqrt(variance / values.length);
   return { value: m, ci: { low: m - half, high: m + half }, ...(method ? { method } : {}) };
 }
 
@@ -94,10 +82,4 @@ export function readHistogram(encoded: EncodedHistogram | undefined): QuantileRe
   } finally {
     histogram.destroy();
   }
-}
-
-/** True when both estimates have intervals and they do not overlap. */
-export function significantlyDifferent(a: Estimate, b: Estimate): boolean {
-  if (!a.ci || !b.ci) return false;
-  return a.ci.high < b.ci.low || b.ci.high < a.ci.low;
 }

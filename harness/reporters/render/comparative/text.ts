@@ -71,6 +71,20 @@ export function maxRateText(m: MaxRate): string {
   }
 }
 
+/** "≥ 8,000/s ±0 (n=2) Δ +50.0% better": the maximum sustainable rate with its Δ to the baseline, marked as the ranking decides. */
+export function maxRateCellText(m: MaxRate): string {
+  const d = m.delta;
+  if (!d || d.change === undefined) return maxRateText(m);
+  return `${maxRateText(m)} Δ ${deltaText({ change: d.change, significant: d.mark !== 'not significant', better: d.mark === 'better' })}`;
+}
+
+/** "mosquitto > aedes, mosquitto > reference" or "no significant difference". */
+export function orderText(claims: readonly { higher: string; lower: string }[]): string {
+  return claims.length === 0
+    ? 'no significant difference'
+    : claims.map((c) => `${c.higher} > ${c.lower}`).join(', ');
+}
+
 /** " ±40 (n=3)" for a sweep's repetitions. */
 function spread(m: MaxRate): string {
   if (!m.ci) return m.repetitions && m.repetitions > 1 ? ` (n=${m.repetitions})` : '';
@@ -106,7 +120,7 @@ export function workloadText(view: ComparativeView, workload: WorkloadView): Wor
       profile,
       ...workload.targets.map((t) => {
         const m = workload.maxRate.get(profile)?.get(t);
-        return m ? maxRateText(m) : '–';
+        return m ? maxRateCellText(m) : '–';
       }),
     ])
     .filter((row) => row.slice(1).some((cell) => cell !== '–'));
@@ -149,5 +163,7 @@ export function workloadNotes(workload: WorkloadView): string[] {
     for (const [target, m] of perTarget)
       if (m.next)
         notes.push(`${target} · ${profile}: ${formatRate(m.next.rate)} not sustained (${m.next.why})`);
+  for (const [profile, claims] of workload.order)
+    notes.push(`ranked by maximum sustainable rate · ${profile}: ${orderText(claims)}`);
   return notes;
 }

@@ -3,7 +3,13 @@
 // value and 95 % interval, the change against the baseline target and whether it is significant,
 // the maximum sustainable rate per target and profile, and the cells that cannot be judged.
 import type { RunResult, SweepResult } from '../../../result/index.js';
-import { compareEstimates, estimate } from '../../../result/index.js';
+import {
+  compareSustainable,
+  judgeDifference,
+  significantOrder,
+  type Evidence,
+  type OrderClaim,
+} from '../../../result/index.js';
 import { targetNames, unique } from '../aggregate.js';
 import {
   comparisonPoints,
@@ -12,7 +18,7 @@ import {
   type ComparisonPoint,
   type PointStatus,
 } from './points.js';
-import { meanEstimate, readHistogram, significantlyDifferent, type Estimate } from './stats.js';
+import { meanEstimate, readHistogram, type Estimate } from './stats.js';
 
 export interface MetricSpec {
   id: 'p50' | 'p99' | 'p999' | 'delivered';
@@ -52,8 +58,8 @@ export interface Delta {
   significant: boolean;
   /** Meaningful only when significant. */
   better: boolean;
-  /** How significance was judged: Welch's t-test over repetitions, or non-overlapping intervals. */
-  test?: 'welch' | 'intervals';
+  /** How significance was judged (judgeDifference): Welch's t-test over repetitions, non-overlapping intervals, or not at all. */
+  test?: 'welch' | 'intervals' | 'none';
 }
 
 export interface CellView {
@@ -83,6 +89,12 @@ export interface MaxRate {
   /** The rate that was not sustained, and why (for 'exact' and 'below'). */
   next?: { rate: number; why: string };
   reason?: string;
+  /**
+   * Against the baseline target's sweep under the same profile (sweeps only, absent in the baseline
+   * column): Δ of the means, and `better`/`worse` exactly where the ranking (significantOrder)
+   * claims an order — the same decision, so the table and the ranking cannot disagree.
+   */
+  delta?: { change: number | undefined; mark: 'better' | 'worse' | 'not significant' };
 }
 
 export interface WorkloadView {
@@ -93,6 +105,8 @@ export interface WorkloadView {
   rows: RowView[];
   /** profile → target → maximum sustainable rate (open-model loads only). */
   maxRate: Map<string, Map<string, MaxRate>>;
+  /** profile → the significant orders by maximum sustainable rate (significantOrder over the sweeps). */
+  order: Map<string, OrderClaim[]>;
   points: ComparisonPoint[];
 }
 
@@ -181,18 +195,45 @@ function workloadView(
     }
   }
   const maxRate = new Map<string, Map<string, MaxRate>>();
+  const order = new Map<string, OrderClaim[]>();
   for (const profile of profiles) {
     const perTarget = new Map<string, MaxRate>();
-    for (const target of targets) {
+    const here = targets.flatMap((target) => {
       const sweep = sweeps.find((x) => x.profile === profile && x.target === target);
+      return sweep ? [sweep] : [];
+    });
+    const base = here.find((x) => x.target === baseline);
+    for (const target of targets) {
+      const sweep = here.find((x) => x.target === target);
       const mine = points.filter((p) => p.profile === profile && p.target === target && p.source === 'load');
-      if (sweep) perTarget.set(target, sweepMaxRate(sweep));
-      else if (mine.length) perTarget.set(target, maxSustainable(mine));
+      if (sweep) {
+        const m = sweepMaxRate(sweep);
+        if (base && sweep !== base) {
+          const compared = compareSustainable(base, sweep);
+          const mark =
+            compared.order === 'higher' ? 'better' : compared.order === 'lower' ? 'worse' : 'not significant';
+          m.delta = {
+            change: compared.deltaPercent === undefined ? undefined : compared.deltaPercent / 100,
+            mark,
+          };
+        }
+        perTarget.set(target, m);
+      } else if (mine.length) perTarget.set(target, maxSustainable(mine));
     }
     maxRate.set(profile, perTarget);
+    if (here.length >= 2) order.set(profile, significantOrder(here));
   }
   const slo = points.find((p) => p.sloUs !== undefined)?.sloUs;
-  return { name, profiles, targets, ...(slo === undefined ? {} : { sloUs: slo }), rows, maxRate, points };
+  return {
+    name,
+    profiles,
+    targets,
+    ...(slo === undefined ? {} : { sloUs: slo }),
+    rows,
+    maxRate,
+    order,
+    points,
+  };
 }
 
 function cellView(target: string, reps: ComparisonPoint[]): CellView {
@@ -266,22 +307,20 @@ function deltas(cell: CellView, base: CellView): Partial<Record<MetricId, Delta>
     const b = base.metrics[metric.id];
     if (!(b.value > 0) || !Number.isFinite(v.value)) continue;
     const change = (v.value - b.value) / b.value;
-    // Both repeated: Welch's t-test over the repetitions' values (the sweep's own test); otherwise
-    // the 95 % intervals must not overlap.
-    const welch = v.values && b.values;
-    const significant =
-      judged &&
-      (welch
-        ? compareEstimates(estimate(b.values!), estimate(v.values!)).significant
-        : significantlyDifferent(v, b));
+    // The one decision (judgeDifference, result/sweep-stats.ts), as the ranking uses.
+    const decision = judgeDifference(evidence(b), evidence(v));
     out[metric.id] = {
       change,
-      significant,
+      significant: judged && decision.significant,
       better: metric.lowerIsBetter ? v.value < b.value : v.value > b.value,
-      test: welch ? 'welch' : 'intervals',
+      test: decision.test,
     };
   }
   return out;
+}
+
+function evidence(v: MetricValue): Evidence {
+  return { mean: v.value, ...(v.values && { values: v.values }), ...(v.ci && { ci: v.ci }) };
 }
 
 /** Why a point does not hold its offered rate, or undefined when it does. */

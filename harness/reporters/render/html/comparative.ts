@@ -28,7 +28,7 @@ export function comparativeSection(view: ComparativeView | undefined): string {
   const out = ['<section id="compare"><h2>Comparison across targets and profiles</h2>'];
   out.push(
     `<p>Baseline <strong>${esc(view.baseline)}</strong>. Each cell: the value and its 95 % interval; Δ is the change against the baseline, ` +
-      `<span class="better">better</span> or <span class="worse">worse</span> only where the difference is significant: Welch's t-test at 5 % when both cells were repeated, otherwise the two 95 % intervals must not overlap (an unmarked Δ may be noise). ` +
+      `<span class="better">better</span> or <span class="worse">worse</span> only where the difference is significant, by the one decision every table and the ranking use: Welch's t-test at 5 % when both cells were repeated, otherwise the two 95 % intervals must not overlap (an unmarked Δ may be noise). ` +
       `† marks a percentile resting on fewer than 100 samples above it. <span class="inconclusive-key">Greyed</span> cells could not be judged.</p>`,
   );
   if (view.baselineNote) out.push(`<p class="warning">${esc(view.baselineNote)}</p>`);
@@ -156,12 +156,23 @@ function maxRateTable(view: ComparativeView, workload: WorkloadView): string {
       if (!m) return '<span class="muted">–</span>';
       const why = m.next ? `${formatRate(m.next.rate)} not sustained: ${m.next.why}` : (m.reason ?? '');
       const cls = m.bound === 'inconclusive' ? 'cell inconclusive' : 'cell';
-      return `<div class="${cls}" title="${esc(why)}">${esc(maxRateText(m))}${why ? ` <span class="why">${esc(why)}</span>` : ''}</div>`;
+      const d = m.delta;
+      const delta =
+        d && d.change !== undefined
+          ? ` <span class="delta ${d.mark === 'not significant' ? 'same' : d.mark}">Δ ${esc(
+              deltaText({
+                change: d.change,
+                significant: d.mark !== 'not significant',
+                better: d.mark === 'better',
+              }),
+            )}</span>`
+          : '';
+      return `<div class="${cls}" title="${esc(why)}"><span class="value">${esc(maxRateText(m))}</span>${delta}${why ? ` <span class="why">${esc(why)}</span>` : ''}</div>`;
     }),
   ]);
   const slo = workload.sloUs === undefined ? '' : `, p99 ≤ ${formatMicros(workload.sloUs)}`;
   return (
-    `<h4>Maximum sustainable rate</h4><p class="muted">The highest offered rate held: delivered ≥ ${SUSTAINED_SHARE * 100} % of offered${esc(slo)}, no failure; "≥" when every rate tried held.</p>` +
+    `<h4>Maximum sustainable rate</h4><p class="muted">The highest offered rate held: delivered ≥ ${SUSTAINED_SHARE * 100} % of offered${esc(slo)}, no failure; "≥" when every rate tried held or the generator stopped the climb (a lower bound). Δ is marked better/worse exactly where the ranking below claims an order: a lower bound never counts as the lower side.</p>` +
     htmlTable(
       ['profile', ...workload.targets.map((t) => (t === view.baseline ? `${t} (baseline)` : t))],
       rows,
