@@ -19,6 +19,7 @@ import { runHarness } from '../harness/api.js';
 import { REFERENCE_PROCESS } from '../harness/targets/index.js';
 import { readRunResult } from '../harness/compare/index.js';
 import type { RunResult } from '../harness/result/model.js';
+import { significantOrder } from '../harness/result/sweep-stats.js';
 import { loadConfig } from '../harness/config/index.js';
 import { createReporter } from '../harness/reporters/index.js';
 
@@ -109,6 +110,17 @@ for (const sweep of result.sweeps ?? []) {
     `  ${sweep.name} · ${sweep.target} · ${sweep.profile}: max sustainable ${m.values.join(', ')} msg/s (${sweep.bound})\n`,
   );
 }
+// The ranking by maximum sustainable rate, per workload and profile: what two regenerations compare.
+const sweeps = result.sweeps ?? [];
+for (const name of [...new Set(sweeps.map((s) => s.name))])
+  for (const profile of [...new Set(sweeps.map((s) => s.profile))]) {
+    const claims = significantOrder(sweeps.filter((s) => s.name === name && s.profile === profile));
+    process.stdout.write(
+      `  ranked · ${name} · ${profile}: ${
+        claims.map((c) => `${c.higher} > ${c.lower}`).join(', ') || 'no significant difference'
+      }\n`,
+    );
+  }
 for (const profile of result.profiles) {
   process.stdout.write(
     `  profile ${profile.name}: backend ${profile.backend ?? 'none'}` +
