@@ -67,6 +67,8 @@ export function checkSteps(check: CheckHint, _index: number, _session: Session):
           },
         },
       ];
+    case 'suback':
+      return []; // checked by the subscribe step itself (scenario.ts)
     case 'in-flight':
       return [
         {

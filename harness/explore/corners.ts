@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { MqttVersion } from '../vocabulary.js';
 import { FRESH_VIOLATIONS, VIOLATIONS, type Action, type ClientName, type QoS } from '../model/index.js';
+import type { ExploreProfile } from './profiles.js';
 
 type Snippet = fc.Arbitrary<Action[]>;
 
@@ -349,29 +350,59 @@ function shared(): Snippet {
     );
 }
 
-/** The snippets for a version, weighted. */
-export function cornerArbitrary(version: MqttVersion): Snippet {
+/**
+ * A target with an ACL: a subscriber to everything, a PUBLISH the ACL denies (it must not arrive;
+ * 3.1.1: acknowledged positively or closed), then a QoS 2 PUBLISH that may use the Packet
+ * Identifier of the refused one again (5.0: it is a new message), sometimes a denied SUBSCRIBE.
+ */
+function acl(profile: ExploreProfile): Snippet {
+  const denied = profile.acl?.deniedTopics ?? [];
+  return fc
+    .record({
+      topic: fc.constantFrom(...denied),
+      pub: fc.oneof({ weight: 1, arbitrary: fc.constant<QoS>(0) }, { weight: 4, arbitrary: qos12 }),
+      sub: qos,
+      retain: fc.boolean(),
+      deniedFilter: fc.option(fc.constantFrom(...(profile.acl?.deniedFilters ?? [])), { nil: undefined }),
+    })
+    .map(({ topic, pub, sub, retain, deniedFilter }) =>
+      withPublisher([
+        { do: 'connect', client: 'c', clean: true },
+        { do: 'subscribe', client: 'c', filter: '~/#', qos: sub },
+        ...(deniedFilter !== undefined
+          ? [{ do: 'subscribe', client: 'c', filter: deniedFilter, qos: sub } as Action]
+          : []),
+        { do: 'publish', client: 'a', topic, qos: pub, retain },
+        { do: 'publish', client: 'a', topic: '~/t/a', qos: 2, retain: false, reuseRefusedId: true },
+      ]),
+    );
+}
+
+/** The snippets for a version (and the target's profile), weighted. */
+export function cornerArbitrary(version: MqttVersion, profile?: ExploreProfile): Snippet {
   const common: { weight: number; arbitrary: Snippet }[] = [
     { weight: 4, arbitrary: resume(version) },
     { weight: 3, arbitrary: unacked(version) },
     { weight: 4, arbitrary: retained(version) },
     { weight: 2, arbitrary: qos2() },
-    { weight: 2, arbitrary: overlap() },
+    { weight: 3, arbitrary: overlap() },
     { weight: 2, arbitrary: unsubscribe() },
     { weight: 1, arbitrary: dollar() },
     { weight: 3, arbitrary: will(version) },
     { weight: 1, arbitrary: keepAlive() },
     { weight: 3, arbitrary: connectFlags() },
-    { weight: 6, arbitrary: violation() },
+    { weight: 8, arbitrary: violation() },
   ];
   const v5: { weight: number; arbitrary: Snippet }[] =
     version === '5.0'
       ? [
           { weight: 3, arbitrary: options5() },
-          { weight: 1, arbitrary: expiry(version) },
+          { weight: 2, arbitrary: expiry(version) },
           { weight: 2, arbitrary: limits() },
           { weight: 2, arbitrary: shared() },
         ]
       : [];
-  return fc.oneof(...common, ...v5);
+  const restricted: { weight: number; arbitrary: Snippet }[] =
+    profile?.acl !== undefined ? [{ weight: 10, arbitrary: acl(profile) }] : [];
+  return fc.oneof(...common, ...v5, ...restricted);
 }

@@ -25,6 +25,7 @@ import {
   violationBytes,
   type Naming,
 } from './packets.js';
+import type { ExploreProfile } from './profiles.js';
 
 export { clientIdOf } from './packets.js';
 
@@ -37,6 +38,8 @@ export interface ExecuteOptions {
   /** Quiet time after each action before the model checks what is due. */
   settleMs: number;
   signal?: AbortSignal;
+  /** The target's profile (credentials, ACL); default: none. */
+  profile?: ExploreProfile;
 }
 
 /** How an action was sent, for the scenario writer (packet ids, topic aliases). */
@@ -45,6 +48,8 @@ export interface SentRecord {
   packetId?: number;
   /** The alias used and whether the topic went out empty. */
   alias?: { alias: number; empty: boolean };
+  /** QoS 2: the server refused it with PUBREC >= 0x80 (no PUBREL follows). */
+  refused?: boolean;
 }
 
 export interface Outcome {
@@ -72,6 +77,10 @@ class SessionRun {
   };
   /** `${client}:${packetId}` → PUBRECs still to come before PUBREL. */
   private readonly pubrel = new Map<string, number>();
+  /** `${client}:${packetId}` → the record of a QoS 2 PUBLISH in flight. */
+  private readonly qos2Sent = new Map<string, SentRecord>();
+  /** Per client, the Packet Identifier of its last PUBLISH refused with PUBREC >= 0x80. */
+  private readonly refusedId: Partial<Record<ClientName, number>> = {};
 
   constructor(
     readonly session: Session,
@@ -81,8 +90,16 @@ class SessionRun {
       version: session.version,
       graceMs: options.graceMs,
       toleranceMs: options.toleranceMs,
+      ...(options.profile?.acl !== undefined && { acl: options.profile.acl }),
+      ...(options.profile?.settings?.maximumQoS !== undefined && {
+        maximumQos: options.profile.settings.maximumQoS,
+      }),
     });
-    this.naming = { runId: options.runId, version: session.version };
+    this.naming = {
+      runId: options.runId,
+      version: session.version,
+      credentials: options.profile?.credentials,
+    };
     for (const name of CLIENT_NAMES) {
       const client = new ScenarioClient({
         name,
@@ -120,7 +137,14 @@ class SessionRun {
         this.session.version === '5.0' ? (packet.properties?.topicAliasMaximum ?? 0) : 0;
       this.aliases[name] = new Map();
     }
-    if (packet.type === 'pubrec') {
+    if (packet.type === 'pubrec' && (packet.reasonCode ?? 0) >= 0x80) {
+      // Refused: no PUBREL, and the Packet Identifier may be used again [MQTT-4.3.3-9].
+      const key = `${name}:${packet.packetId}`;
+      this.pubrel.delete(key);
+      this.refusedId[name] = packet.packetId;
+      const record = this.qos2Sent.get(key);
+      if (record !== undefined) record.refused = true;
+    } else if (packet.type === 'pubrec') {
       const key = `${name}:${packet.packetId}`;
       const left = (this.pubrel.get(key) ?? 0) - 1;
       if (left === 0) {
@@ -202,7 +226,10 @@ class SessionRun {
 
   private publish(index: number, action: PublishAction): SentRecord {
     const client = this.clients[action.client];
-    const packetId = action.qos > 0 ? client.allocatePacketId() : undefined;
+    const reuse =
+      action.qos === 2 && action.reuseRefusedId === true ? this.refusedId[action.client] : undefined;
+    if (reuse !== undefined) delete this.refusedId[action.client];
+    const packetId = action.qos > 0 ? (reuse ?? client.allocatePacketId()) : undefined;
     const alias = this.aliasFor(action);
     const packet = publishPacket(this.naming, action, index, packetId, alias);
     this.model.act(index, action, packetId !== undefined ? { packetId } : {}, this.clock());
@@ -210,7 +237,13 @@ class SessionRun {
       this.pubrel.set(`${action.client}:${packetId}`, action.resend === true ? 2 : 1);
     client.send(packet);
     if (action.qos === 2 && action.resend === true) client.send({ ...packet, dup: true });
-    return { index, ...(packetId !== undefined && { packetId }), ...(alias !== undefined && { alias }) };
+    const record: SentRecord = {
+      index,
+      ...(packetId !== undefined && { packetId }),
+      ...(alias !== undefined && { alias }),
+    };
+    if (action.qos === 2 && packetId !== undefined) this.qos2Sent.set(`${action.client}:${packetId}`, record);
+    return record;
   }
 
   private async violate(index: number, action: ViolateAction): Promise<SentRecord> {

@@ -10,6 +10,7 @@ import type { Session } from '../model/index.js';
 import type { Disagreement } from '../model/index.js';
 import { executeSession, type Outcome } from './execute.js';
 import { sessionArbitrary } from './generate.js';
+import type { ExploreProfile } from './profiles.js';
 
 export interface ExploreOptions {
   endpoint: Endpoint;
@@ -25,6 +26,8 @@ export interface ExploreOptions {
   maxActions?: number;
   /** Stop after this many sessions (default: only the budget bounds the search). */
   maxSessions?: number;
+  /** The profile the target runs with (credentials, ACL); default: none. */
+  profile?: ExploreProfile;
   signal?: AbortSignal;
   /** Called after each session run (progress). */
   onSession?: (info: { run: number; session: Session; outcome: Outcome; known: boolean }) => void;
@@ -97,6 +100,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
       toleranceMs: options.toleranceMs ?? 300,
       settleMs: options.settleMs ?? 15,
       ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.profile !== undefined && { profile: options.profile }),
     });
     if (stopped) return true;
     run.actions += outcome.ran.length;
@@ -111,7 +115,10 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     return found === undefined || known !== undefined;
   };
 
-  const property = fc.asyncProperty(sessionArbitrary(options.version, options.maxActions), runOnce);
+  const property = fc.asyncProperty(
+    sessionArbitrary(options.version, options.maxActions, options.profile),
+    runOnce,
+  );
   const search = await fc.check(property, {
     seed: options.seed,
     numRuns: options.maxSessions ?? 1_000_000,

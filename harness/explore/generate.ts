@@ -16,6 +16,7 @@ import {
   type SubscribeAction,
 } from '../model/index.js';
 import { cornerArbitrary } from './corners.js';
+import type { ExploreProfile } from './profiles.js';
 
 export const TOPICS = ['~/t/a', '~/t/b', '~/w', '$~/d'] as const;
 export const FILTERS = ['~/t/a', '~/t/+', '~/#', '~/t/#', '+/t/a', '~/w', '+/d', '$~/d'] as const;
@@ -30,12 +31,14 @@ const weightedClient: fc.Arbitrary<ClientName> = fc.oneof(
 const qos: fc.Arbitrary<QoS> = fc.constantFrom<QoS>(0, 1, 2);
 const maybe = <T>(weight: number, arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
   fc.oneof({ weight: 100 - weight, arbitrary: fc.constant(undefined) }, { weight, arbitrary });
-const topic = fc.oneof(
-  { weight: 6, arbitrary: fc.constant<string>('~/t/a') },
-  { weight: 3, arbitrary: fc.constant<string>('~/t/b') },
-  { weight: 2, arbitrary: fc.constant<string>('~/w') },
-  { weight: 1, arbitrary: fc.constant<string>('$~/d') },
-);
+const topic = (profile: ExploreProfile | undefined): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant<string>('~/t/a') },
+    { weight: 3, arbitrary: fc.constant<string>('~/t/b') },
+    { weight: 2, arbitrary: fc.constant<string>('~/w') },
+    { weight: 1, arbitrary: fc.constant<string>('$~/d') },
+    ...(profile?.acl !== undefined ? [{ weight: 2, arbitrary: fc.constant<string>('~/x') }] : []),
+  );
 
 /** Drops undefined members, so optional keys stay absent (exactOptionalPropertyTypes). */
 function defined<T extends object>(value: T): T {
@@ -95,12 +98,12 @@ function subscribe(version: MqttVersion): fc.Arbitrary<SubscribeAction> {
     .map((s) => defined({ do: 'subscribe' as const, ...s }) as SubscribeAction);
 }
 
-function publish(version: MqttVersion): fc.Arbitrary<PublishAction> {
+function publish(version: MqttVersion, profile: ExploreProfile | undefined): fc.Arbitrary<PublishAction> {
   const v5 = version === '5.0';
   return fc
     .record({
       client: weightedClient,
-      topic,
+      topic: topic(profile),
       qos,
       retain: fc.oneof(
         { weight: 7, arbitrary: fc.constant(false) },
@@ -119,11 +122,11 @@ function publish(version: MqttVersion): fc.Arbitrary<PublishAction> {
     );
 }
 
-export function actionArbitrary(version: MqttVersion): fc.Arbitrary<Action> {
+export function actionArbitrary(version: MqttVersion, profile?: ExploreProfile): fc.Arbitrary<Action> {
   return fc.oneof(
     { weight: 16, arbitrary: connect(version, weightedClient) },
     { weight: 16, arbitrary: subscribe(version) },
-    { weight: 26, arbitrary: publish(version) },
+    { weight: 26, arbitrary: publish(version, profile) },
     {
       weight: 4,
       arbitrary: fc.record({
@@ -156,10 +159,10 @@ export function actionArbitrary(version: MqttVersion): fc.Arbitrary<Action> {
 }
 
 /** Single actions and corner snippets, mixed: one item is a list of actions. */
-function itemArbitrary(version: MqttVersion): fc.Arbitrary<Action[]> {
+function itemArbitrary(version: MqttVersion, profile: ExploreProfile | undefined): fc.Arbitrary<Action[]> {
   return fc.oneof(
-    { weight: 2, arbitrary: actionArbitrary(version).map((action) => [action]) },
-    { weight: 3, arbitrary: cornerArbitrary(version) },
+    { weight: 2, arbitrary: actionArbitrary(version, profile).map((action) => [action]) },
+    { weight: 3, arbitrary: cornerArbitrary(version, profile) },
   );
 }
 
@@ -168,16 +171,32 @@ const acks = (yes: number, no: number): fc.Arbitrary<boolean> =>
 
 /**
  * A session: two clients connect first (with any flags), then up to `maxActions` items, each a
- * single action or a corner snippet. Client 'c' withholds its acks more often (the corner snippets
- * use it for in-flight limits and re-delivery).
+ * single action or a corner snippet, or (one session in three) just one or two corner snippets.
+ * Client 'c' withholds its acks more often (the corner snippets use it for in-flight limits and
+ * re-delivery).
  */
-export function sessionArbitrary(version: MqttVersion, maxActions = 24): fc.Arbitrary<Session> {
+export function sessionArbitrary(
+  version: MqttVersion,
+  maxActions = 24,
+  profile?: ExploreProfile,
+): fc.Arbitrary<Session> {
   return fc
     .record({
       autoAck: fc.record({ a: acks(3, 1), b: acks(3, 1), c: acks(1, 1) }),
       first: connect(version, fc.constant<ClientName>('a')),
       second: connect(version, fc.constant<ClientName>('b')),
-      rest: fc.array(itemArbitrary(version), { minLength: 1, maxLength: Math.ceil(maxActions / 3) }),
+      rest: fc.oneof(
+        {
+          weight: 2,
+          arbitrary: fc.array(itemArbitrary(version, profile), {
+            minLength: 1,
+            maxLength: Math.ceil(maxActions / 3),
+          }),
+        },
+        // A focused session: one or two corner snippets alone. Short, so a budget runs more of
+        // them and every corner comes up early.
+        { weight: 1, arbitrary: fc.array(cornerArbitrary(version, profile), { minLength: 1, maxLength: 2 }) },
+      ),
     })
     .map(({ autoAck, first, second, rest }) => ({
       version,

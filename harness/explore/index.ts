@@ -11,3 +11,4 @@ export { executeSession, type ExecuteOptions, type Outcome, type SentRecord } fr
 export { sessionArbitrary, actionArbitrary } from './generate.js';
 export { toScenario, toScenarioYaml, scenarioName } from './scenario.js';
 export { runExplore, exploreOutcome, type RunExploreOptions, type ExploreReport } from './run.js';
+export { PROFILES, PROFILE_NAMES, profileOf, type ExploreProfile, type ProfileName } from './profiles.js';

@@ -19,6 +19,8 @@ import { rawViolation } from './violation-steps.js';
 export interface Naming {
   runId: string;
   version: MqttVersion;
+  /** User name and password of every CONNECT (a target with users). */
+  credentials?: { username: string; password: string } | undefined;
 }
 
 export function clientIdOf(runId: string, client: ClientName): string {
@@ -64,6 +66,10 @@ export function connectPacket(naming: Naming, action: ConnectAction, index: numb
       },
     }),
     ...(v5 && Object.keys(properties).length > 0 && { properties }),
+    ...(naming.credentials !== undefined && {
+      username: naming.credentials.username,
+      password: Buffer.from(naming.credentials.password),
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 // `harness explore` as an API: start the target, explore, write the shrunk finding as a scenario
 // and replay it with the ordinary runner (it must validate and fail on the same target).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { runHarness } from '../orchestrator/index.js';
 import { startTarget, type StartTargetOptions } from '../targets/index.js';
@@ -9,6 +10,7 @@ import type { MqttVersion } from '../vocabulary.js';
 import type { ScenarioResult } from '../result/index.js';
 import { explore, type ExploreResult } from './explore.js';
 import { scenarioName, toScenarioYaml } from './scenario.js';
+import type { ExploreProfile } from './profiles.js';
 
 export interface RunExploreOptions {
   target: string | TargetConfig;
@@ -31,6 +33,8 @@ export interface RunExploreOptions {
   config?: StartTargetOptions['config'];
   signal?: AbortSignal;
   onSession?: Parameters<typeof explore>[0]['onSession'];
+  /** Start the target with this profile's settings (profiles.ts); default: as it is. */
+  profile?: ExploreProfile;
 }
 
 export interface ExploreReport extends ExploreResult {
@@ -45,12 +49,23 @@ export interface ExploreReport extends ExploreResult {
 }
 
 export async function runExplore(options: RunExploreOptions): Promise<ExploreReport> {
-  const started = await startTarget(options.target, {
-    cwd: options.cwd,
-    ...(options.signal !== undefined && { signal: options.signal }),
-    ...(options.config !== undefined && { config: options.config }),
-  });
+  const settings = options.profile?.settings;
+  const settingsDir =
+    settings !== undefined ? await mkdtemp(join(tmpdir(), 'mh-explore-settings-')) : undefined;
   let result: ExploreResult;
+  let started: Awaited<ReturnType<typeof startTarget>>;
+  try {
+    started = await startTarget(options.target, {
+      cwd: options.cwd,
+      ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.config !== undefined && { config: options.config }),
+      ...(settings !== undefined &&
+        settingsDir !== undefined && { settings: { values: settings, dir: settingsDir } }),
+    });
+  } catch (error) {
+    if (settingsDir !== undefined) await rm(settingsDir, { recursive: true, force: true });
+    throw error;
+  }
   try {
     result = await explore({
       endpoint: started.endpoint,
@@ -63,9 +78,11 @@ export async function runExplore(options: RunExploreOptions): Promise<ExploreRep
       knownDeviations: started.knownDeviations,
       ...(options.signal !== undefined && { signal: options.signal }),
       ...(options.onSession !== undefined && { onSession: options.onSession }),
+      ...(options.profile !== undefined && { profile: options.profile }),
     });
   } finally {
     await started.stop();
+    if (settingsDir !== undefined) await rm(settingsDir, { recursive: true, force: true });
   }
   const report: ExploreReport = { ...result, target: started.name };
   const finding = result.finding;
@@ -76,6 +93,7 @@ export async function runExplore(options: RunExploreOptions): Promise<ExploreRep
     disagreement: finding.disagreement,
     target: started.name,
     seed: options.seed,
+    profile: options.profile,
   };
   const name = scenarioName(source);
   const dir = resolve(options.cwd, options.outDir ?? 'scenarios/found');

@@ -16,6 +16,7 @@ import type { CheckHint, Disagreement } from '../model/index.js';
 import type { SentRecord } from './execute.js';
 import { checkSteps } from './check-steps.js';
 import { violationSteps } from './violation-steps.js';
+import type { ExploreProfile } from './profiles.js';
 
 export { VIOLATION_TOPICS } from './violation-steps.js';
 
@@ -25,6 +26,8 @@ export interface ScenarioSource {
   disagreement: Disagreement;
   target: string;
   seed: number;
+  /** The profile the target ran with (its settings go into the scenario). */
+  profile?: ExploreProfile | undefined;
 }
 
 type Step = Record<string, unknown>;
@@ -55,7 +58,7 @@ export function toScenario(source: ScenarioSource): Record<string, unknown> {
     const action = session.actions[record.index];
     if (action === undefined) continue;
     const check = record.index === last ? disagreement.check : undefined;
-    steps.push(...stepsOf(action, record, opened, v5, check));
+    steps.push(...stepsOf(action, record, opened, { v5, profile: source.profile }, check));
   }
   steps.push(...checkSteps(disagreement.check, disagreement.actionIndex, session));
   const rule = RULES[disagreement.rule];
@@ -67,6 +70,7 @@ export function toScenario(source: ScenarioSource): Record<string, unknown> {
     mqtt: session.version,
     statements: [...disagreement.statements],
     tags: ['explore', disagreement.rule],
+    ...(source.profile?.settings !== undefined && { settings: source.profile.settings }),
     clients: Object.fromEntries(CLIENT_NAMES.map((name) => [name, { autoAck: session.autoAck[name] }])),
     steps,
   };
@@ -77,13 +81,19 @@ export function toScenarioYaml(source: ScenarioSource): string {
   return header + stringify(toScenario(source), { lineWidth: 0 });
 }
 
+interface Writing {
+  v5: boolean;
+  profile: ExploreProfile | undefined;
+}
+
 function stepsOf(
   action: Action,
   record: SentRecord,
   opened: Set<ClientName>,
-  v5: boolean,
+  writing: Writing,
   check: CheckHint | undefined,
 ): Step[] {
+  const { v5, profile } = writing;
   if (action.do === 'wait') return [{ wait: action.ms }];
   const client = action.client;
   const firstUse = !opened.has(client);
@@ -91,7 +101,7 @@ function stepsOf(
   const connectKey = firstUse ? 'connect' : 'reconnect';
   switch (action.do) {
     case 'connect':
-      return [connectStep(action, record, connectKey, v5, check)];
+      return [connectStep(action, record, connectKey, writing, check)];
     case 'subscribe':
       return [
         {
@@ -110,19 +120,23 @@ function stepsOf(
               action.subscriptionId !== undefined && {
                 properties: { subscriptionIdentifier: action.subscriptionId },
               }),
+            // Downgraded to the announced maximum [MQTT-3.2.2-10].
+            ...(check?.kind === 'suback' && {
+              expect: { reasonCodes: [Math.min(action.qos, check.maximumQos)] },
+            }),
           },
         },
       ];
     case 'unsubscribe':
       return [{ unsubscribe: { client, filter: topicOf(action.filter) } }];
     case 'publish':
-      return publishSteps(action, record, v5);
+      return publishSteps(action, record, v5, profile);
     case 'disconnect':
       return [{ disconnect: { client } }, { wait: 50 }];
     case 'drop':
       return [{ drop: { client } }, { wait: 50 }];
     case 'violate':
-      return violationSteps(action, connectKey, v5);
+      return violationSteps(action, connectKey, v5, profile?.credentials);
   }
 }
 
@@ -130,9 +144,10 @@ function connectStep(
   action: ConnectAction,
   record: SentRecord,
   connectKey: string,
-  v5: boolean,
+  writing: Writing,
   check: CheckHint | undefined,
 ): Step {
+  const { v5, profile } = writing;
   const client = action.client;
   const properties = {
     ...(v5 && action.sessionExpiry !== undefined && { sessionExpiryInterval: action.sessionExpiry }),
@@ -155,6 +170,10 @@ function connectStep(
       clientId: action.emptyId === true ? '' : idOf(action.as ?? client),
       cleanStart: action.clean,
       keepAlive: action.keepAlive ?? 0,
+      ...(profile?.credentials !== undefined && {
+        username: profile.credentials.username,
+        password: profile.credentials.password,
+      }),
       ...(will !== undefined && {
         will: {
           topic: topicOf(will.topic),
@@ -170,8 +189,17 @@ function connectStep(
   };
 }
 
-function publishSteps(action: Action & { do: 'publish' }, record: SentRecord, v5: boolean): Step[] {
+function publishSteps(
+  action: Action & { do: 'publish' },
+  record: SentRecord,
+  v5: boolean,
+  profile: ExploreProfile | undefined,
+): Step[] {
   const client = action.client;
+  // 5.0: a PUBLISH the ACL denies may be refused (Reason Code 0x80 or more); the Packet
+  // Identifier of a refused QoS 2 PUBLISH and of the one that uses it again is written out.
+  const denied = v5 && profile?.acl?.deniedTopics.includes(action.topic) === true;
+  const pinned = record.refused === true || action.reuseRefusedId === true;
   const payload = publishPayload(record.index, action);
   const properties = {
     ...(v5 && action.expiry !== undefined && { messageExpiryInterval: action.expiry }),
@@ -188,7 +216,9 @@ function publishSteps(action: Action & { do: 'publish' }, record: SentRecord, v5
           payload,
           qos: action.qos,
           retain: action.retain,
+          ...(pinned && record.packetId !== undefined && { packetId: record.packetId }),
           ...(Object.keys(properties).length > 0 && { properties }),
+          ...(denied && action.qos > 0 && { expect: {} }),
         },
       },
     ];

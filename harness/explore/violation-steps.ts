@@ -27,10 +27,22 @@ export function rawViolation(kind: 'wildcard-topic' | 'ill-formed-utf8', level: 
     : encode({ ...publish, topic: 'x' }, level, { rawStrings: { topic: VIOLATION_TOPICS.illFormed } });
 }
 
-export function violationSteps(action: ViolateAction, connectKey: string, v5: boolean): Step[] {
+export function violationSteps(
+  action: ViolateAction,
+  connectKey: string,
+  v5: boolean,
+  credentials?: { username: string; password: string },
+): Step[] {
   const client = action.client;
   const level = v5 ? 5 : 4;
-  const connect = { client, clientId: idOf(client), cleanStart: true, keepAlive: 0, expect: 'none' };
+  const connect = {
+    client,
+    clientId: idOf(client),
+    cleanStart: true,
+    keepAlive: 0,
+    ...credentials,
+    expect: 'none',
+  };
   switch (action.kind) {
     case 'second-connect':
       return [{ connect }];

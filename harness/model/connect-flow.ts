@@ -3,12 +3,59 @@
 import type { Packet } from '../../wire/index.js';
 import type { BrokerModel } from './model.js';
 import type { RuleName } from './rules.js';
-import { CLIENT_NAMES, FRESH_VIOLATIONS, type ConnectAction, type ViolationKind } from './session.js';
+import {
+  CLIENT_NAMES,
+  FRESH_VIOLATIONS,
+  type ConnectAction,
+  type QoS,
+  type ViolationKind,
+} from './session.js';
 import { newSession, type Awaiting, type ConnectionState, type SessionState } from './sessions.js';
 import type { CheckHint, Disagreement } from './types.js';
-import { cancelDelayedWills } from './will.js';
+import { cancelDelayedWills, sessionEndsDelayedWills } from './will.js';
 import { discard } from './route.js';
 import { willPayload } from './words.js';
+
+const VIOLATION_RULES: Record<ViolationKind, RuleName> = {
+  'second-connect': 'second-connect',
+  qos3: 'qos3-publish',
+  'wildcard-topic': 'wildcard-publish-topic',
+  'ill-formed-utf8': 'ill-formed-utf8',
+  'reserved-flag': 'reserved-connect-flag',
+  'protocol-level': 'protocol-level',
+  'first-not-connect': 'first-packet-connect',
+};
+
+/**
+ * A reply on a connection that broke the protocol: a CONNACK accepting a broken CONNECT, or a reply
+ * to the offending packet (a QoS 3 PUBLISH acknowledged). The server went on instead of closing,
+ * so the violation's rule is the one broken. Undefined when no violation is pending or the CONNACK
+ * refuses.
+ */
+export function replyAfterViolation(
+  model: BrokerModel,
+  conn: ConnectionState,
+  packet: Packet,
+): Disagreement | undefined {
+  const violation = conn.closeDue;
+  if (violation === undefined || !Object.values(VIOLATION_RULES).includes(violation.rule)) return undefined;
+  if (packet.type === 'connack') {
+    if (packet.reasonCode >= 0x80 || conn.attached) return undefined;
+    const code = `0x${packet.reasonCode.toString(16).padStart(2, '0')}`;
+    return model.disagree(
+      violation.rule,
+      conn.name,
+      `CONNACK ${code} accepts a broken CONNECT`,
+      violation.check,
+    );
+  }
+  return model.disagree(
+    violation.rule,
+    conn.name,
+    `${packet.type} after a protocol violation instead of the close`,
+    violation.check,
+  );
+}
 
 export function violateAction(
   model: BrokerModel,
@@ -16,16 +63,7 @@ export function violateAction(
   conn: ConnectionState,
   now: number,
 ): void {
-  const rules: Record<typeof kind, RuleName> = {
-    'second-connect': 'second-connect',
-    qos3: 'qos3-publish',
-    'wildcard-topic': 'wildcard-publish-topic',
-    'ill-formed-utf8': 'ill-formed-utf8',
-    'reserved-flag': 'reserved-connect-flag',
-    'protocol-level': 'protocol-level',
-    'first-not-connect': 'first-packet-connect',
-  };
-  const rule = rules[kind];
+  const rule = VIOLATION_RULES[kind];
   if (FRESH_VIOLATIONS.has(kind)) {
     conn.open = true;
     conn.everOpened = true;
@@ -46,6 +84,29 @@ export function violateAction(
       connack: { reasonCodes: [1, 0x84], sessionPresent: false, closeAfterRefusal: true, assigned: false },
     });
   }
+}
+
+/** A Will QoS above the announced Maximum QoS: refused (0x9B recommended), then closed [MQTT-3.2.2-12]. */
+function refuseWillQos(model: BrokerModel, conn: ConnectionState, due: number): void {
+  conn.will = undefined;
+  conn.mayClose = true;
+  conn.awaiting.push({
+    type: 'connack',
+    packetId: undefined,
+    rule: 'will-qos-maximum',
+    dueAt: due,
+    connack: {
+      reasonCodes: [0x9b, 0x80, 0x83],
+      sessionPresent: false,
+      closeAfterRefusal: true,
+      assigned: false,
+    },
+  });
+  conn.closeDue = {
+    rule: 'will-qos-maximum',
+    at: due,
+    check: { kind: 'connack', client: conn.name, reasonCode: 0x9b },
+  };
 }
 
 /** A zero-length client id: refused (3.1.1, clean session 0) or given an assigned id. */
@@ -131,6 +192,7 @@ export function connectAction(
   conn.closeDue = undefined;
   conn.awaiting = [];
   conn.inflight = new Map();
+  conn.refusedIds = new Set();
   conn.aliases = new Map();
   conn.keepAlive = action.keepAlive ?? 0;
   conn.will = action.will;
@@ -138,6 +200,10 @@ export function connectAction(
   conn.receiveMaximum = v5 ? (action.receiveMaximum ?? 65535) : 65535;
   conn.maximumPacketSize = v5 ? action.maximumPacketSize : undefined;
   const due = now + model.options.graceMs;
+  if (v5 && action.will !== undefined && action.will.qos > (model.maximumQos ?? 2))
+    return refuseWillQos(model, conn, due);
+  // Before any CONNACK the Maximum QoS is unknown: a will at QoS 2 may be refused [MQTT-3.2.2-12].
+  const willMayBeRefused = v5 && action.will?.qos === 2 && model.maximumQos === undefined;
   if (action.emptyId === true) return connectWithEmptyId(model, action, conn, due);
   conn.sessionKey = action.as ?? action.client;
   const existing = model.sessions.get(conn.sessionKey);
@@ -145,6 +211,7 @@ export function connectAction(
   let sessionPresent: boolean | undefined;
   if (action.clean) {
     sessionPresent = false;
+    sessionEndsDelayedWills(model, conn.sessionKey);
     if (existing !== undefined) discard(model, existing, 'clean-session');
   } else {
     sessionPresent = existing !== undefined && (existing.persistent || existing.attached !== undefined);
@@ -155,7 +222,12 @@ export function connectAction(
     packetId: undefined,
     rule: 'connect-accepted',
     dueAt: due,
-    connack: { reasonCodes: [0], sessionPresent, closeAfterRefusal: false, assigned: false },
+    connack: {
+      reasonCodes: willMayBeRefused ? [0, 0x9b, 0x80, 0x83] : [0],
+      sessionPresent,
+      closeAfterRefusal: false,
+      assigned: false,
+    },
   });
 }
 
@@ -251,6 +323,8 @@ export function onConnack(
   const action = model.lastConnect[conn.name];
   cancelDelayedWills(model, conn.sessionKey, packet.sessionPresent);
   attachSession(model, conn, action, now);
+  // What the server supports holds for every connection [MQTT-3.2.2-9].
+  if (model.version === '5.0') model.maximumQos = Math.min(2, packet.properties?.maximumQoS ?? 2) as QoS;
   if (model.version === '5.0' && packet.properties?.serverKeepAlive !== undefined)
     conn.keepAlive = packet.properties.serverKeepAlive;
   return undefined;

@@ -33,9 +33,15 @@ export function observePublish(
   const same = deliveries.filter((d) => d.message.topic === packet.topic && d.message.payload === payload);
   const open = same.filter((d) => d.copies.length < d.maxCopies);
   // Prefer the delivery whose RETAIN and DUP flags fit: a retained message may also be due as a
-  // live one, and a re-delivery (DUP 1) of it as a new retained copy for a new subscription (DUP 0).
+  // live one, and a re-delivery (DUP 1) of it as a new retained copy for a new subscription (DUP 0);
+  // then the one whose Subscription Identifiers fit (a retained copy for each SUBSCRIBE of a filter).
   const retainFits = open.filter((d) => d.retainAllowed.has(packet.retain));
-  const delivery = retainFits.find((d) => checkDup(d, packet) === undefined) ?? retainFits[0] ?? open[0];
+  const dupFits = retainFits.filter((d) => checkDup(d, packet) === undefined);
+  const delivery =
+    dupFits.find((d) => propertyBreach(model, conn, d, packet) === undefined) ??
+    dupFits[0] ??
+    retainFits[0] ??
+    open[0];
   if (delivery === undefined) return unmatched(model, conn, packet, same, now, count);
   const breach =
     deliveryBreach(model, conn, delivery, packet, now, count) ??
@@ -179,7 +185,9 @@ function deliveryBreach(
       {
         ...count,
         count: 0,
-        duration: 300,
+        // Count from the last action until just before the will may come: the early copy falls
+        // inside that window on replay as well, a will on time does not.
+        duration: Math.max(100, Math.round(delivery.notBefore - model.actedAt)),
       },
     );
   const expired = model.expiredAt(delivery.message, now);

@@ -2,7 +2,7 @@
 // deliveries; and a close by the server, judged against what allowed it.
 import type { BrokerModel } from './model.js';
 import { CLIENT_NAMES, type ClientName } from './session.js';
-import type { CheckHint, Disagreement } from './types.js';
+import type { CheckHint, Delivery, Disagreement } from './types.js';
 import { connectionEnded, releaseWills } from './will.js';
 import { describe } from './words.js';
 
@@ -42,8 +42,16 @@ export function awaitingReplies(model: BrokerModel): boolean {
 export function pendingRequirements(model: BrokerModel): boolean {
   if (awaitingReplies(model)) return true;
   for (const session of model.sessions.values())
-    for (const d of session.deliveries) if (d.dueAt !== undefined && d.copies.length === 0) return true;
+    for (const d of session.deliveries) if (d.dueAt !== undefined && unmet(d)) return true;
   return false;
+}
+
+/**
+ * A required delivery not yet met: no copy, or (overlapping subscriptions) no copy at the highest
+ * matching QoS yet, which another copy may still bring until it is due [MQTT-3.3.4-2].
+ */
+function unmet(d: Delivery): boolean {
+  return d.copies.length === 0 || !d.copies.some((c) => c.qos === d.qosMax);
 }
 
 /** The latest time something is due (the executor waits until then at the end). */
@@ -58,7 +66,7 @@ export function lastDue(model: BrokerModel): number | undefined {
     consider(conn.closeDue?.at);
   }
   for (const session of model.sessions.values())
-    for (const d of session.deliveries) if (d.copies.length === 0) consider(d.dueAt);
+    for (const d of session.deliveries) if (unmet(d)) consider(d.dueAt);
   return last;
 }
 

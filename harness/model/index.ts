@@ -2,7 +2,7 @@
 export { BrokerModel, type Sent } from './model.js';
 export { RULES, statementsOf, type Rule, type RuleName } from './rules.js';
 export * from './session.js';
-export type { CheckHint, Delivery, Disagreement, Message, ModelOptions } from './types.js';
+export type { AclModel, CheckHint, Delivery, Disagreement, Message, ModelOptions } from './types.js';
 export * from './model.js';
 export * from './rules.js';
 export * from './types.js';

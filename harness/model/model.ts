@@ -12,12 +12,19 @@ import {
   type Action,
   type ClientName,
   type ConnectAction,
+  type QoS,
   type Session,
 } from './session.js';
 import type { CheckHint, Disagreement, Forbidden, Message, ModelOptions } from './types.js';
 import { observePublish } from './deliver.js';
-import { attachSession, connectAction, onConnack, violateAction } from './connect-flow.js';
-import { grantedQos, publishAction, routeMessage, subscribeAction } from './route.js';
+import {
+  attachSession,
+  connectAction,
+  onConnack,
+  replyAfterViolation,
+  violateAction,
+} from './connect-flow.js';
+import { deniedPublish, grantedQos, publishAction, routeMessage, subscribeAction } from './route.js';
 import { connectionEnded, releaseWills } from './will.js';
 import { awaitingReplies, checkDue, closedByServer, lastDue, pendingRequirements } from './due.js';
 
@@ -42,11 +49,19 @@ export class BrokerModel {
   /** The last connect action of a client (set by the executor through `lastConnect`). */
   readonly lastConnect: Partial<Record<ClientName, ConnectAction>> = {};
   actionIndex = -1;
+  /**
+   * The Maximum QoS the server announced in a CONNACK (5.0; absent: 2), or the one it was started
+   * with; undefined until then (a will at QoS 2 may then be accepted or refused).
+   */
+  maximumQos: QoS | undefined;
+  /** When the last action was done (a found scenario's count window starts about there). */
+  actedAt = 0;
   /** Zero-length client ids assigned so far (their session keys). */
   assignedCount = 0;
 
   constructor(session: Pick<Session, 'autoAck'>, options: ModelOptions) {
     this.options = options;
+    this.maximumQos = options.maximumQos;
     this.connections = {
       a: newConnection('a', session.autoAck.a),
       b: newConnection('b', session.autoAck.b),
@@ -93,8 +108,10 @@ export class BrokerModel {
         )
           return false;
         return conn.open && conn.attached;
-      case 'unsubscribe':
       case 'publish':
+        // The client must not publish above the server's Maximum QoS [MQTT-3.2.2-11].
+        return conn.open && conn.attached && action.qos <= (this.maximumQos ?? 2);
+      case 'unsubscribe':
       case 'disconnect':
       case 'drop':
         return conn.open && conn.attached;
@@ -104,6 +121,7 @@ export class BrokerModel {
   /** Records an action the executor has just sent. */
   act(index: number, action: Action, sent: Sent, now: number): void {
     this.actionIndex = index;
+    this.actedAt = action.do === 'wait' ? now + action.ms : now;
     if (action.do === 'wait') return;
     const conn = this.connections[action.client];
     conn.lastSentAt = now;
@@ -126,13 +144,30 @@ export class BrokerModel {
         if (session?.subscriptions.delete(action.filter) === true) session.unsubscribed.add(action.filter);
         return;
       }
-      case 'publish':
+      case 'publish': {
+        const denied = this.options.acl?.deniedTopics.includes(action.topic) === true;
+        // 3.1.1: a denied PUBLISH is acknowledged positively or the connection is closed [MQTT-3.3.5-2];
+        // 5.0: acknowledged (a Reason Code of 0x80 or more says it was refused) or closed.
+        const v311Denied = denied && this.version === '3.1.1';
+        if (denied) conn.mayClose = true;
         if (action.qos === 1)
-          conn.awaiting.push({ type: 'puback', packetId: sent.packetId, rule: 'puback', dueAt: due });
+          conn.awaiting.push({
+            type: 'puback',
+            packetId: sent.packetId,
+            rule: v311Denied ? 'unauthorized-publish' : 'puback',
+            dueAt: due,
+          });
         if (action.qos === 2)
           for (let n = action.resend === true ? 2 : 1; n > 0; n--)
-            conn.awaiting.push({ type: 'pubrec', packetId: sent.packetId, rule: 'pubrec', dueAt: due });
-        return publishAction(this, index, action, conn, now);
+            conn.awaiting.push({
+              type: 'pubrec',
+              packetId: sent.packetId,
+              rule: v311Denied ? 'unauthorized-publish' : 'pubrec',
+              dueAt: due,
+            });
+        if (denied) return deniedPublish(this, index, action, conn);
+        return publishAction(this, index, action, conn, now, sent.packetId);
+      }
       case 'disconnect':
         return connectionEnded(this, conn, now, 'disconnect');
       case 'drop':
@@ -169,7 +204,7 @@ export class BrokerModel {
     if (packet.type === 'pubrel' || packet.type === 'pingresp') return undefined;
     // A refusal of a broken CONNECT may come in either layout, or not at all before the close.
     if (packet.type === 'connack' && conn.mayClose && !conn.awaiting.some((a) => a.type === 'connack'))
-      return undefined;
+      return replyAfterViolation(this, conn, packet);
     if (packet.type === 'disconnect') {
       conn.mayClose = true;
       return undefined;
@@ -181,6 +216,8 @@ export class BrokerModel {
     );
     const awaiting = conn.awaiting[index];
     if (awaiting === undefined) {
+      const violation = replyAfterViolation(this, conn, packet);
+      if (violation !== undefined) return violation;
       const rule = RULE_OF_REPLY[packet.type];
       if (rule === undefined) return undefined;
       return this.disagree(
@@ -196,7 +233,21 @@ export class BrokerModel {
     conn.awaiting.splice(index, 1);
     if (packet.type === 'connack') return onConnack(this, conn, awaiting, packet, now);
     if (packet.type === 'suback') {
+      const maximum = this.maximumQos ?? 2;
+      const above = packet.reasonCodes.find((code) => code < 0x80 && code > maximum);
+      if (above !== undefined)
+        return this.disagree(
+          'maximum-qos-granted',
+          client,
+          `SUBACK grants QoS ${above}, above the Maximum QoS ${maximum} of the CONNACK`,
+          { kind: 'suback', client, maximumQos: maximum },
+        );
       grantedQos(this, conn, awaiting.filters ?? [], packet.reasonCodes);
+      return undefined;
+    }
+    if (packet.type === 'pubrec' && (packet.reasonCode ?? 0) >= 0x80) {
+      // Refused: the flow ends here, the Packet Identifier is free again [MQTT-4.3.3-9].
+      conn.refusedIds.add(packet.packetId);
       return undefined;
     }
     if (

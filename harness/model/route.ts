@@ -106,12 +106,30 @@ export function grantedQos(
   });
 }
 
+/**
+ * A PUBLISH the target's ACL denies: not routed, not retained; in 3.1.1 a copy is forbidden
+ * [MQTT-3.3.5-2] (5.0 has no statement for it: a copy would be judged as matching nothing).
+ */
+export function deniedPublish(
+  model: BrokerModel,
+  index: number,
+  action: PublishAction,
+  conn: ConnectionState,
+): void {
+  void conn;
+  if (model.version !== '3.1.1') return;
+  const payload = publishPayload(index, action);
+  for (const session of model.sessions.values())
+    model.forbid(session.key, { topic: action.topic, payload, rule: 'unauthorized-publish' });
+}
+
 export function publishAction(
   model: BrokerModel,
   index: number,
   action: PublishAction,
   conn: ConnectionState,
   now: number,
+  packetId?: number,
 ): void {
   const payload = publishPayload(index, action);
   const v5 = model.version === '5.0';
@@ -129,6 +147,10 @@ export function publishAction(
     will: false,
   };
   routeMessage(model, message, now);
+  // The Packet Identifier of a refused QoS 2 PUBLISH, used again: a new message all the same.
+  if (action.qos === 2 && packetId !== undefined && conn.refusedIds.delete(packetId))
+    for (const session of model.sessions.values())
+      for (const d of session.deliveries) if (d.message === message) d.missingRule = 'refused-packet-id';
 }
 
 /** Routes a message to every session with a matching subscription, and to the retained store. */

@@ -217,6 +217,25 @@ export const RULES = {
     summary: 'the server sends no Topic Alias to a client that allowed none',
     statements: { '5.0': ['MQTT-3.1.2-27'] },
   },
+  'unauthorized-publish': {
+    summary:
+      'a PUBLISH the ACL denies is acknowledged as usual (or the connection is closed), and not delivered',
+    statements: { '3.1.1': ['MQTT-3.3.5-2'] },
+  },
+  'refused-packet-id': {
+    summary:
+      'after a PUBREC with a Reason Code of 0x80 or more, a PUBLISH with that Packet Identifier is a new message',
+    statements: { '5.0': ['MQTT-4.3.3-9'] },
+  },
+  'maximum-qos-granted': {
+    summary:
+      'a subscription above the Maximum QoS the server announced in CONNACK is granted at most that QoS',
+    statements: { '5.0': ['MQTT-3.2.2-10'] },
+  },
+  'will-qos-maximum': {
+    summary: 'a CONNECT whose Will QoS exceeds the Maximum QoS the server announced is refused',
+    statements: { '5.0': ['MQTT-3.2.2-12'] },
+  },
 } as const satisfies Record<string, Rule>;
 
 export type RuleName = keyof typeof RULES;

@@ -70,6 +70,8 @@ export interface PublishAction {
   alias?: boolean;
   /** QoS 2: the PUBLISH is sent again (DUP 1) before PUBREL. */
   resend?: boolean;
+  /** Use the Packet Identifier of this client's last PUBLISH refused with PUBREC >= 0x80 (5.0). */
+  reuseRefusedId?: boolean;
 }
 
 export interface EndAction {

@@ -67,6 +67,8 @@ export interface ConnectionState {
   mayClose: boolean;
   /** QoS 1/2 deliveries sent to this connection and not acknowledged, by packet id. */
   inflight: Map<number, Delivery>;
+  /** Packet ids of this connection's QoS 2 PUBLISHes refused with PUBREC >= 0x80. */
+  refusedIds: Set<number>;
   /** The session it holds (after CONNACK). */
   attached: boolean;
   /** The connection was taken over by another with the same client id. */
@@ -103,6 +105,7 @@ export function newConnection(name: ClientName, autoAck: boolean): ConnectionSta
     closeDue: undefined,
     mayClose: false,
     inflight: new Map(),
+    refusedIds: new Set(),
     attached: false,
     takenOver: false,
     aliases: new Map(),

@@ -10,6 +10,18 @@ export interface ModelOptions {
   graceMs: number;
   /** Tolerance for time-bound rules (will delay, expiry, keep alive), ms. */
   toleranceMs: number;
+  /** The target's ACL, when it runs with one (explore profile 'acl'). */
+  acl?: AclModel;
+  /** The Maximum QoS the target was started with, if known before its first CONNACK. */
+  maximumQos?: QoS;
+}
+
+/** What a target's ACL denies every client, in model form ('~/x'). */
+export interface AclModel {
+  /** Topics no client may publish to. */
+  deniedTopics: readonly string[];
+  /** Filters no client may subscribe to. */
+  deniedFilters: readonly string[];
 }
 
 export interface Message {
@@ -92,6 +104,7 @@ export type CheckHint =
   | { kind: 'closed'; client: ClientName }
   | { kind: 'open'; client: ClientName }
   | { kind: 'reply'; client: ClientName }
+  | { kind: 'suback'; client: ClientName; maximumQos: number }
   | { kind: 'connack'; client: ClientName; reasonCode: number; sessionPresent?: boolean; assigned?: boolean }
   | { kind: 'distinct-ids'; client: ClientName; first: string; second: string; topic: string }
   | { kind: 'in-flight'; client: ClientName; count: number; duration: number };

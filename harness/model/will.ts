@@ -109,6 +109,20 @@ export function cancelDelayedWills(model: BrokerModel, sessionKey: string, resum
 }
 
 /**
+ * A CONNECT with clean start for a session with a delayed will ends that session: the will may be
+ * published from now on, before the delay is over ("the Will Delay Interval has passed or the
+ * Session ends, whichever happens first", MQTT-3.1.3-9 is about a resumed session). The broker may
+ * do so while handling the CONNECT, before its CONNACK reaches the client.
+ */
+export function sessionEndsDelayedWills(model: BrokerModel, sessionKey: string): void {
+  for (const pending of model.pendingWills) {
+    if (!pending.delayed || pending.sessionKey !== sessionKey) continue;
+    for (const s of model.sessions.values())
+      for (const d of s.deliveries) if (d.message === pending.message) d.notBefore = undefined;
+  }
+}
+
+/**
  * Wills of connections the server may be closing (a violation, a takeover, keep alive over) may be
  * published before the client sees the close: they are allowed from then on.
  */

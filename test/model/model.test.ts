@@ -117,4 +117,112 @@ describe('broker model', () => {
     ]);
     expect(model.onPacket('a', publish('~/t/a', 'm3'), 20, 6)?.rule).toBe('subscription-identifiers');
   });
+
+  it('waits for a copy at the highest QoS of overlapping subscriptions until it is due', () => {
+    const model = new BrokerModel({ autoAck }, options);
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'connect', client: 'b', clean: true },
+      { do: 'subscribe', client: 'a', filter: '~/t/a', qos: 0 },
+      { do: 'subscribe', client: 'a', filter: '~/t/+', qos: 1 },
+      { do: 'publish', client: 'b', topic: '~/t/a', qos: 1, retain: false },
+    ]);
+    expect(model.onPacket('b', { type: 'puback', packetId: 1 }, 4, 6)).toBeUndefined();
+    expect(model.onPacket('a', publish('~/t/a', 'm4'), 20, 7)).toBeUndefined();
+    expect(model.pendingRequirements()).toBe(true);
+    expect(model.lastDue()).toBeGreaterThan(7);
+    expect(model.check(500)?.rule).toBe('overlapping-qos');
+  });
+
+  it('names the violation when a QoS 3 PUBLISH is acknowledged instead of closed', () => {
+    const model = new BrokerModel({ autoAck }, options);
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'violate', client: 'a', kind: 'qos3' },
+    ]);
+    const found = model.onPacket('a', { type: 'puback', packetId: 1 }, 4, 5);
+    expect(found?.rule).toBe('qos3-publish');
+    expect(found?.statements).toEqual(['MQTT-3.3.1-4']);
+    expect(found?.check).toEqual({ kind: 'closed', client: 'a' });
+  });
+
+  it('reads the Maximum QoS of the CONNACK: SUBACK above it, a will above it, no publish above it (5.0)', () => {
+    const model = new BrokerModel({ autoAck }, { ...options, version: '5.0' });
+    model.act(0, { do: 'connect', client: 'a', clean: true }, {}, 1);
+    const limited: Packet = {
+      type: 'connack',
+      sessionPresent: false,
+      reasonCode: 0,
+      properties: { maximumQoS: 1 },
+    };
+    expect(model.onPacket('a', limited, 10, 2)).toBeUndefined();
+    expect(model.applicable({ do: 'publish', client: 'a', topic: '~/t/a', qos: 2, retain: false })).toBe(
+      false,
+    );
+    model.act(1, { do: 'subscribe', client: 'a', filter: '~/t/a', qos: 2 }, { packetId: 1 }, 3);
+    const granted = model.onPacket('a', { type: 'suback', packetId: 1, reasonCodes: [2] }, 5, 4);
+    expect(granted?.rule).toBe('maximum-qos-granted');
+    expect(granted?.statements).toEqual(['MQTT-3.2.2-10']);
+    const will = { topic: '~/w', qos: 2 as const, retain: false };
+    model.act(2, { do: 'connect', client: 'b', clean: true, will }, {}, 5);
+    const accepted = model.onPacket('b', connack(), 10, 6);
+    expect(accepted?.rule).toBe('will-qos-maximum');
+    expect(accepted?.statements).toEqual(['MQTT-3.2.2-12']);
+  });
+
+  it('lets a clean start end a session with a delayed will: the will may come at once (5.0)', () => {
+    const model = new BrokerModel({ autoAck }, { ...options, version: '5.0' });
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'subscribe', client: 'a', filter: '~/w', qos: 0 },
+      {
+        do: 'connect',
+        client: 'b',
+        clean: false,
+        sessionExpiry: 300,
+        will: { topic: '~/w', qos: 0, retain: false, delay: 2 },
+      },
+      { do: 'drop', client: 'b' },
+    ]);
+    expect(model.onPacket('a', publish('~/w', 'will-b2'), 20, 6)?.rule).toBe('will-delay');
+    // The will may come while the server handles the CONNECT, before its CONNACK.
+    model.act(4, { do: 'connect', client: 'b', clean: true }, {}, 7);
+    expect(model.onPacket('a', publish('~/w', 'will-b2'), 20, 8)).toBeUndefined();
+  });
+
+  it('with an ACL: a denied PUBLISH must be acknowledged or closed, and not delivered (3.1.1)', () => {
+    const acl = { deniedTopics: ['~/x'], deniedFilters: [] };
+    const model = new BrokerModel({ autoAck }, { ...options, acl });
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'connect', client: 'b', clean: true },
+      { do: 'subscribe', client: 'a', filter: '~/#', qos: 1 },
+      { do: 'publish', client: 'b', topic: '~/x', qos: 1, retain: false },
+    ]);
+    const late = model.check(500);
+    expect(late?.rule).toBe('unauthorized-publish');
+    expect(late?.statements).toEqual(['MQTT-3.3.5-2']);
+    expect(model.onPacket('a', publish('~/x', 'm3', { qos: 1, packetId: 4 }), 20, 6)?.rule).toBe(
+      'unauthorized-publish',
+    );
+  });
+
+  it('with an ACL: the Packet Identifier of a refused QoS 2 PUBLISH starts a new message (5.0)', () => {
+    const acl = { deniedTopics: ['~/x'], deniedFilters: [] };
+    const model = new BrokerModel({ autoAck }, { ...options, version: '5.0', acl });
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'connect', client: 'b', clean: true },
+      { do: 'subscribe', client: 'a', filter: '~/#', qos: 1 },
+    ]);
+    model.act(3, { do: 'publish', client: 'b', topic: '~/x', qos: 2, retain: false }, { packetId: 7 }, 5);
+    expect(model.onPacket('b', { type: 'pubrec', packetId: 7, reasonCode: 0x87 }, 5, 6)).toBeUndefined();
+    expect(model.check(50)).toBeUndefined(); // no PUBCOMP owed after a refusal
+    model.act(4, { do: 'publish', client: 'b', topic: '~/t/a', qos: 2, retain: false }, { packetId: 7 }, 7);
+    expect(model.onPacket('b', { type: 'pubrec', packetId: 7 }, 5, 8)).toBeUndefined();
+    expect(model.onPacket('b', { type: 'pubcomp', packetId: 7 }, 5, 9)).toBeUndefined();
+    const missing = model.check(500);
+    expect(missing?.rule).toBe('refused-packet-id');
+    expect(missing?.statements).toEqual(['MQTT-4.3.3-9']);
+  });
 });

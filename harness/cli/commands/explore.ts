@@ -1,4 +1,4 @@
-// `harness explore -t TARGET [--mqtt 5.0] [--seed N] [--budget 60s] [--out DIR]`: generated client
+// `harness explore -t TARGET [--mqtt 5.0] [--seed N] [--budget 60s] [--profile NAME] [--out DIR]`: generated client
 // sessions against one target, each checked against the broker model (harness/model/); the first
 // disagreement is shrunk and written as a scenario, which is then replayed (up to three times until
 // one fails). Exit 0 when nothing was found, 1 when a scenario was written (its YAML is printed too),
@@ -42,6 +42,12 @@ const OPTIONS: OptionTable = {
   },
   out: { type: 'string', value: 'DIR', description: 'folder for found scenarios (default scenarios/found)' },
   grace: { type: 'string', value: 'MS', description: 'how long a reply or delivery may take (default 400)' },
+  profile: {
+    type: 'string',
+    value: 'NAME',
+    description:
+      'start the target with a profile the model knows: default, acl (users and an ACL), maximum-qos-1 (5.0)',
+  },
   'no-replay': { type: 'boolean', description: 'do not replay the written scenario' },
   inconclusive: {
     type: 'string',
@@ -89,10 +95,22 @@ async function exploreCommand(argv: string[], io: CliIO): Promise<number> {
     const target = getString(values, 'target') ?? 'reference';
     const outDir = getString(values, 'out');
     const inconclusive = inconclusiveMode('explore', values);
-    const { runExplore, exploreOutcome } = await import('../../explore/index.js');
+    const { runExplore, exploreOutcome, profileOf, PROFILE_NAMES } = await import('../../explore/index.js');
+    const profileName = getString(values, 'profile') ?? 'default';
+    const profile = profileOf(profileName);
+    if (profile === undefined)
+      throw new UsageError(
+        `harness explore: --profile must be one of ${PROFILE_NAMES.join(', ')}, got '${profileName}'`,
+      );
+    if (!profile.versions.includes(mqtt as MqttVersion))
+      throw new UsageError(
+        `harness explore: --profile ${profileName} is for MQTT ${profile.versions.join(', ')}`,
+      );
     const json = getFlag(values, 'json') === true;
     if (!json)
-      io.stderr.write(`explore: ${target}, MQTT ${mqtt}, seed ${seed}, budget ${budgetMs / 1000} s\n`);
+      io.stderr.write(
+        `explore: ${target}${profile.name !== 'default' ? ` (profile ${profile.name})` : ''}, MQTT ${mqtt}, seed ${seed}, budget ${budgetMs / 1000} s\n`,
+      );
     const report = await runExplore({
       target,
       version: mqtt as MqttVersion,
@@ -105,6 +123,7 @@ async function exploreCommand(argv: string[], io: CliIO): Promise<number> {
       cwd: io.cwd,
       config,
       signal: io.signal,
+      ...(profile.settings !== undefined && { profile }),
     });
     if (json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout.write(renderReport(report));
