@@ -200,6 +200,9 @@ export class BrokerModel {
   onPacket(client: ClientName, packet: Packet, rawSize: number, now: number): Disagreement | undefined {
     const conn = this.connections[client];
     releaseWills(this, now);
+    // The client ended this connection (DISCONNECT): what the server sent before it read that
+    // arrives late and belongs to no connection the model follows.
+    if (!conn.open) return undefined;
     if (packet.type === 'publish') return observePublish(this, conn, packet, rawSize, now);
     if (packet.type === 'pubrel' || packet.type === 'pingresp') return undefined;
     // A refusal of a broken CONNECT may come in either layout, or not at all before the close.
