@@ -63,8 +63,14 @@ export { SWEEP_STEP_VERDICTS, SWEEP_BOUNDS } from './result/index.js';
 export {
   estimate,
   compareEstimates,
+  judgeDifference,
+  significantOrder,
+  compareSustainable,
   samplesAbove,
   summarizeSweep,
   tCritical95,
+  type Evidence,
   type EstimateComparison,
+  type OrderClaim,
+  type RankedCell,
 } from './result/index.js';

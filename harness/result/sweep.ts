@@ -29,7 +29,8 @@
 // Percentiles rest on samples: `latencySamples` is how many messages a step timed; p99.9 of 2,000
 // samples rests on two. samplesAbove() in sweep-stats.ts says how many lie above a percentile.
 // Compare two cells with compareEstimates() (sweep-stats.ts): Δ % to a baseline and whether the
-// difference is significant (Welch's t-test over the repetitions' values).
+// difference is significant (judgeDifference: Welch's t-test over the repetitions' values, the one
+// decision of the report's views); rank targets by maximum sustainable rate with significantOrder().
 import type { DeliveryVerdict, EncodedHistogram, MqttVersion } from './model.js';
 
 export const SWEEP_STEP_VERDICTS = ['ok', 'knee', 'inconclusive'] as const;
