@@ -49,8 +49,23 @@ export class KeepAliveMonitor {
 
   private check(): void {
     const now = Date.now();
+    let due: Watched[] | undefined;
     for (const connection of this.watched) {
       if (now - connection.lastActivity < connection.silenceLimitMs) continue;
+      (due ??= []).push(connection);
+    }
+    // Judged again after the event loop's next I/O phase (setImmediate runs right after it): timers
+    // run before I/O, so when the broker itself is behind (a connection storm) a client's CONNECT or
+    // PINGREQ may have arrived in time and still wait unread; that client is not silent.
+    if (due !== undefined) setImmediate(() => this.expire(due));
+    if (this.watched.size === 0) this.stop();
+  }
+
+  private expire(due: Watched[]): void {
+    const now = Date.now();
+    for (const connection of due) {
+      if (!this.watched.has(connection)) continue; // closed or no longer watched meanwhile
+      if (now - connection.lastActivity < connection.silenceLimitMs) continue; // it spoke
       if (connection.silent()) this.watched.delete(connection);
     }
     if (this.watched.size === 0) this.stop();
