@@ -31,11 +31,12 @@ npm run typecheck
 npm run lint
 npm run format:check
 npx vitest run
-# Explore: 60 s of generated client sessions against the reference broker with a fixed
+# Explore: 60 s of generated client sessions per MQTT version against the reference broker with a fixed
 # seed, each checked against the broker model (docs/explore.md); a disagreement that a replay reproduces
 # fails the job and prints the shrunk scenario. One that none of three replays reproduces (a reply late
 # on a busy shared runner) is printed as inconclusive and does not fail the job.
 node bin/harness.js explore -t reference --seed 20261207 --budget 60s --grace 1500 --out reports/ci-explore --inconclusive warn
+node bin/harness.js explore -t reference --mqtt 5.0 --seed 20261207 --budget 60s --grace 1500 --out reports/ci-explore --inconclusive warn
 # The fuzzer and abuser (docs/fuzz.md) for 60 s against the reference broker, run as a process of its
 # own; a failure leaves its reproducer under reports/ci-fuzz and fails the job.
 node bin/harness.js fuzz --target reference --seconds 60 --output-dir reports/ci-fuzz
