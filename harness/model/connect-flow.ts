@@ -257,6 +257,7 @@ export function attachSession(
     if (delivery.unacked !== undefined) {
       delivery.dup = delivery.message.qos === 0 ? 'no' : 'yes';
       delivery.packetId = delivery.unacked.packetId;
+      delivery.redeliveries = delivery.unacked.copies;
       delivery.copies = [];
       delivery.dueAt = expired === 'no' && !model.flowLimited(conn) ? now + model.options.graceMs : undefined;
       delivery.missingRule = 'dup-on-redelivery';

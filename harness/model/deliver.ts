@@ -309,7 +309,10 @@ function record(conn: ConnectionState, delivery: Delivery, packet: PublishPacket
   delivery.copies.push({ qos: packet.qos, at: now });
   if (delivery.group !== undefined) delivery.group.copies += 1;
   delivery.unacked = undefined;
-  delivery.dup = 'no';
+  // Each unacknowledged copy (one per overlapping subscription) is re-sent with DUP 1.
+  const owed = (delivery.redeliveries ?? 0) - 1;
+  delivery.redeliveries = Math.max(0, owed);
+  delivery.dup = owed > 0 ? 'yes' : (delivery.laterCopies ?? 'no');
   if (packet.qos > 0 && packet.packetId !== undefined) {
     // An auto-acking client answers at once: only withheld acks keep a packet id in flight.
     if (!conn.autoAck) conn.inflight.set(packet.packetId, delivery);

@@ -64,8 +64,18 @@ export interface Delivery {
   notBefore?: number | undefined;
   /** A shared-subscription group copy: one copy among all members. */
   group?: SharedGroupCopy;
-  /** Sent on a connection that then ended before it was acknowledged: re-sent with DUP 1 on resume. */
-  unacked?: { packetId: number } | undefined;
+  /**
+   * Sent on a connection that then ended before it was acknowledged: re-sent with DUP 1 on resume.
+   * `copies`: how many copies were unacknowledged (one per overlapping subscription).
+   */
+  unacked?: { packetId: number; copies: number } | undefined;
+  /** Re-sendings (DUP 1) still owed on the resumed session. */
+  redeliveries?: number;
+  /**
+   * 'either': copies not seen before a connection ended (one per overlapping subscription) may
+   * have been sent into it, so they may come again with DUP 1.
+   */
+  laterCopies?: 'either';
   /** Whether the next sending must, may or must not be a re-delivery (DUP). */
   dup: 'no' | 'yes' | 'either';
   /** Expected packet id of a re-delivery. */

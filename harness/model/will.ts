@@ -3,7 +3,7 @@
 import type { BrokerModel } from './model.js';
 import { CLIENT_NAMES } from './session.js';
 import type { ConnectionState, SessionState } from './sessions.js';
-import type { Message } from './types.js';
+import type { Delivery, Message } from './types.js';
 import { discard, publishSize, routeMessage } from './route.js';
 
 /** The connection of `conn` is gone: by DISCONNECT, by a drop, or closed by the server. */
@@ -27,10 +27,17 @@ export function connectionEnded(
       // have sent it into the closing connection (then it is a re-send) or not.
       // (A flow-limited client's delivery is not due, but may have been sent all the same.)
       if (delivery.copies.length === 0 && delivery.qosMax > 0) delivery.dup = 'either';
+      else if (delivery.copies.length < delivery.maxCopies && delivery.qosMax > 0)
+        delivery.laterCopies = 'either';
       if (delivery.message.qos === 0 || delivery.qosMax === 0) delivery.dueAt = undefined;
       else if (delivery.copies.length === 0) delivery.dueAt = undefined;
     }
-    for (const [packetId, delivery] of conn.inflight) delivery.unacked = { packetId };
+    const inflight = new Map<Delivery, number>();
+    for (const delivery of conn.inflight.values()) inflight.set(delivery, (inflight.get(delivery) ?? 0) + 1);
+    for (const [packetId, delivery] of conn.inflight) {
+      const copies = (inflight.get(delivery) ?? 1) + (delivery.redeliveries ?? 0);
+      delivery.unacked = { packetId, copies };
+    }
     if (!session.persistent) discard(model, session, 'clean-session');
   }
   conn.inflight = new Map();

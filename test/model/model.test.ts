@@ -225,4 +225,28 @@ describe('broker model', () => {
     expect(missing?.rule).toBe('refused-packet-id');
     expect(missing?.statements).toEqual(['MQTT-4.3.3-9']);
   });
+
+  it('expects every unacknowledged copy of overlapping subscriptions again with DUP 1 on resume', () => {
+    const model = new BrokerModel(
+      { autoAck: { a: false, b: true, c: true } },
+      { ...options, version: '5.0' },
+    );
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: false, sessionExpiry: 300 },
+      { do: 'connect', client: 'b', clean: true },
+      { do: 'subscribe', client: 'a', filter: '~/t/a', qos: 1 },
+      { do: 'subscribe', client: 'a', filter: '~/t/+', qos: 1 },
+      { do: 'publish', client: 'b', topic: '~/t/a', qos: 1, retain: false },
+    ]);
+    expect(model.onPacket('b', { type: 'puback', packetId: 1 }, 4, 6)).toBeUndefined();
+    expect(model.onPacket('a', publish('~/t/a', 'm4', { qos: 1, packetId: 1 }), 20, 7)).toBeUndefined();
+    expect(model.onPacket('a', publish('~/t/a', 'm4', { qos: 1, packetId: 2 }), 20, 8)).toBeUndefined();
+    model.act(5, { do: 'drop', client: 'a' }, {}, 9);
+    model.act(6, { do: 'connect', client: 'a', clean: false, sessionExpiry: 300 }, {}, 10);
+    expect(model.onPacket('a', connack(true), 10, 11)).toBeUndefined();
+    const again = (id: number, t: number) =>
+      model.onPacket('a', publish('~/t/a', 'm4', { qos: 1, packetId: id, dup: true }), 20, t);
+    expect(again(1, 12)).toBeUndefined();
+    expect(again(2, 13)).toBeUndefined();
+  });
 });
