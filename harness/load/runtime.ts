@@ -19,6 +19,7 @@ import { sliceRange } from '../shard/segment.js';
 import type { ClientSpec, EngineMessage, WorkerMessage, WorkerPlan, WorkerReport } from './protocol.js';
 import { publisherGroup } from './schema.js';
 import { Waits } from './waits.js';
+import { warmupParts } from './warmup-parts.js';
 
 /** QoS 0: user-space bytes queued on one socket before a send is dropped instead of queued. */
 const QOS0_DROP_BYTES = 8 * 1024 * 1024;
@@ -102,19 +103,17 @@ export class WorkerRuntime implements LoadClientOwner {
       this.startMs = start.startMs + (warmup?.durationMs ?? 0);
       await this.waits.sleepUntil(this.originMs);
       if (warmup !== undefined) {
-        this.sending = this.warm;
-        this.sendingEndpoints = this.warmEndpoints;
+        [this.sending, this.sendingEndpoints] = [this.warm, this.warmEndpoints];
         this.scheduleInterval(this.warm, this.originMs, false, Math.min(1000, warmup.durationMs / 2));
-        // Two runs back to back, each half of the warm-up: the measured schedule is one more run,
-        // and what a new run changes (the executor's new closures, on which V8 specialized its
-        // call sites) is then met in the warm-up, not at the measured start.
-        const half = executor.warmup({ ...this.plan.section, warmup: warmup.durationMs / 2 });
-        for (const at of half ? [this.originMs, this.originMs + warmup.durationMs / 2] : [this.originMs])
-          await executor.run(this.context(at), (half ?? warmup).section);
+        // Several runs back to back (warmup-parts.ts): what a new run changes is met in the warm-up.
+        let at = this.originMs;
+        for (const part of warmupParts(executor, this.plan.section, warmup)) {
+          await executor.run(this.context(at), part.section);
+          at += part.durationMs;
+        }
         if (this.intervalTimer) clearTimeout(this.intervalTimer);
       }
-      this.sending = this.measured;
-      this.sendingEndpoints = this.byEndpoint;
+      [this.sending, this.sendingEndpoints] = [this.measured, this.byEndpoint];
       // The measured window: the loop's delay and the intervals from here on.
       this.lag.enable();
       this.scheduleInterval(this.measured, this.startMs, true);
