@@ -199,7 +199,8 @@ export const RULES = {
   },
   'receive-maximum': {
     summary: 'QoS 1/2 PUBLISH packets in flight towards a client stay within its Receive Maximum',
-    statements: { '5.0': ['MQTT-3.3.4-7'] },
+    // The same limit seen as flow control: the send quota is zero [MQTT-4.9.0-2].
+    statements: { '5.0': ['MQTT-3.3.4-7', 'MQTT-4.9.0-2'] },
   },
   'maximum-packet-size': {
     summary: 'no packet larger than the client Maximum Packet Size is sent to it',

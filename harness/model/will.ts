@@ -27,8 +27,8 @@ export function connectionEnded(
       // have sent it into the closing connection (then it is a re-send) or not.
       // (A flow-limited client's delivery is not due, but may have been sent all the same.)
       if (delivery.copies.length === 0 && delivery.qosMax > 0) delivery.dup = 'either';
-      else if (delivery.copies.length < delivery.maxCopies && delivery.qosMax > 0)
-        delivery.laterCopies = 'either';
+      // Copies not seen (one per overlapping subscription) may have gone into the closing connection.
+      if (delivery.copies.length < delivery.maxCopies && delivery.qosMax > 0) delivery.laterCopies = 'either';
       if (delivery.message.qos === 0 || delivery.qosMax === 0) delivery.dueAt = undefined;
       else if (delivery.copies.length === 0) delivery.dueAt = undefined;
     }
