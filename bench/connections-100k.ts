@@ -1,7 +1,8 @@
 // 100,000 concurrent MQTT connections from one host, past the per-process open-files limit
 // (`ulimit -Hn` 20,000 here, no CAP_SYS_RESOURCE): the load runs as `harness run --processes 6`
-// (six shard processes, ~16,700 connections each, each binding its own source address 127.0.0.x so
-// the ~28,000 ephemeral ports of an address suffice) against a pool of six broker processes
+// (six shard processes, ~16,700 connections each, each on source addresses 127.0.0.x of its own, one
+// per 4,000 connections: the kernel's free-port search on a bound address slows every connect above
+// ~8,000 on it) against a pool of six broker processes
 // (`mqtt://127.0.0.1:p1,…,p6`, clients round-robin: ~16,700 connections each, also under the limit).
 // Every connection holds with a keep alive (a PINGREQ per interval) until all are open, then some
 // more. The same run against six Mosquitto processes is the peer. Prints, per broker: connect
