@@ -264,7 +264,13 @@ export function attachSession(
       continue;
     }
     const qos = delivery.qosMax;
-    if (qos > 0 && delivery.copies.length === 0 && delivery.dueAt === undefined && delivery.kind !== 'will')
+    if (
+      qos > 0 &&
+      delivery.copies.length === 0 &&
+      delivery.dueAt === undefined &&
+      delivery.kind !== 'will' &&
+      delivery.uncertain !== true
+    )
       delivery.dueAt = expired === 'no' && !model.flowLimited(conn) ? now + model.options.graceMs : undefined;
   }
 }

@@ -69,6 +69,7 @@ export function subscribeAction(
             : undefined,
         missingRule: 'retained-on-subscribe',
         dup: 'no',
+        ...((values.size !== 1 || expired !== 'no') && { uncertain: true }),
       });
     }
   }

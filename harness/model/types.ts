@@ -69,6 +69,8 @@ export interface Delivery {
    * `copies`: how many copies were unacknowledged (one per overlapping subscription).
    */
   unacked?: { packetId: number; copies: number } | undefined;
+  /** A retained copy of one of several possible values (or near its expiry): never required. */
+  uncertain?: boolean;
   /** Re-sendings (DUP 1) still owed on the resumed session. */
   redeliveries?: number;
   /**

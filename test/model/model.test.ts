@@ -249,4 +249,21 @@ describe('broker model', () => {
     expect(again(1, 12)).toBeUndefined();
     expect(again(2, 13)).toBeUndefined();
   });
+
+  it('does not require on resume a retained copy whose value a retained will may have replaced', () => {
+    const model = new BrokerModel({ autoAck }, options);
+    setUp(model, [
+      { do: 'connect', client: 'a', clean: true },
+      { do: 'connect', client: 'b', clean: true, will: { topic: '~/t/a', qos: 0, retain: true } },
+      { do: 'publish', client: 'a', topic: '~/t/a', qos: 1, retain: true },
+      { do: 'drop', client: 'b' },
+      { do: 'connect', client: 'c', clean: false },
+      { do: 'subscribe', client: 'c', filter: '~/t/a', qos: 1 },
+      { do: 'drop', client: 'c' },
+    ]);
+    expect(model.onPacket('a', { type: 'puback', packetId: 1 }, 4, 8)).toBeUndefined();
+    model.act(7, { do: 'connect', client: 'c', clean: false }, {}, 9);
+    expect(model.onPacket('c', connack(true), 10, 10)).toBeUndefined();
+    expect(model.check(5000)).toBeUndefined();
+  });
 });
