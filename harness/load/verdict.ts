@@ -20,6 +20,7 @@
 //     profile check is in (LoadResult.profileCheck).
 // docs/load.md "Verdicts" says the same for users.
 import { eventLoopDelayP99Ms, type LoadResult } from '../result/index.js';
+import { LATE_SEND_MS } from './measurements.js';
 
 /** Dropped sends (could not leave on time) tolerated, as a share of the intended ones. */
 export const SCHEDULE_DROP_TOLERANCE = 0.001;
@@ -121,9 +122,19 @@ export function judgeLoad(
   }
   const lateness = latenessProblem(load);
   const latenessIsCaveat = lateness !== undefined && !load.generator.saturated && claimsSurviveLateness(load);
+  // A lateness that is no caveat only because the generator is saturated says so: the same
+  // lateness under a lower bar (a load with no upper-bound claims) reads the same otherwise.
+  const saturatedLateness =
+    lateness !== undefined && load.generator.saturated && claimsSurviveLateness(load)
+      ? `${lateness}; the generator is saturated (send lateness p99 over ${LATE_SEND_MS} ms), so the broker was not offered the intended load and the bounds that held are no verdict on it`
+      : undefined;
   const untrusted = unique([
     ...(known.inconclusive ?? []),
-    ...scheduleProblems(load).filter((problem) => !(latenessIsCaveat && problem === lateness)),
+    ...scheduleProblems(load)
+      .filter((problem) => !(latenessIsCaveat && problem === lateness))
+      .map((problem) =>
+        problem === lateness && saturatedLateness !== undefined ? saturatedLateness : problem,
+      ),
     ...kernel,
     ...(refused !== undefined && kernel.length > 0 ? [refused] : []),
   ]);

@@ -228,4 +228,29 @@ describe('a late generator under latency upper bounds that held', () => {
     expect(lateLoad([]).verdict).toBe('inconclusive');
     expect(lateLoad([]).caveats).toBeUndefined();
   });
+
+  it('is inconclusive when the generator is saturated, and the reason names the saturation', () => {
+    const load = makeLoad({
+      name: 'fanin',
+      target: 'reference',
+      profile: 'none',
+      seed: 5,
+      medianUs: 500,
+      ratePerSec: 200,
+    });
+    load.dropped = 0;
+    load.generator = { ...load.generator, saturated: true };
+    load.latency = { ...load.latency, p99: 171_000 };
+    load.sendLateness = {
+      ...(load.sendLateness ?? load.serviceTime ?? ({} as never)),
+      percentiles: { ...load.latency, p99: 85_600 },
+    } as never;
+    load.thresholds = [bound];
+    judgeLoad(load);
+    expect(load.verdict).toBe('inconclusive');
+    expect(load.caveats).toBeUndefined();
+    expect(load.reason).toMatch(
+      /^schedule missed: send lateness p99 85\.6 ms > 17\.1 ms .*; the generator is saturated/,
+    );
+  });
 });
