@@ -39,6 +39,8 @@ export interface RefgenReport {
   cpuUserMs: number;
   cpuSystemMs: number;
   wallMs: number;
+  /** The thread's run-queue wait over the measured schedule, ms (absent where schedstat is unreadable). */
+  runQueueWaitMs?: number;
 }
 
 export interface RefgenOptions {

@@ -185,9 +185,24 @@ export function generatorFigures(
     sendLatenessP99Ms: round(latenessP99Ms),
     foreignMessages: reports.reduce((sum, report) => sum + report.foreign, 0),
     ...(timer === undefined ? {} : { timer }),
+    ...runQueueWait(reports),
     ...(run.received > 0
       ? { cpuPerMessageUs: round((run.cpu.userUs + run.cpu.systemUs) / run.received) }
       : {}),
+  };
+}
+
+/** The workers' threads' run-queue wait (summed) and their process's (the largest reading). */
+function runQueueWait(reports: readonly WorkerReport[]): Pick<LoadResult['generator'], 'runQueueWaitMs'> {
+  const readings = reports.flatMap((report) =>
+    report.runQueueWaitMs === undefined ? [] : [report.runQueueWaitMs],
+  );
+  if (readings.length === 0) return {};
+  return {
+    runQueueWaitMs: {
+      workers: round(readings.reduce((sum, reading) => sum + reading.thread, 0)),
+      process: round(Math.max(...readings.map((reading) => reading.process))),
+    },
   };
 }
 

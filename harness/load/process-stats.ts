@@ -1,6 +1,7 @@
 // CPU and memory of the generator (this process, all threads) and of a local broker process, the
-// latter sampled from /proc/<pid>/stat (utime + stime) and /proc/<pid>/status (VmRSS) once a second.
-import { readFileSync } from 'node:fs';
+// latter sampled from /proc/<pid>/stat (utime + stime) and /proc/<pid>/status (VmRSS) once a second;
+// the generator's run-queue wait (time its threads were ready but had no CPU) from schedstat.
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on every Linux we run on). */
 const CLOCK_TICKS = 100;
@@ -82,4 +83,56 @@ export function measureOwnCpu(): { stop(): OwnCpu } {
       };
     },
   };
+}
+
+/** Run-queue wait of the calling thread and of every thread of this process, ns (Linux schedstat). */
+export interface RunQueueReading {
+  thread: number;
+  /** Per thread id: threads that start or end between two readings are left out of the difference. */
+  threads: Map<string, number>;
+}
+
+/** The second field of a schedstat file: time spent runnable, waiting for a CPU, ns. */
+function readWaitNs(path: string): number | undefined {
+  try {
+    const value = Number(readFileSync(path, 'utf8').split(' ')[1]);
+    return Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How long this thread and this process's threads have waited for a CPU so far; undefined where
+ * /proc/<pid>/task/<tid>/schedstat cannot be read (not Linux, schedstats off). The difference of two
+ * readings over the measured schedule tells whether the generator's figures include time it was
+ * ready to run but the machine had no core for it (the broker shares them).
+ */
+export function readRunQueueWait(): RunQueueReading | undefined {
+  const thread = readWaitNs('/proc/thread-self/schedstat');
+  if (thread === undefined) return undefined;
+  const threads = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const wait = readWaitNs(`/proc/self/task/${tid}/schedstat`);
+      if (wait !== undefined) threads.set(tid, wait);
+    }
+  } catch {
+    // the thread's own figure still stands
+  }
+  return { thread, threads };
+}
+
+/** Run-queue wait between two readings, ms: the calling thread's and the process's (all threads). */
+export function runQueueWaitBetween(
+  before: RunQueueReading,
+  after: RunQueueReading,
+): { threadMs: number; processMs: number } {
+  let processNs = 0;
+  for (const [tid, wait] of after.threads) {
+    const start = before.threads.get(tid);
+    if (start !== undefined) processNs += wait - start;
+  }
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+  return { threadMs: ms(after.thread - before.thread), processMs: ms(processNs) };
 }

@@ -92,6 +92,11 @@ export interface WorkerReport {
   /** The means the worker's send schedule woke by (open models). */
   timer?: TimerKind;
   scheduleOverrunMs: number;
+  /**
+   * Time spent ready to run but waiting for a CPU during the measured schedule, ms (Linux
+   * schedstat): this worker's thread, and every thread of its process.
+   */
+  runQueueWaitMs?: { thread: number; process: number };
   receivers: ReceiverReport[];
   sentByPublisher: [number, number][];
   connections: { attempted: number; connected: number; failed: number; peak: number };

@@ -13,6 +13,7 @@ import { getExecutor } from './executors/registry.js';
 import type { ExecutorContext, PublisherHandle } from './executors/types.js';
 import { encodeRetainedClear, PublishEncoder } from './fast-publish.js';
 import { Measurements } from './measurements.js';
+import { readRunQueueWait, runQueueWaitBetween } from './process-stats.js';
 import { readHeaderAt, sizeSampler, type PayloadHeader } from './payload.js';
 import { bareClientSpec } from './plan.js';
 import { sliceRange } from '../shard/segment.js';
@@ -58,6 +59,8 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly waiters: { resolve(message: EngineMessage): void; type: EngineMessage['type'] }[] = [];
   private readonly inbox: EngineMessage[] = [];
   private readonly waits: Waits;
+  /** Run-queue wait over the measured schedule (Linux), for the report. */
+  private runQueueWait: WorkerReport['runQueueWaitMs'];
 
   constructor(
     private readonly plan: WorkerPlan,
@@ -117,7 +120,13 @@ export class WorkerRuntime implements LoadClientOwner {
       // The measured window: the loop's delay and the intervals from here on.
       this.lag.enable();
       this.scheduleInterval(this.measured, this.startMs, true);
+      const waitBefore = readRunQueueWait();
       await executor.run(this.context(this.startMs), this.plan.section);
+      const waitAfter = readRunQueueWait();
+      if (waitBefore !== undefined && waitAfter !== undefined) {
+        const { threadMs, processMs } = runQueueWaitBetween(waitBefore, waitAfter);
+        this.runQueueWait = { thread: threadMs, process: processMs };
+      }
       // A shard keeps to the schedule's length even when its own part ends early (no publishers
       // here): its subscribers still get the other shards' messages until then.
       const executorPlan = executor.plan(this.plan.section);
@@ -439,6 +448,7 @@ export class WorkerRuntime implements LoadClientOwner {
       errorMessages: [...this.errorMessages],
       eventLoopLagP99Ms: this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0,
       ...(this.waits.usedKind === undefined ? {} : { timer: this.waits.usedKind }),
+      ...(this.runQueueWait === undefined ? {} : { runQueueWaitMs: this.runQueueWait }),
       receivers: [...this.trackers.values()].map((tracker) => tracker.report()),
       sentByPublisher: this.publishers.map((p) => [p.index, p.seq]),
       endpoints: this.byEndpoint,

@@ -297,6 +297,12 @@ export interface LoadResult {
     timer?: string;
     /** Generator CPU (every thread, user + system) per delivered message, µs: the cost of the run. */
     cpuPerMessageUs?: number;
+    /**
+     * Time the generator was ready to run but waited for a CPU during the measured schedule, ms
+     * (Linux schedstat; absent elsewhere): its worker threads' (summed) and its whole process's. A
+     * wait that is a large share of the schedule means the machine, not the generator, set the tail.
+     */
+    runQueueWaitMs?: { workers: number; process: number };
   };
   broker?: { cpuPercent: number; rssMaxBytes: number; rssSamples?: { atMs: number; rssBytes: number }[] };
   /** Connections opened by the load engine (peak = concurrently open at most, summed over workers). */

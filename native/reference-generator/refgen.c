@@ -10,6 +10,9 @@
 // omission), service time from the actual write, lateness = write − intended; the receive time is
 // read right after each read() returns.
 //
+// Also reported: the thread's run-queue wait over the measured schedule (time it was ready to run but
+// had no CPU, from /proc/thread-self/schedstat), beside the harness's own figure.
+//
 // Output: one JSON object on stdout. Errors: a message on stderr and exit status 1.
 //   refgen --port 1883 --rate 5000 --qos 0 --pairs 10 --duration-ms 5000 [--host 127.0.0.1]
 //          [--size 64] [--mqtt 5|4] [--max-inflight 1000] [--drain-ms 5000] [--prefix refgen]
@@ -76,6 +79,16 @@ static int epfd;
 static void die(const char *what) {
   fprintf(stderr, "refgen: %s: %s\n", what, errno ? strerror(errno) : "failed");
   exit(1);
+}
+
+/** This thread's time runnable but waiting for a CPU so far, ns (schedstat's 2nd field); -1 if unknown. */
+static long long run_queue_wait_ns(void) {
+  long long on_cpu = 0, waited = -1;
+  FILE *file = fopen("/proc/thread-self/schedstat", "r");
+  if (file == NULL) return -1;
+  if (fscanf(file, "%lld %lld", &on_cpu, &waited) != 2) waited = -1;
+  fclose(file);
+  return waited;
 }
 
 static int64_t now_ns(void) {
@@ -426,6 +439,8 @@ int main(int argc, char **argv) {
   getrusage(RUSAGE_SELF, &before);
   long next = 0;
   int64_t last_receive = start, drain_deadline = 0;
+  // Run-queue wait over the measured schedule: read when its first message is due and after its last.
+  long long wait_start = -1, wait_end = -1;
   arm(timer, start);
   struct epoll_event events[64];
   for (;;) {
@@ -437,6 +452,7 @@ int main(int argc, char **argv) {
         uint64_t expirations;
         if (read(timer, &expirations, sizeof expirations) < 0 && errno != EAGAIN) die("read timer");
         int64_t now = now_ns();
+        if (wait_start < 0 && next >= warm_intended) wait_start = run_queue_wait_ns();
         while (next < total) {
           int64_t due = start + (int64_t)((double)next * 1e9 / opt.rate);
           if (due > now) break;
@@ -445,6 +461,7 @@ int main(int argc, char **argv) {
         }
         if (next < total) arm(timer, start + (int64_t)((double)next * 1e9 / opt.rate));
         else if (drain_deadline == 0) {
+          wait_end = run_queue_wait_ns();
           drain_deadline = (now > end ? now : end) + opt.drain_ms * 1000000;
           arm(timer, now + 10000000); // check the drain every 10 ms
         } else arm(timer, now + 10000000);
@@ -486,6 +503,8 @@ int main(int argc, char **argv) {
   print_samples("latencyUs", &latency, ",");
   print_samples("serviceUs", &service, ",");
   print_samples("latenessUs", &lateness, ",");
-  printf("\"cpuUserMs\":%.1f,\"cpuSystemMs\":%.1f,\"wallMs\":%.1f}\n", user_ms, sys_ms, wall_ms);
+  printf("\"cpuUserMs\":%.1f,\"cpuSystemMs\":%.1f,\"wallMs\":%.1f", user_ms, sys_ms, wall_ms);
+  if (wait_start >= 0 && wait_end >= wait_start) printf(",\"runQueueWaitMs\":%.2f", (double)(wait_end - wait_start) / 1e6);
+  printf("}\n");
   return 0;
 }

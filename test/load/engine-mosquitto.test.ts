@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadScenario, timerStatus, type LoadSection } from '../../harness/load/index.js';
 import type { LoadResult } from '../../harness/result/model.js';
@@ -58,6 +59,11 @@ describe('load engine against Mosquitto', () => {
     expect(lateness?.min).toBeGreaterThanOrEqual(0);
     expect(result.generator.timer).toBe(timerStatus().auto);
     expect(result.generator.cpuPerMessageUs).toBeGreaterThan(0);
+    // Linux schedstat: the load worker's and the process's run-queue wait over the schedule.
+    if (existsSync('/proc/thread-self/schedstat')) {
+      expect(result.generator.runQueueWaitMs?.workers).toBeGreaterThanOrEqual(0);
+      expect(result.generator.runQueueWaitMs?.process).toBeGreaterThanOrEqual(0);
+    }
     expect(result.generator.sendLatenessP99Ms).toBe(Math.round(lateness!.p99 / 10) / 100);
   });
 

@@ -1,6 +1,6 @@
 // The native reference generator of bench:accuracy builds with the machine's C compiler, runs against
 // Mosquitto, and reports what it did in the JSON the bench reads.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,9 @@ describe('native reference generator', () => {
     expect(report.latenessUs.p50).toBeGreaterThanOrEqual(0);
     expect(report.cpuUserMs + report.cpuSystemMs).toBeGreaterThan(0);
     expect(report.warmup).toEqual({ intended: 0, sent: 0, dropped: 0, received: 0 });
+    // Its thread's run-queue wait over the schedule, where Linux shows it.
+    if (existsSync('/proc/thread-self/schedstat')) expect(report.runQueueWaitMs).toBeGreaterThanOrEqual(0);
+    else expect(report.runQueueWaitMs).toBeUndefined();
   });
 
   it('--warmup-ms: the warm-up is sent and received but counted apart, as the harness does', async () => {

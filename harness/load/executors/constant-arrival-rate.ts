@@ -9,7 +9,7 @@ import {
   WARMUP_KEYS,
   warmupMs,
 } from '../section-parts.js';
-import { runOpenLoop } from './open-loop.js';
+import { ConstantRateSchedule, runOpenLoop } from './open-loop.js';
 import { defineExecutor, type ExecutorPlan } from './types.js';
 
 export const ConstantArrivalRateSection = executorSchema(
@@ -53,5 +53,5 @@ export const constantArrivalRate = defineExecutor({
     return ms > 0 ? { durationMs: ms, section: { ...section, duration: ms, warmup: 0 } } : undefined;
   },
   run: (context, plan) =>
-    runOpenLoop(context, { total: plan.intended, timeOf: (n) => (n * 1000) / plan.rate }, plan.tickMs),
+    runOpenLoop(context, new ConstantRateSchedule(plan.intended, plan.rate), plan.tickMs),
 });

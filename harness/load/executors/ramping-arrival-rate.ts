@@ -10,7 +10,7 @@ import {
   WARMUP_KEYS,
   warmupMs,
 } from '../section-parts.js';
-import { runOpenLoop } from './open-loop.js';
+import { runOpenLoop, type Schedule } from './open-loop.js';
 import { defineExecutor, type ExecutorPlan } from './types.js';
 
 interface Segment {
@@ -55,6 +55,18 @@ export function timeOfMessage(all: readonly Segment[], n: number): number {
     return segment.startMs + t * 1000;
   }
   return Infinity;
+}
+
+/** The ramp's schedule (a class: the send loop calls the same timeOf in every run). */
+class RampSchedule implements Schedule {
+  constructor(
+    readonly total: number,
+    private readonly all: readonly Segment[],
+  ) {}
+
+  timeOf(n: number): number {
+    return timeOfMessage(this.all, n);
+  }
 }
 
 export const RampingArrivalRateSection = executorSchema(
@@ -114,7 +126,10 @@ export const rampingArrivalRate = defineExecutor({
     return { durationMs: ms, section: { ...section, startRate: rate, stages, warmup: 0 } };
   },
   run(context, plan): Promise<void> {
-    const all = segments(plan.startRate, plan.stages);
-    return runOpenLoop(context, { total: plan.intended, timeOf: (n) => timeOfMessage(all, n) }, plan.tickMs);
+    return runOpenLoop(
+      context,
+      new RampSchedule(plan.intended, segments(plan.startRate, plan.stages)),
+      plan.tickMs,
+    );
   },
 });
