@@ -147,6 +147,14 @@ export class TestClient {
     await this.waitFor(() => (this.closed ? true : undefined), timeoutMs, 'connection not closed');
   }
 
+  /**
+   * Resolves when `check` holds, re-checked on every packet, decode error and close; rejects after the
+   * timeout. For conditions on what this client received (e.g. a decode error OR a PINGRESP).
+   */
+  async until(check: () => boolean, timeoutMs = WAIT_MS, message = 'condition not met'): Promise<void> {
+    await this.waitFor(() => (check() ? true : undefined), timeoutMs, message);
+  }
+
   private waitFor<R>(check: () => R | undefined, timeoutMs: number, message: string): Promise<R> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -177,6 +185,19 @@ export class TestClient {
   async disconnect(): Promise<void> {
     this.send({ type: 'disconnect' });
     await this.waitClosed();
+  }
+}
+
+/**
+ * Polls `check` (state of the broker under test, which no packet announces) every 10 ms until it
+ * holds; throws after `timeoutMs`. An event-driven replacement for "sleep, then assert": a broker that
+ * never reaches the state still fails, one that is merely slow on a busy machine does not.
+ */
+export async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timeout after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Broker } from '../../../broker/broker.js';
-import { TestClient, startTestBroker } from './helpers.js';
+import { TestClient, startTestBroker, waitUntil } from './helpers.js';
 
 /**
  * A broker whose server-side sockets count their unfinished writes (entries in the socket's write
@@ -256,14 +256,6 @@ describe('slow subscribers', () => {
   });
 });
 
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timeout: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('freeing', () => {
   it('sessions, subscriptions, wills and counters return to zero when clean sessions end', async () => {
     const target = await startTestBroker();
@@ -291,7 +283,12 @@ describe('freeing', () => {
         else await client.disconnect();
       }
       for (const client of clients) await client.waitClosed();
-      await new Promise((r) => setTimeout(r, 100));
+      // The broker sees the closes in its own time (a client's close is not the broker's): wait for it,
+      // bounded, instead of a fixed sleep. A broker that leaks a session still fails here.
+      await waitUntil(
+        () => target.broker.sessionCount === 0 && target.broker.stats.clientsConnected === 0,
+        'every session ended',
+      );
       expect(target.broker.sessionCount).toBe(0);
       expect(target.broker.stats.subscriptions).toBe(0);
       expect(target.broker.stats.clientsConnected).toBe(0);

@@ -9,7 +9,7 @@ import { MUTATIONS, MUTATION_NAMES } from '../../../broker/mutations.js';
 import type { BrokerOptions } from '../../../broker/options.js';
 import { scramSha256 } from '../../../broker/auth/scram.js';
 import { TestClient, connectPacket } from './helpers.js';
-import { both, publish } from './mutant-helpers.js';
+import { both, publish, settled } from './mutant-helpers.js';
 
 /** An ACL that denies every topic under 'denied/'. */
 const denyingAcl: BrokerOptions = { authorizePublish: (_client, topic) => !topic.startsWith('denied/') };
@@ -53,7 +53,10 @@ describe('mutations change behaviour', () => {
       const pub = await TestClient.connect(port);
       pub.raw(encode(publish('a/x'), 4, { rawStrings: { topic: Buffer.from('a/+') } }));
       try {
-        await new Promise((r) => setTimeout(r, 300));
+        // The broker has read the PUBLISH (answered the PINGREQ behind it, or closed), and anything it
+        // routed to the subscriber is there before the subscriber's own PINGRESP (was: sleep 300 ms).
+        await settled(pub);
+        await settled(sub);
         // The test client's strict decoder refuses the forwarded wildcard topic: that is the evidence.
         return sub.decodeError?.message.includes('wildcard') === true ? 'forwarded' : 'not delivered';
       } finally {
@@ -126,7 +129,8 @@ describe('mutations change behaviour', () => {
       pub.send({ type: 'pubrel', packetId: 4 });
       await pub.next('pubcomp');
       await sub.next('publish');
-      await new Promise((r) => setTimeout(r, 100));
+      // Every delivery was written before the PUBCOMP; the subscriber's PINGRESP comes after them all.
+      await settled(sub);
       return 1 + sub.packets.filter((p) => p.type === 'publish').length;
     });
     expect(counts).toEqual([1, 2]);
@@ -195,8 +199,10 @@ describe('mutations change behaviour', () => {
       async (port) => {
         const client = await TestClient.connect(port);
         client.send(publish('denied/t', { qos: 1, packetId: 4 }));
-        const answer = await client.nextOrClosed('puback', 500).catch(() => 'nothing' as const);
-        return answer === 'closed' || answer === 'nothing' ? answer : 'acked';
+        // A PUBACK would come before the PINGRESP: no waiting for one that may never come (was 500 ms).
+        await settled(client);
+        if (client.packets.some((p) => p.type === 'puback')) return 'acked';
+        return client.closed ? 'closed' : 'nothing';
       },
       denyingAcl,
     );
@@ -215,9 +221,9 @@ describe('mutations change behaviour', () => {
         await pub.next('pubrec');
         pub.send(publish('open/t', { qos: 2, packetId: 9 }));
         await pub.next('pubrec');
-        return (await sub.nextOrClosed('publish', 500).catch(() => 'nothing' as const)) === 'nothing'
-          ? 'not delivered'
-          : 'delivered';
+        // A delivery was written before that PUBREC, so before the subscriber's PINGRESP (was: 500 ms).
+        await settled(sub);
+        return sub.packets.some((p) => p.type === 'publish') ? 'delivered' : 'not delivered';
       },
       denyingAcl,
     );

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestClient, startTestBroker } from './helpers.js';
+import { TestClient, startTestBroker, waitUntil } from './helpers.js';
 import type { TestBroker } from './helpers.js';
 
 let target: TestBroker;
@@ -95,7 +95,9 @@ describe('QoS flows', () => {
     sub.send({ type: 'pubrec', packetId: got.packetId! });
     expect(await sub.next('pubrel')).toMatchObject({ packetId: got.packetId });
     sub.send({ type: 'pubcomp', packetId: got.packetId! });
-    await new Promise((r) => setTimeout(r, 50));
+    // Bounded wait for the broker to read the PUBCOMP (a fixed 50 ms sleep raced it on a busy machine);
+    // a broker that keeps the message in flight still fails.
+    await waitUntil(() => target.broker.stats.inflight === 0, 'PUBCOMP released the in-flight message');
     expect(target.broker.stats.inflight).toBe(0);
     sub.close();
     pub.close();

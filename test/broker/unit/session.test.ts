@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishPacket } from '../../../wire/types.js';
-import { TestClient, connectPacket, startTestBroker } from './helpers.js';
+import { TestClient, connectPacket, startTestBroker, waitUntil } from './helpers.js';
 import type { TestBroker } from './helpers.js';
 
 let target: TestBroker;
@@ -35,7 +35,9 @@ describe('sessions', () => {
     expect(unacked.payload.toString()).toBe('one');
     first.close(); // no PUBACK
     await first.waitClosed();
-    await new Promise((r) => setTimeout(r, 50));
+    // The broker must have taken the session offline before p/2 and p/3 arrive (else they go to the
+    // dying connection): wait for it (bounded) rather than sleep 50 ms and hope.
+    await waitUntil(() => target.broker.stats.clientsConnected === 1, 'the broker saw the close');
     pub.send(publish('p/2', 'two', { packetId: 2 }));
     pub.send(publish('p/3', 'three', { packetId: 3, qos: 2 }));
     await pub.next('puback');
@@ -129,7 +131,7 @@ describe('sessions', () => {
     back.send(connectPacket({ clientId: 'k', cleanStart: false }, 5));
     expect(await back.next('connack')).toMatchObject({ sessionPresent: true });
     await back.disconnect(); // expiry 0 this time
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => target.broker.sessionCount === 0, 'the session ended'); // bounded: a kept session fails
     expect(target.broker.sessionCount).toBe(0);
     expect(target.broker.stats.subscriptions).toBe(0);
   });
@@ -152,7 +154,8 @@ describe('sessions', () => {
       await sub.next('suback');
       sub.close();
       await sub.waitClosed();
-      await new Promise((r) => setTimeout(r, 50));
+      // The session must be offline before the five messages: wait for the broker to see the close.
+      await waitUntil(() => small.broker.stats.clientsConnected === 0, 'the broker saw the close');
       const pub = await TestClient.connect(small.port);
       for (let i = 1; i <= 5; i++) pub.send(publish('q', String(i), { packetId: i }));
       for (let i = 1; i <= 5; i++) await pub.next('puback');

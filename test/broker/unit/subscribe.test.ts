@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishPacket } from '../../../wire/types.js';
-import { TestClient, startTestBroker } from './helpers.js';
+import { TestClient, startTestBroker, waitUntil } from './helpers.js';
 import type { TestBroker } from './helpers.js';
 
 let target: TestBroker;
@@ -132,10 +132,16 @@ describe('SUBSCRIBE / UNSUBSCRIBE', () => {
     }
     const pub = await TestClient.connect(target.port, {}, 5);
     for (let i = 0; i < 4; i++) pub.send(publish('jobs', String(i)));
-    await new Promise((r) => setTimeout(r, 200));
-    const countA = a.packets.filter((p) => p.type === 'publish').length;
-    const countB = b.packets.filter((p) => p.type === 'publish').length;
-    expect([countA, countB]).toEqual([2, 2]);
+    // Wait (bounded) for four deliveries in all instead of sleeping 200 ms: on a busy machine the four
+    // were not always there yet. Then the payloads: each message once, alternating members (a broker
+    // that gives every message to one member, or to both, fails).
+    const payloads = (c: TestClient) =>
+      c.packets.flatMap((p) => (p.type === 'publish' ? [p.payload.toString()] : []));
+    await waitUntil(() => payloads(a).length + payloads(b).length >= 4, 'four deliveries');
+    expect([payloads(a), payloads(b)].sort()).toEqual([
+      ['0', '2'],
+      ['1', '3'],
+    ]);
     a.close();
     b.close();
     pub.close();
@@ -226,8 +232,26 @@ describe('retained messages', () => {
 
   it('v5: an expired retained message is not sent; the remaining interval is forwarded', async () => {
     const pub = await TestClient.connect(target.port, {}, 5);
-    pub.send(publish('exp/short', 's', { retain: true, properties: { messageExpiryInterval: 1 } }));
-    pub.send(publish('exp/long', 'l', { retain: true, properties: { messageExpiryInterval: 100 } }));
+    // QoS 1, and the 1.1 s start at the PUBACKs: the broker has stored both by then (QoS 0 sends left
+    // the time the broker took to read them out of the 1.1 s).
+    pub.send(
+      publish('exp/short', 's', {
+        retain: true,
+        qos: 1,
+        packetId: 1,
+        properties: { messageExpiryInterval: 1 },
+      }),
+    );
+    pub.send(
+      publish('exp/long', 'l', {
+        retain: true,
+        qos: 1,
+        packetId: 2,
+        properties: { messageExpiryInterval: 100 },
+      }),
+    );
+    await pub.next('puback');
+    await pub.next('puback');
     await new Promise((r) => setTimeout(r, 1100));
     const sub = await TestClient.connect(target.port, {}, 5);
     await subscribe(sub, ['exp/#']);
