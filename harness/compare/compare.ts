@@ -1,14 +1,16 @@
 // compare(baseline, current): what got better or worse between two runs. Loads are matched by
 // name × target × profile × MQTT version and compared on p50, p99 and delivered rate; a change
-// counts when it exceeds the threshold AND Welch's t-test over the per-interval samples finds it
-// significant (when either side has < 2 intervals, the threshold alone decides); a change beyond the
+// counts when it exceeds the threshold AND judgeDifference (result/sweep-stats.ts, the one decision
+// the report's tables and the ranking use) finds it significant on the evidence a report's cell
+// holds (loadEvidence: a percentile's order-statistics interval, the rate's interval over the 1 s
+// intervals); when neither side has an interval, the threshold alone decides. A change beyond the
 // threshold that the test cannot tell from noise is "not significant", never "unchanged". A load
 // whose figures either side cannot trust (verdict inconclusive, generator saturated) is not judged:
 // no regression, no improvement. Scenarios are matched by id; one that passed (or was not there) and
 // now fails is a regression. The counts are counts of the rows the renderers mark.
-import type { LoadInterval, LoadResult, RunResult, ScenarioResult, Verdict } from '../result/index.js';
-import { deliveredPerSecond, rateIntervals } from '../result/index.js';
-import { loadKey } from '../result/index.js';
+import type { LoadResult, RunResult, ScenarioResult, Verdict } from '../result/index.js';
+import { judgeDifference, loadKey, type Evidence } from '../result/index.js';
+import { loadEvidence } from '../reporters/render/comparative/view.js';
 import type {
   CompareOptions,
   Comparison,
@@ -16,8 +18,8 @@ import type {
   MetricChange,
   MetricName,
   ScenarioChange,
+  Significance,
 } from './model.js';
-import { welchTTest } from './stats.js';
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { threshold: 0.05, alpha: 0.05 };
 
@@ -73,24 +75,24 @@ function compareLoad(
       'p50',
       base.latency.p50,
       cur.latency.p50,
-      latencySamples(base.intervals, 'p50'),
-      latencySamples(cur.intervals, 'p50'),
+      loadEvidence(base, 'p50'),
+      loadEvidence(cur, 'p50'),
       options,
     ),
     metricChange(
       'p99',
       base.latency.p99,
       cur.latency.p99,
-      latencySamples(base.intervals, 'p99'),
-      latencySamples(cur.intervals, 'p99'),
+      loadEvidence(base, 'p99'),
+      loadEvidence(cur, 'p99'),
       options,
     ),
     metricChange(
       'rate',
       base.rate.receivedPerSec,
       cur.rate.receivedPerSec,
-      rateSamples(base.intervals),
-      rateSamples(cur.intervals),
+      loadEvidence(base, 'delivered'),
+      loadEvidence(cur, 'delivered'),
       options,
     ),
   ];
@@ -137,8 +139,8 @@ function metricChange(
   metric: MetricName,
   baseline: number,
   current: number,
-  baseSamples: number[],
-  currentSamples: number[],
+  baseEvidence: Evidence,
+  currentEvidence: Evidence,
   options: CompareOptions,
 ): MetricChange {
   const better = metric === 'rate' ? 'higher' : 'lower';
@@ -150,15 +152,17 @@ function metricChange(
           ? Infinity
           : -Infinity
       : (current - baseline) / baseline;
-  const test = welchTTest(baseSamples, currentSamples);
-  const significance = test && {
-    test: 'welch-t' as const,
-    samples: [baseSamples.length, currentSamples.length] as [number, number],
-    t: test.t,
-    df: test.df,
-    pValue: test.pValue,
-    significant: test.pValue < options.alpha,
-  };
+  // The one decision, on the evidence the report's cells hold (judgeDifference, α = 0.05).
+  const judged = judgeDifference({ ...baseEvidence, mean: baseline }, { ...currentEvidence, mean: current });
+  const significance: Significance | undefined =
+    judged.test === 'none'
+      ? undefined
+      : {
+          test: judged.test,
+          ...(baseEvidence.ci && { baselineCi: { ...baseEvidence.ci } }),
+          ...(currentEvidence.ci && { currentCi: { ...currentEvidence.ci } }),
+          significant: judged.significant,
+        };
   const beyondThreshold = Math.abs(change) > options.threshold;
   const counts = beyondThreshold && (significance ? significance.significant : true);
   const worse = better === 'lower' ? change > 0 : change < 0;
@@ -179,14 +183,6 @@ function metricChange(
     ...(significance ? { significance } : {}),
     direction,
   };
-}
-
-function latencySamples(intervals: readonly LoadInterval[], which: 'p50' | 'p99'): number[] {
-  return intervals.filter((i) => i.latency.count > 0).map((i) => i.latency[which]);
-}
-
-function rateSamples(intervals: readonly LoadInterval[]): number[] {
-  return rateIntervals(intervals).map(deliveredPerSecond);
 }
 
 function compareScenarios(

@@ -4,14 +4,16 @@ import type { LoadVerdict, Verdict } from '../result/index.js';
 
 export type MetricName = 'p50' | 'p99' | 'rate';
 
+/**
+ * How a change was judged: judgeDifference (result/sweep-stats.ts), the decision the report's
+ * tables and the ranking use, on the evidence a report's cell holds. `welch`: Welch's t-test over
+ * repetitions' values (not produced for single runs); `intervals`: the 95 % intervals of the two
+ * runs (a percentile's order statistics, the rate's t interval over 1 s intervals) must not overlap.
+ */
 export interface Significance {
-  test: 'welch-t';
-  /** Per-interval samples on each side. */
-  samples: [baseline: number, current: number];
-  t: number;
-  df: number;
-  /** Two-sided p-value. */
-  pValue: number;
+  test: 'welch' | 'intervals';
+  baselineCi?: { low: number; high: number };
+  currentCi?: { low: number; high: number };
   significant: boolean;
 }
 
@@ -23,10 +25,10 @@ export interface MetricChange {
   current: number;
   /** (current − baseline) / baseline; ±Infinity when the baseline is 0. */
   change: number;
-  /** Absent when either side has fewer than 2 usable intervals. */
+  /** Absent when either side has no interval (nothing to judge it with): the threshold alone decides. */
   significance?: Significance;
   /**
-   * unchanged: within the threshold. not-significant: beyond it, but the t-test cannot tell it from
+   * unchanged: within the threshold. not-significant: beyond it, but judgeDifference cannot tell it from
    * noise (never called unchanged). inconclusive: either side's figures cannot be trusted
    * (verdict inconclusive or generator saturated), so no direction is claimed.
    */
@@ -64,7 +66,7 @@ export interface ScenarioChange {
 export interface CompareOptions {
   /** Relative change below which a metric counts as unchanged (0.05 = 5%). */
   threshold: number;
-  /** Significance level of the Welch t-test. */
+  /** Significance level: 0.05, the one judgeDifference decides at (kept in the model for its readers). */
   alpha: number;
 }
 

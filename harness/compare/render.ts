@@ -7,12 +7,12 @@ export function renderComparison(comparison: Comparison): string {
   const { threshold, alpha } = comparison.options;
   out.push(
     `Baseline ${comparison.baseline.startedAt} (v${comparison.baseline.toolVersion}) → current ${comparison.current.startedAt} (v${comparison.current.toolVersion})`,
-    `Threshold ${(threshold * 100).toFixed(1)}%, Welch's t-test over per-interval samples at α = ${alpha}`,
+    `Threshold ${(threshold * 100).toFixed(1)}%, significance as in the report's tables (judgeDifference: 95 % intervals apart, or Welch's t-test over repetitions, α = ${alpha})`,
     '',
   );
   if (comparison.loads.length > 0) {
     out.push('Load');
-    const rows = [['load', 'metric', 'baseline', 'current', 'change', 'p-value', 'verdict']];
+    const rows = [['load', 'metric', 'baseline', 'current', 'change', 'judged', 'verdict']];
     for (const load of comparison.loads) {
       for (const m of load.metrics) {
         rows.push([
@@ -21,7 +21,7 @@ export function renderComparison(comparison: Comparison): string {
           metricValue(m, m.baseline),
           metricValue(m, m.current),
           changeText(m.change),
-          pValueText(m),
+          significanceText(m),
           directionText(m),
         ]);
       }
@@ -79,9 +79,12 @@ export function changeText(change: number): string {
   return `${change > 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
 }
 
-export function pValueText(m: MetricChange): string {
-  if (!m.significance) return 'n/a';
-  return m.significance.pValue < 0.001 ? '<0.001' : m.significance.pValue.toFixed(3);
+/** How the change was judged: `apart` / `overlap` (95 % intervals), `welch` / `welch: no`, `n/a` (no interval). */
+export function significanceText(m: MetricChange): string {
+  const s = m.significance;
+  if (!s) return 'n/a';
+  if (s.test === 'welch') return s.significant ? 'welch' : 'welch: no';
+  return s.significant ? 'CIs apart' : 'CIs overlap';
 }
 
 export function directionText(m: MetricChange): string {
@@ -110,7 +113,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
   out.push(
     `## ${icon} Compared with baseline: ${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}, ${comparison.improvements} improvement(s)${comparison.inconclusive > 0 ? `, ${comparison.inconclusive} load(s) inconclusive` : ''}`,
     '',
-    `Baseline ${comparison.baseline.startedAt} → current ${comparison.current.startedAt}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, Welch's t-test at α = ${comparison.options.alpha}.`,
+    `Baseline ${comparison.baseline.startedAt} → current ${comparison.current.startedAt}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, significance as in the report's tables (judgeDifference, α = ${comparison.options.alpha}).`,
     '',
   );
   const changed = comparison.loads.flatMap((load) =>
@@ -118,7 +121,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
   );
   if (changed.length > 0) {
     out.push(
-      '| load | metric | baseline | current | change | p-value | verdict |',
+      '| load | metric | baseline | current | change | judged | verdict |',
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const { load, m } of changed) {
@@ -129,7 +132,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
             ? '✅ improved'
             : `❔ ${directionText(m)}`;
       out.push(
-        `| ${load.key} | ${m.metric} | ${metricValue(m, m.baseline)} | ${metricValue(m, m.current)} | ${changeText(m.change)} | ${pValueText(m)} | ${mark} |`,
+        `| ${load.key} | ${m.metric} | ${metricValue(m, m.baseline)} | ${metricValue(m, m.current)} | ${changeText(m.change)} | ${significanceText(m)} | ${mark} |`,
       );
     }
     out.push('');

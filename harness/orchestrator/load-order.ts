@@ -11,10 +11,11 @@ export interface PlannedLoad {
   repetitions: number;
 }
 
-/** How often a load scenario repeats: a rate sweep's `repeat`, else once. */
+/** How often a load scenario repeats: a rate sweep's `repeat` (its profile's, if given), else once. */
 export function repetitionsOf(run: PlannedRun): number {
   const load = run.scenario.load;
-  return load?.executor === 'rate-sweep' ? (load.repeat ?? 1) : 1;
+  if (load?.executor !== 'rate-sweep') return 1;
+  return load.profiles?.[run.profile.name]?.repeat ?? load.repeat ?? 1;
 }
 
 /** Load runs ordered repetition → scenario → profile → version → target. */

@@ -1,7 +1,8 @@
 // Rate sweeps in the execute step: each planned repetition of a `rate-sweep` load climbs through
 // its rates (harness/load/executors/sweep-run.ts) on the endpoint the run bound; the repetitions
-// of a cell are kept together and become one SweepResult when the run ends.
-import { runSweepRepetition, sweepResult } from '../load/index.js';
+// of a cell are kept together and become one SweepResult when the run ends. A sweep's `profiles`
+// entry for the run's profile (rates, SLO, repeat) applies here (sweepForProfile).
+import { runSweepRepetition, sweepForProfile, sweepResult } from '../load/index.js';
 import type { RateSweepSection } from '../load/index.js';
 import type { LoadSection } from '../load/index.js';
 import type { Reporter } from '../reporters/index.js';
@@ -26,7 +27,7 @@ export class SweepCollector {
     if (!isSweep(section)) return;
     // Each step's run is judged on the thresholds whose scope applies to it (runLoadScenario).
     const result = await runSweepRepetition(
-      section,
+      sweepForProfile(section, run.profile.name),
       {
         endpoint,
         target,
@@ -49,7 +50,7 @@ export class SweepCollector {
       if (!isSweep(section)) return [];
       return [
         sweepResult(
-          section,
+          sweepForProfile(section, run.profile.name),
           {
             name: run.scenario.name,
             file: run.scenario.file,

@@ -139,7 +139,7 @@ describe('harness compare', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /fanout-qos1 · reference · lan · MQTT 5\.0\s+p99\s+\S+\s+\S+\s+\+(29|30)\.\d%\s+<0\.001\s+REGRESSED/,
+      /fanout-qos1 · reference · lan · MQTT 5\.0\s+p99\s+\S+\s+\S+\s+\+(29|30)\.\d%\s+CIs apart\s+REGRESSED/,
     );
     expect(run.stdout).toContain('newly-failing connect-basic|reference|5.0|lan: passed → failed');
     expect(await readFile(join(dir, 'cmp', 'compare.html'), 'utf8')).toContain('Comparison with baseline');

@@ -1,7 +1,10 @@
-// compare(): load metrics with Welch's t-test over per-interval samples, the threshold, newly
-// failing scenarios; and the statistics against closed forms of Student's t distribution.
+// compare(): load metrics judged as the report's tables judge them (judgeDifference on the cells'
+// 95 % intervals), the threshold, newly failing scenarios; and the statistics against closed forms
+// of Student's t distribution.
 import { describe, expect, it } from 'vitest';
 import { compare, incompleteBeta, studentTwoSidedP, welchTTest } from '../../harness/compare/index.js';
+import { loadKey, type RunResult } from '../../harness/result/index.js';
+import { comparativeView } from '../../harness/reporters/render/comparative/view.js';
 import { buildRunResult } from './fixtures/run-result.js';
 
 describe('statistics', () => {
@@ -44,7 +47,7 @@ describe('compare', () => {
     for (const m of comparison.loads.flatMap((l) => l.metrics)) {
       expect(m.direction).toBe('unchanged');
       expect(m.change).toBe(0);
-      expect(m.significance?.samples).toEqual([10, 10]);
+      expect(m.significance?.test).toBe('intervals');
     }
     expect(comparison.scenarios).toEqual([]);
   });
@@ -88,7 +91,7 @@ describe('compare', () => {
     }
     const comparison = compare(baseline, current, { threshold: 0.05 });
     const rate = comparison.loads[0]!.metrics.find((m) => m.metric === 'rate')!;
-    expect(rate.significance?.samples).toEqual([10, 10]);
+    expect(rate.significance?.test).toBe('intervals');
     expect(rate.direction).toBe('unchanged');
   });
 
@@ -127,16 +130,56 @@ describe('compare', () => {
     expect(p99.direction).toBe('not-significant');
   });
 
-  it('decides by the threshold alone when there are too few intervals, and flags a load verdict flip', () => {
+  it('decides by the threshold alone when a figure has no interval (one 1 s interval: no rate interval), and flags a load verdict flip', () => {
     const baseline = buildRunResult();
-    const current = buildRunResult({ loadScale: 1.5 });
+    const current = buildRunResult({ loadScale: 1.5, rateScale: 0.8 });
     for (const run of [baseline, current]) for (const l of run.loads) l.intervals = l.intervals.slice(0, 1);
     current.loads[0]!.verdict = 'failed';
     const comparison = compare(baseline, current);
     const first = comparison.loads[0]!;
-    expect(first.metrics[0]!.significance).toBeUndefined();
+    // The latency percentiles still have their order-statistics intervals (from the histogram).
+    expect(first.metrics[0]!.significance?.test).toBe('intervals');
     expect(first.metrics[0]!.direction).toBe('regressed');
+    const rate = first.metrics.find((m) => m.metric === 'rate')!;
+    expect(rate.significance).toBeUndefined();
+    expect(rate.direction).toBe('regressed');
     expect(first.currentVerdict).toBe('failed');
     expect(first.regressed).toBe(true);
+  });
+
+  it("judges a change as the report's comparison tables do (judgeDifference on the cells' evidence)", () => {
+    // The same load measured twice, slower by `scale`: compare() between two runs, and the
+    // comparative view of one run holding both as two targets, must make the same decision.
+    // compare's own test before (Welch's t over the per-interval figures) decided some of these
+    // differently from the report (the delivered rate at ×1.02, for one).
+    const decisions: string[] = [];
+    for (const scale of [1.005, 1.02, 1.04, 1.06, 1.15, 1.3]) {
+      const baseline = buildRunResult();
+      const current = buildRunResult({ loadScale: scale, rateScale: 2 - scale });
+      const comparison = compare(baseline, current, { threshold: 0.001 });
+      const key = 'fanout-qos1 · reference · lan · MQTT 5.0';
+      const load = comparison.loads.find((l) => l.key === key)!;
+      const before = baseline.loads.find((l) => loadKey(l) === key)!;
+      // The same offered rate (one row of the table); fewer deliveries at the lower rate scale.
+      const after = {
+        ...current.loads.find((l) => loadKey(l) === key)!,
+        target: 'slower',
+        config: before.config,
+      };
+      const both: RunResult = { ...baseline, scenarios: [], loads: [before, after] };
+      const view = comparativeView(both, { baselineTarget: 'reference' })!;
+      const cell = view.workloads[0]!.rows[0]!.cells.get('slower')!;
+      for (const [metric, id] of [
+        ['p50', 'p50'],
+        ['p99', 'p99'],
+        ['rate', 'delivered'],
+      ] as const) {
+        const m = load.metrics.find((x) => x.metric === metric)!;
+        expect(m.significance?.significant, `${metric} at ×${scale}`).toBe(cell.delta![id]!.significant);
+        decisions.push(`${scale} ${metric} ${m.direction}`);
+      }
+    }
+    expect(decisions).toContain('1.04 p50 regressed');
+    expect(decisions).toContain('1.005 p50 not-significant');
   });
 });

@@ -93,6 +93,23 @@ describe('comparative views in chromium', () => {
     );
     expect(background).toContain('repeating-linear-gradient');
     expect(await page.locator('header .badge.inconclusive').innerText()).toBe('1 inconclusive');
+    // At 1280 px the tables fit: the page does not scroll sideways and no cell's text spills over.
+    const widths = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+        .document;
+      const cells = [
+        ...(
+          globalThis as unknown as {
+            document: { querySelectorAll(s: string): Iterable<{ scrollWidth: number; clientWidth: number }> };
+          }
+        ).document.querySelectorAll('#compare td'),
+      ];
+      return {
+        page: doc.documentElement.scrollWidth,
+        spilling: cells.filter((td) => td.scrollWidth > td.clientWidth + 1).length,
+      };
+    });
+    expect(widths).toEqual({ page: 1280, spilling: 0 });
     await page.screenshot({ path: join(OUT, 'report-comparative.png'), fullPage: true });
     await page.close();
   });

@@ -2,7 +2,13 @@
 // what got better or worse between two runs; exit code 1 when anything regressed.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { compare, readRunResult, renderComparison, renderComparisonMarkdown } from '../../compare/index.js';
+import {
+  compare,
+  DEFAULT_COMPARE_OPTIONS,
+  readRunResult,
+  renderComparison,
+  renderComparisonMarkdown,
+} from '../../compare/index.js';
 import { renderHtml } from '../../reporters/index.js';
 import {
   COMMON_OPTIONS,
@@ -24,7 +30,11 @@ const OPTIONS: OptionTable = {
     value: 'N%',
     description: 'smallest relative change that counts (default 5%)',
   },
-  alpha: { type: 'string', value: 'P', description: "significance level of Welch's t-test (default 0.05)" },
+  alpha: {
+    type: 'string',
+    value: 'P',
+    description: 'significance level: 0.05, the one the report’s tables decide at (judgeDifference)',
+  },
   json: { type: 'boolean', description: 'print the comparison as JSON instead of text' },
   markdown: {
     type: 'boolean',
@@ -66,6 +76,12 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     const alpha = Number(alphaText);
     if (!(alpha > 0 && alpha < 1))
       throw new UsageError(`harness compare: --alpha needs 0 < α < 1, got '${alphaText}'`);
+    // One decision for compare, the report's tables and the ranking (judgeDifference), at α = 0.05:
+    // another level would mark a change here that the report calls noise, or the reverse.
+    if (alpha !== DEFAULT_COMPARE_OPTIONS.alpha)
+      throw new UsageError(
+        `harness compare: --alpha ${alphaText}: significance is judged at α = 0.05 only, as in the report's tables (judgeDifference)`,
+      );
     const inconclusive = inconclusiveMode('compare', values);
     const baseline = await readRunResult(resolve(io.cwd, baselineFile));
     const current = await readRunResult(resolve(io.cwd, currentFile));

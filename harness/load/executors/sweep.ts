@@ -62,6 +62,31 @@ export const RateSweepSection = executorSchema(
     repeat: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 50, description: 'climbs per target × profile (default 1)' }),
     ),
+    profiles: Type.Optional(
+      Type.Record(
+        Type.String({ minLength: 1 }),
+        Type.Object(
+          {
+            rates: Type.Optional(
+              Type.Array(Type.Number({ exclusiveMinimum: 0 }), {
+                minItems: 1,
+                description: 'offered rates under this profile, msg/s, increasing',
+              }),
+            ),
+            slo: Type.Optional(Slo),
+            repeat: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: 50, description: 'climbs per target under this profile' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            'per network profile (by name): rates, SLO and repeat that replace the sweep’s own under it ' +
+            '(a tight SLO for lan, a generous one where the link adds 200 ms)',
+        },
+      ),
+    ),
     ...OPEN_LOOP_KEYS,
     ...CLIENT_KEYS,
   },
@@ -77,6 +102,28 @@ export interface RateSweepPlan extends ExecutorPlan {
   tickMs: number;
   slo: SweepSlo;
   repeat: number;
+}
+
+/**
+ * The section as it runs under `profile`: that profile's `profiles` entry (rates, SLO, repeat)
+ * replaces the sweep's own keys; without one, the section as given. Either way without `profiles`,
+ * so a step's section and the recorded config say what ran.
+ */
+export function sweepForProfile(section: RateSweepSection, profile: string): RateSweepSection {
+  const { profiles, ...rest } = section;
+  const override = profiles?.[profile];
+  if (override === undefined) return rest;
+  const result: RateSweepSection = { ...rest };
+  if (override.rates !== undefined) {
+    delete result.startRate;
+    delete result.factor;
+    delete result.maxSteps;
+    delete result.maxRate;
+    result.rates = [...override.rates];
+  }
+  if (override.slo !== undefined) result.slo = { ...override.slo };
+  if (override.repeat !== undefined) result.repeat = override.repeat;
+  return result;
 }
 
 /** The offered rates: the list as given, or geometric steps (rounded to 0.01 msg/s). */
@@ -137,6 +184,9 @@ export const rateSweep = defineExecutor({
       if (section.rates.some((rate, i) => i > 0 && rate <= section.rates![i - 1]!))
         problems.push('rate-sweep: `rates` must increase');
     }
+    for (const [profile, override] of Object.entries(section.profiles ?? {}))
+      if (override.rates?.some((rate, i) => i > 0 && rate <= override.rates![i - 1]!))
+        problems.push(`rate-sweep: \`profiles.${profile}.rates\` must increase`);
     if (geometric && section.maxRate !== undefined && section.maxRate < section.startRate!)
       problems.push('rate-sweep: `maxRate` is below `startRate`');
     if (durationMs(section.stepDuration, 0) < 1000 && section.stepDuration !== undefined)

@@ -34,13 +34,22 @@ export function formatMetric(metric: MetricSpec, value: number): string {
 
 /** "12.3ms ±0.4ms" (symmetric t interval) or "12.3ms (11.9ms–13ms)" (order statistics). */
 export function valueText(metric: MetricSpec, v: MetricValue): string {
-  if (!Number.isFinite(v.value)) return 'no data';
+  const { main, interval } = valueParts(metric, v);
+  return interval === undefined ? main : `${main} ${interval}`;
+}
+
+/** The value and its interval apart ("12.3ms", "±0.4ms"), for a page that sets the interval smaller. */
+export function valueParts(metric: MetricSpec, v: MetricValue): { main: string; interval?: string } {
+  if (!Number.isFinite(v.value)) return { main: 'no data' };
   const main = formatMetric(metric, v.value);
-  if (!v.ci) return main;
+  if (!v.ci) return { main };
   if (v.method === 'order-statistics')
-    return `${main} (${formatMetric(metric, v.ci.low)}–${formatMetric(metric, v.ci.high)})`;
+    return { main, interval: `(${formatMetric(metric, v.ci.low)}–${formatMetric(metric, v.ci.high)})` };
   const half = (v.ci.high - v.ci.low) / 2;
-  return `${main} ±${metric.unit === 'us' ? formatMicros(half) : formatRate(half).replace('/s', '')}`;
+  return {
+    main,
+    interval: `±${metric.unit === 'us' ? formatMicros(half) : formatRate(half).replace('/s', '')}`,
+  };
 }
 
 /** "+12.3% worse", "−8.1% better", or "+2.0%" when the difference is not significant. */
@@ -115,24 +124,36 @@ export function workloadText(view: ComparativeView, workload: WorkloadView): Wor
       ...workload.targets.map((t) => cellText(metric, row.cells.get(t), ' †')),
     ]),
   }));
+  const ranks = workload.order.size > 0;
   const maxRows = workload.profiles
     .map((profile) => [
       profile,
+      workload.slos.get(profile)?.text ?? '–',
       ...workload.targets.map((t) => {
         const m = workload.maxRate.get(profile)?.get(t);
         return m ? maxRateCellText(m) : '–';
       }),
+      ...(ranks ? [rankedText(workload, profile)] : []),
     ])
-    .filter((row) => row.slice(1).some((cell) => cell !== '–'));
+    .filter((row) => row.slice(2, 2 + workload.targets.length).some((cell) => cell !== '–'));
   if (maxRows.length)
     tables.push({
-      title: `maximum sustainable rate (delivered ≥ ${SUSTAINED_SHARE * 100} % of offered${
-        workload.sloUs === undefined ? '' : `, p99 ≤ ${formatMicros(workload.sloUs)}`
-      })`,
-      header: ['profile', ...workload.targets.map((t) => columnName(view, t))],
+      title: `maximum sustainable rate (delivered ≥ ${SUSTAINED_SHARE * 100} % of offered and within the profile's SLO${ranks ? '; ranked: the significant orders' : ''})`,
+      header: [
+        'profile',
+        'SLO',
+        ...workload.targets.map((t) => columnName(view, t)),
+        ...(ranks ? ['ranked'] : []),
+      ],
       rows: maxRows,
     });
   return { title: workload.name, tables, notes: workloadNotes(workload) };
+}
+
+/** The ranking by maximum sustainable rate under a profile ('–' when fewer than two sweeps). */
+export function rankedText(workload: WorkloadView, profile: string): string {
+  const claims = workload.order.get(profile);
+  return claims === undefined ? '–' : orderText(claims);
 }
 
 function columnName(view: ComparativeView, target: string): string {

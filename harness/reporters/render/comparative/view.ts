@@ -2,7 +2,7 @@
 // profile (lan → 3g → lossy-5 → others) and offered rate, a cell per target with each metric's
 // value and 95 % interval, the change against the baseline target and whether it is significant,
 // the maximum sustainable rate per target and profile, and the cells that cannot be judged.
-import type { RunResult, SweepResult } from '../../../result/index.js';
+import type { LoadResult, RunResult, SweepResult } from '../../../result/index.js';
 import {
   compareSustainable,
   judgeDifference,
@@ -14,6 +14,7 @@ import { targetNames, unique } from '../aggregate.js';
 import {
   comparisonPoints,
   orderProfiles,
+  pointOf,
   workloadOf,
   type ComparisonPoint,
   type PointStatus,
@@ -97,11 +98,22 @@ export interface MaxRate {
   delta?: { change: number | undefined; mark: 'better' | 'worse' | 'not significant' };
 }
 
+/** The SLO a profile's steps were judged against (a sweep's, per profile; or a load's p99 threshold). */
+export interface ProfileSlo {
+  p50Us?: number;
+  p99Us?: number;
+  /** "p50=5ms, p99=100ms, delivered≥99%". */
+  text: string;
+}
+
 export interface WorkloadView {
   name: string;
   profiles: string[];
   targets: string[];
+  /** The first SLO found (all profiles alike unless a sweep sets one per profile: see `slos`). */
   sloUs?: number;
+  /** profile → its SLO (a sweep may set one per profile: tight under lan, generous under 3g). */
+  slos: Map<string, ProfileSlo>;
   rows: RowView[];
   /** profile → target → maximum sustainable rate (open-model loads only). */
   maxRate: Map<string, Map<string, MaxRate>>;
@@ -224,11 +236,24 @@ function workloadView(
     if (here.length >= 2) order.set(profile, significantOrder(here));
   }
   const slo = points.find((p) => p.sloUs !== undefined)?.sloUs;
+  const slos = new Map<string, ProfileSlo>();
+  for (const profile of profiles) {
+    const sweep = sweeps.find((x) => x.profile === profile);
+    const p99Us = points.find((p) => p.profile === profile && p.sloUs !== undefined)?.sloUs;
+    if (sweep)
+      slos.set(profile, {
+        ...(sweep.slo.p50Us === undefined ? {} : { p50Us: sweep.slo.p50Us }),
+        ...(sweep.slo.p99Us === undefined ? {} : { p99Us: sweep.slo.p99Us }),
+        text: sweep.slo.text,
+      });
+    else if (p99Us !== undefined) slos.set(profile, { p99Us, text: `p99 < ${p99Us / 1000}ms` });
+  }
   return {
     name,
     profiles,
     targets,
     ...(slo === undefined ? {} : { sloUs: slo }),
+    slos,
     rows,
     maxRate,
     order,
@@ -317,6 +342,17 @@ function deltas(cell: CellView, base: CellView): Partial<Record<MetricId, Delta>
     };
   }
   return out;
+}
+
+/**
+ * What a table cell of one load knows of its figure (the value and its 95 % interval: order
+ * statistics of the histogram for a percentile, Student's t over the 1 s intervals for the rate):
+ * the evidence judgeDifference decides on. `harness compare` judges two runs' loads with it, so
+ * a regression there and a better/worse mark here are the same decision on the same evidence.
+ */
+export function loadEvidence(load: LoadResult, metric: 'p50' | 'p99' | 'delivered'): Evidence {
+  const spec = METRICS.find((m) => m.id === metric)!;
+  return evidence(metricValue(spec, [pointOf(load)]));
 }
 
 function evidence(v: MetricValue): Evidence {

@@ -9,8 +9,9 @@ import {
   cellText,
   deltaText,
   maxRateText,
+  rankedText,
   rateLabel,
-  valueText,
+  valueParts,
   workloadNotes,
 } from '../comparative/text.js';
 import {
@@ -49,11 +50,12 @@ function workloadSection(view: ComparativeView, workload: WorkloadView): string 
   const id = `compare-${slug(workload.name)}`;
   const out = [`<h3 id="${id}">${esc(workload.name)}</h3>`];
   out.push('<div class="charts">', ...workload.profiles.map((p) => latencyChart(workload, p)), '</div>');
+  // The headline first: how far each target went under each profile, and whether the order is real.
+  out.push(maxRateTable(view, workload));
   for (const metric of METRICS) {
     out.push(`<h4>${esc(metric.label)}</h4>`);
     out.push(metricTable(view, workload, metric));
   }
-  out.push(maxRateTable(view, workload));
   const notes = workloadNotes(workload);
   if (notes.length) out.push(`<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   return out.join('\n');
@@ -84,9 +86,19 @@ function latencyChart(workload: WorkloadView, profile: string): string {
   legend.push({ name: 'p99', color: '#57606a' }, { name: 'p50', color: '#57606a', dash: '5 3' });
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
-  const slo = workload.sloUs === undefined ? undefined : workload.sloUs / 1000;
+  const slos = workload.slos.get(profile);
+  const slo = slos?.p99Us === undefined ? undefined : slos.p99Us / 1000;
+  const slo50 = slos?.p50Us === undefined ? undefined : slos.p50Us / 1000;
   const xMax = Math.max(...xs) * 1.1 || 1;
-  const yMax = Math.max(...ys, slo ?? 0) * 1.1 || 1;
+  const yMax = Math.max(...ys, slo ?? 0, slo50 ?? 0) * 1.1 || 1;
+  const referenceLines = [
+    ...(slo === undefined
+      ? []
+      : [{ y: slo, label: `SLO p99 ${formatMicros(slo * 1000)}`, color: '#cf222e' }]),
+    ...(slo50 === undefined
+      ? []
+      : [{ y: slo50, label: `SLO p50 ${formatMicros(slo50 * 1000)}`, color: '#cf222e' }]),
+  ];
   return lineChart({
     title: `Latency against delivered rate: ${workload.name} (${profile})`,
     heading: `${profile}: latency vs delivered rate`,
@@ -105,9 +117,7 @@ function latencyChart(workload: WorkloadView, profile: string): string {
       ticks: niceTicks(0, yMax, msLabel),
       format: (v) => formatMicros(v * 1000),
     },
-    ...(slo === undefined
-      ? {}
-      : { referenceLines: [{ y: slo, label: `SLO p99 ${formatMicros(slo * 1000)}`, color: '#cf222e' }] }),
+    ...(referenceLines.length === 0 ? {} : { referenceLines }),
     width: 380,
     height: 260,
     markers: true,
@@ -125,10 +135,17 @@ function metricTable(view: ComparativeView, workload: WorkloadView, metric: Metr
     esc(rateLabel(row.offeredPerSec)),
     ...workload.targets.map((t) => metricCell(metric, row.cells.get(t))),
   ]);
-  return htmlTable(header, rows, new Set([1])).replace(
-    '<table>',
-    `<table class="compare" data-metric="${metric.id}">`,
+  return scroll(
+    htmlTable(header, rows, new Set([1])).replace(
+      '<table>',
+      `<table class="compare" data-metric="${metric.id}">`,
+    ),
   );
+}
+
+/** A wide table scrolls inside its own box rather than widening the page. */
+function scroll(table: string): string {
+  return `<div class="table-scroll">${table}</div>`;
 }
 
 function metricCell(metric: MetricSpec, cell: CellView | undefined): string {
@@ -136,7 +153,10 @@ function metricCell(metric: MetricSpec, cell: CellView | undefined): string {
   const v = cell.metrics[metric.id];
   const title = cellText(metric, cell, ' †') + (cell.reason ? ` — ${cell.reason}` : '');
   const caveat = v.caveat ? `<sup class="caveat" title="${esc(v.caveat)}">†</sup>` : '';
-  const parts = [`<span class="value">${esc(valueText(metric, v))}</span>${caveat}`];
+  const { main, interval } = valueParts(metric, v);
+  const parts = [
+    `<span class="value">${esc(main)}</span>${caveat}${interval ? ` <span class="ci">${esc(interval)}</span>` : ''}`,
+  ];
   const delta = cell.delta?.[metric.id];
   if (delta) {
     const cls = delta.significant ? (delta.better ? 'better' : 'worse') : 'same';
@@ -149,8 +169,10 @@ function metricCell(metric: MetricSpec, cell: CellView | undefined): string {
 }
 
 function maxRateTable(view: ComparativeView, workload: WorkloadView): string {
+  const ranks = workload.order.size > 0;
   const rows = workload.profiles.map((profile) => [
     esc(profile),
+    `<span class="slo">${esc(workload.slos.get(profile)?.text ?? '–')}</span>`,
     ...workload.targets.map((t) => {
       const m = workload.maxRate.get(profile)?.get(t);
       if (!m) return '<span class="muted">–</span>';
@@ -169,14 +191,21 @@ function maxRateTable(view: ComparativeView, workload: WorkloadView): string {
           : '';
       return `<div class="${cls}" title="${esc(why)}"><span class="value">${esc(maxRateText(m))}</span>${delta}${why ? ` <span class="why">${esc(why)}</span>` : ''}</div>`;
     }),
+    ...(ranks ? [`<strong>${esc(rankedText(workload, profile))}</strong>`] : []),
   ]);
-  const slo = workload.sloUs === undefined ? '' : `, p99 ≤ ${formatMicros(workload.sloUs)}`;
   return (
-    `<h4>Maximum sustainable rate</h4><p class="muted">The highest offered rate held: delivered ≥ ${SUSTAINED_SHARE * 100} % of offered${esc(slo)}, no failure; "≥" when every rate tried held or the generator stopped the climb (a lower bound). Δ is marked better/worse exactly where the ranking below claims an order: a lower bound never counts as the lower side.</p>` +
-    htmlTable(
-      ['profile', ...workload.targets.map((t) => (t === view.baseline ? `${t} (baseline)` : t))],
-      rows,
-    ).replace('<table>', '<table class="compare" data-metric="max-rate">')
+    `<h4>Maximum sustainable rate</h4><p class="muted">The highest offered rate held: delivered ≥ ${SUSTAINED_SHARE * 100} % of offered and within the profile's SLO (column SLO), no failure; value ± 95 % interval over the climbs (n). "≥" when every rate tried held or the generator stopped the climb (a lower bound). Ranked: the orders that are significant (the one decision, judgeDifference over the climbs; a lower bound never counts as the lower side), and Δ is marked better/worse exactly there.</p>` +
+    scroll(
+      htmlTable(
+        [
+          'profile',
+          'SLO',
+          ...workload.targets.map((t) => (t === view.baseline ? `${t} (baseline)` : t)),
+          ...(ranks ? ['ranked'] : []),
+        ],
+        rows,
+      ).replace('<table>', '<table class="compare" data-metric="max-rate">'),
+    )
   );
 }
 

@@ -1,5 +1,5 @@
 // The HTML section for a comparison with a baseline run (optional).
-import type { Comparison } from '../../../compare/model.js';
+import type { Comparison, MetricChange } from '../../../compare/model.js';
 import { formatMicros, formatRate } from '../format.js';
 import { esc, htmlTable } from './shared.js';
 
@@ -7,7 +7,7 @@ export function comparisonSection(comparison: Comparison | undefined): string {
   if (!comparison) return '';
   const out = ['<section id="comparison"><h2>Comparison with baseline</h2>'];
   out.push(
-    `<p>Baseline ${esc(comparison.baseline.startedAt)} → current ${esc(comparison.current.startedAt)}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, Welch's t-test at α = ${comparison.options.alpha}. ` +
+    `<p>Baseline ${esc(comparison.baseline.startedAt)} → current ${esc(comparison.current.startedAt)}; threshold ${(comparison.options.threshold * 100).toFixed(1)}%, significance as in the tables below (judgeDifference, α = ${comparison.options.alpha}). ` +
       `<strong class="${comparison.regressed ? 'failed' : comparison.inconclusive > 0 ? 'inconclusive' : 'passed'}">${comparison.regressed ? `${comparison.regressions} regression(s)` : 'no regression'}</strong>, ${comparison.improvements} improvement(s)${comparison.inconclusive > 0 ? `, ${comparison.inconclusive} load(s) inconclusive (not compared)` : ''}.</p>`,
   );
   const rows: string[][] = [];
@@ -17,11 +17,7 @@ export function comparisonSection(comparison: Comparison | undefined): string {
       const change = Number.isFinite(m.change)
         ? `${m.change > 0 ? '+' : ''}${(m.change * 100).toFixed(1)}%`
         : '∞';
-      const p = m.significance
-        ? m.significance.pValue < 0.001
-          ? '&lt;0.001'
-          : m.significance.pValue.toFixed(3)
-        : 'n/a';
+      const p = esc(significanceText(m));
       const cls =
         m.direction === 'regressed'
           ? 'failed'
@@ -61,7 +57,7 @@ export function comparisonSection(comparison: Comparison | undefined): string {
   if (rows.length)
     out.push(
       htmlTable(
-        ['load', 'metric', 'baseline', 'current', 'change', 'p-value', 'verdict'],
+        ['load', 'metric', 'baseline', 'current', 'change', 'judged', 'verdict'],
         rows,
         new Set([2, 3, 4, 5]),
       ),
@@ -82,4 +78,12 @@ export function comparisonSection(comparison: Comparison | undefined): string {
   }
   out.push('</section>');
   return out.join('\n');
+}
+
+/** How a change was judged (the same words as the console's compare table). */
+function significanceText(m: MetricChange): string {
+  const s = m.significance;
+  if (!s) return 'n/a';
+  if (s.test === 'welch') return s.significant ? 'welch' : 'welch: no';
+  return s.significant ? 'CIs apart' : 'CIs overlap';
 }

@@ -32,8 +32,12 @@ svg.chart .tick, svg.chart .legend { font-size: 11px; fill: #57606a; }
 svg.chart .axis-label { font-size: 12px; fill: #1f2328; } svg.chart .chart-title { font-size: 13px; font-weight: 600; fill: #1f2328; }
 .muted { color: #57606a; }
 .badge.inconclusive { background: var(--skip); color: #fff; text-decoration: none; font-size: 14px; vertical-align: middle; }
-table.compare td { min-width: 150px; }
+div.table-scroll { max-width: 100%; overflow-x: auto; }
+table.compare td { min-width: 110px; }
+table.compare td:first-child, table.compare td.num { min-width: 0; white-space: nowrap; }
 .cell .value { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.cell .ci { font-size: 11px; color: #57606a; white-space: nowrap; font-variant-numeric: tabular-nums; }
+span.slo { font-size: 12px; }
 .cell .delta { display: block; font-size: 12px; }
 .delta.better, .better { color: var(--ok); font-weight: 600; } .delta.worse, .worse { color: var(--bad); font-weight: 600; } .delta.same { color: #57606a; }
 .cell .why { display: block; font-size: 12px; color: #57606a; }
