@@ -12,6 +12,7 @@ import { getExecutor } from './executors/registry.js';
 import type { Executor } from './executors/types.js';
 import { buildRunPlan } from './plan.js';
 import { countKernel } from './kernel-counters.js';
+import { probePath } from './drain-path.js';
 import { measureOwnCpu, sampleProcess, type OwnCpu } from './process-stats.js';
 import type { EngineMessage } from './protocol.js';
 import { RunState } from './run-state.js';
@@ -31,6 +32,12 @@ export interface LoadRunContext {
   file?: string;
   /** Run this process's shard of the load (`--shard I/N`). */
   shard?: ShardSetting;
+  /**
+   * Bytes the network path between the generator and the broker still holds (a kernel profile's
+   * sockets and relay: KernelLink.inFlight); undefined when it cannot tell. Given, the drain's quiet
+   * spell does not end the drain while the path holds bytes (drain-path.ts).
+   */
+  pathInFlight?: () => Promise<number | undefined>;
 }
 
 export async function runLoadScenario(section: LoadSection, context: LoadRunContext): Promise<LoadResult> {
@@ -92,7 +99,7 @@ export async function runLoadScenario(section: LoadSection, context: LoadRunCont
       reason ??= `the schedule did not finish within ${runBudget} ms`;
       broadcast({ type: 'abort' });
     }
-    const unreported = await drainWorkers(state, plan, broadcast);
+    const unreported = await drainWorkers(state, plan, broadcast, context.pathInFlight);
     reason ??= unreported;
     cpuUsed = cpu.stop();
   } finally {
@@ -179,13 +186,18 @@ async function drainWorkers(
   state: RunState,
   plan: { publishers: readonly unknown[]; workers: readonly { drainTimeoutMs: number }[] },
   broadcast: (message: EngineMessage) => void,
+  pathInFlight?: () => Promise<number | undefined>,
 ): Promise<string | undefined> {
   const drainTimeoutMs = plan.workers[0]!.drainTimeoutMs;
   const sentByPublisher = new Array<number>(plan.publishers.length).fill(0);
   for (const worker of state.workers)
     for (const [publisher, count] of worker.published ?? []) sentByPublisher[publisher] = count;
-  broadcast({ type: 'drain', sentByPublisher });
-  if (await state.waitFor((w) => w.report !== undefined, drainTimeoutMs + 30_000)) return undefined;
+  broadcast({ type: 'drain', sentByPublisher, pathProbed: pathInFlight !== undefined });
+  const reported = state.waitFor((w) => w.report !== undefined, drainTimeoutMs + 30_000);
+  const probing = pathInFlight && probePath(pathInFlight, broadcast, reported);
+  const all = await reported;
+  await probing;
+  if (all) return undefined;
   broadcast({ type: 'abort' });
   await state.waitFor((w) => w.report !== undefined, 5000);
   return 'workers did not report';

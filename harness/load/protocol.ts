@@ -116,7 +116,12 @@ export type WorkerMessage =
   | { type: 'fatal'; message: string };
 
 export type EngineMessage =
-  { type: 'start'; startMs: number } | { type: 'drain'; sentByPublisher: number[] } | { type: 'abort' };
+  | { type: 'start'; startMs: number }
+  /** pathProbed: 'path' messages follow during the drain (drain-path.ts). */
+  | { type: 'drain'; sentByPublisher: number[]; pathProbed?: boolean }
+  /** Whether the network path still held bytes when the engine last asked (drain-path.ts). */
+  | { type: 'path'; busy: boolean }
+  | { type: 'abort' };
 
 export interface PairReport {
   publisher: number;

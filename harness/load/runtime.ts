@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LoadClient, type LoadClientOwner } from './client.js';
 import { LAG_RESOLUTION_MS, nowMs } from './clock.js';
 import { DeliveryTracker, expectedHere } from './delivery.js';
+import { PathWatch } from './drain-path.js';
 import { getExecutor } from './executors/registry.js';
 import type { ExecutorContext, PublisherHandle } from './executors/types.js';
 import { encodeRetainedClear, PublishEncoder } from './fast-publish.js';
@@ -58,6 +59,7 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly waiters: { resolve(message: EngineMessage): void; type: EngineMessage['type'] }[] = [];
   private readonly inbox: EngineMessage[] = [];
+  private readonly path = new PathWatch();
   private readonly waits: Waits;
   /** Run-queue wait over the measured schedule (Linux), for the report. */
   private runQueueWait: WorkerReport['runQueueWaitMs'];
@@ -77,6 +79,7 @@ export class WorkerRuntime implements LoadClientOwner {
 
   /** Feed a message from the engine. */
   receive(message: EngineMessage): void {
+    if (message.type === 'path') return this.path.record(message.busy);
     if (message.type === 'abort') {
       this.abort.abort();
       this.waits.abort();
@@ -135,7 +138,7 @@ export class WorkerRuntime implements LoadClientOwner {
       await this.waitInflight(nowMs() + this.plan.drainTimeoutMs);
       this.post({ type: 'published', sentByPublisher: this.publishers.map((p) => [p.index, p.seq]) });
       const drain = await this.next('drain');
-      if (drain.type === 'drain') await this.drain(drain.sentByPublisher);
+      if (drain.type === 'drain') await this.drain(drain.sentByPublisher, drain.pathProbed);
       await this.finish();
     } catch (error) {
       this.post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
@@ -413,8 +416,9 @@ export class WorkerRuntime implements LoadClientOwner {
     }
   }
 
-  /** Wait for the deliveries still on their way: until every local receiver has all it expects, or a quiet spell. */
-  private async drain(sentByPublisher: number[]): Promise<void> {
+  /** Wait for deliveries on their way: until all arrived, a quiet spell on an empty path (drain-path.ts), or the timeout. */
+  private async drain(sentByPublisher: number[], pathProbed = false): Promise<void> {
+    this.path.probed = pathProbed;
     const { expected, hasShared } = expectedHere(this.plan, sentByPublisher);
     const deadline = nowMs() + this.plan.drainTimeoutMs;
     const quietMs = Math.min(1000, this.plan.drainTimeoutMs);
@@ -425,8 +429,9 @@ export class WorkerRuntime implements LoadClientOwner {
       for (const [key, count] of expected)
         if ((this.trackers.get(key)?.unique ?? 0) < count) complete = false; // non-shared: key = client id
       if (complete) break;
-      const quietSince = Math.max(this.measured.lastReceiveMs, this.warm.lastReceiveMs, drainStart);
-      if (nowMs() - quietSince > quietMs) break;
+      const received = Math.max(this.measured.lastReceiveMs, this.warm.lastReceiveMs, drainStart);
+      const quietSince = this.path.quietSince(received);
+      if (nowMs() - quietSince > quietMs && this.path.mayEnd(quietSince)) break;
       await this.waits.sleepUntil(nowMs() + 10);
     }
   }

@@ -14,6 +14,7 @@ import { resetOrDestroy } from '../reset.js';
 import type { KernelEffects } from '../schema.js';
 import { run } from './exec.js';
 import { HELPER_SOURCE } from './helper-source.js';
+import { namespaceQueuedBytes } from './in-flight.js';
 import { applyRules, readCounters, type Side } from './rules.js';
 
 export const NAMESPACE_PREFIX = 'mqh-';
@@ -29,6 +30,11 @@ export interface KernelLink {
     upstream: { dropped: number; duplicated: number };
     downstream: { dropped: number; duplicated: number };
   }>;
+  /**
+   * Bytes still on their way through the link: queued in its namespaces' TCP sockets (unread or
+   * unacknowledged, in-flight.ts) and in the relay's buffers; undefined when it cannot tell.
+   */
+  inFlight(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -120,6 +126,14 @@ export async function startKernelLink(
       namespaces: [nsC, nsB],
       applied,
       counters: async () => ({ upstream: await readCounters(sideC), downstream: await readCounters(sideB) }),
+      inFlight: async () => {
+        if (state.closed) return undefined;
+        const queued = await namespaceQueuedBytes([nsC, nsB]);
+        if (queued === undefined) return undefined;
+        let buffered = 0;
+        for (const socket of state.sockets) buffered += socket.writableLength + socket.readableLength;
+        return queued + buffered;
+      },
       close: () => (closing ??= cleanup()),
     };
   } catch (error) {
