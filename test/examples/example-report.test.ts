@@ -23,7 +23,11 @@ describe('reports/examples', () => {
             (s) => s.target === target && s.profile === profile && s.name === name,
           );
           expect(sweep, `${name} × ${target} × ${profile}`).toBeDefined();
-          expect(sweep!.repetitions.length).toBe(2);
+          // lan: five climbs against a tight SLO (the sweeps' `profiles.lan`); 3g, lossy-5: two, p99 ≤ 1 s.
+          expect(sweep!.repetitions.length).toBe(profile === 'lan' ? 5 : 2);
+          expect(sweep!.slo.text).toBe(
+            profile === 'lan' ? 'p50=5ms, p99=100ms, delivered≥99%' : 'p99=1s, delivered≥99%',
+          );
           for (const repetition of sweep!.repetitions) expect(repetition.steps.length).toBeGreaterThan(0);
         }
       }
