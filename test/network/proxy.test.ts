@@ -249,21 +249,26 @@ describe('byte-level toxics', () => {
 
 describe('schedule and toxicity', () => {
   it('a stall window holds data and releases it when the window ends', async () => {
+    // The window counts from when the profile was applied (in the proxy's thread), which lies between
+    // `before` and the return of applyProfile: so "held" arrives no earlier than before + WINDOW.
+    // (Timing from after open() was not: on a busy machine open() alone could take 50 ms.)
+    const WINDOW = 1000;
     const echo = await startEcho();
+    const before = performance.now();
     await withProfile(
-      `toxics:\n  - { type: stall, stream: upstream, schedule: { from: 0, for: 300 } }\n`,
+      `toxics:\n  - { type: stall, stream: upstream, schedule: { from: 0, for: ${WINDOW} } }\n`,
       echo.port,
       async (applied) => {
         const { socket, reader } = await open(applied.endpoint.port);
-        const start = performance.now();
         socket.write('held');
-        await reader.waitFor(4, 2_000);
-        const elapsed = performance.now() - start;
-        expect(elapsed).toBeGreaterThanOrEqual(250);
+        await reader.waitFor(4, 10_000);
+        expect(performance.now() - before).toBeGreaterThanOrEqual(WINDOW - EARLY_MS);
         socket.write('free');
         const t2 = performance.now();
-        await reader.waitFor(4, 2_000);
-        expect(performance.now() - t2).toBeLessThan(250); // after the window nothing is held
+        await reader.waitFor(4, 10_000);
+        // After the window nothing is held: a stall that started anew for each write (or held for
+        // good) would keep "free" a whole window; a loopback echo takes far less even on a busy machine.
+        expect(performance.now() - t2).toBeLessThan(WINDOW);
         socket.destroy();
       },
     );
@@ -271,16 +276,24 @@ describe('schedule and toxicity', () => {
   });
 
   it('latency changes on schedule during a run', async () => {
+    // The schedule counts from when the profile was applied, at or before applyProfile returned
+    // (`applied`). The early pings need ~240 ms (CONNECT + 3 round trips of 60 ms): a window of 1500 ms
+    // leaves 1.2 s for a busy machine (400 ms left 160 ms). The late pings start after applied + UNTIL
+    // on this thread's clock, so surely after the window, whatever the machine did before.
+    const UNTIL = 1500;
+    let applied = 0;
     await withProfile(
-      'toxics:\n  - { type: latency, attributes: { latency: 30 }, schedule: { until: 400 } }\n',
+      `toxics:\n  - { type: latency, attributes: { latency: 30 }, schedule: { until: ${UNTIL} } }\n`,
       mosquitto.port,
-      async (applied) => {
-        const client = await mqttSession(applied.endpoint.port);
+      async (profile) => {
+        applied = performance.now();
+        const client = await mqttSession(profile.endpoint.port);
         const early = median(await pingRtts(client, 3));
-        await new Promise((r) => setTimeout(r, Math.max(0, 450 - early * 4)));
+        await new Promise((r) => setTimeout(r, Math.max(0, applied + UNTIL + 20 - performance.now())));
         const late = median(await pingRtts(client, 5));
-        expect(early).toBeGreaterThanOrEqual(55);
-        expect(late).toBeLessThan(early / 2);
+        expect(early).toBeGreaterThanOrEqual(2 * 30 - 2 * EARLY_MS); // the proxy never releases early
+        // 30 ms each way still applied after the window would make every late round trip ≥ 60 ms.
+        expect(late).toBeLessThan(30);
         client.socket.destroy();
       },
     );

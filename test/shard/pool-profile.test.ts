@@ -52,8 +52,15 @@ describe('a network profile on a pool of two brokers', () => {
     expect(result.endpoints?.map(({ endpoint, connected }) => ({ endpoint, connected }))).toEqual(
       pool.map(({ host, port }) => ({ endpoint: `${host}:${port}`, connected: 3 })),
     );
-    // ...and every connect paid the profile's delay (an unproxied endpoint answers in a few ms).
-    expect(result.connectLatency?.percentiles.min).toBeGreaterThan(100_000);
+    // ...and the connects paid the profile's delay (an unproxied endpoint answers in a few ms). A
+    // CONNECT → CONNACK through 3g takes N(100, 25) ms each way: N(200, 35.4) in all, below 100 ms with
+    // chance Φ(-2.83) = 0.0023, so "the fastest of 6 above 100 ms" failed about one run in 70 by
+    // design. Instead: the median (3rd fastest of 6, HDR) above 100 ms fails by chance only if 3 of 6
+    // are below, C(6,3)·0.0023³ ≈ 2.6e-7; none below 10 ms (no connect bypassed the proxy) fails by
+    // chance 6·Φ(-5.37) ≈ 2.4e-7. A pool whose second endpoint is not proxied has 3 of 6 connects
+    // at loopback speed: its median is one of them.
+    expect(result.connectLatency?.percentiles.p50).toBeGreaterThan(100_000);
+    expect(result.connectLatency?.percentiles.min).toBeGreaterThan(10_000);
     // The check saw the round trips of both proxies (3 CONNECTs each).
     expect(check.rttSamples).toBeGreaterThanOrEqual(6);
   });
