@@ -19,6 +19,7 @@ import { applyRules, readCounters, type Side } from './rules.js';
 
 export const NAMESPACE_PREFIX = 'mqh-';
 const INNER_PORT = 1883;
+const HELPER_START_MS = 30_000;
 let counter = 0;
 
 export interface KernelLink {
@@ -277,9 +278,11 @@ async function startHelper(
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve, reject) => {
+    // A Node process started at nice 19 beside stress-ng took over 10 s to say it was ready (11 of 19
+    // link set-ups in one loop of lossy-5 loads, 2026-12-07): a busy machine, not a broken helper.
     const timer = setTimeout(
       () => reject(new NetworkError('KERNEL_SETUP_FAILED', `helper in ${namespace} did not start`)),
-      10_000,
+      HELPER_START_MS,
     );
     child.once('message', (message: unknown) => {
       clearTimeout(timer);
