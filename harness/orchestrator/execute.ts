@@ -81,6 +81,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
       }
       const { scenario, version, profile } = run;
       const watching = await links.watch(target, profile);
+      const pathInFlight = links.pathInFlight(target, profile);
       const result = await runLoad({
         scenario,
         version,
@@ -90,6 +91,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
         signal,
         reporter,
         ...(plan.shard && { shard: plan.shard }),
+        ...(pathInFlight && { pathInFlight }),
       });
       const profileCheck = await watching?.();
       if (profileCheck) judgeProfile(result, profileCheck);

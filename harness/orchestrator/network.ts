@@ -73,6 +73,21 @@ export class NetworkLinks {
     }
   }
 
+  /**
+   * How many bytes the shared profile's kernel path still holds (its namespaces' socket queues and
+   * relay buffers), for the load's drain: TCP under packet loss can go quiet for seconds while it
+   * waits to resend, and data on its way is not lost. Undefined without a kernel part.
+   */
+  pathInFlight(
+    target: StartedTarget,
+    profile: PlannedProfile,
+  ): (() => Promise<number | undefined>) | undefined {
+    const link = this.shared.get(infoKey(target.name, profile.name));
+    if (link === undefined || !('applied' in link)) return undefined;
+    const kernel = link.applied.kernel;
+    return kernel === undefined ? undefined : () => kernel.inFlight();
+  }
+
   /** For an instance whose scenario carries its own profile: applied when the instance starts. */
   prepareFor(target: StartedTarget, profile: PlannedProfile): ScenarioInstance['prepare'] {
     const resolved = profile.resolved;

@@ -16,8 +16,10 @@ export async function runLoad(options: {
   signal: AbortSignal;
   reporter: Reporter;
   shard?: ShardSetting;
+  /** Bytes the network path still holds (a kernel profile), so the drain does not stop while data is on its way. */
+  pathInFlight?: () => Promise<number | undefined>;
 }): Promise<LoadResult> {
-  const { scenario, version, target, endpoint, profile, signal, reporter, shard } = options;
+  const { scenario, version, target, endpoint, profile, signal, reporter, shard, pathInFlight } = options;
   const started = new Date();
   try {
     if (scenario.load === undefined) throw new Error(`'${scenario.name}' has no load section`);
@@ -32,6 +34,7 @@ export async function runLoad(options: {
       name: scenario.name,
       file: scenario.file,
       ...(shard && { shard }),
+      ...(pathInFlight && { pathInFlight }),
     });
   } catch (error) {
     return failedLoad(
