@@ -81,7 +81,6 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
       }
       const { scenario, version, profile } = run;
       const watching = await links.watch(target, profile);
-      const pathInFlight = links.pathInFlight(target, profile);
       const result = await runLoad({
         scenario,
         version,
@@ -91,7 +90,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
         signal,
         reporter,
         ...(plan.shard && { shard: plan.shard }),
-        ...(pathInFlight && { pathInFlight }),
+        pathInFlight: links.pathInFlight(target, profile),
       });
       const profileCheck = await watching?.();
       if (profileCheck) judgeProfile(result, profileCheck);

@@ -17,7 +17,7 @@ export async function runLoad(options: {
   reporter: Reporter;
   shard?: ShardSetting;
   /** Bytes the network path still holds (a kernel profile), so the drain does not stop while data is on its way. */
-  pathInFlight?: () => Promise<number | undefined>;
+  pathInFlight?: (() => Promise<number | undefined>) | undefined;
 }): Promise<LoadResult> {
   const { scenario, version, target, endpoint, profile, signal, reporter, shard, pathInFlight } = options;
   const started = new Date();
