@@ -178,8 +178,18 @@ describe('harness compare', () => {
 });
 
 describe('a late generator under latency upper bounds that held', () => {
-  /** The busy-machine case: every send left, 4.25 ms late at p99, against a 9 ms latency p99. */
-  function lateLoad(thresholds: LoadResult['thresholds']): LoadResult {
+  /**
+   * The busy-machine case: every send left, 4.25 ms late at p99, against a 9 ms latency p99 (or the
+   * given figures, µs, and a saturated generator).
+   */
+  function lateLoad(
+    thresholds: LoadResult['thresholds'],
+    late: { latencyP99: number; latenessP99: number; saturated: boolean } = {
+      latencyP99: 9_000,
+      latenessP99: 4_250,
+      saturated: false,
+    },
+  ): LoadResult {
     const load = makeLoad({
       name: 'fanin',
       target: 'reference',
@@ -189,11 +199,11 @@ describe('a late generator under latency upper bounds that held', () => {
       ratePerSec: 200,
     });
     load.dropped = 0;
-    load.generator = { ...load.generator, saturated: false };
-    load.latency = { ...load.latency, p99: 9_000 };
+    load.generator = { ...load.generator, saturated: late.saturated };
+    load.latency = { ...load.latency, p99: late.latencyP99 };
     load.sendLateness = {
       ...(load.sendLateness ?? load.serviceTime ?? ({} as never)),
-      percentiles: { ...load.latency, p99: 4_250 },
+      percentiles: { ...load.latency, p99: late.latenessP99 },
     } as never;
     load.thresholds = thresholds;
     return judgeLoad(load);
@@ -230,23 +240,7 @@ describe('a late generator under latency upper bounds that held', () => {
   });
 
   it('is inconclusive when the generator is saturated, and the reason names the saturation', () => {
-    const load = makeLoad({
-      name: 'fanin',
-      target: 'reference',
-      profile: 'none',
-      seed: 5,
-      medianUs: 500,
-      ratePerSec: 200,
-    });
-    load.dropped = 0;
-    load.generator = { ...load.generator, saturated: true };
-    load.latency = { ...load.latency, p99: 171_000 };
-    load.sendLateness = {
-      ...(load.sendLateness ?? load.serviceTime ?? ({} as never)),
-      percentiles: { ...load.latency, p99: 85_600 },
-    } as never;
-    load.thresholds = [bound];
-    judgeLoad(load);
+    const load = lateLoad([bound], { latencyP99: 171_000, latenessP99: 85_600, saturated: true });
     expect(load.verdict).toBe('inconclusive');
     expect(load.caveats).toBeUndefined();
     expect(load.reason).toMatch(
