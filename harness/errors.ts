@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   HARNESS_USAGE: 'The command line is wrong: an unknown option, a missing or malformed value.',
   HARNESS_NETWORK_FAILED:
     'A network profile could not be applied: proxy port taken, kernel backend unavailable, or a kernel command failed.',
+  HARNESS_PLACEMENT_INVALID:
+    'A CPU placement cannot be applied: a malformed CPU list, a CPU outside the allowed set, a target or load the harness cannot pin, or no taskset.',
   HARNESS_RECORD_FAILED:
     'A recording could not start (the listen address is taken) or its scenario file could not be written.',
 } as const;

@@ -70,7 +70,12 @@ export async function launchAndReport(request: LaunchRequest, io: CliIO): Promis
         urls.push(spec);
         continue;
       }
-      const target = await startTarget(spec, { cwd: io.cwd, config: request.config, signal: io.signal });
+      const target = await startTarget(spec, {
+        cwd: io.cwd,
+        config: request.config,
+        signal: io.signal,
+        ...(request.config.brokerCpus === null ? {} : { cpus: request.config.brokerCpus }),
+      });
       started.push(target);
       urls.push(target.url);
     }

@@ -23,6 +23,9 @@ export const DEFAULTS = {
   bail: false,
   timeouts: { step: 5000, scenario: 30000 },
   outputDir: 'reports',
+  /** No placement: brokers and load workers run where the scheduler puts them. */
+  brokerCpus: null,
+  generatorCpus: null,
 } as const;
 
 /** Scenarios are isolated by topic prefix, so they may run in parallel; at most 4 by default. */

@@ -2,6 +2,7 @@
 // given as options replace the config file's lists; relative paths in the config file are relative
 // to the file, those in the options to the working directory. Every value is checked here, once.
 import { dirname, resolve } from 'node:path';
+import { checkCpuList } from '../placement/index.js';
 import { DEFAULTS, defaultReporters, defaultWorkers } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { loadConfigFile } from './load.js';
@@ -62,6 +63,8 @@ function fileConfig(
     },
     reporters: withJson(user.reporters ?? defaultReporters(environment)),
     outputDir: resolve(rootDir, user.outputDir ?? DEFAULTS.outputDir),
+    brokerCpus: DEFAULTS.brokerCpus,
+    generatorCpus: DEFAULTS.generatorCpus,
   };
 }
 
@@ -87,6 +90,13 @@ export function applyOptions(base: ResolvedConfig, options: RunOptions, cwd: str
     },
     reporters: options.reporters === undefined ? base.reporters : withJson(options.reporters),
     outputDir: options.outputDir === undefined ? base.outputDir : resolve(cwd, options.outputDir),
+    // Checked against the CPUs this process may use: a PlacementError (its own code), not a ConfigError.
+    brokerCpus:
+      options.brokerCpus === undefined ? base.brokerCpus : checkCpuList(options.brokerCpus, 'broker cpus'),
+    generatorCpus:
+      options.generatorCpus === undefined
+        ? base.generatorCpus
+        : checkCpuList(options.generatorCpus, 'generator cpus'),
   };
   const problems = checkValues(resolved);
   if (problems.length > 0) throw new ConfigError('options', 'invalid options', problems);

@@ -21,6 +21,8 @@ export const TargetConfigSchema = Type.Object(
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     capabilities: Type.Optional(Type.Array(CapabilitySchema)),
     deviations: Type.Optional(Type.String({ minLength: 1 })),
+    /** The CPUs the broker process runs on (a Linux CPU list: 0, 0-1, 0,2-3). */
+    cpus: Type.Optional(Type.String({ minLength: 1 })),
   },
   strict,
 );

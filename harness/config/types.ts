@@ -37,6 +37,10 @@ export interface RunOptions {
   reporters?: string[];
   /** Where file reporters write (relative to the working directory). */
   outputDir?: string;
+  /** The CPUs of every broker the harness starts (a Linux CPU list), in place of each target's `cpus`. */
+  brokerCpus?: string;
+  /** The CPUs of every load's worker threads, in place of each load section's `cpus`. */
+  generatorCpus?: string;
 }
 
 /** What the command line may override: every run setting, and which config file to read. */
@@ -64,6 +68,9 @@ export interface ResolvedConfig {
   reporters: string[];
   /** Absolute. */
   outputDir: string;
+  /** Checked CPU lists (docs/load.md "Placement"); null: each target's and load's own `cpus`. */
+  brokerCpus: string | null;
+  generatorCpus: string | null;
 }
 
 /** The environment resolution depends on (never read from process globals in library code). */

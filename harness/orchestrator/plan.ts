@@ -174,7 +174,12 @@ async function planTargets(settings: ResolvedConfig, cwd: string): Promise<Plann
     try {
       const { name } = resolveTargetSpec(spec, { cwd, config: settings });
       // The options fit the kind, the deviations file parses, the binary is installed, a URL answers.
-      await checkTarget(spec, { cwd, config: settings, installed: true });
+      await checkTarget(spec, {
+        cwd,
+        config: settings,
+        installed: true,
+        ...(settings.brokerCpus === null ? {} : { cpus: settings.brokerCpus }),
+      });
       if (targets.some((target) => target.name === name))
         throw new HarnessError('HARNESS_OPTIONS_INVALID', `target '${name}' is given twice`);
       targets.push({ spec, name });

@@ -22,6 +22,7 @@ export async function startTargets(plan: RunPlan, entries: TargetEntry[]): Promi
         cwd: plan.cwd,
         signal: plan.signal,
         config: plan.settings,
+        ...(plan.settings.brokerCpus === null ? {} : { cpus: plan.settings.brokerCpus }),
       });
       entries.push({ planned, started, info: targetInfo(started) });
     } catch (error) {
@@ -53,6 +54,7 @@ function targetInfo(target: StartedTarget): TargetInfo {
     url: target.url,
     ...(target.version !== undefined && { version: target.version }),
     ...(target.startupMs !== undefined && { startupMs: target.startupMs }),
+    ...(target.cpus !== undefined && { cpus: target.cpus }),
     ...(target.knownDeviations.length > 0 && {
       knownDeviations: target.knownDeviations.map((d) => ({
         scenario: d.scenario,

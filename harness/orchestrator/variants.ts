@@ -41,6 +41,7 @@ export class TargetVariants {
         signal: this.plan.signal,
         config: this.plan.settings,
         settings: { values: settings, dir },
+        ...(this.plan.settings.brokerCpus === null ? {} : { cpus: this.plan.settings.brokerCpus }),
       });
       return { variant: { target }, dir };
     } catch (error) {

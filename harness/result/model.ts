@@ -38,6 +38,8 @@ export interface TargetInfo {
   version?: string;
   /** How long the target took to start (JVM/Erlang start-up included); not part of any measured figure. */
   startupMs?: number;
+  /** The CPUs the broker process ran on, read back from /proc (absent: not pinned). */
+  cpus?: string;
   /** Known deviations of this target, from its deviations file. */
   knownDeviations?: { scenario: string; statement: string; description: string }[];
 }

@@ -80,6 +80,7 @@ async function startAedes(
       HARNESS_WS_MODULE: pathToFileURL(wsMain).href,
       HARNESS_AEDES_OPTIONS: JSON.stringify({ ...options, host, transport }),
     },
+    cpus: context.cpus,
   });
   const timeoutMs = options.startTimeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;

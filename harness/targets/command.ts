@@ -82,7 +82,7 @@ export async function startCommandTarget(
     throwIfAborted(context.signal, `starting ${name}`);
     const port = options.port ?? (await freePort(host));
     const dir = await makeRunDir(extras.kind);
-    const started = await startOnce(executable, options, { host, port, dir }, env, context.signal);
+    const started = await startOnce(executable, options, { host, port, dir }, env, context);
     if ('process' in started) {
       const broker = started.process;
       const target: StartedTarget = {
@@ -122,8 +122,9 @@ async function startOnce(
   options: CommandOptions,
   values: { host: string; port: number; dir: string },
   env: NodeJS.ProcessEnv,
-  signal: AbortSignal | undefined,
+  context: StartContext,
 ): Promise<StartOutcome> {
+  const signal = context.signal;
   const configFile = join(values.dir, options.configName ?? 'broker.conf');
   const placeholders = { ...values, config: configFile };
   if (options.config !== undefined) await writeFile(configFile, fill(options.config, placeholders));
@@ -135,6 +136,7 @@ async function startOnce(
       cwd: values.dir,
       env: { ...env, [BROKER_RUN_MARK]: values.dir },
       runDir: values.dir,
+      cpus: context.cpus,
     });
   } catch (error) {
     return { failure: `cannot spawn ${executable}: ${(error as Error).message}`, aborted: false };

@@ -3,6 +3,7 @@
 // ejabberd), a URL (mqtt://, mqtts://, ws://, wss://), a target name from the config file, or a
 // TargetConfig object.
 import { performance } from 'node:perf_hooks';
+import { checkCpuList, PlacementError, processCpus, sameCpus, tasksetPath } from '../placement/index.js';
 import { loadDeviations } from './deviations.js';
 import { TargetError } from './errors.js';
 import type { TargetKind } from './kind.js';
@@ -71,6 +72,17 @@ export interface StartTargetOptions {
   config?: ConfiguredTargets;
   /** Start an instance configured with these settings (config files go to `settingsDir`). */
   settings?: { values: TargetSettings; dir: string };
+  /**
+   * The run's broker CPUs (`--broker-cpus`): for every target the harness starts, in place of the
+   * target's own `cpus`. A URL target keeps its own (which the plan refuses).
+   */
+  cpus?: string | undefined;
+}
+
+/** The CPUs a target's broker is to run on: the run's setting for a broker the harness starts, else its own. */
+export function targetCpus(config: TargetConfig, runCpus: string | undefined): string | undefined {
+  if (config.kind === 'url') return config.cpus;
+  return runCpus ?? config.cpus;
 }
 
 export interface ResolvedTargetSpec {
@@ -119,7 +131,8 @@ export async function startTarget(
     );
   }
   const kind = await loadKind();
-  const context = { baseDir, signal: options.signal };
+  const cpus = targetCpus(config, options.cpus);
+  const context = { baseDir, signal: options.signal, cpus };
   let parsed = kind.parseOptions(config.options ?? {}, context);
   if (options.settings !== undefined) {
     const configured = kind.configure
@@ -134,6 +147,7 @@ export async function startTarget(
   const started = await kind.startWith(name, parsed as never, context);
   // Kinds that know better (spawn to first CONNACK) set it themselves; otherwise the whole start.
   started.startupMs ??= Math.round(performance.now() - begin);
+  if (cpus !== undefined) await checkPlaced(started, cpus);
   started.knownDeviations = knownDeviations;
   if (config.capabilities !== undefined) started.capabilities = new Set(config.capabilities);
   return started;
@@ -145,7 +159,7 @@ export async function startTarget(
  */
 export async function checkTarget(
   spec: string | TargetConfig,
-  options: Pick<StartTargetOptions, 'cwd' | 'config'> & { installed?: boolean },
+  options: Pick<StartTargetOptions, 'cwd' | 'config' | 'cpus'> & { installed?: boolean },
 ): Promise<void> {
   const { name, config, baseDir } = resolveTargetSpec(spec, options);
   const loadKind = KINDS[config.kind];
@@ -159,7 +173,34 @@ export async function checkTarget(
   const context = { baseDir };
   const parsed = kind.parseOptions(config.options ?? {}, context);
   await loadDeviations(config.deviations ?? config.kind, baseDir);
+  const cpus = targetCpus(config, options.cpus);
+  if (cpus !== undefined) {
+    checkCpuList(cpus, `target '${name}': cpus`);
+    const why = kind.unpinnable?.(parsed as never);
+    if (why !== undefined) throw new PlacementError('unpinnable', `target '${name}': cpus ${cpus}: ${why}`);
+    tasksetPath();
+  }
   if (options.installed) await kind.preflight?.(parsed as never, context);
+}
+
+/**
+ * The broker runs where it was asked to: its process's affinity, read back from /proc, is the list.
+ * A kind that started no process of its own, or did not pass the CPUs on, is a failed start, not a
+ * silently unpinned broker.
+ */
+async function checkPlaced(started: StartedTarget, cpus: string): Promise<void> {
+  const applied = started.pid === undefined ? undefined : processCpus(started.pid);
+  if (applied !== undefined && sameCpus(applied, cpus)) {
+    started.cpus = applied;
+    return;
+  }
+  await started.stop();
+  throw new TargetError(
+    'start-failed',
+    started.pid === undefined
+      ? `target '${started.name}': cpus ${cpus}: the harness started no broker process to pin`
+      : `target '${started.name}': cpus ${cpus}: its process ${started.pid} runs on CPUs ${applied ?? 'unknown'}`,
+  );
 }
 export * from './evidence.js';
 export * from './pool.js';

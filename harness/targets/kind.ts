@@ -13,6 +13,8 @@ export interface StartContext {
   /** Directory that relative paths in the options refer to. */
   baseDir: string;
   signal?: AbortSignal | undefined;
+  /** The CPUs the broker process runs on (a checked Linux CPU list); every spawn passes it on. */
+  cpus?: string | undefined;
 }
 
 /** One path for every kind: parseOptions → preflight (in the plan) → startWith (in the execution). */
@@ -28,6 +30,11 @@ export interface TargetKind<Options> {
    * without it runs no scenario that needs settings (those are skipped with the reason).
    */
   configure?(options: Options, settings: TargetSettings, dir: string): Promise<Configured<Options>>;
+  /**
+   * Why a target with these options cannot be pinned to CPUs (it runs in no process of its own the
+   * harness starts); undefined when it can. A kind without it spawns its broker through process.ts.
+   */
+  unpinnable?(options: Options): string | undefined;
   /** Starts (or reaches) the broker; relative paths in the options are relative to `context.baseDir`. */
   startWith(name: string, options: Options, context: StartContext): Promise<StartedTarget>;
 }

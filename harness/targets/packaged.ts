@@ -200,7 +200,7 @@ async function attemptStart(
   for (const spec of launch.processes) {
     try {
       const env = { ...(spec.env ?? process.env), [BROKER_RUN_MARK]: dir };
-      started.push(await spawnBroker({ ...spec, env, processGroup: true, runDir: dir }));
+      started.push(await spawnBroker({ ...spec, env, processGroup: true, runDir: dir, cpus: context.cpus }));
     } catch (error) {
       problem = `cannot spawn ${spec.command}: ${(error as Error).message}`;
       break;

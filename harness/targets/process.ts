@@ -1,6 +1,7 @@
 // A broker process the harness started: keeps its last output for evidence, stops it by PID, and
 // makes sure it dies with the harness (watchdog.ts) however the harness ends.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { onCpus } from '../placement/index.js';
 import { guardGroup, releaseGroup, withParentDeathSignal } from './watchdog.js';
 
 const OUTPUT_LIMIT = 64 * 1024;
@@ -35,13 +36,22 @@ export interface SpawnOptions {
   processGroup?: boolean;
   /** The run's temp dir: the watchdog sweeps processes marked with it and removes it if the harness dies. */
   runDir?: string;
+  /**
+   * The CPUs the broker runs on (a Linux CPU list): set by taskset before the broker's exec, so every
+   * thread and process it starts inherits them.
+   */
+  cpus?: string | undefined;
 }
 
 /** Spawns the process; rejects with the spawn error (ENOENT for a missing binary). */
 export function spawnBroker(options: SpawnOptions): Promise<BrokerProcess> {
   installExitHook();
   const group = options.processGroup !== false;
-  const launched = withParentDeathSignal(options.command, options.args);
+  const placed =
+    options.cpus === undefined
+      ? { command: options.command, args: options.args }
+      : onCpus(options.cpus, options.command, options.args);
+  const launched = withParentDeathSignal(placed.command, placed.args);
   return new Promise((resolve, reject) => {
     const child = spawn(launched.command, launched.args, {
       cwd: options.cwd,

@@ -130,5 +130,11 @@ export const referenceTarget: TargetKind<ReferenceOptions> = {
   // The broker validates its own options; the config file only guarantees an object here.
   parseOptions: (raw) => raw as ReferenceOptions,
   configure: configureReference,
+  // Embedded, the broker shares the harness's main thread (and its event loop) with the run itself.
+  unpinnable: (options) =>
+    options.process === true
+      ? undefined
+      : "the embedded reference broker runs in the harness's own main thread and cannot be pinned apart from it: " +
+        "run it in a process of its own (a configured target { kind: reference, options: { process: true } }; 'harness bench' starts reference that way)",
   startWith: startReference,
 };

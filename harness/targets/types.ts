@@ -34,6 +34,8 @@ export interface StartedTarget {
   knownDeviations: KnownDeviation[];
   /** PID of a local broker process (for CPU/RSS sampling), if the harness started one. */
   pid?: number;
+  /** The CPUs the broker process runs on, as the kernel reports them (absent: not pinned). */
+  cpus?: string;
   /** How long the start took (spawn to first CONNACK for the packaged brokers); never part of a measured figure. */
   startupMs?: number;
   /** True while the target still accepts connections / its process is alive. */
@@ -56,6 +58,8 @@ export interface TargetConfig {
   capabilities?: Capability[];
   /** Known deviations: a kind name ('mosquitto') or a path to a deviations YAML file. */
   deviations?: string;
+  /** The CPUs the broker process runs on, a Linux CPU list ('0', '0-1', '0,2-3'); docs/load.md "Placement". */
+  cpus?: string;
 }
 
 export interface KnownDeviation {

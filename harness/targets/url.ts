@@ -181,5 +181,6 @@ export const urlTarget: TargetKind<UrlOptions> = {
   kind: 'url',
   parseOptions: (raw) => parseWithSchema('url', UrlOptionsSchema, raw),
   preflight: (options) => probe(redact(options.url), parseEndpoint(options), options),
+  unpinnable: () => 'a URL target is a broker the harness does not start; pin it where it is started',
   startWith: startUrl,
 };

@@ -26,6 +26,8 @@ describe('resolveConfig: defaults ← config file ← command line', () => {
       timeouts: { step: 5000, scenario: 30000 },
       reporters: ['dot', 'json'],
       outputDir: '/home/u/project/reports',
+      brokerCpus: null,
+      generatorCpus: null,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.timeouts)).toBe(true);
