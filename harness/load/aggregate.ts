@@ -185,11 +185,18 @@ export function generatorFigures(
     sendLatenessP99Ms: round(latenessP99Ms),
     foreignMessages: reports.reduce((sum, report) => sum + report.foreign, 0),
     ...(timer === undefined ? {} : { timer }),
+    ...pinnedCpus(reports),
     ...runQueueWait(reports),
     ...(run.received > 0
       ? { cpuPerMessageUs: round((run.cpu.userUs + run.cpu.systemUs) / run.received) }
       : {}),
   };
+}
+
+/** The CPUs the worker threads were pinned to, as read back from /proc (every worker pins to the same list). */
+function pinnedCpus(reports: readonly WorkerReport[]): Pick<LoadResult['generator'], 'cpus'> {
+  const lists = new Set(reports.flatMap((report) => (report.placement ? [report.placement.cpus] : [])));
+  return lists.size === 0 ? {} : { cpus: [...lists].join(' ') };
 }
 
 /** The workers' threads' run-queue wait (summed) and their process's (the largest reading). */

@@ -105,7 +105,14 @@ export function buildResult(input: BuildInput): LoadResult {
       workers: plan.inProcess ? 0 : plan.workers.length,
       received: totals.received,
     }),
-    ...(input.broker === undefined ? {} : { broker: input.broker }),
+    ...(input.broker === undefined
+      ? {}
+      : {
+          broker: {
+            ...input.broker,
+            ...(input.context.target.cpus === undefined ? {} : { cpus: input.context.target.cpus }),
+          },
+        }),
     connections,
     ...(plan.workers[0]!.endpoints.length > 1 ? { endpoints: endpointFigures(plan, reports) } : {}),
     ...(errorMessages.length > 0 ? { errorMessages: errorMessages.slice(0, 20) } : {}),

@@ -38,6 +38,8 @@ export interface LoadRunContext {
    * spell does not end the drain while the path holds bytes (drain-path.ts).
    */
   pathInFlight?: () => Promise<number | undefined>;
+  /** The run's generator CPUs (`--generator-cpus`): in place of the section's `cpus`. */
+  cpus?: string | undefined;
 }
 
 export async function runLoadScenario(section: LoadSection, context: LoadRunContext): Promise<LoadResult> {
@@ -126,16 +128,18 @@ export async function runLoadScenario(section: LoadSection, context: LoadRunCont
 }
 
 /**
- * The section narrowed to the thresholds whose scope (target, profile) applies to this run. Every
+ * The section narrowed to the thresholds whose scope (target, profile) applies to this run, with the
+ * run's generator CPUs when it has them. Every
  * path (the orchestrator, a sweep's steps, the programmatic API) comes through runLoadScenario, so
  * this is the one place scopes are applied.
  */
 function scopedToRun(section: LoadSection, context: LoadRunContext): LoadSection {
-  return sectionForRun(section, {
+  const scoped = sectionForRun(section, {
     target: context.target.name,
     kind: context.target.kind,
     profile: context.profile,
   });
+  return context.cpus === undefined ? scoped : { ...scoped, cpus: context.cpus };
 }
 
 /** The executor of a load section that the engine can run, or every reason it cannot. */

@@ -139,6 +139,7 @@ export function mergeLoadResults(results: readonly LoadResult[], options: MergeO
       scheduleOverrunMs: max((result) => result.generator.scheduleOverrunMs),
       cpuPercent: sum((result) => result.generator.cpuPercent),
       workers: sum((result) => result.generator.workers),
+      ...sameCpus(results.map((result) => result.generator.cpus)),
     },
     ...mergeBroker(results),
     ...(connections === undefined ? {} : { connections }),
@@ -170,8 +171,15 @@ function mergeBroker(results: readonly LoadResult[]): Pick<LoadResult, 'broker'>
     broker: {
       cpuPercent: Math.max(...brokers.map((b) => b.cpuPercent)),
       rssMaxBytes: Math.max(...brokers.map((b) => b.rssMaxBytes)),
+      ...sameCpus(brokers.map((b) => b.cpus)),
     },
   };
+}
+
+/** A placement the merged runs all had (the same list in each); none otherwise. */
+function sameCpus(lists: readonly (string | undefined)[]): { cpus?: string } {
+  const [first] = lists;
+  return first !== undefined && lists.every((list) => list === first) ? { cpus: first } : {};
 }
 
 type Timed = 'ackLatency' | 'connectLatency' | 'serviceTime' | 'sendLateness';

@@ -2,6 +2,7 @@
 // groups, source addresses, and the split of clients over workers.
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { parseCpuList } from '../placement/index.js';
 import type { Endpoint } from '../targets/index.js';
 import { durationMs } from './duration.js';
 import type { ExecutorPlan } from './executors/types.js';
@@ -106,7 +107,13 @@ export function buildRunPlan(
   const receivers = allSubscribers.map(receiverOf);
   const workerCount =
     requested === 'auto'
-      ? autoWorkers(executorPlan, publishers, receivers, totalConnections)
+      ? autoWorkers(
+          executorPlan,
+          publishers,
+          receivers,
+          totalConnections,
+          section.cpus === undefined ? availableParallelism() : parseCpuList(section.cpus).length,
+        )
       : Math.max(1, requested);
   const inProcess = requested === 0;
   const allPublisherTopics = allPublishers.map((spec) => spec.topic);
@@ -201,15 +208,16 @@ function subscriberSpecs(section: LoadSection, prefix: string, level: LevelOf): 
  * beyond that need competes for CPU with the others and, on a small machine, with the broker under
  * test: at 20 000 msg/s over 10 pairs on 2 cores (docs/load.md, Scale), one worker measured p50
  * 121–175 µs where two measured 264–584 µs, and dropped fewer QoS 1 sends, at the same CPU.
- * Closed models (no planned rate) take one per core: they look for the maximum rate.
+ * Closed models (no planned rate) take one per core: they look for the maximum rate. With `cpus`,
+ * the cores are the listed ones.
  */
 export function autoWorkers(
   executorPlan: ExecutorPlan,
   publishers: readonly ClientSpec[],
   receivers: readonly Receiver[],
   connections: number,
+  cores = availableParallelism(),
 ): number {
-  const cores = availableParallelism();
   if (executorPlan.peakRate === undefined && executorPlan.connections === 0) return cores;
   const unique = [...new Map(receivers.map((receiver) => [receiver.key, receiver])).values()];
   const deliveries = matchReceivers(

@@ -97,6 +97,8 @@ export interface WorkerReport {
    * schedstat): this worker's thread, and every thread of its process.
    */
   runQueueWaitMs?: { thread: number; process: number };
+  /** The worker thread's TID and the CPUs the kernel reports for it after pinning (section `cpus`). */
+  placement?: { tid: number; cpus: string };
   receivers: ReceiverReport[];
   sentByPublisher: [number, number][];
   connections: { attempted: number; connected: number; failed: number; peak: number };

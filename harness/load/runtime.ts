@@ -6,6 +6,8 @@
 // `warmup` later (startMs). Payloads carry their intended time from originMs, so a delivery tells
 // by it whether its message was due during the warm-up (measured apart) or the schedule.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
+import { pinCurrentThread } from '../placement/index.js';
 import { LoadClient, type LoadClientOwner } from './client.js';
 import { LAG_RESOLUTION_MS, nowMs } from './clock.js';
 import { DeliveryTracker, expectedHere } from './delivery.js';
@@ -63,6 +65,8 @@ export class WorkerRuntime implements LoadClientOwner {
   private readonly waits: Waits;
   /** Run-queue wait over the measured schedule (Linux), for the report. */
   private runQueueWait: WorkerReport['runQueueWaitMs'];
+  /** This worker thread's TID and CPUs once pinned (section `cpus`). */
+  private placement: WorkerReport['placement'];
 
   constructor(
     private readonly plan: WorkerPlan,
@@ -97,6 +101,8 @@ export class WorkerRuntime implements LoadClientOwner {
 
   async run(): Promise<void> {
     try {
+      // First: the timer's helper thread (waits.prepare) and everything after inherit the CPUs.
+      this.placement = this.pin();
       this.waits.prepare();
       const ready = await this.setup();
       this.post({ type: 'ready', ...ready });
@@ -149,6 +155,15 @@ export class WorkerRuntime implements LoadClientOwner {
   }
 
   // ---- setup ----
+
+  /** Pins this worker thread to the section's `cpus` before its clients connect (placement/taskset.ts). */
+  private pin(): WorkerReport['placement'] {
+    const cpus = this.plan.section.cpus;
+    if (cpus === undefined) return undefined;
+    // validate.ts refuses cpus with workers: 0; the main thread is the harness's own and stays unpinned.
+    if (isMainThread) throw new Error(`cpus ${cpus}: a load in the main thread (workers: 0) is not pinned`);
+    return pinCurrentThread(cpus);
+  }
 
   private async setup(): Promise<{ connected: number; failed: number; errors: string[] }> {
     for (const spec of this.plan.subscribers) {
@@ -454,6 +469,7 @@ export class WorkerRuntime implements LoadClientOwner {
       eventLoopLagP99Ms: this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0,
       ...(this.waits.usedKind === undefined ? {} : { timer: this.waits.usedKind }),
       ...(this.runQueueWait === undefined ? {} : { runQueueWaitMs: this.runQueueWait }),
+      ...(this.placement === undefined ? {} : { placement: this.placement }),
       receivers: [...this.trackers.values()].map((tracker) => tracker.report()),
       sentByPublisher: this.publishers.map((p) => [p.index, p.seq]),
       endpoints: this.byEndpoint,

@@ -120,6 +120,13 @@ export const COMMON_KEYS = {
   ),
   drainTimeout: Type.Optional(Duration),
   workers: Type.Optional(Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 0, maximum: 256 })])),
+  cpus: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "the CPUs every worker thread runs on, a Linux CPU list ('1', '2-3', '0,2'); not with workers: 0 (docs/load.md, Placement)",
+    }),
+  ),
   sourceAddresses: Type.Optional(
     Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 1, maximum: 254 })]),
   ),

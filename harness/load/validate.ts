@@ -2,6 +2,7 @@
 // (payload sizes, topic templates, share names, thresholds). Returns every problem at once: the
 // shared checks run on each part that fits its own schema, whatever the rest of the section holds.
 import { HarnessError } from '../errors.js';
+import { checkCpuList } from '../placement/index.js';
 import { Value } from '@sinclair/typebox/value';
 import { getExecutor, executorTypes } from './executors/registry.js';
 import { checkSize } from './payload.js';
@@ -45,6 +46,7 @@ export function validateLoadSection(section: unknown): string[] {
     if (Value.Check(SubscriberGroup, group) && group.share !== undefined && /[/+#]/.test(group.share))
       errors.push(`subscribers[${index}].share: a share name cannot contain '/', '+' or '#'`);
   }
+  errors.push(...placementProblems(fields.get('cpus'), fields.get('workers')));
   const status = fields.get('timer') === 'timerfd' ? timerStatus() : undefined;
   if (status?.nativeError !== undefined)
     errors.push(`timer: 'timerfd' is not available here (${status.nativeError}); use 'auto'`);
@@ -54,4 +56,23 @@ export function validateLoadSection(section: unknown): string[] {
     errors.push(...parseThresholds(entries).errors);
   }
   return errors;
+}
+
+/**
+ * `cpus` pins worker threads: a list of CPUs this process may use, and worker threads to pin (with
+ * `workers: 0` the load runs in the harness's main thread, which placement leaves alone).
+ */
+function placementProblems(cpus: unknown, workers: unknown): string[] {
+  if (typeof cpus !== 'string') return [];
+  const problems: string[] = [];
+  try {
+    checkCpuList(cpus);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (workers === 0)
+    problems.push(
+      "cpus: with workers: 0 the load runs in the harness's main thread, which is not pinned; use workers: 1 or more",
+    );
+  return problems;
 }

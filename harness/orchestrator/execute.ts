@@ -75,7 +75,11 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
       if (bound === undefined) continue; // unrunnable: its failed result is already in `scenarios`
       const { run, target, endpoint } = bound;
       if (isSweep(run.scenario.load)) {
-        await sweeps.run(bound, planned.repetition, { signal, reporter });
+        await sweeps.run(bound, planned.repetition, {
+          signal,
+          reporter,
+          cpus: plan.settings.generatorCpus,
+        });
         if (signal.aborted) interrupted = { reason: 'interrupted' };
         continue;
       }
@@ -91,6 +95,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
         reporter,
         ...(plan.shard && { shard: plan.shard }),
         pathInFlight: links.pathInFlight(target, profile),
+        ...(plan.settings.generatorCpus !== null && { cpus: plan.settings.generatorCpus }),
       });
       const profileCheck = await watching?.();
       if (profileCheck) judgeProfile(result, profileCheck);

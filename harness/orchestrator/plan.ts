@@ -9,6 +9,7 @@ import { DIFF_DEFAULTS, type DiffOptions, type DiffSettings } from '../diff/inde
 import { HarnessError, PlanError } from '../errors.js';
 import { validateLoadSection } from '../load/index.js';
 import { loadProfile, type ResolvedProfile } from '../network/index.js';
+import { PlacementError } from '../placement/index.js';
 import { createBuiltInReporter, multiplex, REPORTER_NAMES, type NamedReporter } from '../reporters/index.js';
 import type { Reporter } from '../reporters/index.js';
 import { loadScenarios, scopeProblems } from '../scenario/index.js';
@@ -92,6 +93,8 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
   const inMemory = options.scenarios ?? [];
   for (const scenario of inMemory) await attempt(() => checkInMemory(scenario, settings, cwd));
   const scenarios = [...filterScenarios(fromFiles, settings), ...inMemory];
+  if (settings.generatorCpus !== null)
+    for (const scenario of scenarios) await attempt(() => checkGeneratorCpus(scenario));
   const ownProfiles = new Map<ResolvedScenario, PlannedProfile>();
   for (const scenario of scenarios) {
     const name = scenario.profile;
@@ -244,6 +247,15 @@ async function checkInMemory(
       `invalid load '${scenario.name}':\n${errors.map((error) => `  ${error}`).join('\n')}`,
     );
   }
+}
+
+/** `--generator-cpus` pins every load's worker threads: a load in the main thread has none to pin. */
+function checkGeneratorCpus(scenario: ResolvedScenario): void {
+  if (scenario.load?.workers !== 0) return;
+  throw new PlacementError(
+    'unpinnable',
+    `load '${scenario.name}': generator cpus: with workers: 0 the load runs in the harness's main thread, which is not pinned; use workers: 1 or more`,
+  );
 }
 
 function buildReporter(options: HarnessOptions, settings: ResolvedConfig): Reporter {

@@ -20,7 +20,7 @@ export class SweepCollector {
   async run(
     bound: { run: PlannedRun; target: StartedTarget; endpoint: Endpoint },
     repetition: number,
-    options: { signal: AbortSignal; reporter: Reporter },
+    options: { signal: AbortSignal; reporter: Reporter; cpus?: string | null },
   ): Promise<void> {
     const { run, target, endpoint } = bound;
     const section = run.scenario.load;
@@ -37,6 +37,7 @@ export class SweepCollector {
         onProgress: (progress) => options.reporter.onLoadProgress?.(progress),
         name: run.scenario.name,
         file: run.scenario.file,
+        ...(options.cpus != null && { cpus: options.cpus }),
       },
       repetition,
     );

@@ -297,6 +297,11 @@ export interface LoadResult {
     foreignMessages?: number;
     /** How the send schedule woke: timerfd (native addon), wait-thread, spin or libuv (setTimeout). */
     timer?: string;
+    /**
+     * The CPUs the worker threads were pinned to (the load's `cpus`, `--generator-cpus`), as the
+     * kernel reported them after pinning; absent: not pinned.
+     */
+    cpus?: string;
     /** Generator CPU (every thread, user + system) per delivered message, µs: the cost of the run. */
     cpuPerMessageUs?: number;
     /**
@@ -306,7 +311,13 @@ export interface LoadResult {
      */
     runQueueWaitMs?: { workers: number; process: number };
   };
-  broker?: { cpuPercent: number; rssMaxBytes: number; rssSamples?: { atMs: number; rssBytes: number }[] };
+  broker?: {
+    cpuPercent: number;
+    rssMaxBytes: number;
+    rssSamples?: { atMs: number; rssBytes: number }[];
+    /** The CPUs the broker process ran on (TargetInfo.cpus); absent: not pinned. */
+    cpus?: string;
+  };
   /** Connections opened by the load engine (peak = concurrently open at most, summed over workers). */
   connections?: { attempted: number; connected: number; failed: number; peak: number };
   /** The first error messages (connect refusals, closed connections, decode errors). */

@@ -18,8 +18,11 @@ export async function runLoad(options: {
   shard?: ShardSetting;
   /** Bytes the network path still holds (a kernel profile), so the drain does not stop while data is on its way. */
   pathInFlight?: (() => Promise<number | undefined>) | undefined;
+  /** The run's generator CPUs (`--generator-cpus`), in place of the section's `cpus`. */
+  cpus?: string | undefined;
 }): Promise<LoadResult> {
-  const { scenario, version, target, endpoint, profile, signal, reporter, shard, pathInFlight } = options;
+  const { scenario, version, target, endpoint, profile, signal, reporter, shard, pathInFlight, cpus } =
+    options;
   const started = new Date();
   try {
     if (scenario.load === undefined) throw new Error(`'${scenario.name}' has no load section`);
@@ -35,6 +38,7 @@ export async function runLoad(options: {
       file: scenario.file,
       ...(shard && { shard }),
       ...(pathInFlight && { pathInFlight }),
+      ...(cpus !== undefined && { cpus }),
     });
   } catch (error) {
     return failedLoad(
