@@ -107,13 +107,7 @@ export function buildRunPlan(
   const receivers = allSubscribers.map(receiverOf);
   const workerCount =
     requested === 'auto'
-      ? autoWorkers(
-          executorPlan,
-          publishers,
-          receivers,
-          totalConnections,
-          section.cpus === undefined ? availableParallelism() : parseCpuList(section.cpus).length,
-        )
+      ? autoWorkers(executorPlan, publishers, receivers, totalConnections, coresOf(section))
       : Math.max(1, requested);
   const inProcess = requested === 0;
   const allPublisherTopics = allPublishers.map((spec) => spec.topic);
@@ -201,6 +195,11 @@ function subscriberSpecs(section: LoadSection, prefix: string, level: LevelOf): 
     }
   }
   return subscribers;
+}
+
+/** The cores a load's workers may run on: its `cpus`, else every core. */
+function coresOf(section: LoadSection): number {
+  return section.cpus === undefined ? availableParallelism() : parseCpuList(section.cpus).length;
 }
 
 /**

@@ -40,7 +40,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
   const variants = new TargetVariants(plan);
   const scenarios: ScenarioResult[] = [];
   const loads: LoadResult[] = [];
-  const sweeps = new SweepCollector();
+  const sweeps = new SweepCollector(plan.settings.generatorCpus);
   let interrupted: { reason: string } | undefined;
   try {
     await startTargets(plan, entries);
@@ -75,11 +75,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
       if (bound === undefined) continue; // unrunnable: its failed result is already in `scenarios`
       const { run, target, endpoint } = bound;
       if (isSweep(run.scenario.load)) {
-        await sweeps.run(bound, planned.repetition, {
-          signal,
-          reporter,
-          cpus: plan.settings.generatorCpus,
-        });
+        await sweeps.run(bound, planned.repetition, { signal, reporter });
         if (signal.aborted) interrupted = { reason: 'interrupted' };
         continue;
       }

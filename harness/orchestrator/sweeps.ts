@@ -17,10 +17,13 @@ export function isSweep(load: LoadSection | undefined): load is RateSweepSection
 export class SweepCollector {
   private readonly cells = new Map<PlannedRun, SweepRepetition[]>();
 
+  /** `cpus`: the run's generator CPUs (`--generator-cpus`), for every step's load. */
+  constructor(private readonly cpus: string | null = null) {}
+
   async run(
     bound: { run: PlannedRun; target: StartedTarget; endpoint: Endpoint },
     repetition: number,
-    options: { signal: AbortSignal; reporter: Reporter; cpus?: string | null },
+    options: { signal: AbortSignal; reporter: Reporter },
   ): Promise<void> {
     const { run, target, endpoint } = bound;
     const section = run.scenario.load;
@@ -37,7 +40,7 @@ export class SweepCollector {
         onProgress: (progress) => options.reporter.onLoadProgress?.(progress),
         name: run.scenario.name,
         file: run.scenario.file,
-        ...(options.cpus != null && { cpus: options.cpus }),
+        ...(this.cpus !== null && { cpus: this.cpus }),
       },
       repetition,
     );

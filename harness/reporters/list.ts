@@ -3,6 +3,7 @@
 import type { LoadResult, RunResult, ScenarioResult } from '../result/index.js';
 import { VERDICT_SYMBOL } from './render/aggregate.js';
 import { formatMicros, formatMillis, formatRate } from './render/format.js';
+import { placementText } from './render/load-figures.js';
 import { baselineOf } from './file-reporters.js';
 import { renderSummary } from './render/summary.js';
 import type { LoadProgress, Reporter, ReporterContext, RunBeginInfo } from './types.js';
@@ -35,9 +36,11 @@ export class ListReporter implements Reporter {
 
   onLoadEnd(l: LoadResult): void {
     const mark = l.verdict === 'passed' ? '✓' : '✗';
+    const placement = placementText(l);
     this.write(
       `  ${mark} load ${l.name} [${l.target} · MQTT ${l.mqttVersion} · ${l.profile}] ${formatMillis(l.durationMs)}: ` +
-        `${formatRate(l.rate.receivedPerSec)} delivered, p50 ${formatMicros(l.latency.p50)}, p99 ${formatMicros(l.latency.p99)}${l.reason ? ` — ${l.reason}` : ''}\n`,
+        `${formatRate(l.rate.receivedPerSec)} delivered, p50 ${formatMicros(l.latency.p50)}, p99 ${formatMicros(l.latency.p99)}` +
+        `${placement === undefined ? '' : ` (${placement})`}${l.reason ? ` — ${l.reason}` : ''}\n`,
     );
   }
 

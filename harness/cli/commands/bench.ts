@@ -30,7 +30,7 @@ import {
 } from '../args.js';
 import { EXIT, type CliIO, type CommandModule } from '../io.js';
 import { parseOrHelp, WrittenFiles } from '../shared.js';
-import { exitCodeForResult, inconclusiveMode, RUN_OPTIONS } from './run.js';
+import { exitCodeForResult, inconclusiveMode, placementOverrides, RUN_OPTIONS } from './run.js';
 import { launcherProgress, SHARD_OPTIONS, shardFlags } from '../shard-flags.js';
 import { launchAndReport } from '../shard-launch.js';
 
@@ -74,6 +74,8 @@ const OPTIONS: OptionTable = {
     value: 'D',
     description: 'conn-storm: how long each connection stays, with a unit (default 2s)',
   },
+  'broker-cpus': RUN_OPTIONS['broker-cpus']!,
+  'generator-cpus': RUN_OPTIONS['generator-cpus']!,
   inconclusive: RUN_OPTIONS['inconclusive']!,
   threshold: {
     type: 'string',
@@ -238,7 +240,7 @@ function benchOverrides(values: OptionValues): CliOverrides {
   if (profiles.length > 0) overrides.profiles = profiles;
   const outputDir = getString(values, 'output-dir');
   if (outputDir !== undefined) overrides.outputDir = outputDir;
-  return overrides;
+  return { ...overrides, ...placementOverrides(values) };
 }
 
 /** The preset's options from the flags; every bad value is reported at once (UsageError). */

@@ -79,6 +79,17 @@ export const RUN_OPTIONS: OptionTable = {
     description:
       'an inconclusive load (figures the machine cannot vouch for) fails the run (default) or only warns',
   },
+  'broker-cpus': {
+    type: 'string',
+    value: 'LIST',
+    description:
+      'run every broker the harness starts on these CPUs (taskset), e.g. 0 or 0-1; not the embedded reference broker',
+  },
+  'generator-cpus': {
+    type: 'string',
+    value: 'LIST',
+    description: "pin every load's worker threads to these CPUs, e.g. 1 or 2,3 (loads with workers ≥ 1)",
+  },
   timeout: { type: 'string', value: 'MS', description: 'per-scenario time limit (default 30000)' },
   'step-timeout': { type: 'string', value: 'MS', description: 'default wait of a step (default 5000)' },
   ...SHARD_OPTIONS,
@@ -114,6 +125,7 @@ export function runOverrides(values: OptionValues, positionals: string[]): CliOv
   const reporters = getList(values, 'reporter');
   if (reporters.length > 0) overrides.reporters = reporters;
   set('outputDir', getString(values, 'output-dir'));
+  Object.assign(overrides, placementOverrides(values));
   const scenario = getInteger('run', values, 'timeout');
   const step = getInteger('run', values, 'step-timeout');
   if (scenario !== undefined || step !== undefined) {
@@ -123,6 +135,16 @@ export function runOverrides(values: OptionValues, positionals: string[]): CliOv
     };
   }
   return overrides;
+}
+
+/** --broker-cpus and --generator-cpus (checked when the config resolves: a bad list is exit 2). */
+export function placementOverrides(values: OptionValues): Pick<CliOverrides, 'brokerCpus' | 'generatorCpus'> {
+  const broker = getString(values, 'broker-cpus');
+  const generator = getString(values, 'generator-cpus');
+  return {
+    ...(broker === undefined ? {} : { brokerCpus: broker }),
+    ...(generator === undefined ? {} : { generatorCpus: generator }),
+  };
 }
 
 /** What an inconclusive load does to the exit code: `fail` (default) exits 1, `warn` only reports it. */

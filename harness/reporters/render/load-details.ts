@@ -3,7 +3,7 @@
 // A pure function of the result model.
 import { eventLoopDelayP99Ms, type LoadResult, type Percentiles } from '../../result/index.js';
 import { formatMicros } from './format.js';
-import { warmupText } from './load-figures.js';
+import { placementText, warmupText } from './load-figures.js';
 
 function percentileLine(label: string, p: Percentiles): string {
   const figures = [
@@ -39,6 +39,8 @@ export function renderLoadDetails(load: LoadResult): string {
   out.push(
     `generator cpu ${g.cpuPercent}%${g.cpuPerMessageUs === undefined ? '' : ` (${g.cpuPerMessageUs}µs/msg)`}  workers ${g.workers}${g.timer === undefined ? '' : `  timer ${g.timer}`}  event-loop delay p99 ${eventLoopDelayP99Ms(g)}ms  schedule overrun ${g.scheduleOverrunMs}ms${g.saturated ? '  SATURATED (schedule not kept)' : ''}`,
   );
+  const placement = placementText(load);
+  if (placement !== undefined) out.push(`placement ${placement}`);
   if (load.connections) {
     const c = load.connections;
     out.push(`conns     connected ${c.connected}/${c.attempted}  failed ${c.failed}  peak ${c.peak}`);

@@ -104,6 +104,15 @@ export function warmupText(load: LoadResult): string | undefined {
   );
 }
 
+/** Where the load ran: "broker CPUs 0 · generator CPUs 1"; undefined when nothing was pinned. */
+export function placementText(load: LoadResult): string | undefined {
+  const parts = [
+    ...(load.broker?.cpus === undefined ? [] : [`broker CPUs ${load.broker.cpus}`]),
+    ...(load.generator.cpus === undefined ? [] : [`generator CPUs ${load.generator.cpus}`]),
+  ];
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
 /** "✓ p99 < 20ms (actual 3.2 ms)"; a threshold scoped to a target or profile names its scope. */
 export function thresholdLine(t: ThresholdResult): string {
   const scope = [t.target, t.profile].filter((part) => part !== undefined);

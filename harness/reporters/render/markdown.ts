@@ -17,7 +17,14 @@ import { comparativeMarkdown } from './comparative/plain.js';
 import { comparativeView, type ComparativeOptions } from './comparative/view.js';
 import { evidenceLines } from './evidence.js';
 import { escapeMarkdownCell, formatMillis } from './format.js';
-import { LOAD_HEADER, loadProblems, loadRow, thresholdActual, warmupText } from './load-figures.js';
+import {
+  LOAD_HEADER,
+  loadProblems,
+  loadRow,
+  placementText,
+  thresholdActual,
+  warmupText,
+} from './load-figures.js';
 
 export function renderMarkdown(result: RunResult, options: ComparativeOptions = {}): string {
   const out: string[] = [...headline(result)];
@@ -103,8 +110,12 @@ function loadSection(result: RunResult): string[] {
     const warmup = warmupText(load);
     if (warmup !== undefined)
       out.push(`- **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${warmup}`);
+    const placement = placementText(load);
+    if (placement !== undefined)
+      out.push(`- **${escapeMarkdownCell(load.name)}** on ${load.target} (${load.profile}): ${placement}`);
   }
-  if (troubled.length || result.loads.some((load) => load.warmup !== undefined)) out.push('');
+  const noted = result.loads.some((load) => load.warmup !== undefined || placementText(load) !== undefined);
+  if (troubled.length || noted) out.push('');
   const judged = result.loads.filter((l) => l.thresholds.length > 0);
   if (judged.length > 0) {
     out.push('#### Thresholds', '');

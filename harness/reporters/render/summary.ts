@@ -19,7 +19,14 @@ import { comparativeConsole } from './comparative/plain.js';
 import { comparativeView, type ComparativeOptions } from './comparative/view.js';
 import { evidenceLines } from './evidence.js';
 import { formatMillis, textTable } from './format.js';
-import { LOAD_HEADER, loadProblems, loadRow, thresholdLine, warmupText } from './load-figures.js';
+import {
+  LOAD_HEADER,
+  loadProblems,
+  loadRow,
+  placementText,
+  thresholdLine,
+  warmupText,
+} from './load-figures.js';
 
 export function renderSummary(result: RunResult, options: ComparativeOptions = {}): string {
   const out: string[] = [];
@@ -101,10 +108,11 @@ function matrixTable(result: RunResult): string {
 }
 
 function loadTable(result: RunResult): string {
-  const warmups = result.loads.flatMap((load) => {
-    const text = warmupText(load);
-    return text === undefined ? [] : [`  ${load.name} [${load.target} · ${load.profile}] ${text}`];
-  });
+  const warmups = result.loads.flatMap((load) =>
+    [warmupText(load), placementText(load)].flatMap((text) =>
+      text === undefined ? [] : [`  ${load.name} [${load.target} · ${load.profile}] ${text}`],
+    ),
+  );
   return `Load\n${textTable([LOAD_HEADER, ...result.loads.map(loadRow)])}${warmups.length > 0 ? `\n${warmups.join('\n')}` : ''}`;
 }
 

@@ -16,6 +16,7 @@ import {
   loadProblems,
   loadRow,
   thresholdActual,
+  placementText,
   warmupText,
 } from '../load-figures.js';
 import { lineChart, niceTicks, type ChartSeries } from '../svg-chart.js';
@@ -41,9 +42,9 @@ export function loadSection(result: RunResult): string {
       );
   }
   for (const l of result.loads) {
-    const warmup = warmupText(l);
-    if (warmup !== undefined)
-      out.push(`<p class="muted">${esc(`${l.name} [${l.target} · ${l.profile}]`)} ${esc(warmup)}</p>`);
+    for (const note of [warmupText(l), placementText(l)])
+      if (note !== undefined)
+        out.push(`<p class="muted">${esc(`${l.name} [${l.target} · ${l.profile}]`)} ${esc(note)}</p>`);
   }
   out.push(thresholdTable(result.loads));
   for (const profile of profileNames(result)) {
