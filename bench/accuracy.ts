@@ -17,14 +17,21 @@
 // messages and native's own moved 2x between runs), printed with the runs' range beside it.
 // Each run also reports its sending thread's run-queue wait over the measured schedule (schedstat):
 // time it was ready but the 2 cores, shared with Mosquitto, had none free.
+// ACCURACY_PIN=1 (or BROKER:GENERATOR CPU lists, e.g. 0:1) gives each its own cores (docs/load.md,
+// Placement): Mosquitto starts on the broker CPUs, refgen runs under `taskset --cpu-list GENERATOR`
+// and the harness gets `--generator-cpus GENERATOR` (its worker threads; its main thread stays free),
+// so both generators are placed alike. `1`: the broker on the first allowed CPU, the generators on
+// the last.
 //   npm run bench:accuracy   (ACCURACY_RUNS=5 ACCURACY_SECONDS=5 ACCURACY_WARMUP=3s
-//                             ACCURACY_RATES=1000,5000,20000 ACCURACY_QOS=0,1 ACCURACY_WORKERS=auto)
+//                             ACCURACY_RATES=1000,5000,20000 ACCURACY_QOS=0,1 ACCURACY_WORKERS=auto
+//                             ACCURACY_PIN=0:1)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { durationMs } from '../harness/load/duration.js';
+import { allowedCpus, checkCpuList } from '../harness/placement/index.js';
 import { timerStatus } from '../harness/load/precise-timer.js';
 import type { LoadResult, RunResult } from '../harness/result/index.js';
 import { startTarget } from '../harness/targets/index.js';
@@ -40,6 +47,7 @@ const warmupMs = durationMs(warmup, 0);
 const rates = (process.env['ACCURACY_RATES'] ?? '1000,5000,20000').split(',').map(Number);
 const qosList = (process.env['ACCURACY_QOS'] ?? '0,1').split(',').map(Number) as (0 | 1)[];
 const workers = process.env['ACCURACY_WORKERS'] ?? 'auto';
+const pin = pinning(process.env['ACCURACY_PIN']);
 const PAIRS = 10;
 const execute = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), 'accuracy-'));
@@ -90,6 +98,7 @@ async function harnessRun(target: StartedTarget, rate: number, qos: 0 | 1, run: 
     workers,
     '--inconclusive',
     'warn',
+    ...(pin === undefined ? [] : ['--generator-cpus', pin.generator]),
     '--reporter',
     'list',
     '--json',
@@ -106,6 +115,10 @@ async function harnessRun(target: StartedTarget, rate: number, qos: 0 | 1, run: 
   const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
   const load: LoadResult | undefined = result.loads[0];
   if (load === undefined) throw new Error(`harness bench wrote no load to ${json}`);
+  if (pin !== undefined && load.generator.cpus !== pin.generator)
+    throw new Error(
+      `the harness's workers ran on CPUs ${load.generator.cpus ?? 'unpinned'}, not ${pin.generator}`,
+    );
   return {
     p50: load.latency.p50,
     p99: load.latency.p99,
@@ -130,6 +143,7 @@ async function nativeRun(binary: string, target: StartedTarget, rate: number, qo
     pairs: PAIRS,
     durationMs: seconds * 1000,
     warmupMs,
+    ...(pin === undefined ? {} : { cpus: pin.generator }),
   });
   return {
     p50: report.latencyUs.p50,
@@ -173,7 +187,10 @@ const within = (ours: number, reference: number): boolean =>
   Math.abs(ours - reference) <= Math.max(0.1 * reference, 100);
 
 const binary = await buildRefgen();
-const target = await startTarget('mosquitto', { cwd: process.cwd() });
+const target = await startTarget(
+  { kind: 'mosquitto', ...(pin === undefined ? {} : { cpus: pin.broker }) },
+  { cwd: process.cwd() },
+);
 const [cpu] = cpus();
 log(
   `machine: ${availableParallelism()} cores (${cpu?.model ?? '?'}), load average ${loadavg()
@@ -185,6 +202,29 @@ log(
     `${PAIRS} pairs, MQTT 5.0, 64-byte payloads, warm-up ${warmup} (both generators); ` +
     `harness: \`harness bench pairs\` from dist/, timer auto (= ${timerStatus().auto}), workers ${workers}`,
 );
+log(
+  pin === undefined
+    ? 'placement: none (ACCURACY_PIN unset): Mosquitto and both generators run where the scheduler puts them'
+    : `placement (ACCURACY_PIN): broker CPUs ${target.cpus ?? '?'} · generator CPUs ${pin.generator} ` +
+        "(refgen's process under taskset; the harness's worker threads with --generator-cpus, its main thread unpinned)",
+);
+/** ACCURACY_PIN: unset or 0 none; 1 the first and last allowed CPUs; BROKER:GENERATOR CPU lists. */
+function pinning(setting: string | undefined): { broker: string; generator: string } | undefined {
+  if (setting === undefined || setting === '' || setting === '0') return undefined;
+  if (setting === '1') {
+    const allowed = allowedCpus() ?? [];
+    if (allowed.length < 2) throw new Error('ACCURACY_PIN=1 needs two CPUs this process may use');
+    return { broker: String(allowed[0]), generator: String(allowed.at(-1)) };
+  }
+  const [broker, generator, ...rest] = setting.split(':');
+  if (broker === undefined || generator === undefined || rest.length > 0)
+    throw new Error(`ACCURACY_PIN is 1 or BROKER:GENERATOR CPU lists (e.g. 0:1), got '${setting}'`);
+  return {
+    broker: checkCpuList(broker, 'ACCURACY_PIN broker'),
+    generator: checkCpuList(generator, 'ACCURACY_PIN generator'),
+  };
+}
+
 const busyRuns: string[] = [];
 const summary: string[] = [];
 let met = true;

@@ -5,7 +5,11 @@
 // with a generous one and two climbs: the sweeps' `profiles` entries), the targets interleaved —
 // rendered with the comparison views. Run it with:
 //   npx tsx scripts/make-example-report.ts [--output-dir DIR] [--no-screenshot] [--baseline TARGET]
-//       [-t TARGET]... [-p PROFILE]... [--from results.json] [paths...]
+//       [-t TARGET]... [-p PROFILE]... [--broker-cpus LIST] [--generator-cpus LIST]
+//       [--from results.json] [paths...]
+// --broker-cpus and --generator-cpus are harness run's (docs/load.md, Placement): on a 2-core
+// machine `--broker-cpus 0 --generator-cpus 1` gives the brokers and the load's worker threads
+// cores of their own, which a saturation order of the brokers needs.
 // Default paths: reports/examples/sweep-pairs-qos1.yaml and sweep-fanout-qos0.yaml (add
 // scenarios/basic for conformance too). Default output: reports/examples. It calls the programmatic
 // API as `harness run` does, then takes a screenshot of the comparison in report.html with
@@ -34,8 +38,23 @@ const args = parseArgs({
     target: { type: 'string', short: 't', multiple: true },
     profile: { type: 'string', short: 'p', multiple: true },
     from: { type: 'string' },
+    'broker-cpus': { type: 'string' },
+    'generator-cpus': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (args.values.help) {
+  process.stdout.write(
+    'Usage: npx tsx scripts/make-example-report.ts [--output-dir DIR] [--no-screenshot] [--baseline TARGET]\n' +
+      '         [-t TARGET]... [-p PROFILE]... [--broker-cpus LIST] [--generator-cpus LIST]\n' +
+      '         [--from results.json] [paths...]\n' +
+      '  --broker-cpus LIST     run every broker the run starts on these CPUs (e.g. 0)\n' +
+      "  --generator-cpus LIST  pin the loads' worker threads to these CPUs (e.g. 1)\n",
+  );
+  process.exit(0);
+}
+const brokerCpus = args.values['broker-cpus'];
+const generatorCpus = args.values['generator-cpus'];
 const outputDir = resolve(root, args.values['output-dir'] ?? 'reports/examples');
 const requested = args.positionals;
 const wanted =
@@ -72,6 +91,8 @@ const config = await loadConfig(
     // 5 s wait of a step is sometimes too short on a busy machine, which would show as a failure
     // of the target when it is the network. 10 s keeps the example about the brokers.
     timeouts: { step: 10_000 },
+    ...(brokerCpus === undefined ? {} : { brokerCpus }),
+    ...(generatorCpus === undefined ? {} : { generatorCpus }),
   },
   { cwd: root, isTTY: Boolean(process.stdout.isTTY), env: process.env },
 );
@@ -104,6 +125,10 @@ process.stdout.write(
     .map((f) => `${f} (${Math.round(statSync(join(outputDir, f)).size / 1024)} KiB)`)
     .join(', ')} — ${result.scenarios.length} scenario runs, ${result.loads.length} loads, ` +
     `${Math.round(result.durationMs / 1000)} s\n`,
+);
+process.stdout.write(
+  `  placement: broker CPUs ${result.targets.map((t) => `${t.name} ${t.cpus ?? 'unpinned'}`).join(', ')}` +
+    ` · generator CPUs ${[...new Set(result.loads.map((l) => l.generator.cpus ?? 'unpinned'))].join(', ') || 'unpinned'}\n`,
 );
 for (const sweep of result.sweeps ?? []) {
   const m = sweep.maxSustainableRate;

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { onCpus } from '../../harness/placement/index.js';
 
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,6 +56,8 @@ export interface RefgenOptions {
   prefix?: string;
   /** A warm-up at the same rate before the measured duration, counted apart (default 0). */
   warmupMs?: number;
+  /** The CPUs refgen runs on (a Linux CPU list, through taskset); default: wherever the scheduler puts it. */
+  cpus?: string;
 }
 
 /** Compiles refgen.c with the machine's C compiler (cc, or $CC) into `output`; returns `output`. */
@@ -91,7 +94,8 @@ export async function runRefgen(binary: string, options: RefgenOptions): Promise
     '--warmup-ms',
     String(options.warmupMs ?? 0),
   ];
-  const { stdout } = await run(binary, args, {
+  const command = options.cpus === undefined ? { command: binary, args } : onCpus(options.cpus, binary, args);
+  const { stdout } = await run(command.command, command.args, {
     timeout: (options.warmupMs ?? 0) + options.durationMs + 60_000,
   });
   return parseRefgenReport(stdout);

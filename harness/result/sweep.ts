@@ -76,6 +76,12 @@ export interface SweepBrokerUsage {
   source: 'process' | 'shared';
 }
 
+/** The CPUs a broker process and the load's worker threads were pinned to (docs/load.md, Placement). */
+export interface Placement {
+  broker?: string;
+  generator?: string;
+}
+
 /** One step of one repetition. */
 export interface SweepStep {
   /** 0-based position in the planned rates. */
@@ -110,6 +116,8 @@ export interface SweepStep {
   /** The generator missed its schedule in every second of the window: nothing was measured. */
   generatorSaturated: boolean;
   broker?: SweepBrokerUsage;
+  /** Where the step's broker and load worker threads ran (LoadResult broker.cpus, generator.cpus); absent: unpinned. */
+  placement?: Placement;
   /** Measured window histogram, for merging or re-rendering percentiles. */
   histogram?: EncodedHistogram;
   verdict: SweepStepVerdict;
@@ -166,6 +174,8 @@ export interface SweepResult {
   slo: SweepSlo;
   /** The `load:` section (rate-sweep) as given. */
   config: Record<string, unknown>;
+  /** Where the steps ran (the first placed step's; every step of a run is placed alike); absent: unpinned. */
+  placement?: Placement;
   repetitions: SweepRepetition[];
   steps: SweepStepSummary[];
   maxSustainableRate: Estimate;

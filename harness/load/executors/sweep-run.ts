@@ -57,6 +57,11 @@ export async function runSweepRepetition(
         slo: plan.slo,
         ...(broker !== undefined && { broker }),
       });
+      const placement = {
+        ...(result.broker?.cpus !== undefined && { broker: result.broker.cpus }),
+        ...(result.generator.cpus !== undefined && { generator: result.generator.cpus }),
+      };
+      if (Object.keys(placement).length > 0) step.placement = placement;
     } catch (error) {
       meter.stop();
       step = unrunStep(stepIndex, rate, plan, error instanceof Error ? error.message : String(error));
@@ -82,6 +87,7 @@ export function sweepResult(
   repetitions: readonly SweepRepetition[],
 ): SweepResult {
   const plan = sweepPlan(section);
+  const placement = repetitions.flatMap((r) => r.steps).find((step) => step.placement)?.placement;
   return {
     key: loadKey(cell),
     name: cell.name,
@@ -94,6 +100,7 @@ export function sweepResult(
     stepDurationMs: plan.stepMs,
     slo: plan.slo,
     config: { ...section },
+    ...(placement !== undefined && { placement }),
     repetitions: [...repetitions],
     ...summarizeSweep(plan.rates, repetitions),
   };

@@ -4,6 +4,8 @@ import {
   eventLoopDelayP99Ms,
   type DeliveryVerdict,
   type LoadResult,
+  type Placement,
+  type RunResult,
   type ThresholdResult,
 } from '../../result/index.js';
 import { formatCount, formatMicros, formatMillis, formatRate } from './format.js';
@@ -106,9 +108,45 @@ export function warmupText(load: LoadResult): string | undefined {
 
 /** Where the load ran: "broker CPUs 0 · generator CPUs 1"; undefined when nothing was pinned. */
 export function placementText(load: LoadResult): string | undefined {
+  return placementWords({
+    ...(load.broker?.cpus !== undefined && { broker: load.broker.cpus }),
+    ...(load.generator.cpus !== undefined && { generator: load.generator.cpus }),
+  });
+}
+
+/** "broker CPUs 0 · generator CPUs 1" of a placement (a load's, a sweep's); undefined when empty. */
+export function placementWords(placement: Placement | undefined): string | undefined {
   const parts = [
-    ...(load.broker?.cpus === undefined ? [] : [`broker CPUs ${load.broker.cpus}`]),
-    ...(load.generator.cpus === undefined ? [] : [`generator CPUs ${load.generator.cpus}`]),
+    ...(placement?.broker === undefined ? [] : [`broker CPUs ${placement.broker}`]),
+    ...(placement?.generator === undefined ? [] : [`generator CPUs ${placement.generator}`]),
+  ];
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+/**
+ * The run's placement in one line, for the report's head: each pinned target's CPUs (one list when
+ * they share it) and the generator's; undefined when nothing was pinned.
+ */
+export function runPlacementText(result: RunResult): string | undefined {
+  const pinned = result.targets.filter((target) => target.cpus !== undefined);
+  const lists = [...new Set(pinned.map((target) => target.cpus))];
+  const generator = [
+    ...new Set([
+      ...result.loads.flatMap((load) => (load.generator.cpus === undefined ? [] : [load.generator.cpus])),
+      ...(result.sweeps ?? []).flatMap((sweep) =>
+        sweep.placement?.generator === undefined ? [] : [sweep.placement.generator],
+      ),
+    ]),
+  ];
+  const parts = [
+    ...(pinned.length === 0
+      ? []
+      : [
+          lists.length === 1 && pinned.length === result.targets.length
+            ? `broker CPUs ${lists[0]}`
+            : `broker CPUs ${pinned.map((target) => `${target.name} ${target.cpus}`).join(', ')}`,
+        ]),
+    ...(generator.length === 0 ? [] : [`generator CPUs ${generator.join(', ')}`]),
   ];
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }

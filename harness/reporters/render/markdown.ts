@@ -22,6 +22,7 @@ import {
   loadProblems,
   loadRow,
   placementText,
+  runPlacementText,
   thresholdActual,
   warmupText,
 } from './load-figures.js';
@@ -59,6 +60,8 @@ function headline(result: RunResult): string[] {
     '',
   );
   if (result.interrupted) out.push(`> **Interrupted:** ${result.interrupted.reason}`, '');
+  const placement = runPlacementText(result);
+  if (placement !== undefined) out.push(`Placement: ${placement}`, '');
   return out;
 }
 

@@ -24,6 +24,7 @@ import {
   loadProblems,
   loadRow,
   placementText,
+  runPlacementText,
   thresholdLine,
   warmupText,
 } from './load-figures.js';
@@ -79,6 +80,8 @@ export function renderSummary(result: RunResult, options: ComparativeOptions = {
     out.push('');
   }
   if (result.interrupted) out.push(`Interrupted: ${result.interrupted.reason}`, '');
+  const placement = runPlacementText(result);
+  if (placement !== undefined) out.push(`Placement: ${placement}`);
   out.push(totalsLine(result));
   return out.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@
 // curve and, above all, why a step was a knee or inconclusive.
 import type { Estimate, SweepResult } from '../../../result/index.js';
 import { formatCount, formatMicros, textTable } from '../format.js';
+import { placementWords } from '../load-figures.js';
 
 const BOUND_TEXT: Record<SweepResult['bound'], string> = {
   knee: 'knee found above it',
@@ -39,5 +40,6 @@ export function sweepStepsText(sweep: SweepResult): string {
     `Rate sweep ${sweep.key} (${sweep.repetitions.length} climb${sweep.repetitions.length === 1 ? '' : 's'}, ` +
     `SLO ${sweep.slo.text}): max sustainable ${mean(max, formatCount)} msg/s (${BOUND_TEXT[sweep.bound]})` +
     (sweep.verdict === 'inconclusive' ? ` — INCONCLUSIVE: ${sweep.reason ?? ''}` : '');
-  return `${head}\n${textTable(rows, '  ')}`;
+  const placement = placementWords(sweep.placement);
+  return `${head}\n${placement === undefined ? '' : `  ${placement}\n`}${textTable(rows, '  ')}`;
 }

@@ -5,6 +5,7 @@ import type { Comparison } from '../../../compare/model.js';
 import type { RunResult } from '../../../result/index.js';
 import { inconclusiveLoads, runOutcome } from '../aggregate.js';
 import { formatMillis } from '../format.js';
+import { runPlacementText } from '../load-figures.js';
 import { comparativeView } from '../comparative/view.js';
 import { comparativeSection } from './comparative.js';
 import { comparisonSection } from './comparison.js';
@@ -31,6 +32,7 @@ export function badgeOutcome(result: RunResult, comparison?: Comparison): string
 }
 
 export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
+  const placement = runPlacementText(result);
   const outcome = badgeOutcome(result, options.comparison);
   const s = result.summary;
   const loadsInconclusive = inconclusiveLoads(result).length;
@@ -76,7 +78,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
     result.interrupted
       ? ` · <strong class="warning">interrupted: ${esc(result.interrupted.reason)}</strong>`
       : ''
-  }</div>
+  }${placement === undefined ? '' : ` · placement: ${esc(placement)}`}</div>
 </header>
 <nav>${nav.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>
 <main>
