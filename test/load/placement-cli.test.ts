@@ -54,6 +54,13 @@ describe('--broker-cpus / --generator-cpus: exit 2 before anything starts', () =
     expect(run.stderr).toMatch(/workers: 0 .*main thread/);
   });
 
+  it("a configured target's malformed cpus", async () => {
+    const dir = await project({ 'harness.config.yaml': "targets:\n  mq: { kind: mosquitto, cpus: '0-' }\n" });
+    const run = await runCli(['bench', 'pairs', '-t', 'mq', ...SMALL], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/target 'mq': cpus '0-' is not a CPU list/);
+  });
+
   it('--help lists both flags on run and bench', async () => {
     for (const command of ['run', 'bench']) {
       const help = await runCli([command, '--help'], '/');
@@ -99,5 +106,58 @@ describe('harness bench with --broker-cpus and --generator-cpus', () => {
     const where = `broker CPUs ${brokerCpu} · generator CPUs ${generatorCpu}`;
     expect(run.stdout).toContain(`placement ${where}`);
     expect(await readFile(join(dir, 'report.md'), 'utf8')).toContain(where);
+  });
+
+  it("a configured target's cpus pin it without a flag", async () => {
+    const dir = await project({
+      'harness.config.yaml': `targets:\n  mq: { kind: mosquitto, cpus: '${brokerCpu}' }\n`,
+    });
+    const run = await runCli(
+      ['bench', 'pairs', '-t', 'mq', '--workers', '1', ...SMALL, '--json', 'out.json'],
+      dir,
+    );
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as RunResult;
+    expect(result.targets[0]).toMatchObject({ name: 'mq', cpus: brokerCpu });
+    expect(result.loads[0]!.broker?.cpus).toBe(brokerCpu);
+    expect(result.loads[0]!.generator.cpus).toBeUndefined();
+  });
+
+  it('bench sweep: every step runs on the given CPUs, and the sweep records and prints them', async () => {
+    const dir = await project({});
+    const run = await runCli(
+      [
+        'bench',
+        'sweep',
+        'pairs',
+        '-t',
+        'mosquitto',
+        '--rates',
+        '50',
+        '--step-duration',
+        '1s',
+        '--warmup',
+        '0s',
+        '--publishers',
+        '1',
+        '--workers',
+        '1',
+        '--broker-cpus',
+        brokerCpu,
+        '--generator-cpus',
+        generatorCpu,
+        '--inconclusive',
+        'warn',
+        '--json',
+        'out.json',
+      ],
+      dir,
+    );
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as RunResult;
+    const sweep = result.sweeps![0]!;
+    expect(sweep.placement).toEqual({ broker: brokerCpu, generator: generatorCpu });
+    expect(sweep.repetitions[0]!.steps[0]!.placement).toEqual({ broker: brokerCpu, generator: generatorCpu });
+    expect(run.stdout).toContain(`broker CPUs ${brokerCpu} · generator CPUs ${generatorCpu}`);
   });
 });
