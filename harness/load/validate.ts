@@ -2,7 +2,7 @@
 // (payload sizes, topic templates, share names, thresholds). Returns every problem at once: the
 // shared checks run on each part that fits its own schema, whatever the rest of the section holds.
 import { HarnessError } from '../errors.js';
-import { checkCpuList } from '../placement/index.js';
+import { checkCpuList, tasksetPath } from '../placement/index.js';
 import { Value } from '@sinclair/typebox/value';
 import { getExecutor, executorTypes } from './executors/registry.js';
 import { checkSize } from './payload.js';
@@ -67,6 +67,7 @@ function placementProblems(cpus: unknown, workers: unknown): string[] {
   const problems: string[] = [];
   try {
     checkCpuList(cpus);
+    tasksetPath();
   } catch (error) {
     problems.push((error as Error).message);
   }

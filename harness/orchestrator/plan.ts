@@ -9,7 +9,7 @@ import { DIFF_DEFAULTS, type DiffOptions, type DiffSettings } from '../diff/inde
 import { HarnessError, PlanError } from '../errors.js';
 import { validateLoadSection } from '../load/index.js';
 import { loadProfile, type ResolvedProfile } from '../network/index.js';
-import { PlacementError } from '../placement/index.js';
+import { PlacementError, tasksetPath } from '../placement/index.js';
 import { createBuiltInReporter, multiplex, REPORTER_NAMES, type NamedReporter } from '../reporters/index.js';
 import type { Reporter } from '../reporters/index.js';
 import { loadScenarios, scopeProblems } from '../scenario/index.js';
@@ -93,8 +93,10 @@ export async function planRun(options: HarnessOptions): Promise<RunPlan> {
   const inMemory = options.scenarios ?? [];
   for (const scenario of inMemory) await attempt(() => checkInMemory(scenario, settings, cwd));
   const scenarios = [...filterScenarios(fromFiles, settings), ...inMemory];
-  if (settings.generatorCpus !== null)
+  if (settings.generatorCpus !== null) {
+    await attempt(() => tasksetPath());
     for (const scenario of scenarios) await attempt(() => checkGeneratorCpus(scenario));
+  }
   const ownProfiles = new Map<ResolvedScenario, PlannedProfile>();
   for (const scenario of scenarios) {
     const name = scenario.profile;
