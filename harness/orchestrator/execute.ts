@@ -68,37 +68,7 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
     scenarios.push(...outcome.results);
     if (outcome.stopped === 'bail') interrupted = { reason: 'bail: stopped after the first failure' };
     if (signal.aborted) interrupted = { reason: 'interrupted' };
-    // In plan order: targets interleaved, each repetition of every cell before the next one.
-    for (const planned of plan.loads) {
-      if (interrupted) break;
-      const bound = loadRuns.find((candidate) => candidate.run === planned.run);
-      if (bound === undefined) continue; // unrunnable: its failed result is already in `scenarios`
-      const { run, target, endpoint } = bound;
-      if (isSweep(run.scenario.load)) {
-        await sweeps.run(bound, planned.repetition, { signal, reporter });
-        if (signal.aborted) interrupted = { reason: 'interrupted' };
-        continue;
-      }
-      const { scenario, version, profile } = run;
-      const watching = await links.watch(target, profile);
-      const result = await runLoad({
-        scenario,
-        version,
-        target,
-        endpoint,
-        profile: profile.name,
-        signal,
-        reporter,
-        ...(plan.shard && { shard: plan.shard }),
-        pathInFlight: links.pathInFlight(target, profile),
-        ...(plan.settings.generatorCpus !== null && { cpus: plan.settings.generatorCpus }),
-      });
-      const profileCheck = await watching?.();
-      if (profileCheck) judgeProfile(result, profileCheck);
-      loads.push(result);
-      reporter.onLoadEnd?.(result);
-      if (signal.aborted) interrupted = { reason: 'interrupted' };
-    }
+    interrupted ??= await runLoads(plan, loadRuns, { links, sweeps, loads });
   } finally {
     await links.close(); // before the targets: a proxy closes its connections to them first
     await variants.stopAll();
@@ -114,6 +84,50 @@ export async function executePlan(plan: RunPlan): Promise<Execution> {
     loads,
     sweeps: sweeps.results(),
   };
+}
+
+/**
+ * The plan's loads, in plan order (targets interleaved, each repetition of every cell before the
+ * next one), into `loads` and `sweeps`; why they stopped early, if they did.
+ */
+async function runLoads(
+  plan: RunPlan,
+  loadRuns: readonly LoadRun[],
+  into: { links: NetworkLinks; sweeps: SweepCollector; loads: LoadResult[] },
+): Promise<{ reason: string } | undefined> {
+  const { reporter, signal } = plan;
+  const { links, sweeps, loads } = into;
+  for (const planned of plan.loads) {
+    const bound = loadRuns.find((candidate) => candidate.run === planned.run);
+    if (bound === undefined) continue; // unrunnable: its failed result is already in `scenarios`
+    const { run, target, endpoint } = bound;
+    // A kernel profile's path tells the drain what it still holds (also each step of a sweep).
+    const pathInFlight = links.pathInFlight(target, run.profile);
+    if (isSweep(run.scenario.load)) {
+      await sweeps.run(bound, planned.repetition, { signal, reporter, pathInFlight });
+    } else {
+      const { scenario, version, profile } = run;
+      const watching = await links.watch(target, profile);
+      const result = await runLoad({
+        scenario,
+        version,
+        target,
+        endpoint,
+        profile: profile.name,
+        signal,
+        reporter,
+        ...(plan.shard && { shard: plan.shard }),
+        pathInFlight,
+        ...(plan.settings.generatorCpus !== null && { cpus: plan.settings.generatorCpus }),
+      });
+      const profileCheck = await watching?.();
+      if (profileCheck) judgeProfile(result, profileCheck);
+      loads.push(result);
+      reporter.onLoadEnd?.(result);
+    }
+    if (signal.aborted) return { reason: 'interrupted' };
+  }
+  return undefined;
 }
 
 /** The planned runs bound to started targets and profile endpoints; those that cannot run fail with the reason. */

@@ -23,7 +23,12 @@ export class SweepCollector {
   async run(
     bound: { run: PlannedRun; target: StartedTarget; endpoint: Endpoint },
     repetition: number,
-    options: { signal: AbortSignal; reporter: Reporter },
+    options: {
+      signal: AbortSignal;
+      reporter: Reporter;
+      /** Bytes the network path still holds (a kernel profile), for each step's drain. */
+      pathInFlight?: (() => Promise<number | undefined>) | undefined;
+    },
   ): Promise<void> {
     const { run, target, endpoint } = bound;
     const section = run.scenario.load;
@@ -41,6 +46,7 @@ export class SweepCollector {
         name: run.scenario.name,
         file: run.scenario.file,
         ...(this.cpus !== null && { cpus: this.cpus }),
+        ...(options.pathInFlight && { pathInFlight: options.pathInFlight }),
       },
       repetition,
     );
