@@ -122,9 +122,21 @@ function compareLoad(
     metrics,
     ...(verdictChange === undefined ? {} : { verdictChange }),
     ...(inconclusive === undefined ? {} : { inconclusive }),
+    ...placementChange(base, cur),
     regressed: verdictChange === 'regressed' || metrics.some((m) => m.direction === 'regressed'),
     improved: verdictChange === 'improved' || metrics.some((m) => m.direction === 'improved'),
   };
+}
+
+/** "broker CPUs 0 → unpinned; generator CPUs 1 → 0-1" when the two runs were placed differently. */
+function placementChange(base: LoadResult, cur: LoadResult): Pick<LoadComparison, 'placementChanged'> {
+  const changes = [
+    ['broker', base.broker?.cpus, cur.broker?.cpus],
+    ['generator', base.generator.cpus, cur.generator.cpus],
+  ].flatMap(([who, before, after]) =>
+    before === after ? [] : [`${who} CPUs ${before ?? 'unpinned'} → ${after ?? 'unpinned'}`],
+  );
+  return changes.length === 0 ? {} : { placementChanged: changes.join('; ') };
 }
 
 /** Why one side's figures cannot be compared, or undefined when they can. */

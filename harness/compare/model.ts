@@ -48,6 +48,11 @@ export interface LoadComparison {
   verdictChange?: 'regressed' | 'improved' | 'inconclusive' | 'changed';
   /** Why this load is not judged (either side inconclusive or saturated). */
   inconclusive?: string;
+  /**
+   * The two runs placed the broker or the generator on different CPUs ("broker CPUs 0 → unpinned"):
+   * judged all the same, but part of a change may be the placement's (docs/load.md, Placement).
+   */
+  placementChanged?: string;
   regressed: boolean;
   improved: boolean;
 }

@@ -40,7 +40,10 @@ export function renderComparison(comparison: Comparison): string {
     out.push(table(rows), '');
     for (const load of comparison.loads.filter((l) => l.inconclusive !== undefined))
       out.push(`  not judged: ${load.key}: ${load.inconclusive}`);
-    if (comparison.inconclusive > 0) out.push('');
+    for (const load of comparison.loads.filter((l) => l.placementChanged !== undefined))
+      out.push(`  placed differently: ${load.key}: ${load.placementChanged}`);
+    if (comparison.inconclusive > 0 || comparison.loads.some((l) => l.placementChanged !== undefined))
+      out.push('');
   }
   for (const key of comparison.loadsOnlyInBaseline) out.push(`  only in baseline: ${key}`);
   for (const key of comparison.loadsOnlyInCurrent) out.push(`  only in current:  ${key}`);
@@ -145,6 +148,8 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
   }
   for (const load of comparison.loads.filter((l) => l.inconclusive !== undefined))
     out.push(`- ❔ load **${load.key}** not judged: ${load.inconclusive ?? ''}`);
+  for (const load of comparison.loads.filter((l) => l.placementChanged !== undefined))
+    out.push(`- ⚠️ load **${load.key}** placed differently: ${load.placementChanged ?? ''}`);
   const scenarioChanges = comparison.scenarios.filter(
     (s) => s.kind === 'newly-failing' || s.kind === 'fixed',
   );

@@ -8,6 +8,7 @@ import {
   renderSummary,
 } from '../../harness/reporters/index.js';
 import type { RunResult } from '../../harness/result/model.js';
+import { compare, renderComparison, renderComparisonMarkdown } from '../../harness/compare/index.js';
 import { buildRunResult } from '../reporters/fixtures/run-result.js';
 
 function placed(): RunResult {
@@ -41,5 +42,18 @@ describe('placement in the reports', () => {
     for (const text of [renderMarkdown(result), renderSummary(result), renderHtml(result)])
       expect(text).not.toMatch(/CPUs \d/);
     expect(renderLoadDetails(result.loads[0]!)).not.toContain('placement');
+  });
+});
+
+describe('placement in a comparison', () => {
+  it('a load placed differently in the two runs is noted, its figures judged as before', () => {
+    const baseline = buildRunResult();
+    const current = placed();
+    const comparison = compare(baseline, current);
+    const load = comparison.loads[0]!;
+    expect(load.placementChanged).toBe('broker CPUs unpinned → 0; generator CPUs unpinned → 1');
+    expect(renderComparison(comparison)).toContain(`placed differently: ${load.key}`);
+    expect(renderComparisonMarkdown(comparison)).toContain('placed differently');
+    expect(compare(current, placed()).loads.every((l) => l.placementChanged === undefined)).toBe(true);
   });
 });
