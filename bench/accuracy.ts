@@ -23,7 +23,7 @@
 // so both generators are placed alike. `1`: the broker on the first allowed CPU, the generators on
 // the last.
 //   npm run bench:accuracy   (ACCURACY_RUNS=5 ACCURACY_SECONDS=5 ACCURACY_WARMUP=3s
-//                             ACCURACY_RATES=1000,5000,20000 ACCURACY_QOS=0,1 ACCURACY_WORKERS=auto
+//                             ACCURACY_RATES=1000,5000,20000 ACCURACY_QOS=0,1 ACCURACY_WORKERS=auto ACCURACY_TIMER=auto
 //                             ACCURACY_PIN=0:1)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -47,6 +47,8 @@ const warmupMs = durationMs(warmup, 0);
 const rates = (process.env['ACCURACY_RATES'] ?? '1000,5000,20000').split(',').map(Number);
 const qosList = (process.env['ACCURACY_QOS'] ?? '0,1').split(',').map(Number) as (0 | 1)[];
 const workers = process.env['ACCURACY_WORKERS'] ?? 'auto';
+/** The harness's send timer (`harness bench --timer`): auto, timerfd, wait-thread, spin or libuv. */
+const timer = process.env['ACCURACY_TIMER'] ?? 'auto';
 const pin = pinning(process.env['ACCURACY_PIN']);
 const PAIRS = 10;
 const execute = promisify(execFile);
@@ -94,6 +96,8 @@ async function harnessRun(target: StartedTarget, rate: number, qos: 0 | 1, run: 
     `${seconds}s`,
     '--warmup',
     warmup,
+    '--timer',
+    timer,
     '--workers',
     workers,
     '--inconclusive',
@@ -200,7 +204,7 @@ log(
 log(
   `${runs} run(s) of ${seconds} s per generator and case, alternating (the order flips every run); ` +
     `${PAIRS} pairs, MQTT 5.0, 64-byte payloads, warm-up ${warmup} (both generators); ` +
-    `harness: \`harness bench pairs\` from dist/, timer auto (= ${timerStatus().auto}), workers ${workers}`,
+    `harness: \`harness bench pairs\` from dist/, timer ${timer}${timer === 'auto' ? ` (= ${timerStatus().auto})` : ''}, workers ${workers}`,
 );
 log(
   pin === undefined

@@ -3,6 +3,7 @@
 // `harness bench` runs it through runHarness, the path `harness run` takes.
 import type { ResolvedScenario } from '../scenario/index.js';
 import type { MqttVersion } from '../vocabulary.js';
+import type { TimerChoice } from './precise-timer.js';
 import type { LoadSection } from './schema.js';
 
 export const PRESETS = ['fanin', 'fanout', 'pairs', 'conn-storm', 'retained'] as const;
@@ -19,6 +20,8 @@ export interface BenchOptions {
   duration?: string | number;
   window?: number;
   maxInflight?: number;
+  /** Open loop: how the send schedule wakes (the section's `timer`). */
+  timer?: TimerChoice;
   workers?: number | 'auto';
   connections?: number;
   connectRate?: number;
@@ -87,6 +90,7 @@ export function presetSection(preset: BenchPreset, options: BenchOptions): LoadS
     rate: options.rate ?? 1000,
     ...warmup,
     ...(options.maxInflight === undefined ? {} : { maxInflight: options.maxInflight }),
+    ...(options.timer === undefined ? {} : { timer: options.timer }),
     ...common,
     ...clients,
   };

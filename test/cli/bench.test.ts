@@ -85,6 +85,28 @@ describe('harness bench: usage', () => {
   });
 });
 
+describe('harness bench --timer', () => {
+  it('an unknown timer exits 2 and starts no broker; a known one is the load section timer the result names', async () => {
+    const dir = await project({});
+    await writeFile(join(dir, 'harness.config.yaml'), await markedTargetConfig(dir));
+    const bad = await runCli(['bench', 'pairs', '-t', 'marked', '--timer', 'sundial'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--timer must be one of auto, timerfd, wait-thread, spin, libuv, got 'sundial'/,
+    );
+    expect(await exists(join(dir, 'started'))).toBe(false);
+    const run = await runCli(
+      ['bench', 'pairs', '-t', 'reference', ...SMALL, '--timer', 'libuv', '--json', 'r.json'],
+      dir,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [load] = (await readResult(join(dir, 'r.json'))).loads;
+    expect(load?.generator.timer).toBe('libuv');
+    expect(load?.config).toMatchObject({ timer: 'libuv' });
+  }, 60_000);
+});
+
 describe('harness bench → report, compare, merge', () => {
   let dir: string;
   let a: RunResult;

@@ -13,7 +13,9 @@ import {
   PRESETS,
   presetScenario,
   STORM_HAS_NO_WARMUP,
+  TIMER_KINDS,
   type BenchOptions,
+  type TimerChoice,
   type BenchPreset,
 } from '../../load/index.js';
 import { parseSlo, sweepSection, type SweepFlags } from '../../load/index.js';
@@ -61,6 +63,11 @@ const OPTIONS: OptionTable = {
     type: 'string',
     value: 'N',
     description: 'open loop: unacknowledged messages per publisher before sends are dropped',
+  },
+  timer: {
+    type: 'string',
+    value: 'KIND',
+    description: `open loop: how sends wake: ${['auto', ...TIMER_KINDS].join(', ')} (default auto; docs/load.md, Punctuality)`,
   },
   workers: {
     type: 'string',
@@ -279,6 +286,12 @@ function benchOptions(values: OptionValues): BenchOptions {
   set(options, 'duration', duration('duration'));
   set(options, 'window', number('window'));
   set(options, 'maxInflight', number('max-inflight'));
+  const timer = getString(values, 'timer');
+  if (timer !== undefined) {
+    if (timer === 'auto' || (TIMER_KINDS as readonly string[]).includes(timer))
+      options.timer = timer as TimerChoice;
+    else errors.push(`--timer must be one of auto, ${TIMER_KINDS.join(', ')}, got '${timer}'`);
+  }
   set(options, 'workers', getString(values, 'workers') === 'auto' ? 'auto' : number('workers'));
   set(options, 'connections', number('connections'));
   set(options, 'connectRate', number('conn-rate'));
